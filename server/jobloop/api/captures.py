@@ -1,0 +1,49 @@
+"""Capture and preview: the two calls the extension makes on a job page."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_smorest import Blueprint
+
+from .. import __version__
+from ..services import capture as capture_service, postings
+from .schemas import CaptureSchema, HealthSchema, ParseSchema, PostingSchema, PreviewSchema
+
+blp = Blueprint("api_captures", __name__, url_prefix="/api", description="Clip job pages")
+
+
+def posting_out(posting) -> dict:
+    data = postings.to_dict(posting)
+    data["tracker_url"] = url_for("web.posting", posting_id=posting.id, _external=True)
+    return data
+
+
+@blp.route("/health", methods=["GET"])
+@blp.response(200, HealthSchema)
+@blp.doc(security=[])
+def health():
+    """Is a jobloop server here? (No token needed.)"""
+    return {"app": "jobloop", "version": __version__}
+
+
+@blp.route("/parse", methods=["POST"])
+@blp.arguments(ParseSchema)
+@blp.response(200, PreviewSchema)
+def parse_page(body):
+    """Parse a page without saving: the popup's preview."""
+    result = capture_service.preview(body["url"], body["html"])
+    if result["posting"]:
+        result["posting"]["tracker_url"] = url_for("web.posting", posting_id=result["posting"]["id"], _external=True)
+    return result
+
+
+@blp.route("/captures", methods=["POST"])
+@blp.arguments(CaptureSchema)
+@blp.response(201, PostingSchema)
+@blp.alt_response(200, schema=PostingSchema, description="The URL was already tracked; the posting was refreshed")
+def create_capture(body):
+    """Store a clipped page: 201 when new, 200 when its canonical URL is already tracked."""
+    posting, created = capture_service.capture(
+        body["url"], body["html"], title=body.get("title"), selection=body.get("selection"),
+        stage=body.get("stage"), note=body.get("note"), fields=body.get("fields"),
+    )
+    return posting_out(posting), 201 if created else 200

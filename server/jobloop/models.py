@@ -1,0 +1,178 @@
+"""The whole schema on one screen.
+
+A posting's current stage is cached on the row for fast listing, but the
+timeline (Event) is the truth: stage changes only ever add events.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from peewee import (
+    BlobField, BooleanField, CharField, DateField, DateTimeField, FloatField,
+    ForeignKeyField, IntegerField, Model, TextField,
+)
+
+from .db import database
+
+STAGES = (
+    "saved", "applied", "screening", "interviewing", "offer", "accepted",
+    "rejected", "withdrawn", "ghosted",
+)
+ENDINGS = ("rejected", "withdrawn", "ghosted")
+REMOTE_KINDS = ("onsite", "hybrid", "remote")
+SALARY_PERIODS = ("hour", "day", "week", "month", "year")
+WARMTH = ("cold", "warm", "close")
+
+
+def utcnow() -> datetime:
+    # Naive UTC everywhere in the store: SQLite has no time zones.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class JSONField(TextField):
+    """JSON kept as text, so the same schema works on SQLite and PostgreSQL."""
+
+    def db_value(self, value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def python_value(self, value):
+        return None if value is None else json.loads(value)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Company(BaseModel):
+    name = CharField(unique=True)
+    website = CharField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Posting(BaseModel):
+    canonical_url = CharField(unique=True, max_length=2048)
+    url = TextField()
+    is_posting = BooleanField(default=True)
+    title = CharField(null=True, max_length=512)
+    company = ForeignKeyField(Company, null=True, backref="postings", on_delete="SET NULL")
+    locations = JSONField(default=list)
+    remote = CharField(null=True)  # onsite | hybrid | remote
+    employment_type = CharField(null=True)
+    salary_min = FloatField(null=True)
+    salary_max = FloatField(null=True)
+    salary_currency = CharField(null=True, max_length=3)
+    salary_period = CharField(null=True)
+    date_posted = DateField(null=True)
+    valid_through = DateField(null=True)
+    apply_url = TextField(null=True)
+    description_html = TextField(default="")  # sanitized before it is stored
+    description_text = TextField(default="")
+    skills = JSONField(default=list)
+    source_site = CharField(null=True)
+    field_sources = JSONField(default=dict)  # field -> where the parser found it
+    user_edited = JSONField(default=list)  # fields the user changed by hand
+    notes = TextField(default="")
+    stage = CharField(default="saved", index=True)
+    stage_changed_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow, index=True)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class Snapshot(BaseModel):
+    """The raw page of one capture, gzip-compressed: postings get taken down."""
+
+    posting = ForeignKeyField(Posting, backref="snapshots", on_delete="CASCADE")
+    url = TextField()
+    html_gz = BlobField()
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    captured_at = DateTimeField(default=utcnow)
+
+
+class Event(BaseModel):
+    """One line of a posting's timeline: a stage change, a note, an interview…"""
+
+    posting = ForeignKeyField(Posting, backref="events", on_delete="CASCADE")
+    kind = CharField(index=True)  # stage | note | capture | interview | contact
+    from_stage = CharField(null=True)
+    to_stage = CharField(null=True)
+    at = DateTimeField(default=utcnow, index=True)
+    note = TextField(default="")
+    details = JSONField(default=dict)  # added in schema v2
+    created_at = DateTimeField(default=utcnow)
+
+
+class Contact(BaseModel):
+    name = CharField()
+    role = CharField(null=True)
+    company = ForeignKeyField(Company, null=True, backref="contacts", on_delete="SET NULL")
+    email = CharField(null=True)
+    linkedin_url = CharField(null=True)
+    how_met = TextField(default="")
+    warmth = CharField(default="cold")
+    last_contact_at = DateTimeField(null=True)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class FollowUp(BaseModel):
+    posting = ForeignKeyField(Posting, null=True, backref="followups", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, null=True, backref="followups", on_delete="CASCADE")
+    kind = CharField()  # check_in | suggest_ghosted | thank_you | feedback_request | keep_in_touch | offer_reply | …
+    due_at = DateTimeField(index=True)
+    status = CharField(default="open", index=True)  # open | done | dismissed | closed
+    snoozed_until = DateTimeField(null=True)
+    message = TextField(default="")
+    source_event = ForeignKeyField(Event, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=utcnow)
+    closed_at = DateTimeField(null=True)
+
+
+class Reflection(BaseModel):
+    posting = ForeignKeyField(Posting, backref="reflections", on_delete="CASCADE")
+    due_at = DateTimeField()
+    stage_reached = CharField(null=True)
+    went_well = TextField(default="")
+    to_improve = TextField(default="")
+    feedback = TextField(default="")
+    confidence = IntegerField(null=True)  # 1..5
+    written_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Goal(BaseModel):
+    title = CharField()
+    skill = CharField(null=True)
+    deadline = DateField(null=True)
+    progress = TextField(default="")
+    done_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class Setting(BaseModel):
+    key = CharField(unique=True)
+    value = JSONField(null=True)
+
+
+class ProfileSkill(BaseModel):
+    """The user's own skill profile, against which postings' skills are read."""
+
+    name = CharField(unique=True)
+    level = IntegerField(default=3)  # 1..5
+    created_at = DateTimeField(default=utcnow)
+
+
+class PostingContact(BaseModel):
+    posting = ForeignKeyField(Posting, backref="contact_links", on_delete="CASCADE")
+    contact = ForeignKeyField(Contact, backref="posting_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("posting", "contact"), True),)
+
+
+V1_MODELS = [Company, Posting, Snapshot, Event, Contact, FollowUp, Reflection, Goal, Setting]
+V2_MODELS = [ProfileSkill, PostingContact]
+ALL_MODELS = V1_MODELS + V2_MODELS

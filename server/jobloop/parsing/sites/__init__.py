@@ -1,0 +1,1 @@
+"""Site adapters, one module per site; the parser issue fills this in."""

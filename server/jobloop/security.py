@@ -1,0 +1,145 @@
+"""The guards that keep a web page the user happens to visit out of their job search.
+
+- Host allow-list (against DNS rebinding): refused before anything else runs.
+- API token: Bearer, compared in constant time, kept in a 0600 file in the data dir.
+- CORS: only browser-extension origins ever get an answer (flask-cors).
+- Writes to the API are JSON only; bodies have a size limit.
+- HTML responses carry a strict Content-Security-Policy and friends.
+"""
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, current_app, g, jsonify, request
+from flask_cors import CORS
+
+TOKEN_FILE = "token"
+EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a-f-]{36}$"]
+PUBLIC_API_PATHS = {"/api/health"}
+CAPTURE_PATHS = {"/api/captures", "/api/parse"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+# ---- the token ---------------------------------------------------------------
+
+def token_path(data_dir: Path) -> Path:
+    return Path(data_dir) / TOKEN_FILE
+
+
+def _write_token(path: Path, token: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(token + "\n")
+    os.replace(tmp, path)  # atomic: a running server never reads half a token
+
+
+def load_or_create_token(data_dir: Path) -> str:
+    path = token_path(data_dir)
+    if path.exists():
+        token = path.read_text().strip()
+        if token:
+            return token
+    token = secrets.token_urlsafe(32)  # 32 random bytes
+    _write_token(path, token)
+    return token
+
+
+def rotate_token(data_dir: Path) -> str:
+    token = secrets.token_urlsafe(32)
+    _write_token(token_path(data_dir), token)
+    return token
+
+
+def current_token(data_dir: Path) -> str:
+    """Read on each request (cheap) so `jobloop token --rotate` takes effect at once."""
+    try:
+        return token_path(data_dir).read_text().strip()
+    except OSError:
+        return load_or_create_token(data_dir)
+
+
+def token_matches(given: str, expected: str) -> bool:
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+# ---- request guards ------------------------------------------------------------
+
+def api_error(status: int, code: str, message: str):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):  # [::1]:8765
+        name = host[1:host.find("]")] if "]" in host else ""
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name in allowed
+
+
+def _check_host():
+    if not host_allowed(request.headers.get("Host", ""), current_app.config["JOBLOOP"].allowed_hosts()):
+        if request.path.startswith("/api/"):
+            return api_error(403, "bad_host", "this server only answers to loopback host names")
+        return "Forbidden: jobloop only answers to 127.0.0.1 or localhost.\n", 403, {"Content-Type": "text/plain"}
+    return None
+
+
+def _check_body_limit():
+    cfg = current_app.config["JOBLOOP"]
+    limit = cfg.capture_max_bytes if request.path in CAPTURE_PATHS else cfg.default_max_bytes
+    # Also enforced while reading a body without Content-Length (chunked).
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        return api_error(413, "too_large", f"request body is over the {limit} byte limit")
+    return None
+
+
+def _check_api():
+    if not request.path.startswith("/api/") or request.method == "OPTIONS":
+        return None
+    if request.path not in PUBLIC_API_PATHS:
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        expected = current_token(current_app.config["JOBLOOP"].data_dir)
+        if scheme.lower() != "bearer" or not token_matches(given.strip(), expected):
+            return api_error(401, "unauthorized", "missing or wrong API token: run `jobloop token` and paste it into the extension's options")
+    if request.method in WRITE_METHODS and request.content_length != 0 and (
+        request.content_length or request.headers.get("Transfer-Encoding")
+    ):
+        if request.mimetype != "application/json":
+            return api_error(415, "unsupported_media_type", "send the body as application/json")
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def install(app: Flask) -> None:
+    """Order matters: Host first, then size, then token and content type."""
+    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api]
+    app.after_request(_security_headers)
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": EXTENSION_ORIGINS}},
+        allow_headers=["Authorization", "Content-Type"],
+        methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        supports_credentials=False,
+        max_age=600,
+    )

@@ -1,0 +1,108 @@
+"""Capture: a clipped page becomes a posting (or refreshes the one it already is)."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from ..db import database
+from ..models import Posting, Snapshot, utcnow
+from ..parsing import PostingDraft, parse
+from . import ServiceError, pipeline, postings
+
+# Parsed field -> how it is stored on the posting (salary spreads over four columns).
+def _draft_values(draft: PostingDraft) -> dict[str, Any]:
+    salary = draft.salary
+    return {
+        "title": draft.title,
+        "company": draft.company,
+        "locations": draft.locations or [],
+        "remote": draft.remote,
+        "employment_type": draft.employment_type,
+        "salary_min": salary.min if salary else None,
+        "salary_max": salary.max if salary else None,
+        "salary_currency": salary.currency if salary else None,
+        "salary_period": salary.period if salary else None,
+        "date_posted": _day(draft.date_posted),
+        "valid_through": _day(draft.valid_through),
+        "apply_url": draft.apply_url,
+        "description_html": draft.description_html,
+        "description_text": draft.description_text,
+        "skills": draft.skills or [],
+    }
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def preview(url: str, html: str, now: datetime | None = None) -> dict[str, Any]:
+    """What the popup shows before saving: the draft, and the tracked posting if any."""
+    draft = parse(html, url, now=now)
+    existing = postings.find_by_url(url)
+    return {"draft": draft.to_dict(), "posting": postings.to_dict(existing) if existing else None}
+
+
+def capture(url: str, html: str, *, title: str | None = None, selection: str | None = None,
+            stage: str | None = None, note: str | None = None, fields: dict[str, Any] | None = None,
+            now: datetime | None = None) -> tuple[Posting, bool]:
+    """Parse and store. Returns (posting, created).
+
+    Idempotent by canonical URL: a second capture refreshes parsed fields and adds a
+    snapshot, and never overwrites a field the user edited by hand. `fields` are the
+    user's own corrections from the popup preview; they count as hand edits.
+    """
+    if not (url or "").strip().lower().startswith(("http://", "https://")):
+        raise ServiceError("url must be an http(s) address", code="invalid_url")
+    now = now or utcnow()
+    draft = parse(html or "", url, now=now)
+    values = _draft_values(draft)
+    if not values["title"] and title:
+        values["title"] = title.strip()[:512]
+    if selection and not values["description_text"]:
+        values["description_text"] = selection
+
+    with database.atomic():
+        posting = Posting.get_or_none(Posting.canonical_url == draft.canonical_url)
+        created = posting is None
+        if created:
+            posting = Posting(canonical_url=draft.canonical_url, url=url, created_at=now,
+                              stage="saved", stage_changed_at=now)
+        kept = set(posting.user_edited or [])
+        for name, value in values.items():
+            if name in kept:
+                continue
+            if name == "company":
+                posting.company = postings.company_named(value)
+            else:
+                setattr(posting, name, value)
+        posting.is_posting = draft.is_posting
+        posting.source_site = draft.source
+        posting.field_sources = draft.sources
+        posting.url = url
+        posting.updated_at = now
+        posting.save()
+        if fields:
+            postings.update(posting, fields)
+        _store_snapshot(posting, url, html or "", now)
+        if created:
+            pipeline.change_stage(posting, "saved", at=now, now=now, note="clipped")
+        if stage and stage != posting.stage:
+            pipeline.change_stage(posting, stage, at=now, now=now)
+        if note and note.strip():
+            pipeline.add_note(posting, note.strip(), at=now, now=now)
+    return posting, created
+
+
+def _store_snapshot(posting: Posting, url: str, html: str, now: datetime) -> Snapshot:
+    raw = html.encode("utf-8", errors="replace")
+    return Snapshot.create(posting=posting, url=url, html_gz=gzip.compress(raw, 6), size=len(raw),
+                           sha256=hashlib.sha256(raw).hexdigest(), captured_at=now)
+
+
+def snapshot_html(snapshot: Snapshot) -> str:
+    return gzip.decompress(bytes(snapshot.html_gz)).decode("utf-8", errors="replace")
