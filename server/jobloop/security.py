@@ -13,7 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, current_app, jsonify, request, session
 from flask_cors import CORS
 
 TOKEN_FILE = "token"
@@ -22,8 +22,8 @@ PUBLIC_API_PATHS = {"/api/health"}
 CAPTURE_PATHS = {"/api/captures", "/api/parse"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+       "base-uri 'none'; form-action 'self'")
 
 
 # ---- the token ---------------------------------------------------------------
@@ -122,6 +122,33 @@ def _check_api():
     return None
 
 
+# ---- CSRF for the tracker's own forms and scripts -------------------------------
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def csrf_token() -> str:
+    """One token per browser session; forms put it in a hidden field, scripts in a header."""
+    token = session.get(CSRF_FIELD)
+    if not token:
+        token = session[CSRF_FIELD] = secrets.token_urlsafe(32)
+    return token
+
+
+def _check_csrf():
+    """Tracker writes need the session's CSRF token and must not come from another site."""
+    if request.path.startswith("/api/") or request.method not in WRITE_METHODS:
+        return None
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return "Forbidden: cross-site request refused.\n", 403, {"Content-Type": "text/plain"}
+    expected = session.get(CSRF_FIELD, "")
+    given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if not expected or not token_matches(given, expected):
+        return "Forbidden: the form's security token is missing or stale. Reload the page and try again.\n", 403, {"Content-Type": "text/plain"}
+    return None
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -132,8 +159,9 @@ def _security_headers(response):
 
 
 def install(app: Flask) -> None:
-    """Order matters: Host first, then size, then token and content type."""
-    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api]
+    """Order matters: Host first, then size, then token and content type, then CSRF."""
+    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api, _check_csrf]
+    app.jinja_env.globals["csrf_token"] = csrf_token
     app.after_request(_security_headers)
     CORS(
         app,

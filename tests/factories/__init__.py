@@ -1,0 +1,41 @@
+"""Factories with keyword overrides: build just what a test needs to say."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from jobloop.models import Posting, utcnow
+from jobloop.services import capture, pipeline
+
+_counter = iter(range(1, 10**9))
+
+
+def job_page(*, title="Backend Engineer", company="Acme Robotics", description=None,
+             location="Berlin, Germany", salary=None, extra_head="", jsonld=True, **fields) -> str:
+    """A small job page with JSON-LD, shaped like the ones ATS boards serve."""
+    description = description or f"<p>We are hiring a {title}. You know Python and SQL.</p>"
+    data = {
+        "@context": "https://schema.org", "@type": "JobPosting", "title": title,
+        "hiringOrganization": {"@type": "Organization", "name": company},
+        "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": location}},
+        "description": description, "datePosted": fields.pop("date_posted", "2026-11-01"),
+        "employmentType": fields.pop("employment_type", "FULL_TIME"),
+    }
+    if salary:
+        data["baseSalary"] = salary
+    data.update(fields)
+    ld = f'<script type="application/ld+json">{json.dumps(data)}</script>' if jsonld else ""
+    return (f"<!doctype html><html><head><title>{title} - {company}</title>{ld}{extra_head}</head>"
+            f"<body><main><h1>{title}</h1><p>{company} · {location}</p>{description}</main></body></html>")
+
+
+def make_posting(*, url: str | None = None, stage: str | None = None, at: datetime | None = None,
+                 now: datetime | None = None, **page) -> Posting:
+    """A captured posting (through the real capture service), optionally moved to a stage."""
+    n = next(_counter)
+    url = url or f"https://boards.example-ats.test/acme/jobs/{n}"
+    now = now or at or utcnow()
+    posting, _ = capture.capture(url, job_page(**page), now=now)
+    if stage and stage != "saved":
+        pipeline.change_stage(posting, stage, at=at or now, now=now)
+    return Posting.get_by_id(posting.id)
