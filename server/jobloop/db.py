@@ -62,8 +62,15 @@ def _v2_event_details(db: Database) -> None:
     db.create_tables(models.V2_MODELS, safe=True)
 
 
+def _v3_posting_search(db: Database) -> None:
+    """Full-text search over postings (SQLite FTS5; other stores search with LIKE)."""
+    from .services import search
+
+    search.install_fts(db)
+
+
 # Ordered: index + 1 is the version a step brings the database to.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_event_details]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_event_details, _v3_posting_search]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,15 +1,17 @@
 """Reading, editing and deleting postings."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from ..db import database
-from ..models import Company, Posting, STAGES, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Posting, utcnow
 from ..parsing.urls import canonical_url
 from . import NotFound, ServiceError
+from . import search as text_search
 
 # Fields a user may edit by hand; an edit marks the field so re-captures keep it.
 EDITABLE = (
@@ -38,26 +40,151 @@ def company_named(name: str | None) -> Company | None:
     return company
 
 
+SORTS = {
+    "updated": Posting.updated_at,
+    "created": Posting.created_at,
+    "moved": Posting.stage_changed_at,
+    "title": Posting.title,
+    "company": Company.name,
+    "source": Posting.source_site,
+    # Pipeline order, not alphabetical: saved before applied before offer.
+    "stage": Case(Posting.stage, [(s, i) for i, s in enumerate(STAGES)], len(STAGES)),
+}
+
+
+@dataclass
+class Filters:
+    """What the table (and the API) can narrow postings by. Empty values mean "any"."""
+
+    stage: str | None = None
+    q: str | None = None
+    url: str | None = None
+    company: str | None = None
+    source: str | None = None
+    remote: str | None = None
+    since: date | None = None  # saved on or after this day (UTC)
+    until: date | None = None  # saved on or before this day (UTC)
+
+
+def filtered(filters: Filters):
+    """Postings (joined to their company) matching every given filter, unordered."""
+    query = Posting.select(Posting, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
+    if filters.stage:
+        if filters.stage not in STAGES:
+            raise ServiceError(f"unknown stage {filters.stage!r}", code="invalid_stage")
+        query = query.where(Posting.stage == filters.stage)
+    if filters.url:
+        query = query.where(Posting.canonical_url == canonical_url(filters.url))
+    if filters.company:
+        query = query.where(fn.LOWER(Company.name).contains(filters.company.strip().lower()))
+    if filters.source:
+        query = query.where(Posting.source_site == filters.source)
+    if filters.remote:
+        if filters.remote not in REMOTE_KINDS:
+            raise ServiceError(f"unknown remote kind {filters.remote!r}", code="invalid_remote")
+        query = query.where(Posting.remote == filters.remote)
+    if filters.since:
+        query = query.where(Posting.created_at >= datetime.combine(filters.since, time.min))
+    if filters.until:
+        query = query.where(Posting.created_at < datetime.combine(filters.until + timedelta(days=1), time.min))
+    if filters.since and filters.until and filters.since > filters.until:
+        raise ServiceError("the date range ends before it starts", code="invalid_range")
+    return text_search.matching(query, filters.q)
+
+
+def ordered(query, sort: str = "updated", descending: bool = True):
+    if sort not in SORTS:
+        raise ServiceError(f"cannot sort by {sort!r}; expected one of {', '.join(SORTS)}", code="invalid_sort")
+    key = SORTS[sort]
+    tie = Posting.id.desc() if descending else Posting.id.asc()
+    return query.order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"), tie)
+
+
 def search(*, stage: str | None = None, q: str | None = None, url: str | None = None,
            limit: int = 100, offset: int = 0):
-    query = Posting.select(Posting, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-    if stage:
-        if stage not in STAGES:
-            raise ServiceError(f"unknown stage {stage!r}", code="invalid_stage")
-        query = query.where(Posting.stage == stage)
-    if url:
-        query = query.where(Posting.canonical_url == canonical_url(url))
-    if q:
-        query = query.where(
-            fn.LOWER(Posting.title).contains(q.lower())
-            | fn.LOWER(Company.name).contains(q.lower())
-            | fn.LOWER(Posting.description_text).contains(q.lower())
-            | fn.LOWER(Posting.notes).contains(q.lower())
-        )
-    return query.order_by(Posting.updated_at.desc(), Posting.id.desc()).limit(limit).offset(offset)
+    """Newest-touched first; `q` is full-text (every word, as a prefix)."""
+    query = filtered(Filters(stage=stage, q=q, url=url))
+    return ordered(query).limit(limit).offset(offset)
 
 
-def update(posting: Posting, changes: dict[str, Any]) -> Posting:
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def table(filters: Filters, *, sort: str = "updated", descending: bool = True, page: int = 1,
+          per_page: int = 50) -> Page:
+    """One page of the table plus the total count, for pagination."""
+    query = filtered(filters)
+    total = query.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = list(ordered(query, sort, descending).paginate(page, per_page))
+    return Page(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def counts_by_stage() -> dict[str, int]:
+    found = dict(Posting.select(Posting.stage, fn.COUNT(Posting.id)).group_by(Posting.stage).tuples())
+    return {stage: found.get(stage, 0) for stage in STAGES}
+
+
+def source_sites() -> list[str]:
+    query = (Posting.select(Posting.source_site).where(Posting.source_site.is_null(False))
+             .distinct().order_by(Posting.source_site))
+    return [site for (site,) in query.tuples()]
+
+
+class Duplicate(ServiceError):
+    status = 409
+    code = "duplicate"
+
+    def __init__(self, message: str, posting: Posting):
+        super().__init__(message)
+        self.posting = posting
+
+
+def create_manual(url: str, fields: dict[str, Any] | None = None, *, stage: str = "saved",
+                  at: datetime | None = None, note: str = "", now: datetime | None = None) -> Posting:
+    """A posting added by hand (found offline, through a referral): no page, just fields.
+
+    The fields are the user's own words, so they are marked as hand edits and a
+    later clip of the same URL fills in only what the user left out.
+    """
+    from . import pipeline  # pipeline is a sibling; imported here to keep module import light
+
+    url = (url or "").strip()
+    if not url.lower().startswith(("http://", "https://")):
+        raise ServiceError("the URL must start with http:// or https://", code="invalid_url")
+    canonical = canonical_url(url)
+    existing = Posting.get_or_none(Posting.canonical_url == canonical)
+    if existing is not None:
+        raise Duplicate(f"this URL is already tracked: \u201c{existing.title or existing.url}\u201d", existing)
+    fields = {k: v for k, v in (fields or {}).items() if v not in (None, "", [])}
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ServiceError(f"these fields cannot be set: {', '.join(sorted(unknown))}", code="not_editable")
+    now = now or utcnow()
+    with database.atomic():
+        posting = Posting.create(canonical_url=canonical, url=url, source_site="manual", stage="saved",
+                                 stage_changed_at=at or now, created_at=now, updated_at=now)
+        if fields:
+            update(posting, fields, now=now)
+        pipeline.change_stage(posting, "saved", at=at or now, now=now, note="added by hand")
+        if stage and stage != "saved":
+            pipeline.change_stage(posting, stage, at=at or now, now=now)
+        if note and note.strip():
+            pipeline.add_note(posting, note.strip(), at=now, now=now)
+    return posting
+
+
+def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = None) -> Posting:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ServiceError(f"these fields cannot be edited: {', '.join(sorted(unknown))}", code="not_editable")
@@ -70,7 +197,7 @@ def update(posting: Posting, changes: dict[str, Any]) -> Posting:
                 setattr(posting, name, value)
             edited.add(name)
         posting.user_edited = sorted(edited)
-        posting.updated_at = utcnow()
+        posting.updated_at = now or utcnow()
         posting.save()
     return posting
 
