@@ -1,4 +1,4 @@
-"""jobloop serve | token | parse"""
+"""jobloop serve | token | parse | export | import | backup"""
 from __future__ import annotations
 
 import ipaddress
@@ -92,6 +92,70 @@ def parse(file: Path, url: str) -> None:
     out["reason"] = draft["reason"]
     out["field_sources"] = draft["field_sources"]
     click.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _open_store(data_dir: Path | None):
+    from .db import migrate, open_database
+
+    config = _config(data_dir)
+    db = open_database(config)
+    db.connect(reuse_if_open=True)
+    migrate(db)
+    return config, db
+
+
+def _service_call(fn, *args):
+    from .services import ServiceError
+
+    try:
+        return fn(*args)
+    except ServiceError as err:
+        raise click.ClickException(err.message) from None
+
+
+@main.command()
+@data_dir_option
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+def export(data_dir: Path | None, out: Path | None) -> None:
+    """Export everything as JSON (postings, events, follow-ups, contacts, goals…)."""
+    from .services import transfer
+
+    _open_store(data_dir)
+    text = transfer.dumps(transfer.export_data())
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Exported to {out}", err=True)
+    else:
+        click.echo(text)
+
+
+@main.command(name="import")
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_(data_dir: Path | None, file: Path) -> None:
+    """Import a `jobloop export` file into an empty data dir."""
+    from .services import transfer
+
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise click.ClickException(f"{file} is not valid JSON: {err}") from None
+    _open_store(data_dir)
+    counts = _service_call(transfer.import_data, data)
+    click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events.")
+
+
+@main.command()
+@data_dir_option
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def backup(data_dir: Path | None, target: Path) -> None:
+    """Copy the SQLite store to TARGET; safe while the server runs."""
+    from .services import transfer
+
+    config, _ = _open_store(data_dir)
+    _service_call(transfer.backup, config.sqlite_path, target)
+    click.echo(f"Backed up to {target}")
 
 
 if __name__ == "__main__":
