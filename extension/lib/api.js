@@ -1,0 +1,132 @@
+// The one client for the jobloop server, used by the popup, the options page and
+// the background worker. Every failure becomes an ApiError whose `kind` says what
+// to tell the user: the server is not running, the token is wrong, it is not jobloop…
+import { loadSettings } from "./settings.js";
+
+export const ERR = Object.freeze({
+  NETWORK: "network",          // nothing answers: server not running (or wrong port)
+  TIMEOUT: "timeout",
+  NOT_PAIRED: "not_paired",    // no token stored yet
+  UNAUTHORIZED: "unauthorized",// 401: wrong token
+  NOT_JOBLOOP: "not_jobloop",  // something answers, but not a jobloop server
+  CLIENT: "client",            // another 4xx: the request itself is refused; retrying won't help
+  SERVER: "server",            // 5xx: worth retrying later
+});
+
+export class ApiError extends Error {
+  constructor(kind, message, { status = 0, code = "" } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.kind = kind;
+    this.status = status;
+    this.code = code;
+  }
+  // Worth queueing and trying again later (vs. a refusal the user must fix).
+  get retryable() {
+    return [ERR.NETWORK, ERR.TIMEOUT, ERR.SERVER].includes(this.kind);
+  }
+}
+
+const TIMEOUT_MS = 20000;
+
+async function request(settings, method, path, { body, auth = true, timeout = TIMEOUT_MS } = {}) {
+  if (auth && !settings.token) {
+    throw new ApiError(ERR.NOT_PAIRED, "Not paired yet: paste the token from `jobloop token` into the extension's options.");
+  }
+  const headers = { Accept: "application/json" };
+  if (auth) headers.Authorization = `Bearer ${settings.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeout);
+  let response;
+  try {
+    response = await fetch(settings.serverUrl + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal, credentials: "omit", cache: "no-store",
+    });
+  } catch (err) {
+    if (controller.signal.aborted) {
+      throw new ApiError(ERR.TIMEOUT, `The jobloop server at ${settings.serverUrl} did not answer within ${timeout / 1000} s.`);
+    }
+    throw new ApiError(ERR.NETWORK, `No jobloop server is running at ${settings.serverUrl}. Start it with \`jobloop serve\`.`);
+  } finally {
+    clearTimeout(timer);
+  }
+  let data = null;
+  const text = await response.text();
+  try { data = text ? JSON.parse(text) : null; } catch { data = undefined; }
+  if (response.ok) {
+    if (data === undefined) {
+      throw new ApiError(ERR.NOT_JOBLOOP, `${settings.serverUrl} answered, but not with JSON: is it really jobloop?`, { status: response.status });
+    }
+    return data;
+  }
+  const apiMessage = data && data.error && data.error.message;
+  const code = (data && data.error && data.error.code) || "";
+  if (response.status === 401) {
+    throw new ApiError(ERR.UNAUTHORIZED, "The jobloop server refused the token. Run `jobloop token` and paste it into the extension's options.", { status: 401, code });
+  }
+  if (!apiMessage) {
+    // A jobloop server always answers errors as {"error": {...}}.
+    throw new ApiError(ERR.NOT_JOBLOOP, `${settings.serverUrl} answered HTTP ${response.status}, not like a jobloop server.`, { status: response.status });
+  }
+  const kind = response.status >= 500 ? ERR.SERVER : ERR.CLIENT;
+  throw new ApiError(kind, `jobloop: ${apiMessage} (HTTP ${response.status})`, { status: response.status, code });
+}
+
+export function makeClient(settings) {
+  return {
+    settings,
+    health: () => request(settings, "GET", "/api/health", { auth: false, timeout: 5000 }),
+    parse: (url, html) => request(settings, "POST", "/api/parse", { body: { url, html } }),
+    // body: {url, html, title?, selection?, stage?, note?, fields?}
+    capture: (body) => request(settings, "POST", "/api/captures", { body }),
+    lookup: async (url) => {
+      const data = await request(settings, "GET", `/api/postings?limit=1&url=${encodeURIComponent(url)}`);
+      return (data.postings && data.postings[0]) || null;
+    },
+    posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
+    setStage: (id, stage) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "stage", stage } }),
+    addNote: (id, note) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "note", note } }),
+    // FOLLOWUPS-DUE: the follow-ups endpoint is another engineer's; until it exists
+    // (404) this answers null and the popup shows nothing.
+    followupsDue: async () => {
+      try {
+        const data = await request(settings, "GET", "/api/followups?due=1", { timeout: 5000 });
+        if (typeof data.count === "number") return data.count;
+        if (Array.isArray(data.followups)) return data.followups.length;
+        return null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+export async function client() {
+  return makeClient(await loadSettings());
+}
+
+// "Test connection" on the options page: one sentence that says exactly what is wrong.
+export async function testConnection(settings) {
+  const api = makeClient(settings);
+  let health;
+  try {
+    health = await api.health();
+  } catch (err) {
+    if (err.kind === ERR.NETWORK || err.kind === ERR.TIMEOUT) return { ok: false, kind: err.kind, message: err.message };
+    return { ok: false, kind: ERR.NOT_JOBLOOP, message: `${settings.serverUrl} answers, but it is not a jobloop server (GET /api/health failed: ${err.message}).` };
+  }
+  if (!health || health.app !== "jobloop") {
+    return { ok: false, kind: ERR.NOT_JOBLOOP, message: `${settings.serverUrl} answers, but it is not a jobloop server.` };
+  }
+  if (!settings.token) {
+    return { ok: false, kind: ERR.NOT_PAIRED, message: `jobloop ${health.version || ""} is running, but no token is set: run \`jobloop token\` and paste it here.` };
+  }
+  try {
+    await request(settings, "GET", "/api/postings?limit=1");
+  } catch (err) {
+    return { ok: false, kind: err.kind, message: err.message };
+  }
+  return { ok: true, kind: "ok", message: `Connected to jobloop ${health.version || ""} at ${settings.serverUrl}. The token works.` };
+}

@@ -1,0 +1,262 @@
+// The popup: preview and save the page in the target tab, or, on a page already
+// tracked, record what happened. It is never blank: #message always says something.
+import { ERR, makeClient } from "../lib/api.js";
+import { loadSettings } from "../lib/settings.js";
+import { readTab } from "../lib/page.js";
+import { MSG } from "../lib/messages.js";
+
+const OUTCOMES = ["applied", "screening", "interviewing", "offer", "accepted", "rejected", "withdrawn", "ghosted"];
+const $ = (id) => document.getElementById(id);
+const state = { api: null, tab: null, page: null, draft: null, posting: null };
+
+function say(text, kind = "info") {
+  const el = $("message");
+  el.textContent = text;
+  el.className = kind;
+}
+
+function show(id, visible = true) {
+  $(id).hidden = !visible;
+}
+
+const send = (type, data = {}) => chrome.runtime.sendMessage({ type, ...data });
+
+// ?tab=<id> picks the page to read (tests open popup.html as a tab of its own).
+async function targetTab() {
+  const param = new URLSearchParams(location.search).get("tab");
+  if (param) return chrome.tabs.get(Number(param));
+  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  if (!tab) throw new Error("No active tab to read.");
+  return tab;
+}
+
+// ---- the retry queue in the footer ---------------------------------------------
+
+async function refreshQueue() {
+  const status = await send(MSG.QUEUE_STATUS);
+  if (!status || status.error) return;
+  const n = status.waiting;
+  show("queue-status", n > 0);
+  $("queue-count").textContent = n === 1 ? "1 clip waiting to be sent." : `${n} clips waiting to be sent.`;
+  if (status.paused) $("queue-count").textContent += ` Paused: ${status.paused}`;
+  const list = $("failed");
+  list.replaceChildren(...status.failed.map((f) => {
+    const li = document.createElement("li");
+    li.textContent = `Not saved: ${f.title || f.url} — ${f.error} `;
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "link";
+    discard.textContent = "Discard";
+    discard.addEventListener("click", async () => { await send(MSG.DISCARD_FAILED, { id: f.id }); refreshQueue(); });
+    li.append(discard);
+    return li;
+  }));
+  show("failed", status.failed.length > 0);
+}
+
+$("retry").addEventListener("click", async () => {
+  say("Sending waiting clips…");
+  const result = await send(MSG.FLUSH_QUEUE);
+  await refreshQueue();
+  if (result.sent) say(`${result.sent} waiting clip${result.sent === 1 ? "" : "s"} saved.`, "ok");
+  else if (result.error) say(`Still waiting: ${result.error}`, "error");
+  else say("Nothing was waiting.", "info");
+});
+
+// ---- a tracked posting ---------------------------------------------------------
+
+function eventText(event) {
+  const when = String(event.at || "").slice(0, 10);
+  if (event.kind === "stage") {
+    return `${when} · ${event.from_stage ? `${event.from_stage} → ` : ""}${event.to_stage}${event.note ? ` (${event.note})` : ""}`;
+  }
+  return `${when} · ${event.kind}${event.note ? `: ${event.note}` : ""}`;
+}
+
+function renderTracked(posting) {
+  state.posting = posting;
+  show("preview", false);
+  show("tracked", true);
+  $("tracked-title").textContent = posting.title || posting.url;
+  $("tracked-company").textContent = [posting.company, (posting.locations || []).join(", ")].filter(Boolean).join(" · ");
+  $("tracked-stage").textContent = posting.stage;
+  $("tracker-link").href = posting.tracker_url || `${state.api.settings.serverUrl}/postings/${posting.id}`;
+  for (const button of $("outcomes").children) {
+    button.setAttribute("aria-pressed", String(button.dataset.stage === posting.stage));
+  }
+  const events = (posting.events || []).slice(-5);
+  $("events").replaceChildren(...events.reverse().map((e) => {
+    const li = document.createElement("li");
+    li.textContent = eventText(e);
+    return li;
+  }));
+  if (!events.length) $("events").replaceChildren(Object.assign(document.createElement("li"), { textContent: "No events yet." }));
+  send(MSG.REFRESH_BADGE, { tabId: state.tab.id, url: state.page ? state.page.url : posting.url, posting });
+}
+
+async function loadTracked(posting, message, kind = "info") {
+  try {
+    renderTracked(await state.api.posting(posting.id));
+  } catch (err) {
+    renderTracked(posting); // still show what we have, without events
+    return say(`Tracked, but its history could not be loaded: ${err.message}`, "error");
+  }
+  say(message, kind);
+}
+
+for (const stage of OUTCOMES) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.stage = stage;
+  button.textContent = stage;
+  button.addEventListener("click", async () => {
+    if (!state.posting) return;
+    if (stage === state.posting.stage) return say(`Already ${stage}.`);
+    say(`Marking as ${stage}…`);
+    try {
+      await state.api.setStage(state.posting.id, stage);
+      await loadTracked(state.posting, `Marked as ${stage}.`, "ok");
+    } catch (err) {
+      say(`Could not mark as ${stage}: ${err.message}`, "error");
+    }
+  });
+  $("outcomes").append(button);
+}
+
+$("note-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const note = $("note-text").value.trim();
+  if (!note) return say("Write the note first.", "error");
+  try {
+    await state.api.addNote(state.posting.id, note);
+    $("note-text").value = "";
+    await loadTracked(state.posting, "Note added.", "ok");
+  } catch (err) {
+    say(`The note was not saved: ${err.message}`, "error");
+  }
+});
+
+// ---- the preview form ------------------------------------------------------------
+
+const numberOrNull = (text) => (text.trim() === "" ? null : Number(text.trim().replace(/[\s,]/g, "")));
+
+function renderPreview(draft) {
+  state.draft = draft;
+  show("tracked", false);
+  show("preview", true);
+  const salary = draft.salary || {};
+  $("f-title").value = draft.title || "";
+  $("f-company").value = draft.company || "";
+  $("f-location").value = (draft.locations || []).join(", ");
+  $("f-remote").value = draft.remote || "";
+  $("f-salary-min").value = salary.min ?? "";
+  $("f-salary-max").value = salary.max ?? "";
+  $("f-salary-currency").value = salary.currency || "";
+  $("f-salary-period").value = salary.period || "";
+  const notPosting = draft.is_posting === false;
+  $("not-posting").textContent = notPosting
+    ? `This page does not look like a job posting${draft.reason ? ` (${draft.reason})` : ""}. You can still save it by hand.`
+    : "";
+  show("not-posting", notPosting);
+  $("f-title").focus();
+}
+
+// Only what the user changed goes in `fields`: those become hand edits the server keeps.
+function changedFields() {
+  const d = state.draft, salary = d.salary || {}, fields = {};
+  const text = (id) => $(id).value.trim();
+  if (text("f-title") !== (d.title || "")) fields.title = text("f-title") || null;
+  if (text("f-company") !== (d.company || "")) fields.company = text("f-company") || null;
+  const locations = text("f-location").split(",").map((s) => s.trim()).filter(Boolean);
+  if (locations.join("|") !== (d.locations || []).join("|")) fields.locations = locations;
+  if ($("f-remote").value !== (d.remote || "")) fields.remote = $("f-remote").value || null;
+  for (const [id, key, was] of [["f-salary-min", "salary_min", salary.min], ["f-salary-max", "salary_max", salary.max]]) {
+    const value = numberOrNull($(id).value);
+    if (value !== null && (!Number.isFinite(value) || value < 0)) throw new Error(`"${$(id).value}" is not an amount.`);
+    if (value !== (was ?? null)) fields[key] = value;
+  }
+  const currency = text("f-salary-currency").toUpperCase();
+  if (currency && !/^[A-Z]{3}$/.test(currency)) throw new Error("The currency is a three-letter code, like EUR or USD.");
+  if (currency !== (salary.currency || "")) fields.salary_currency = currency || null;
+  if ($("f-salary-period").value !== (salary.period || "")) fields.salary_period = $("f-salary-period").value || null;
+  return fields;
+}
+
+$("preview").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  let fields;
+  try {
+    fields = changedFields();
+  } catch (err) {
+    return say(err.message, "error");
+  }
+  const page = state.page;
+  const capture = { url: page.url, html: page.html, title: page.title, stage: $("f-stage").value };
+  if (page.selection) capture.selection = page.selection;
+  const note = $("f-note").value.trim();
+  if (note) capture.note = note;
+  if (Object.keys(fields).length) capture.fields = fields;
+  $("save").disabled = true;
+  say("Saving…");
+  try {
+    const posting = await state.api.capture(capture);
+    await loadTracked(posting, "Saved to jobloop.", "ok");
+  } catch (err) {
+    if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
+      const { queued } = await send(MSG.ENQUEUE, { capture, reason: err.message });
+      say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).`, "error");
+      await refreshQueue();
+    } else {
+      say(`Not saved: ${err.message}`, "error");
+    }
+  } finally {
+    $("save").disabled = false;
+  }
+});
+
+// ---- start -----------------------------------------------------------------------
+
+$("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+$("pair").addEventListener("click", () => chrome.runtime.openOptionsPage());
+
+function fallbackDraft(page) {
+  return { is_posting: true, title: page.title, company: null, locations: [], remote: null, salary: null };
+}
+
+async function start() {
+  const settings = await loadSettings();
+  state.api = makeClient(settings);
+  refreshQueue().catch(() => {});
+  state.tab = await targetTab();
+  try {
+    state.page = await readTab(state.tab.id);
+  } catch (err) {
+    return say(err.message, "error");
+  }
+  let preview;
+  try {
+    preview = await state.api.parse(state.page.url, state.page.html);
+  } catch (err) {
+    // No preview without the server, but the clip can still be kept for later.
+    renderPreview(fallbackDraft(state.page));
+    show("unpaired", err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED);
+    const keep = err.kind === ERR.CLIENT ? "" : " You can still save: the clip waits until it can be sent.";
+    return say(err.message + keep, "error");
+  }
+  state.api.followupsDue().then((count) => {
+    if (count) {
+      $("followups-due").textContent = `${count} follow-up${count === 1 ? "" : "s"} due`;
+      show("followups-due", true);
+    }
+  });
+  if (preview.posting) {
+    await loadTracked(preview.posting, `Already tracked: ${preview.posting.stage}.`);
+  } else {
+    renderPreview(preview.draft);
+    say(preview.draft.is_posting === false ? "Not a job posting, as far as jobloop can tell." : "Check the details, then save.",
+      preview.draft.is_posting === false ? "warn" : "info");
+  }
+}
+
+window.addEventListener("unhandledrejection", (event) => say(`Something went wrong: ${event.reason && event.reason.message || event.reason}`, "error"));
+start().catch((err) => say(`Something went wrong: ${err.message}`, "error"));
