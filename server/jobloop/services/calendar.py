@@ -1,0 +1,100 @@
+"""The .ics feed: open follow-ups, interviews and goal deadlines, for any calendar app.
+
+Calendar apps cannot send an Authorization header, so the feed lives at a secret
+URL (/calendar/<secret>.ics). The secret is 32 random bytes kept in the Setting
+table, compared in constant time, and regenerable (which breaks old subscriptions).
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from icalendar import Calendar, Event as VEvent
+
+from ..models import Goal
+from . import followups, messages
+
+SECRET_KEY = "calendar.secret"
+FOLLOWUP_MINUTES = 15
+# Old interviews stay in the feed a while so the calendar keeps its history.
+INTERVIEW_HISTORY = timedelta(days=180)
+
+
+def secret() -> str:
+    value = messages.get_setting(SECRET_KEY)
+    if not value:
+        value = regenerate()
+    return value
+
+
+def regenerate() -> str:
+    value = secrets.token_urlsafe(32)
+    messages.set_setting(SECRET_KEY, value)
+    return value
+
+
+def secret_matches(given: str) -> bool:
+    expected = messages.get_setting(SECRET_KEY) or ""
+    return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=timezone.utc)
+
+
+def _where(posting) -> str:
+    if posting is None:
+        return ""
+    title = posting.title or "a posting"
+    return f"{title} at {posting.company.name}" if posting.company_id else title
+
+
+def feed(now: datetime, *, tracker_url: str = "") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//jobloop//follow-ups//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "jobloop")
+    stamp = _utc(now)
+
+    for fu in followups.upcoming(now, days=3650) + followups.due(now):
+        posting = fu.posting if fu.posting_id else None
+        start = max(fu.due_at, fu.snoozed_until or fu.due_at)
+        ev = VEvent()
+        ev.add("uid", f"followup-{fu.id}@jobloop")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", _utc(start))
+        ev.add("dtend", _utc(start + timedelta(minutes=FOLLOWUP_MINUTES)))
+        about = _where(posting) or (fu.contact.name if fu.contact_id else "")
+        ev.add("summary", f"{followups.label(fu)}: {about}" if about else followups.label(fu))
+        message = followups.message_for(fu)
+        if message:
+            ev.add("description", f"{message['subject']}\n\n{message['body']}")
+        if posting is not None and tracker_url:
+            ev.add("url", f"{tracker_url}/postings/{posting.id}")
+        cal.add_component(ev)
+
+    for interview in followups.interviews(since=now - INTERVIEW_HISTORY):
+        details = interview.details or {}
+        minutes = int(details.get("duration_minutes") or 60)
+        ev = VEvent()
+        ev.add("uid", f"interview-{interview.id}@jobloop")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", _utc(interview.at))
+        ev.add("dtend", _utc(interview.at + timedelta(minutes=minutes)))
+        who = f" with {details['with']}" if details.get("with") else ""
+        ev.add("summary", f"Interview{who}: {_where(interview.posting)}")
+        if interview.note:
+            ev.add("description", interview.note)
+        if tracker_url:
+            ev.add("url", f"{tracker_url}/postings/{interview.posting_id}")
+        cal.add_component(ev)
+
+    for goal in Goal.select().where(Goal.deadline.is_null(False) & Goal.done_at.is_null()):
+        ev = VEvent()
+        ev.add("uid", f"goal-{goal.id}@jobloop")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", goal.deadline)  # an all-day event on the deadline
+        ev.add("summary", f"Goal deadline: {goal.title}")
+        cal.add_component(ev)
+    return cal.to_ical()
