@@ -8,7 +8,7 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from ..db import database
-from ..models import REMOTE_KINDS, STAGES, Company, Posting, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
 from ..parsing.urls import canonical_url
 from . import NotFound, ServiceError
 from . import search as text_search
@@ -139,6 +139,37 @@ def source_sites() -> list[str]:
     query = (Posting.select(Posting.source_site).where(Posting.source_site.is_null(False))
              .distinct().order_by(Posting.source_site))
     return [site for (site,) in query.tuples()]
+
+
+def in_stage(stage: str, limit: int = 50) -> list[Posting]:
+    """A board column: the postings most recently moved into `stage` first."""
+    query = (Posting.select(Posting, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
+             .where(Posting.stage == stage).order_by(Posting.stage_changed_at.desc(), Posting.id.desc()))
+    return list(query.limit(limit))
+
+
+def waiting_longest(stages, limit: int = 6) -> list[Posting]:
+    """Applications that have sat in a stage the longest: the ones to nudge."""
+    query = (Posting.select(Posting, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
+             .where(Posting.stage.in_(list(stages))).order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
+    return list(query.limit(limit))
+
+
+def recent_events(limit: int = 12) -> list[Event]:
+    """The latest lines of every timeline, with their posting, for the dashboard."""
+    query = (Event.select(Event, Posting, Company).join(Posting)
+             .join(Company, join_type=JOIN.LEFT_OUTER, on=(Posting.company == Company.id))
+             .order_by(Event.at.desc(), Event.id.desc()))
+    return list(query.limit(limit))
+
+
+def latest_snapshot(posting: Posting) -> Snapshot | None:
+    return (Snapshot.select().where(Snapshot.posting == posting)
+            .order_by(Snapshot.captured_at.desc(), Snapshot.id.desc()).first())
+
+
+def has_snapshot(posting: Posting) -> bool:
+    return Snapshot.select(Snapshot.id).where(Snapshot.posting == posting).exists()
 
 
 class Duplicate(ServiceError):

@@ -4,13 +4,18 @@ Features outside web/ (follow-ups, growth) add their own blueprints and join the
 tracker through two extension points instead of editing these templates:
 - `add_nav(app, label, endpoint, order)` puts a link in the top navigation;
 - templates include optional partials (`partials/dashboard_*.html`,
-  `partials/posting_*.html`) that a feature ships in its own template folder.
+  `partials/posting_*.html`, `partials/settings_*.html`) that a feature ships in
+  its own template folder.
+
+Pages are plain GETs that never write; every write is a POST carrying the
+session's CSRF token (security.py checks it before a view runs). Scripts in
+static/js only enhance forms that already work without them.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 
-from ..services import postings
+from ..services import ServiceError
 
 blp = Blueprint("web", __name__)
 
@@ -27,6 +32,10 @@ def add_nav(app: Flask, label: str, endpoint: str, order: int = 50) -> None:
 @blp.record_once
 def _register_nav(state):
     add_nav(state.app, "Dashboard", "web.dashboard", 0)
+    add_nav(state.app, "Board", "web.board", 10)
+    add_nav(state.app, "Table", "web.table", 20)
+    add_nav(state.app, "Add", "web.new_posting", 30)
+    add_nav(state.app, "Settings", "web.settings", 90)
 
 
 @blp.app_context_processor
@@ -34,12 +43,21 @@ def _nav():
     return {"nav_items": [(label, endpoint) for _, label, endpoint in current_app.extensions.get(NAV_KEY, [])]}
 
 
-@blp.route("/")
-def dashboard():
-    recent = list(postings.search(limit=50))
-    return render_template("dashboard.html", postings=recent)
+def wants_json() -> bool:
+    """Our scripts ask for JSON; a plain form post (no script) gets a page."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-@blp.route("/postings/<int:posting_id>")
-def posting(posting_id: int):
-    return render_template("posting.html", posting=postings.get(posting_id))
+@blp.errorhandler(ServiceError)
+def _service_error(err: ServiceError):
+    # Blueprint handlers win over the API's app-wide JSON handler, so tracker
+    # pages answer a missing posting or bad input with a page, scripts with JSON.
+    if wants_json():
+        response = jsonify({"error": {"code": err.code, "message": err.message}})
+        response.status_code = err.status
+        return response
+    return render_template("error.html", error=err), err.status
+
+
+from . import actions, filters, pages  # noqa: E402,F401  (routes register on blp)

@@ -1,0 +1,115 @@
+"""Form text in, typed values out: what a hand edit or a hand-added posting means.
+
+Each posted string becomes the value services/postings.update expects, or a
+ServiceError that names the field and says what is wrong with it.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
+
+from ..models import REMOTE_KINDS, SALARY_PERIODS
+from ..services import ServiceError
+
+LIST_FIELDS = {"locations", "skills"}
+NUMBER_FIELDS = {"salary_min", "salary_max"}
+DATE_FIELDS = {"date_posted", "valid_through"}
+CHOICES = {"remote": REMOTE_KINDS, "salary_period": SALARY_PERIODS}
+LIMITS = {"title": 512, "company": 255, "employment_type": 64, "notes": 20_000, "description_text": 200_000,
+          "apply_url": 2048}
+LABELS = {
+    "title": "Title", "company": "Company", "locations": "Locations", "remote": "Remote",
+    "employment_type": "Employment type", "salary_min": "Salary from", "salary_max": "Salary to",
+    "salary_currency": "Currency", "salary_period": "Per", "date_posted": "Posted on",
+    "valid_through": "Open until", "apply_url": "Apply link", "skills": "Skills", "notes": "Notes",
+    "description_text": "Description",
+}
+
+
+class FieldError(ServiceError):
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{LABELS.get(field, field)}: {message}", code="invalid_field")
+        self.field = field
+
+
+def field_value(name: str, raw: str):
+    """One form field's text as the typed value the posting stores (None for empty)."""
+    text = (raw or "").strip()
+    if name in LIMITS and len(text) > LIMITS[name]:
+        raise FieldError(name, f"at most {LIMITS[name]} characters")
+    if name in LIST_FIELDS:
+        items = [part.strip() for part in text.replace("\n", ",").split(",")]
+        return [item for item in items if item]
+    if name in ("notes", "description_text"):
+        return text
+    if not text:
+        return None
+    if name in NUMBER_FIELDS:
+        try:
+            value = float(text.replace(",", "").replace("_", ""))
+        except ValueError:
+            raise FieldError(name, f"{text!r} is not a number") from None
+        if value < 0:
+            raise FieldError(name, "cannot be negative")
+        return value
+    if name in DATE_FIELDS:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise FieldError(name, f"{text!r} is not a date (YYYY-MM-DD)") from None
+    if name in CHOICES:
+        if text not in CHOICES[name]:
+            raise FieldError(name, f"expected one of {', '.join(CHOICES[name])}")
+        return text
+    if name == "salary_currency":
+        if len(text) != 3 or not text.isalpha():
+            raise FieldError(name, "a three-letter code such as EUR or USD")
+        return text.upper()
+    if name == "apply_url":
+        if urlsplit(text).scheme.lower() not in ("http", "https"):
+            raise FieldError(name, "must start with http:// or https://")
+    return text
+
+
+def changes_from(form, editable) -> dict:
+    return {name: field_value(name, form.get(name, "")) for name in editable if name in form}
+
+
+def local_datetime(raw: str | None, *, field: str = "at") -> datetime | None:
+    """An <input type=datetime-local> (the user's local time) as naive UTC; empty means now."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ServiceError(f"{text!r} is not a date and time", code="invalid_date") from None
+    if value.tzinfo is None:
+        value = value.astimezone()  # naive input: the machine's (= the user's) local time
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_date(raw: str | None, label: str) -> date | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ServiceError(f"{label}: {text!r} is not a date (YYYY-MM-DD)", code="invalid_date") from None
+
+
+def field_text(posting, name: str) -> str:
+    """A posting's field as the text its form input shows (the inverse of field_value)."""
+    if name == "company":
+        return posting.company.name if posting.company_id else ""
+    value = getattr(posting, name)
+    if value is None:
+        return ""
+    if name in LIST_FIELDS:
+        return ", ".join(value)
+    if name in NUMBER_FIELDS:
+        return f"{value:.0f}" if float(value).is_integer() else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,121 @@
+"""The tracker's pages. GET only, and a GET never writes."""
+from __future__ import annotations
+
+from flask import current_app, make_response, render_template, request, url_for
+
+from ..models import ENDINGS, REMOTE_KINDS, SALARY_PERIODS, STAGES
+from ..security import current_token
+from ..services import NotFound, ServiceError, capture, pipeline, postings
+from ..services.postings import Filters
+from . import blp
+from .forms import LABELS, field_text, local_date
+
+IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
+BOARD_LIMIT = 50  # cards per column; the table has the rest
+PER_PAGE = 50
+SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+
+def _common():
+    return {"stages": STAGES, "endings": ENDINGS, "remote_kinds": REMOTE_KINDS,
+            "salary_periods": SALARY_PERIODS, "labels": LABELS, "field_text": field_text}
+
+
+@blp.route("/")
+def dashboard():
+    counts = postings.counts_by_stage()
+    return render_template(
+        "dashboard.html", counts=counts, total=sum(counts.values()),
+        in_flight=sum(counts[s] for s in IN_FLIGHT), in_flight_stages=IN_FLIGHT,
+        recent=postings.recent_events(12), waiting=postings.waiting_longest(IN_FLIGHT, 6), **_common())
+
+
+@blp.route("/board")
+def board():
+    counts = postings.counts_by_stage()
+    columns = [(stage, counts[stage], postings.in_stage(stage, BOARD_LIMIT)) for stage in STAGES]
+    return render_template("board.html", columns=columns, total=sum(counts.values()),
+                           board_limit=BOARD_LIMIT, **_common())
+
+
+TABLE_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "sort", "dir")
+
+
+@blp.route("/table")
+def table():
+    args = {k: request.args.get(k, "").strip() for k in TABLE_ARGS}
+    sort = args["sort"] or "updated"
+    descending = args["dir"] != "asc"
+    error = None
+    try:
+        filters = Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
+                          source=args["source"] or None, remote=args["remote"] or None,
+                          since=local_date(args["from"], "From"), until=local_date(args["to"], "To"))
+        page = postings.table(filters, sort=sort, descending=descending,
+                              page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
+    except ServiceError as err:
+        # Keep the user's filters on screen with the reason, rather than a bare error page.
+        error, page = err.message, postings.Page(rows=[], total=0, page=1, per_page=PER_PAGE)
+    kept = {k: v for k, v in args.items() if v}
+
+    def link(**changes):
+        params = {**kept, **changes}
+        return url_for("web.table", **{k: v for k, v in params.items() if v not in (None, "")})
+
+    def sort_link(key):
+        same = sort == key
+        return link(sort=key, dir=("asc" if same and descending else "desc"), page=None)
+
+    return render_template("table.html", page=page, args=args, sort=sort, descending=descending,
+                           error=error, link=link, sort_link=sort_link, sources=postings.source_sites(),
+                           filtering=any(args[k] for k in TABLE_ARGS[:7]), **_common())
+
+
+EDIT_FIELDS = ("company", "locations", "remote", "employment_type", "salary_min", "salary_max",
+               "salary_currency", "salary_period", "date_posted", "valid_through", "apply_url", "skills")
+
+
+def render_posting(posting, *, status: int = 200, errors: dict | None = None, values: dict | None = None):
+    """The posting page; after a refused edit, with the user's text and the reason kept."""
+    return render_template(
+        "posting.html", posting=posting, timeline=pipeline.timeline(posting),
+        has_snapshot=postings.has_snapshot(posting), edit_fields=EDIT_FIELDS,
+        edited=set(posting.user_edited or []), sources=posting.field_sources or {},
+        errors=errors or {}, values=values or {}, **_common()), status
+
+
+@blp.route("/postings/<int:posting_id>")
+def posting(posting_id: int):
+    return render_posting(postings.get(posting_id))
+
+
+@blp.route("/postings/<int:posting_id>/snapshot")
+def snapshot(posting_id: int):
+    """The page as it was clipped. Sandboxed: no script runs, nothing loads from elsewhere."""
+    found = postings.latest_snapshot(postings.get(posting_id))
+    if found is None:
+        raise NotFound("this posting has no saved snapshot (it was added by hand)")
+    response = make_response(capture.snapshot_html(found))
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = SNAPSHOT_CSP
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blp.route("/postings/<int:posting_id>/delete")
+def confirm_delete(posting_id: int):
+    posting = postings.get(posting_id)
+    events = len(pipeline.timeline(posting))
+    return render_template("confirm_delete.html", posting=posting, events=events)
+
+
+@blp.route("/postings/new")
+def new_posting():
+    return render_template("posting_new.html", values={}, error=None, duplicate=None, **_common())
+
+
+@blp.route("/settings")
+def settings():
+    config = current_app.config["JOBLOOP"]
+    return render_template("settings.html", token=current_token(config.data_dir),
+                           tracker_url=request.host_url.rstrip("/"))
