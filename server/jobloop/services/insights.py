@@ -1,0 +1,265 @@
+"""Insights: the funnel, response by source, where applications end, the weekly
+pace, what is in flight, and the wins the user controls. All read from history
+(stage events), not from the current stage alone, so a posting that reached an
+interview and was then rejected still counts as interviewed.
+
+Definitions (the tests check each one against hand-counted data):
+
+- saved: every tracked posting (each one starts as saved).
+- applied: the posting's history has a stage event to applied or any later
+  stage (screening, interviewing, offer, accepted, rejected, ghosted): nobody
+  is rejected or ghosted without applying. Withdrawn alone does not count (the
+  user may withdraw before applying). "Applied at" is the first event to
+  applied, or, without one, the first event to any of those stages.
+- response: the employer answered: a stage event to screening, interviewing,
+  offer, accepted or **rejected**. A rejection is a response (the user heard
+  back); ghosted and withdrawn are not. "First response at" is the first such
+  event.
+- days to first response: from "applied at" to "first response at", in days
+  (fractions kept). Only postings with an explicit applied event count: without
+  one the application date is unknown.
+- interview: a stage event to interviewing, offer or accepted, or an event of
+  kind "interview". offer: a stage event to offer or accepted.
+- conversion at a funnel step: its count over the previous step's count (None
+  when the previous step is 0).
+- where applications end: for each posting whose current stage is an ending
+  (rejected, withdrawn, ghosted), the furthest stage of saved → applied →
+  screening → interviewing → offer reached before the ending (at least
+  "applied" for rejected and ghosted).
+- applications per week: "applied at" dates per Monday-to-Sunday week.
+- in flight: current stage applied, screening, interviewing or offer.
+- wins (inputs, in the last 7 days and all time): applications sent (applied
+  at), interviews had (each "interview" event dated up to now, plus one for
+  a move to interviewing on a posting with no interview events), feedback received
+  (reflections with non-empty feedback, dated when written), goals done, and
+  contacts kept warm (contacts whose last contact falls in the period).
+"""
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ..models import ENDINGS, Contact, Event, Goal, Posting, Reflection, Setting, utcnow
+from . import ServiceError
+
+APPLIED = {"applied", "screening", "interviewing", "offer", "accepted", "rejected", "ghosted"}
+RESPONSE = {"screening", "interviewing", "offer", "accepted", "rejected"}
+INTERVIEW = {"interviewing", "offer", "accepted"}
+OFFER = {"offer", "accepted"}
+IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
+PROGRESS = ("saved", "applied", "screening", "interviewing", "offer")
+FUNNEL = (("saved", "Saved"), ("applied", "Applied"), ("response", "Any response"),
+          ("interview", "Interview"), ("offer", "Offer"))
+TARGETS = {"weekly_target": 10, "in_flight_target": 5}
+TARGET_LIMITS = {"weekly_target": (1, 500), "in_flight_target": (1, 200)}
+WINDOW_DAYS = 7
+
+
+# ---- targets ----------------------------------------------------------------------
+
+def targets() -> dict[str, int]:
+    rows = {s.key: s.value for s in Setting.select().where(Setting.key.in_([f"insights.{k}" for k in TARGETS]))}
+    return {k: int(rows.get(f"insights.{k}") or default) for k, default in TARGETS.items()}
+
+
+def set_targets(**values) -> dict[str, int]:
+    for name, value in values.items():
+        if name not in TARGETS:
+            raise ServiceError(f"unknown target {name!r}", code="invalid")
+        low, high = TARGET_LIMITS[name]
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            raise ServiceError(f"{name}: a whole number, please", code="invalid_target") from None
+        if not low <= value <= high:
+            raise ServiceError(f"{name}: from {low} to {high}", code="invalid_target")
+        Setting.insert(key=f"insights.{name}", value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}).execute()
+    return targets()
+
+
+# ---- one posting's history --------------------------------------------------------
+
+@dataclass
+class History:
+    posting: Posting
+    applied_at: datetime | None = None
+    explicit_applied: bool = False
+    first_response_at: datetime | None = None
+    interviewed: bool = False
+    offered: bool = False
+    interview_events: list = None  # datetimes of "interview" events
+    entered_interviewing_at: datetime | None = None
+    reached: str = "saved"  # furthest progress stage before the current ending
+
+    @property
+    def days_to_response(self) -> float | None:
+        if not (self.explicit_applied and self.first_response_at):
+            return None
+        days = (self.first_response_at - self.applied_at).total_seconds() / 86400
+        return days if days >= 0 else None
+
+
+def histories() -> list[History]:
+    events = defaultdict(list)
+    query = (Event.select(Event.posting, Event.kind, Event.to_stage, Event.at)
+             .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id))
+    for e in query:
+        events[e.posting_id].append(e)
+    return [_history(p, events[p.id]) for p in Posting.select().order_by(Posting.id)]
+
+
+def _history(posting: Posting, events: list) -> History:
+    h = History(posting=posting, interview_events=[])
+    first_any_applied = None
+    for e in events:
+        if e.kind == "interview":
+            h.interview_events.append(e.at)
+            h.interviewed = True
+            continue
+        stage = e.to_stage
+        if stage == "applied" and not h.explicit_applied:
+            h.applied_at, h.explicit_applied = e.at, True
+        if stage in APPLIED and first_any_applied is None:
+            first_any_applied = e.at
+        if stage in RESPONSE and h.first_response_at is None:
+            h.first_response_at = e.at
+        if stage in INTERVIEW:
+            h.interviewed = True
+        if stage == "interviewing" and h.entered_interviewing_at is None:
+            h.entered_interviewing_at = e.at
+        if stage in OFFER:
+            h.offered = True
+    if not h.explicit_applied:
+        h.applied_at = first_any_applied
+    if posting.stage in ENDINGS:
+        ending_at = max((e.at for e in events if e.kind == "stage" and e.to_stage == posting.stage), default=None)
+        reached = [PROGRESS.index(e.to_stage) for e in events
+                   if e.kind == "stage" and e.to_stage in PROGRESS and (ending_at is None or e.at <= ending_at)]
+        floor = 1 if posting.stage in ("rejected", "ghosted") else 0
+        h.reached = PROGRESS[max(reached + [floor])]
+    return h
+
+
+# ---- the figures ------------------------------------------------------------------
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def funnel(hs: list[History]) -> list[dict]:
+    counts = {
+        "saved": len(hs),
+        "applied": sum(1 for h in hs if h.applied_at),
+        "response": sum(1 for h in hs if h.first_response_at),
+        "interview": sum(1 for h in hs if h.interviewed),
+        "offer": sum(1 for h in hs if h.offered),
+    }
+    steps, previous = [], None
+    for key, label in FUNNEL:
+        steps.append({"step": key, "label": label, "count": counts[key],
+                      "conversion": None if previous is None else _rate(counts[key], previous)})
+        previous = counts[key]
+    return steps
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def by_source(hs: list[History]) -> list[dict]:
+    groups = defaultdict(list)
+    for h in hs:
+        if h.applied_at:
+            groups[h.posting.source_site or "unknown"].append(h)
+    rows = []
+    for source, items in groups.items():
+        responded = sum(1 for h in items if h.first_response_at)
+        days = [h.days_to_response for h in items if h.days_to_response is not None]
+        rows.append({"source": source, "applied": len(items), "responded": responded,
+                     "response_rate": _rate(responded, len(items)), "median_days": _median(days)})
+    return sorted(rows, key=lambda r: (-r["applied"], r["source"]))
+
+
+def endings(hs: list[History]) -> dict:
+    """{"rows": [{"reached", count per ending..., "total"}], "totals": {ending: n}}."""
+    counts = Counter((h.reached, h.posting.stage) for h in hs if h.posting.stage in ENDINGS)
+    rows = []
+    for stage in PROGRESS:
+        row = {"reached": stage, **{e: counts.get((stage, e), 0) for e in ENDINGS}}
+        row["total"] = sum(row[e] for e in ENDINGS)
+        rows.append(row)
+    return {"rows": rows, "totals": {e: sum(r[e] for r in rows) for e in ENDINGS},
+            "total": sum(counts.values())}
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly(hs: list[History], now: datetime, weeks: int = 12) -> list[dict]:
+    this_week = week_start(now.date())
+    starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    counts = Counter(week_start(h.applied_at.date()) for h in hs if h.applied_at)
+    return [{"week_start": s, "count": counts.get(s, 0)} for s in starts]
+
+
+def in_flight(target: int) -> dict:
+    count = Posting.select().where(Posting.stage.in_(IN_FLIGHT)).count()
+    below = count < target
+    note = None
+    if below:
+        note = (f"{count} in flight against a target of {target}. A few more applications "
+                f"keep any single answer from weighing too much.")
+    return {"count": count, "target": target, "below": below, "note": note}
+
+
+def wins(hs: list[History], now: datetime) -> dict:
+    since = now - timedelta(days=WINDOW_DAYS)
+
+    def period(dt):
+        return dt is not None and since < dt <= now
+
+    def interviews(test):
+        n = 0
+        for h in hs:
+            n += sum(1 for at in h.interview_events if test(at))
+            if not h.interview_events and h.entered_interviewing_at and test(h.entered_interviewing_at):
+                n += 1
+        return n
+
+    feedback = [r.written_at or r.created_at for r in Reflection.select() if (r.feedback or "").strip()]
+    done = [g.done_at for g in Goal.select().where(Goal.done_at.is_null(False))]
+    touched = [c.last_contact_at for c in Contact.select().where(Contact.last_contact_at.is_null(False))]
+    applied = [h.applied_at for h in hs if h.applied_at]
+    always = lambda dt: dt <= now  # noqa: E731  (a scheduled interview is not had yet)
+    rows = [("applications", "Applications sent", applied), ("feedback", "Feedback received", feedback),
+            ("goals_done", "Goals done", done), ("contacts", "Contacts kept warm", touched)]
+    out = {key: {"label": label, "week": sum(1 for dt in dts if period(dt)), "total": len(dts)}
+           for key, label, dts in rows}
+    out["interviews"] = {"label": "Interviews had", "week": interviews(period), "total": interviews(always)}
+    order = ("applications", "interviews", "feedback", "goals_done", "contacts")
+    return {k: out[k] for k in order}
+
+
+def summary(now: datetime | None = None, weeks: int = 12) -> dict:
+    now = now or utcnow()
+    hs = histories()
+    goal = targets()
+    applied = [h for h in hs if h.applied_at]
+    days = [h.days_to_response for h in hs if h.days_to_response is not None]
+    responded = sum(1 for h in applied if h.first_response_at)
+    return {
+        "now": now,
+        "funnel": funnel(hs),
+        "response_rate": _rate(responded, len(applied)),
+        "median_days_to_response": _median(days),
+        "by_source": by_source(hs),
+        "endings": endings(hs),
+        "weekly": weekly(hs, now, weeks),
+        "weekly_target": goal["weekly_target"],
+        "in_flight": in_flight(goal["in_flight_target"]),
+        "wins": wins(hs, now),
+    }

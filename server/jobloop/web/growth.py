@@ -1,0 +1,330 @@
+"""Growth pages: Insights, Plan (gaps, goals, profile), Network (contacts) and vCards.
+
+Its own blueprint, joined to the tracker by add_nav and by the partials
+(dashboard_growth, posting_growth, settings_growth) whose data come from the
+template globals below. GETs never write; every POST carries the CSRF token
+(security.py) and answers bad input by showing the same page again with the
+typed values kept and the problem named.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import wraps
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+
+from ..models import WARMTH, Posting
+from ..services import ServiceError, gaps, goals, insights, network, postings, profile
+from . import add_nav, charts
+
+blp = Blueprint("growth", __name__)
+
+
+@blp.record_once
+def _register_nav(state):
+    add_nav(state.app, "Insights", "growth.insights", 50)
+    add_nav(state.app, "Plan", "growth.plan", 60)
+    add_nav(state.app, "Network", "growth.network", 70)
+
+
+def _now():
+    return current_app.config["JOBLOOP"].clock()
+
+
+def _back(default: str) -> str:
+    """Where a form asked to return to: a path on this site only (no open redirect)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _form_error(render):
+    """On a ServiceError, show the form's page again with the input kept (422)."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except ServiceError as err:
+                return render(*args, form=request.form, error=err.message, **kwargs), err.status
+        return wrapper
+    return decorate
+
+
+# ---- template globals for the partials --------------------------------------------
+
+@blp.app_template_global("growth_dashboard")
+def growth_dashboard() -> dict:
+    now = _now()
+    flight = insights.in_flight(insights.targets()["in_flight_target"])
+    return {"now": now, "in_flight": flight, "goals": goals.due(now), "contacts": network.due(now),
+            "top_gaps": gaps.rank(limit=3)}
+
+
+@blp.app_template_global("growth_posting")
+def growth_posting(posting: Posting) -> dict:
+    return {"skills": profile.posting_skills(posting), "contacts": network.posting_contacts(posting),
+            "goal_skills": {profile.key(g.skill) for g in goals.open_goals() if g.skill},
+            "default_deadline": goals.default_deadline(_now())}
+
+
+@blp.app_template_global("growth_settings")
+def growth_settings() -> dict:
+    return {"cadence": network.cadence(), "targets": insights.targets(), "warmth": WARMTH}
+
+
+# ---- Insights -----------------------------------------------------------------------
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value:.1f} d"
+
+
+@blp.route("/insights", endpoint="insights")
+def insights_page():
+    data = insights.summary(now=_now())
+    funnel_rows = [(s["label"], s["count"], None if s["conversion"] is None else f"{_pct(s['conversion'])} of previous")
+                   for s in data["funnel"]]
+    source_rows = [(r["source"], round((r["response_rate"] or 0) * 100), f"{r['responded']} of {r['applied']}")
+                   for r in data["by_source"]]
+    end_rows = [(r["reached"], r["total"], None) for r in data["endings"]["rows"]]
+    week_rows = [(w["week_start"].strftime("%d %b"), w["count"]) for w in data["weekly"]]
+    figures = {
+        "funnel": charts.hbars(funnel_rows, title="Funnel: saved, applied, any response, interview, offer", css="funnel"),
+        "sources": charts.hbars(source_rows, title="Response rate (%) by source site", css="sources"),
+        "endings": charts.hbars(end_rows, title="Stage reached before an application ended", css="endings"),
+        "weekly": charts.columns(week_rows, target=data["weekly_target"], title="Applications per week against the weekly target"),
+        "in_flight": charts.gauge(data["in_flight"]["count"], data["in_flight"]["target"],
+                                  title="Applications in flight against the target"),
+    }
+    return render_template("growth/insights.html", data=data, charts=figures, pct=_pct, days=_days)
+
+
+# ---- Plan: gaps, goals, profile -----------------------------------------------------
+
+def _render_plan(*_, form=None, error=None, **__):
+    now = _now()
+    return render_template("growth/plan.html", gaps=gaps.rank(), counts=gaps.group_counts(),
+                           open_goals=goals.open_goals(), done_goals=goals.done_goals(),
+                           skills=profile.skills(), levels=profile.LEVELS, status=goals.status,
+                           default_deadline=goals.default_deadline(now), weeks=goals.DEFAULT_WEEKS,
+                           now=now, form=form or {}, error=error)
+
+
+@blp.route("/plan")
+def plan():
+    return _render_plan()
+
+
+@blp.post("/plan/skills")
+@_form_error(_render_plan)
+def add_skill():
+    skill = profile.set_skill(request.form.get("name", ""), request.form.get("level", 3))
+    flash(f"{skill.name} is in your profile at level {skill.level}.", "success")
+    return redirect(_back(url_for(".plan") + "#profile"))
+
+
+@blp.post("/plan/skills/remove")
+@_form_error(_render_plan)
+def remove_skill():
+    profile.remove_skill(request.form.get("name", ""))
+    flash("Removed from your profile.", "success")
+    return redirect(_back(url_for(".plan") + "#profile"))
+
+
+@blp.post("/plan/goals")
+@_form_error(_render_plan)
+def add_goal():
+    form = request.form
+    if form.get("title", "").strip():
+        goal = goals.create(form["title"], skill=form.get("skill") or None, deadline=form.get("deadline") or None,
+                            now=_now())
+    else:
+        goal = goals.from_gap(form.get("skill", ""), deadline=form.get("deadline") or None, now=_now())
+    flash(f"Goal: {goal.title}, by {goal.deadline.isoformat() if goal.deadline else 'no date'}.", "success")
+    return redirect(_back(url_for(".plan") + f"#goal-{goal.id}"))
+
+
+@blp.post("/plan/goals/<int:goal_id>")
+@_form_error(_render_plan)
+def edit_goal(goal_id: int):
+    goal = goals.get(goal_id)
+    goals.update(goal, title=request.form.get("title"), deadline=request.form.get("deadline"))
+    if request.form.get("progress", "").strip():
+        goals.add_progress(goal, request.form["progress"], now=_now())
+    flash("Goal saved.", "success")
+    return redirect(_back(url_for(".plan") + f"#goal-{goal.id}"))
+
+
+@blp.post("/plan/goals/<int:goal_id>/done")
+@_form_error(_render_plan)
+def finish_goal(goal_id: int):
+    goal = goals.complete(goals.get(goal_id), add_to_profile=bool(request.form.get("add_to_profile")), now=_now())
+    extra = f" {goal.skill} is in your profile." if goal.skill and request.form.get("add_to_profile") else ""
+    flash(f"Done: {goal.title}.{extra}", "success")
+    return redirect(_back(url_for(".plan") + "#goals"))
+
+
+@blp.post("/plan/goals/<int:goal_id>/reopen")
+@_form_error(_render_plan)
+def reopen_goal(goal_id: int):
+    goals.reopen(goals.get(goal_id))
+    return redirect(_back(url_for(".plan") + f"#goal-{goal_id}"))
+
+
+@blp.post("/plan/goals/<int:goal_id>/delete")
+@_form_error(_render_plan)
+def delete_goal(goal_id: int):
+    goals.delete(goals.get(goal_id))
+    flash("Goal deleted.", "success")
+    return redirect(_back(url_for(".plan") + "#goals"))
+
+
+# ---- Network --------------------------------------------------------------------------
+
+CONTACT_FORM = ("name", "role", "company", "email", "linkedin_url", "how_met", "warmth", "notes")
+
+
+def _render_network(*_, form=None, error=None, **__):
+    now = _now()
+    return render_template("growth/network.html", contacts=network.contacts(), due=network.due(now),
+                           next_touch=network.next_touch_at, cadence=network.cadence(), warmth=WARMTH,
+                           now=now, form=form or {}, error=error)
+
+
+def _render_contact(contact_id=None, *, form=None, error=None, **__):
+    contact = network.get(contact_id)
+    linked = network.linked_postings(contact)
+    linked_ids = {p.id for p in linked}
+    choices = [p for p in postings.search(limit=200) if p.id not in linked_ids]
+    return render_template("growth/contact.html", contact=contact, linked=linked, choices=choices,
+                           next_touch=network.next_touch_at(contact), warmth=WARMTH, now=_now(),
+                           form=form or {}, error=error)
+
+
+@blp.route("/network", endpoint="network")
+def network_page():
+    return _render_network()
+
+
+@blp.post("/network")
+@_form_error(_render_network)
+def add_contact():
+    values = {k: request.form.get(k, "") for k in CONTACT_FORM if k in request.form}
+    contact = network.create(now=_now(), **values)
+    flash(f"{contact.name} added.", "success")
+    return redirect(url_for(".contact", contact_id=contact.id))
+
+
+@blp.route("/contacts/<int:contact_id>")
+def contact(contact_id: int):
+    return _render_contact(contact_id)
+
+
+@blp.post("/contacts/<int:contact_id>")
+@_form_error(_render_contact)
+def edit_contact(contact_id: int):
+    values = {k: request.form.get(k, "") for k in CONTACT_FORM if k in request.form}
+    network.update(network.get(contact_id), now=_now(), **values)
+    flash("Contact saved.", "success")
+    return redirect(url_for(".contact", contact_id=contact_id))
+
+
+@blp.post("/contacts/<int:contact_id>/touch")
+@_form_error(_render_contact)
+def touch(contact_id: int):
+    contact = network.get(contact_id)
+    at = _touch_date(request.form.get("date", ""))
+    network.log_touch(contact, request.form.get("note", ""), at=at, now=_now())
+    flash(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.", "success")
+    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+
+
+def _touch_date(raw: str):
+    """A day picked in the form: today means now, an earlier day means its noon."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise ServiceError("the date should look like 2026-11-30", code="invalid_date") from None
+    now = _now()
+    return now if day == now.date() else datetime.combine(day, time(12))
+
+
+@blp.post("/contacts/<int:contact_id>/delete")
+@_form_error(_render_contact)
+def delete_contact(contact_id: int):
+    contact = network.get(contact_id)
+    network.delete(contact)
+    flash(f"{contact.name} deleted.", "success")
+    return redirect(url_for(".network"))
+
+
+@blp.post("/contacts/<int:contact_id>/link")
+@_form_error(_render_contact)
+def link_contact(contact_id: int):
+    contact = network.get(contact_id)
+    try:
+        posting_id = int(request.form.get("posting_id", ""))
+    except ValueError:
+        raise ServiceError("pick a posting to link", code="invalid") from None
+    network.link(contact, postings.get(posting_id))
+    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+
+
+@blp.post("/contacts/<int:contact_id>/unlink/<int:posting_id>")
+@_form_error(_render_contact)
+def unlink_contact(contact_id: int, posting_id: int):
+    network.unlink(network.get(contact_id), postings.get(posting_id))
+    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+
+
+@blp.post("/growth/postings/<int:posting_id>/contacts")
+def posting_contact(posting_id: int):
+    """The posting page's "who is the recruiter?" form."""
+    posting = postings.get(posting_id)
+    back = url_for("web.posting", posting_id=posting_id) + "#people"
+    try:
+        contact, created = network.attach_to_posting(posting, name=request.form.get("name", ""),
+                                                     email=request.form.get("email") or None,
+                                                     role=request.form.get("role") or None, now=_now())
+    except ServiceError as err:
+        flash(f"Contact not added: {err.message}", "error")
+        return redirect(back)
+    flash(f"{contact.name} {'added and ' if created else ''}linked to this posting.", "success")
+    return redirect(back)
+
+
+@blp.route("/contacts/<int:contact_id>.vcf")
+def contact_vcard(contact_id: int):
+    contact = network.get(contact_id)
+    safe = "".join(c if c.isalnum() else "-" for c in contact.name).strip("-") or "contact"
+    return Response(network.vcard(contact), mimetype="text/vcard",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}.vcf"'})
+
+
+# ---- settings ---------------------------------------------------------------------------
+
+@blp.post("/settings/growth")
+def save_settings():
+    form = request.form
+    try:
+        insights.set_targets(**{k: form[k] for k in ("weekly_target", "in_flight_target") if form.get(k)})
+        network.set_cadence({w: form[f"cadence_{w}"] for w in WARMTH if form.get(f"cadence_{w}")}, now=_now())
+    except ServiceError as err:
+        flash(f"Not saved: {err.message}", "error")
+        return redirect(url_for("web.settings") + "#growth")
+    flash("Targets and keep-in-touch cadence saved.", "success")
+    return redirect(url_for("web.settings") + "#growth")
+
+
+@blp.errorhandler(ServiceError)
+def _not_found(err: ServiceError):
+    # A missing contact or goal on a GET: a page, not the API's JSON.
+    return render_template("growth/error.html", error=err), err.status
