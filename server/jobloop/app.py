@@ -46,6 +46,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_api(app)
     app.register_blueprint(web_blp)
     app.register_blueprint(__import__(f"{__package__}.web.growth", fromlist=["blp"]).blp)  # Insights, Plan, Network
+    app.register_blueprint(__import__("jobloop.web.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, calendar
     return app
 
 

@@ -64,6 +64,7 @@ def init_api(app: Flask) -> JobloopApi:
 
     api.register_blueprint(captures.blp)
     api.register_blueprint(postings.blp)
+    api.register_blueprint(__import__(f"{__package__}.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, interviews
     api.register_blueprint(__import__(f"{__package__}.growth", fromlist=["blp"]).blp)  # profile, gaps, goals, contacts, insights
 
     @app.errorhandler(ServiceError)
