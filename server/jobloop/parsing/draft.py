@@ -19,6 +19,27 @@ class Salary:
     currency: str | None
     period: str | None
 
+    def replace(self, name: str, value: Any, source: str) -> bool:
+        """Overwrite a field: the page as the user sees it beats stale metadata."""
+        if value in (None, "", [], {}):
+            return False
+        setattr(self, name, value)
+        self.sources[name] = source
+        return True
+
+    def set_description(self, html: str, source: str) -> bool:
+        from .description import html_to_text, sanitize_html
+
+        if self.description_html or not html:
+            return False
+        clean_html = sanitize_html(html[:2_000_000])
+        text = html_to_text(clean_html)
+        if len(text) < 40:
+            return False
+        self.description_html, self.description_text = clean_html, text
+        self.sources["description"] = source
+        return True
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -41,8 +62,12 @@ class PostingDraft:
     description_html: str = ""
     description_text: str = ""
     skills: list[str] = field(default_factory=list)
-    source: str = "generic"  # which site the page is from
+    source: str = "generic"  # which site adapter read the page
     sources: dict[str, str] = field(default_factory=dict)  # field -> evidence
+    # Extras beyond the contract: skills split by how the posting asks for them.
+    required_skills: list[str] = field(default_factory=list)
+    nice_to_have_skills: list[str] = field(default_factory=list)
+    now: Any = field(default=None, repr=False, compare=False)  # capture time, for "3 days ago"
 
     def set(self, name: str, value: Any, source: str) -> bool:
         """Fill a field only if still empty; later evidence never overwrites earlier."""
@@ -52,6 +77,27 @@ class PostingDraft:
             return False
         setattr(self, name, value)
         self.sources[name] = source
+        return True
+
+    def replace(self, name: str, value: Any, source: str) -> bool:
+        """Overwrite a field: the page as the user sees it beats stale metadata."""
+        if value in (None, "", [], {}):
+            return False
+        setattr(self, name, value)
+        self.sources[name] = source
+        return True
+
+    def set_description(self, html: str, source: str) -> bool:
+        from .description import html_to_text, sanitize_html
+
+        if self.description_html or not html:
+            return False
+        clean_html = sanitize_html(html[:2_000_000])
+        text = html_to_text(clean_html)
+        if len(text) < 40:
+            return False
+        self.description_html, self.description_text = clean_html, text
+        self.sources["description"] = source
         return True
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,5 +112,7 @@ class PostingDraft:
             canonical_url=self.canonical_url,
             description_html=self.description_html,
             field_sources=dict(self.sources),
+            required_skills=list(self.required_skills),
+            nice_to_have_skills=list(self.nice_to_have_skills),
         )
         return out

@@ -1,91 +1,199 @@
-"""Field normalizers: salary, employment type, dates."""
+"""Field normalizers: employment type, remote/hybrid/onsite, dates, locations."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta, timezone
 
-from .draft import Salary
+from .text import clean, fold
 
-PERIODS = {"HOUR": "hour", "DAY": "day", "WEEK": "week", "MONTH": "month", "YEAR": "year"}
-EMPLOYMENT_TYPES = {
-    "FULL_TIME": "FULL_TIME", "FULLTIME": "FULL_TIME", "FULL TIME": "FULL_TIME",
-    "PART_TIME": "PART_TIME", "PARTTIME": "PART_TIME", "PART TIME": "PART_TIME",
-    "CONTRACTOR": "CONTRACTOR", "CONTRACT": "CONTRACTOR", "TEMPORARY": "TEMPORARY",
-    "INTERN": "INTERN", "INTERNSHIP": "INTERN", "VOLUNTEER": "VOLUNTEER",
-    "PER_DIEM": "PER_DIEM", "OTHER": "OTHER",
-}
+# Ordered: the first family found in a label wins ("Full time / Permanent" is FULL_TIME).
+_EMPLOYMENT = [
+    ("INTERN", r"\bintern(ship)?\b|praktikum|\bstagiaire\b|tirocinio|pasantia|\bpracticas\b|\bstage\b|werkstudent|stagiair|\bstaz\b|стажування|стажировка"),
+    ("PER_DIEM", r"per[ _-]?diem"),
+    ("VOLUNTEER", r"volunteer|benevol|ehrenamt"),
+    ("PART_TIME", r"part[ _-]?time|teilzeit|temps partiel|tempo parziale|tiempo parcial|medio tiempo|meio periodo|deeltijd|\bdeltid\b|niepelny etat|часткова|неповна|неполная|частичная"),
+    ("FULL_TIME", r"full[ _-]?time|vollzeit|temps (plein|complet)|\bcdi\b|tempo pieno|tiempo completo|jornada completa|tempo integral|\bvoltijd\b|\bheltid\b|pelny etat|повна|полная|\bpermanent\b|unbefristet|indeterminato|indefinido"),
+    ("TEMPORARY", r"temporary|\btemp\b|seasonal|fixed[ -]term|befristet|\bcdd\b|interim|determinato|temporal|saisonnier|tijdelijk|тимчасов|временн"),
+    ("CONTRACTOR", r"contract(or)?\b|freelanc|\bb2b\b|self[ -]employed|freiberuf|auto[ -]?entrepreneur|зовнішн|контракт"),
+    ("OTHER", r"^other$"),
+]
+_EMPLOYMENT_RE = [(name, re.compile(p)) for name, p in _EMPLOYMENT]
 
 
-def employment_type(value: str | None) -> str | None:
-    if not value:
+def employment_type(value) -> str | None:
+    """Any label in many languages to a schema.org employmentType, or None."""
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            found = employment_type(v)
+            if found:
+                return found
         return None
-    key = value.strip().upper().replace("-", "_")
-    return EMPLOYMENT_TYPES.get(key) or EMPLOYMENT_TYPES.get(key.replace("_", " "))
-
-
-def iso_date(value: str | None) -> str | None:
-    if not value:
+    s = clean(value)
+    if not s:
         return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
-    if not m:
+    f = fold(s).replace("_", " ")
+    if len(f) > 80:  # a sentence, not a label: too easy to misread ("part-time or full-time")
         return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        return None
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        cleaned = re.sub(r"[^\d.]", "", value.replace(",", ""))
-        try:
-            return float(cleaned) if cleaned else None
-        except ValueError:
-            return None
+    for name, pat in _EMPLOYMENT_RE:
+        if pat.search(f):
+            if name == "FULL_TIME" and _EMPLOYMENT_RE[3][1].search(f) and f.find("part") < f.find("full"):
+                return "PART_TIME"
+            return name
     return None
 
 
-def salary_from_jsonld(base: Any) -> Salary | None:
-    if not isinstance(base, dict):
+_REMOTE_LABELS = [
+    ("hybrid", r"hybri|ibrido|teilweise remote|remote[ _-]hybrid|partly remote|partially remote|flexible working|гібрид|гибрид"),
+    ("remote", r"remote|telecommute|telework|tele-?travail|teletrabajo|remoto|home ?office|work from (home|anywhere)|wfh|mobiles arbeiten|віддален|удален|distanc"),
+    ("onsite", r"on[ -]?site|in[ -]office|office[ -]based|in[ -]person|vor ort|presencial|en presentiel|sur site|in sede|presenziale|no remote|not remote|офіс|офис"),
+]
+_REMOTE_RE = [(name, re.compile(p)) for name, p in _REMOTE_LABELS]
+
+
+def remote_kind(value) -> str | None:
+    """A workplace label ("Fully Remote", "TELECOMMUTE", "Hybrid work", "Vor Ort") to onsite/hybrid/remote."""
+    if isinstance(value, bool):
+        return "remote" if value else None
+    if isinstance(value, (list, tuple)):
+        kinds = {remote_kind(v) for v in value} - {None}
+        return "hybrid" if "hybrid" in kinds or kinds == {"remote", "onsite"} else (kinds.pop() if len(kinds) == 1 else None)
+    s = clean(value)
+    if not s:
         return None
-    currency = base.get("currency")
-    value = base.get("value")
-    unit = None
-    if isinstance(value, dict):
-        lo, hi = _number(value.get("minValue")), _number(value.get("maxValue"))
-        if lo is None and hi is None:
-            lo = hi = _number(value.get("value"))
-        unit = value.get("unitText")
-    else:
-        lo = hi = _number(value)
-    unit = unit or base.get("unitText")
-    if not currency or not isinstance(currency, str) or not (lo or hi):
-        return None  # placeholders such as 0–0 or a missing currency say nothing
-    return Salary(lo or None, hi or None, currency.upper()[:3], PERIODS.get(str(unit or "").upper()))
+    f = fold(s).replace("_", " ")
+    if len(f) > 60:
+        return None
+    for name, pat in _REMOTE_RE:
+        if pat.search(f):
+            return name
+    return None
 
 
-CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
-_RANGE = re.compile(
-    r"(?P<cur>[$€£])\s?(?P<lo>\d[\d,.]*)\s?(?P<lok>[kK])?\s?(?:-|–|—|to)\s?[$€£]?\s?(?P<hi>\d[\d,.]*)\s?(?P<hik>[kK])?"
-    r"(?:\s*(?:/|per|an?)\s*(?P<per>hour|hr|year|yr|annum|month|mo|week|day))?",
+# Free text: only phrases that say it plainly. "Remote" alone in a description is too loose.
+_TEXT_HYBRID = re.compile(
+    r"\bhybrid(e)?\b[^.\n]{0,40}\b(work|office|role|position|model|policy|schedule|arrangement|working|set-?up|environment|"
+    r"flexibility|basis|team)|\b(work|role|position|working|based|model|schedule|arrangement|policy|location)\b[^.\n]{0,25}\bhybrid\b|"
+    r"\b\d\s*(days?|x)\s*(a|per|/)\s*week\s*(in|at)\s*(the|our)?\s*office",
+    re.I,
+)
+_TEXT_REMOTE = re.compile(
+    r"\b(fully|100\s*%|completely|entirely)[ -]remote\b|\bremote[ -](first|only|position|role|job|opportunity)\b|"
+    r"\bwork from anywhere\b|\bthis (is a|role is|position is)( fully)? remote\b",
     re.I,
 )
 
 
-def salary_from_text(text: str) -> Salary | None:
-    m = _RANGE.search(text or "")
-    if not m:
+def remote_from_text(text: str) -> str | None:
+    if not text:
         return None
-    lo, hi = _number(m["lo"]), _number(m["hi"])
-    if lo is None or hi is None:
+    if _TEXT_HYBRID.search(text):
+        return "hybrid"
+    if _TEXT_REMOTE.search(text):
+        return "remote"
+    return None
+
+
+# --- dates ---------------------------------------------------------------------------
+
+_MONTHS = {
+    # en, de, fr, es, it, pt, nl, uk (genitive), ru (genitive)
+    1: "jan january januar janvier enero gennaio janeiro januari січня января", 2: "feb february februar fevrier febrero febbraio fevereiro februari лютого февраля",
+    3: "mar march marz mars marzo marco maart березня марта", 4: "apr april avril abril aprile квітня апреля",
+    5: "may mai mayo maggio maio mei травня мая", 6: "jun june juni juin junio giugno junho червня июня",
+    7: "jul july juli juillet julio luglio julho липня июля", 8: "aug august aout agosto augustus серпня августа",
+    9: "sep sept september septembre septiembre settembre setembro вересня сентября", 10: "oct october oktober octobre octubre ottobre outubro жовтня октября",
+    11: "nov november novembre noviembre novembro листопада ноября", 12: "dec december dezember decembre diciembre dicembre dezembro грудня декабря",
+}
+MONTHS = {w: n for n, words in _MONTHS.items() for w in words.split()}
+
+
+def iso_date(value, now: datetime | None = None) -> str | None:
+    """ISO strings, epoch seconds/ms, "June 14, 2024", "14 July 2024", or relative ("3 days ago")."""
+    if value is None or isinstance(value, bool):
         return None
-    lo *= 1000 if m["lok"] else 1
-    hi *= 1000 if (m["hik"] or m["lok"]) else 1
-    per = (m["per"] or "").lower()
-    period = {"hr": "hour", "yr": "year", "annum": "year", "mo": "month"}.get(per, per or None)
-    if period is None:
-        period = "year" if lo >= 1000 else "hour"
-    return Salary(lo, hi, CURRENCY_SIGNS[m["cur"]], period)
+    if isinstance(value, (int, float)):
+        return _from_epoch(value)
+    s = clean(value, 200)
+    if not s:
+        return None
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    if m:
+        return _mk(int(m[1]), int(m[2]), int(m[3]))
+    if re.fullmatch(r"\d{10}(\d{3})?", s):
+        return _from_epoch(int(s))
+    f = fold(s)
+    m = re.search(r"\b([a-zа-яіїє]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", f)
+    if m and m[1] in MONTHS:
+        return _mk(int(m[3]), MONTHS[m[1]], int(m[2]))
+    m = re.search(r"\b(\d{1,2})\.?\s+(?:de\s+)?([a-zа-яіїє]{3,12})\.?,?\s+(?:de\s+)?(\d{4})\b", f)
+    if m and m[2] in MONTHS:
+        return _mk(int(m[3]), MONTHS[m[2]], int(m[1]))
+    m = re.search(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b", f)
+    if m and int(m[2]) <= 12 and re.search(r"[а-яіїєäöüéèàç]|\b(am|le|el|il)\b", f) or (m and int(m[1]) > 12):
+        return _mk(int(m[3]), int(m[2]), int(m[1]))  # day-first outside the US
+    if m:
+        return _mk(int(m[3]), int(m[1]), int(m[2]))
+    return relative_date(s, now)
+
+
+def _mk(y: int, mo: int, d: int) -> str | None:
+    try:
+        return date(y, mo, d).isoformat() if 1990 <= y <= 2100 else None
+    except ValueError:
+        return None
+
+
+def _from_epoch(value: float) -> str | None:
+    if value > 1e11:
+        value /= 1000
+    if not 6e8 < value < 4.2e9:
+        return None
+    return datetime.fromtimestamp(value, tz=timezone.utc).date().isoformat()
+
+
+_UNITS = [
+    (r"min|minute|minuten|минут|хвилин|minuto", 0), (r"h|hr|hour|stunde|heure|hora|ora|годин|час", 0),
+    (r"d|day|tag|jour|dia|dí?a|giorn|дн|день|дні|днів", 1), (r"w|wk|week|woche|semaine|semana|settiman|тиж|недел", 7),
+    (r"mo|month|monat|mois|mes|mese|міс|месяц", 30), (r"y|yr|year|jahr|an|ano|año|anni|anno|рік|рок|год|лет", 365),
+]
+
+
+def relative_date(text: str, now: datetime | None = None) -> str | None:
+    """'3 days ago', 'il y a 2 jours', 'vor 3 Tagen', 'hace 3 días', '2 giorni fa', 'today' against now."""
+    if not text:
+        return None
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    f = fold(text)
+    if re.search(r"\b(today|just now|heute|aujourd'hui|hoy|oggi|hoje|vandaag|сьогодні|сегодня|moments? ago|just posted)\b", f):
+        return now.date().isoformat()
+    if re.search(r"\b(yesterday|gestern|hier|ayer|ieri|ontem|gisteren|вчора|вчера)\b", f):
+        return (now - timedelta(days=1)).date().isoformat()
+    m = re.search(r"(\d+)\+?\s*([a-zа-яіїє]+)", f)
+    if not m or not re.search(r"\bago\b|\bvor\b|il y a|\bhace\b|\bfa\b|\bha\b|\bhá\b|geleden|тому|назад|sedan|\bsiden\b", f):
+        return None
+    n, unit = int(m[1]), m[2]
+    for pat, days in _UNITS:
+        if re.fullmatch(rf"(?:{pat})\w*", unit):
+            if n > 5000:
+                return None
+            return (now - timedelta(days=n * days)).date().isoformat()
+    return None
+
+
+# --- locations -----------------------------------------------------------------------
+
+def split_locations(value) -> list[str]:
+    """A location label or list to a clean, de-duplicated list ("A; B" and "A | B" are two places)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("text") or item.get("label") or item.get("location")
+        s = clean(item, 200)
+        if not s:
+            continue
+        for part in re.split(r"\s*(?:;|\||\n|•)\s*", s):
+            part = part.strip(" ,·-/")
+            if part and part.lower() not in ("multiple locations", "various locations") and part not in out:
+                out.append(part)
+    return out[:40]

@@ -1,65 +1,201 @@
-"""The parse pipeline: build the soup once, then read evidence in order."""
+"""The parse pipeline: read the page once, then take evidence in order — site adapter,
+JSON-LD, microdata, embedded app state, OpenGraph/meta, heuristics — and reconcile."""
 from __future__ import annotations
 
 import re
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
-from . import fields, structured
-from .description import sanitize_html, html_to_text
+from . import appstate, fields, heuristics, salary, skills, structured
+from .document import Page
 from .draft import PostingDraft
-from .skills import extract_skills
-from .urls import canonical_url, host_of
+from .sites import site_for
+from .text import clean, fold
+from .urls import canonical_url
 
-MAX_HTML_CHARS = 20 * 1024 * 1024
+SIMILAR = re.compile(
+    r"^(similar|related|other|more|recommended|suggested) (jobs|positions|roles|openings)|^other jobs at\b|people also (viewed|applied)|"
+    r"jobs you may (like|be interested)|^(ähnliche|weitere) (jobs|stellen)|offres similaires|empleos similares|lavori simili|"
+    r"^more jobs (at|from|like)|схожі вакансії|похожие вакансии",
+    re.I)
+COUNTRY_CODES = {
+    "IN": "India", "US": "United States", "USA": "United States", "GB": "United Kingdom", "UK": "United Kingdom",
+    "DE": "Germany", "FR": "France", "ES": "Spain", "IT": "Italy", "NL": "Netherlands", "CA": "Canada",
+    "AU": "Australia", "BR": "Brazil", "MX": "Mexico", "PL": "Poland", "UA": "Ukraine", "IE": "Ireland", "PT": "Portugal",
+    "SE": "Sweden", "CH": "Switzerland", "AT": "Austria", "BE": "Belgium", "SG": "Singapore", "JP": "Japan",
+}
+NON_US = re.compile(r"\b(canada|india|united kingdom|uk|germany|france|spain|italy|netherlands|australia|brazil|mexico|poland|"
+                    r"ireland|portugal|sweden|switzerland|austria|belgium|singapore|japan|ukraine|israel|argentina|"
+                    r"deutschland|quebec|ontario|british columbia|montreal|toronto|vancouver|london|berlin|paris)\b", re.I)
+US_CONTEXT = re.compile(r"\b(u\.s\.|us-based|u\.s\.-based|united states|usa|within the us|in the us|us only)\b", re.I)
 
 
-def _clean(text: str | None) -> str | None:
-    if not text:
-        return None
-    text = re.sub(r"\s+", " ", text).strip()
-    return text or None
-
-
-def parse(html: str | bytes | None, url: str, now: datetime | None = None) -> PostingDraft:
-    url = url or ""
-    draft = PostingDraft(url=url, canonical_url=canonical_url(url))
-    if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    html = (html or "")[:MAX_HTML_CHARS]
+def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
+    """Never raises: a page we cannot read is reported as not a posting, with the reason."""
     try:
-        soup = BeautifulSoup(html, "lxml")
-    except Exception:  # lxml refuses some binary input; an empty page is the honest answer
-        soup = BeautifulSoup("", "lxml")
+        return _parse(html, url or "", now)
+    except Exception as exc:  # noqa: BLE001 — robustness is the contract here
+        try:
+            canon = canonical_url(url or "")
+        except Exception:  # noqa: BLE001
+            canon = url or ""
+        return PostingDraft(url=url or "", canonical_url=canon, is_posting=False,
+                            reason=f"could not read this page ({type(exc).__name__})")
 
-    job = structured.find_jobposting(soup)
+
+def _parse(html, url: str, now: datetime | None) -> PostingDraft:
+    page = Page(html, url, now)
+    draft = PostingDraft(url=url, canonical_url=canonical_url(url))
+    draft.now = now
+    site = site_for(page)
+    draft.source = site.NAME
+    site_kind, site_reason = site.kind(page)
+    if site_kind is not False:
+        site.extract(page, draft)
+
+    nodes = structured.jsonld_nodes(page.ld_scripts)
+    jobs = structured.job_postings(nodes)
+    job = _pick(jobs, draft.title)
     if job:
-        structured.fill_from_jsonld(draft, job)
+        structured.fill_from_jobposting(draft, job)
+    if page.microdata_scopes:
+        structured.fill_from_jobposting(draft, structured.microdata_job(page.microdata_scopes[0]), "microdata")
 
-    # Generic fallbacks: what any page shows.
-    og_title = soup.find("meta", attrs={"property": "og:title"})
-    h1 = soup.find("h1")
-    title_tag = soup.title.string if soup.title and soup.title.string else None
-    draft.set("title", _clean(h1.get_text(" ")) if h1 else None, "h1")
-    draft.set("title", _clean(og_title.get("content")) if og_title else None, "og")
-    draft.set("title", _clean(title_tag), "title")
-    og_site = soup.find("meta", attrs={"property": "og:site_name"})
-    draft.set("company", _clean(og_site.get("content")) if og_site else None, "og")
+    h1 = heuristics.main_title(page)
+    hints = [h for h in (draft.title, h1, page.meta_get("og:title", "twitter:title"), page.title_tag) if h]
+    state_job = appstate.find_job(page, hints) if site_kind is not False else None
+    state_locs = []
+    if state_job:
+        probe = PostingDraft(url=url, canonical_url="")
+        appstate.fill(probe, state_job)
+        state_locs = probe.locations
+        appstate.fill(draft, state_job)
 
-    if not draft.description_html:
-        body = soup.find("main") or soup.body
-        if body is not None:
-            draft.description_html = sanitize_html(str(body))
-            draft.sources["description"] = "text"
-    if not draft.description_text:
-        draft.description_text = html_to_text(draft.description_html)
-    draft.skills = extract_skills(draft.description_text)
-    if draft.salary is None:
-        draft.set("salary", fields.salary_from_text(draft.description_text), "text")
+    draft.set("title", h1, "h1")
+    draft.set("title", _strip_title(page.meta_get("og:title", "twitter:title"), draft), "og")
+    draft.set("title", _strip_title(page.title_tag, draft), "title")
+    draft.set("company", heuristics.company_from_titles(page, draft.title), "title")
+    site_name = page.meta_get("og:site_name", "application-name")
+    if site_name and not heuristics.BOARD_NAMES.match(site_name) and not re.search(r"\b(careers?|jobs?)\b", site_name, re.I) \
+            and not (draft.title and fold(draft.title) in fold(site_name)):
+        draft.set("company", site_name, "og")
+    draft.set("company", heuristics.logo_company(page), "logo")
 
-    if not job:
-        draft.is_posting = False
-        draft.reason = "no job posting data found on this page"
-    draft.source = host_of(url) or "generic"
+    strings = page.strings
+    cut = next((i for i, s in enumerate(strings) if len(s) < 80 and SIMILAR.search(s)), len(strings))
+    zone = heuristics.header_zone(page, draft.title)
+    zone = range(zone.start, min(zone.stop, cut))
+    heuristics.fill_from_header(draft, page, zone)
+    heuristics.fill_from_labels(draft, heuristics.labelled_values(strings, range(0, min(cut, 4000))))
+
+    is_posting, reason = _decide(page, draft, site_kind, site_reason, jobs, bool(state_job))
+    draft.is_posting, draft.reason = is_posting, reason
+
+    if is_posting and not draft.description_html:
+        root = page.soup.find("main") or page.soup.find("article") or page.soup.body
+        if root is not None:
+            html_text = str(root)[:1_500_000]
+            draft.set_description(html_text, "text")
+            if cut < len(strings) and draft.description_text:
+                marker = draft.description_text.find(strings[cut])
+                if marker > 0:
+                    draft.description_text = draft.description_text[:marker].rstrip()
+    _reconcile(draft, page, zone, state_locs)
+    if draft.description_text:
+        found = skills.extract(draft.description_text)
+        draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
+    if not is_posting:
+        _blank(draft)
     return draft
+
+
+def _pick(jobs: list[dict], title: str | None) -> dict | None:
+    if not jobs:
+        return None
+    if title:
+        for job in jobs:
+            if fold(clean(job.get("title")) or "") == fold(title):
+                return job
+    return jobs[0]
+
+
+def _strip_title(raw: str | None, draft: PostingDraft) -> str | None:
+    """'Job Application for X at Y' / 'X - Y | Board' -> X."""
+    t = clean(raw)
+    if not t:
+        return None
+    t = re.sub(r"^(job application for|apply for|bewerbung als)\s+", "", t, flags=re.I)
+    t = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)", t)[0]
+    t = re.sub(r"\s+(at|@)\s+[^,]+$", "", t)
+    return t.strip() or None
+
+
+def _decide(page, draft, site_kind, site_reason, jobs, found_state) -> tuple[bool, str | None]:
+    if site_kind is False:
+        return False, site_reason
+    if heuristics.looks_like_login(page) and not jobs:
+        return False, "a sign-in page"
+    if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
+        return False, "a list of job postings"
+    if site_kind:
+        return True, None
+    if heuristics.looks_like_listing(page, draft.title) and heuristics.job_links(page) >= 5:
+        return False, "a search results or job list page"
+    if jobs or page.microdata_scopes:
+        return True, None
+    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
+    if articles:
+        return False, "an article or blog post, not a job posting"
+    if heuristics.looks_like_listing(page, draft.title) or heuristics.job_links(page) >= 12 and not found_state:
+        return False, "a search results or job list page"
+    score = heuristics.posting_evidence(page, draft, found_state)
+    if score >= 4 and draft.title:
+        return True, None
+    return False, "no job posting found on this page"
+
+
+def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str]) -> None:
+    # Country-only structured locations ("US") lose to a fuller label the page shows.
+    if draft.sources.get("locations") in ("jsonld", "microdata") and state_locs and all(len(l) <= 3 for l in draft.locations):
+        draft.replace("locations", state_locs, "state")
+    draft.locations = [COUNTRY_CODES.get(l, l) if len(l) <= 3 else l for l in draft.locations]
+
+    text = draft.description_text or ""
+    said = fields.remote_from_text(text[:60_000])
+    if draft.remote is None:
+        if any(fields.remote_kind(l) == "remote" for l in draft.locations):
+            draft.set("remote", "remote", "location")
+        else:
+            draft.set("remote", said, "text")
+    elif draft.remote == "remote" and said == "hybrid" and draft.sources.get("remote") in ("jsonld", "microdata", "state"):
+        draft.replace("remote", "hybrid", "text")  # the page says hybrid; the metadata is stale
+
+    if draft.salary is None and text:
+        found = salary.from_text(text)
+        if found and not _foreign_salary(text, found, draft):
+            draft.set("salary", found, "text")
+    if draft.date_posted is None:
+        for i in zone:
+            s = page.strings[i]
+            if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
+                d = fields.relative_date(s, draft.now)
+                if d:
+                    draft.set("date_posted", d, "text")
+                    break
+
+
+def _foreign_salary(text: str, found, draft: PostingDraft) -> bool:
+    """A US range quoted for US-based roles, on a job located elsewhere, is not this job's pay."""
+    if found.currency != "USD":
+        return False
+    idx = text.find(str(int(found.min or found.max or 0)).rstrip("0")[:3])
+    window = text[max(0, idx - 400): idx + 50] if idx >= 0 else text
+    return bool(US_CONTEXT.search(window)) and bool(draft.locations) and all(NON_US.search(l) for l in draft.locations)
+
+
+def _blank(draft: PostingDraft) -> None:
+    """A page that is not one posting carries no posting fields (the user may still save it)."""
+    draft.title = draft.title or None
+    for name in ("company", "remote", "employment_type", "salary", "date_posted", "valid_through", "apply_url"):
+        setattr(draft, name, None)
+    draft.locations, draft.skills, draft.required_skills, draft.nice_to_have_skills = [], [], [], []
+    draft.sources = {}

@@ -1,28 +1,113 @@
-"""Skill vocabulary and extraction: precise rather than exhaustive."""
+"""Skill vocabulary and extraction: precise rather than exhaustive.
+
+Each canonical skill lists aliases matched as whole words, case-insensitively; an alias
+written "=Alias" must match its case exactly (Spark, Go, R, Excel are also plain words).
+Skills found only in a "nice to have / a plus / preferred" passage are nice-to-have."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
-# canonical name -> aliases (matched as whole words, case-insensitive)
 VOCABULARY: dict[str, tuple[str, ...]] = {
-    "Python": ("python",),
-    "JavaScript": ("javascript", "js"),
-    "TypeScript": ("typescript",),
-    "SQL": ("sql",),
-    "Kubernetes": ("kubernetes", "k8s"),
-    "Docker": ("docker",),
-    "AWS": ("aws", "amazon web services"),
-    "Stakeholder management": ("stakeholder management",),
+    # languages
+    "Python": ("python",), "JavaScript": ("javascript", "=JS", "ecmascript"), "TypeScript": ("typescript", "=TS"),
+    "Java": ("java",), "Kotlin": ("kotlin",), "Scala": ("scala",), "Go": ("golang", "=Go (golang)", "=Go/Golang", "go programming"),
+    "Rust": ("=Rust",), "C++": ("c\\+\\+", "cpp"), "C#": ("c#", "c sharp"), ".NET": ("\\.net", "dotnet", "asp\\.net"),
+    "Ruby": ("ruby",), "Ruby on Rails": ("ruby on rails", "=Rails"), "PHP": ("php",), "Swift": ("=Swift",),
+    "Objective-C": ("objective-c",), "R": ("=R programming", "=R,", "=R and Python", "=R or Python"), "SQL": ("sql",),
+    "Bash": ("bash", "shell scripting"), "Elixir": ("elixir",), "Haskell": ("haskell",), "Perl": ("perl",),
+    "MATLAB": ("matlab",), "Solidity": ("solidity",), "Dart": ("=Dart",), "Lua": ("=Lua",),
+    # web and mobile
+    "React": ("react", "react\\.js", "reactjs"), "React Native": ("react native",), "Angular": ("angular", "angularjs"),
+    "Vue.js": ("vue", "vue\\.js", "vuejs"), "Next.js": ("next\\.js", "nextjs"), "Node.js": ("node\\.js", "nodejs", "=Node"),
+    "Svelte": ("svelte",), "HTML": ("html", "html5"), "CSS": ("css", "css3", "sass", "scss"), "Tailwind CSS": ("tailwind",),
+    "Redux": ("redux",), "GraphQL": ("graphql",), "REST APIs": ("rest api", "rest apis", "restful", "restful apis"),
+    "gRPC": ("grpc",), "Django": ("django",), "Flask": ("=Flask",), "FastAPI": ("fastapi",), "Spring": ("spring boot", "=Spring"),
+    "Express": ("express\\.js", "expressjs"), "Laravel": ("laravel",), "Flutter": ("flutter",), "iOS": ("=iOS",),
+    "Android": ("=Android",), "jQuery": ("jquery",), "Webpack": ("webpack",),
+    # data and ML
+    "PostgreSQL": ("postgresql", "postgres"), "MySQL": ("mysql",), "MongoDB": ("mongodb", "mongo"), "Redis": ("redis",),
+    "Elasticsearch": ("elasticsearch", "elastic search", "opensearch"), "Cassandra": ("cassandra",), "DynamoDB": ("dynamodb",),
+    "Snowflake": ("=Snowflake",), "BigQuery": ("bigquery",), "Redshift": ("redshift",), "Databricks": ("databricks",),
+    "Apache Spark": ("apache spark", "=Spark", "pyspark"), "Apache Kafka": ("kafka",), "Airflow": ("airflow",), "dbt": ("=dbt",),
+    "Hadoop": ("hadoop",), "Pandas": ("pandas",), "NumPy": ("numpy",), "scikit-learn": ("scikit-learn", "sklearn"),
+    "TensorFlow": ("tensorflow",), "PyTorch": ("pytorch",), "Machine learning": ("machine learning", "=ML"),
+    "Deep learning": ("deep learning",), "NLP": ("nlp", "natural language processing"), "Computer vision": ("computer vision",),
+    "LLMs": ("llm", "llms", "large language models?"), "Data analysis": ("data analysis", "data analytics"),
+    "Statistics": ("statistics", "statistical analysis"), "ETL": ("etl", "elt"), "Data modeling": ("data modeling", "data modelling"),
+    "Tableau": ("tableau",), "Power BI": ("power bi", "powerbi"), "Looker": ("looker",), "Excel": ("=Excel", "microsoft excel", "ms excel"),
+    "A/B testing": ("a/b testing", "ab testing", "experimentation"),
+    # infrastructure
+    "AWS": ("aws", "amazon web services"), "Google Cloud": ("gcp", "google cloud"), "Azure": ("azure",),
+    "Kubernetes": ("kubernetes", "k8s"), "Docker": ("docker",), "Terraform": ("terraform",), "Ansible": ("ansible",),
+    "Helm": ("=Helm",), "Linux": ("linux",), "CI/CD": ("ci/cd", "continuous integration", "continuous delivery", "continuous deployment"),
+    "Jenkins": ("jenkins",), "GitHub Actions": ("github actions",), "GitLab CI": ("gitlab ci",), "Git": ("=Git",),
+    "Prometheus": ("prometheus",), "Grafana": ("grafana",), "Datadog": ("datadog",), "Microservices": ("microservices", "micro-services"),
+    "Distributed systems": ("distributed systems",), "Observability": ("observability",), "DevOps": ("devops",),
+    "Site reliability engineering": ("site reliability", "=SRE"), "Networking": ("tcp/ip", "networking protocols"),
+    "Security": ("application security", "cybersecurity", "cyber security", "information security"),
+    # product, design, business
+    "Figma": ("figma",), "UX design": ("ux design", "user experience design", "ux/ui", "ui/ux"), "User research": ("user research",),
+    "Product management": ("product management",), "Agile": ("agile",), "Scrum": ("scrum",), "Jira": ("jira",),
+    "Salesforce": ("salesforce",), "HubSpot": ("hubspot",), "SEO": ("=SEO", "search engine optimization"), "SEM": ("=SEM",),
+    "Google Analytics": ("google analytics",), "Content marketing": ("content marketing",), "Copywriting": ("copywriting",),
+    "Performance marketing": ("performance marketing", "paid media", "paid acquisition"), "CRM": ("=CRM",),
+    "Financial modeling": ("financial modeling", "financial modelling"), "FP&A": ("fp&a", "financial planning and analysis"),
+    "Accounting": ("accounting",), "SAP": ("=SAP",), "Budgeting": ("budgeting",), "Forecasting": ("forecasting",),
+    "Project management": ("project management",), "Program management": ("program management", "programme management"),
+    "Stakeholder management": ("stakeholder management", "managing stakeholders", "stakeholder engagement"),
+    "Communication": ("communication skills", "excellent communication", "written and verbal communication", "verbal and written communication"),
+    "Leadership": ("leadership skills", "people management", "team leadership"), "Mentoring": ("mentoring", "mentorship"),
+    "Negotiation": ("negotiation",), "Sales": ("b2b sales", "enterprise sales", "saas sales"), "Customer success": ("customer success",),
+    "Recruiting": ("recruiting", "talent acquisition", "sourcing"), "Problem solving": ("problem-solving", "problem solving"),
+    "English": ("fluent english", "english fluency", "fluency in english", "business english"),
+    "German": ("fluent german", "fließend deutsch", "deutschkenntnisse", "german fluency"),
+    "French": ("fluent french", "fluency in french"), "Spanish": ("fluent spanish", "fluency in spanish"),
 }
 
 
 def _pattern(alias: str) -> re.Pattern:
-    return re.compile(r"(?<![\w+#.])" + re.escape(alias) + r"(?![\w+#])", re.I)
+    exact = alias.startswith("=")
+    body = alias[1:] if exact else alias
+    body = body if "\\" in body else re.escape(body).replace("\\ ", r"\s+")
+    return re.compile(r"(?<![\w+#.\-/])" + body + r"(?![\w+#]|\.\w)", 0 if exact else re.I)
 
 
 _COMPILED = [(name, [_pattern(a) for a in aliases]) for name, aliases in VOCABULARY.items()]
+_NICE_HEAD = re.compile(r"nice[ -]to[ -]have|bonus|preferred|a plus|pluses|desirable|ideally|good to have|wünschenswert|"
+                        r"von vorteil|un plus|idealmente|deseable|sarebbe un plus|buono a sapersi|будет плюсом|буде плюсом", re.I)
+_HEADING = re.compile(r"^[^.!?]{2,80}:?$")
+
+
+@dataclass
+class Found:
+    all: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
+    nice: list[str] = field(default_factory=list)
+
+
+def extract(text: str) -> Found:
+    """Skills the description names, split into required and nice-to-have."""
+    text = (text or "")[:100_000]
+    nice_lines, other_lines, in_nice = [], [], False
+    for line in text.splitlines():
+        short = len(line) < 80 and _HEADING.match(line) and not line.startswith(("-", "•", "*"))
+        if short:
+            in_nice = bool(_NICE_HEAD.search(line))
+        (nice_lines if in_nice or _NICE_HEAD.search(line) else other_lines).append(line)
+    nice_text, main_text = "\n".join(nice_lines), "\n".join(other_lines)
+    out = Found()
+    for name, pats in _COMPILED:
+        in_main = any(p.search(main_text) for p in pats)
+        in_nice = not in_main and any(p.search(nice_text) for p in pats)
+        if in_main:
+            out.required.append(name)
+        elif in_nice:
+            out.nice.append(name)
+        if in_main or in_nice:
+            out.all.append(name)
+    return out
 
 
 def extract_skills(text: str) -> list[str]:
-    text = text or ""
-    return [name for name, pats in _COMPILED if any(p.search(text) for p in pats)]
+    return extract(text).all

@@ -1,0 +1,228 @@
+"""What any page shows: the heading, labelled blocks ("Location", "Salary", "Job type"),
+the chips next to the title, and whether the page is one posting at all."""
+from __future__ import annotations
+
+import re
+
+from . import fields, salary
+from .draft import PostingDraft
+from .text import clean, fold
+
+COOKIE = re.compile(r"cookie|consent|privacy|gdpr", re.I)
+BOARD_NAMES = re.compile(
+    r"^(linkedin|indeed(\.com)?|glassdoor|greenhouse|lever|workday|ashby|smartrecruiters|workable|teamtailor|icims|"
+    r"built ?in.*|monster|ziprecruiter|stepstone|djinni|careers?|jobs?|home|y combinator.*|we work remotely|welcome.*)$", re.I)
+
+
+def main_title(page) -> str | None:
+    """The job's heading: an h1 that agrees with the page title if possible, never a cookie banner."""
+    h1s = []
+    for h in page.h1s[:10]:
+        text = clean(h.get_text(" "))
+        if not text or len(text) > 200:
+            continue
+        if any(COOKIE.search(" ".join(p.get("class") or []) + " " + (p.get("id") or "")) for p in [h, *list(h.parents)[:4]] if hasattr(p, "get")):
+            continue
+        if COOKIE.search(text) and len(text) > 40:
+            continue
+        h1s.append(text)
+    meta_title = fold(page.meta_get("og:title", "twitter:title") or page.title_tag or "")
+    for text in h1s:
+        if fold(text) in meta_title:
+            return text
+    return h1s[0] if h1s else None
+
+
+_TITLE_SPLITS = [
+    re.compile(r"^(?:job application for |apply for |bewerbung als )?(?P<title>.+?) (?:at|@|bei|chez|presso|в) (?P<company>[^|–\-]+?)(?:\s*[|–-].*)?$", re.I),
+    re.compile(r"^(?P<company>.+?) (?:is hiring|sta assumendo|recrute|sucht|está contratando|zoekt)\b", re.I),
+]
+
+
+def company_from_titles(page, job_title: str | None) -> str | None:
+    """'Job Application for X at Y', 'X - Y', 'Y - X' around a known job title."""
+    for raw in (page.title_tag, page.meta_get("og:title"), page.meta_get("twitter:title")):
+        t = clean(raw)
+        if not t:
+            continue
+        for rx in _TITLE_SPLITS:
+            m = rx.match(t)
+            if m and (not job_title or rx is _TITLE_SPLITS[1] or fold(job_title) in fold(m["title"]) or fold(m["title"]) in fold(job_title)):
+                c = clean(m["company"])
+                if c and not BOARD_NAMES.match(c) and len(c) < 80:
+                    return re.sub(r"\s*\(\w{1,4}\d{2}\)$", "", c)
+        if job_title and fold(job_title) in fold(t):
+            parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s+·\s+", t) if p.strip()]
+            rest = [p for p in parts if fold(p) != fold(job_title) and fold(job_title) not in fold(p)
+                    and not BOARD_NAMES.match(p) and p.lower() not in ("application", "apply", "job details")
+                    and not re.search(r"\b(jobs?|careers?|remote|hiring)\b", p, re.I) and not fields.remote_kind(p)
+                    and "," not in p]
+            if len(parts) >= 2 and rest:
+                return rest[-1] if fold(parts[0]) == fold(job_title) or fold(job_title) in fold(parts[0]) else rest[0]
+    return None
+
+
+def logo_company(page) -> str | None:
+    for img in page.soup.find_all("img", alt=re.compile(r"\blogo\b", re.I), limit=5):
+        alt = clean(img.get("alt"))
+        m = re.match(r"^(.{2,60}?)\s*(?:'s)?\s+logo$", alt or "", re.I)
+        if m and not BOARD_NAMES.match(m[1]):
+            return m[1]
+    return None
+
+
+# --- labelled blocks -------------------------------------------------------------------
+
+LABELS = {
+    "locations": r"locations?|job location|work location|office location|standort|arbeitsort|einsatzort|lieu( de travail)?|localisation|ubicaci[oó]n|sede( di lavoro)?|localit[aà]|local de trabalho|locatie|місце роботи|локація|место работы|город",
+    "remote": r"remote status|remote|workplace( type)?|work ?place|work model|work arrangement|work setup|arbeitsmodell|mode de travail|t[ée]l[ée]travail|modalit[aà]( di lavoro)?|modalidad|tipo de trabajo|формат роботи|формат работы",
+    "employment_type": r"job type|employment type|employment|type of employment|contract type|type of contract|schedule|commitment|anstellungsart|beschäftigungsart|vertragsart|arbeitszeit|type de contrat|contrat|temps de travail|tipo de contrato|tipo di contratto|tipo de empleo|jornada|orario|dienstverband|зайнятість|тип занятості|занятость|тип занятости",
+    "salary": r"salary|pay|pay range|compensation|base salary|salary range|wage|gehalt|vergütung|salaire|rémunération|salario|sueldo|retribuzione|stipendio|ral|зарплата|заробітна плата",
+    "date_posted": r"posted|date posted|posted on|published|publication date|veröffentlicht|publié le|publicado|pubblicato|опубліковано|опубликовано",
+    "company": r"company|employer|arbeitgeber|entreprise|empresa|azienda|компанія|компания",
+}
+_LABEL_RE = [(name, re.compile(rf"^(?:{p})\s*:?$", re.I)) for name, p in LABELS.items()]
+_INLINE_RE = [(name, re.compile(rf"^(?:{p})\s*:\s*(?P<v>.+)$", re.I)) for name, p in LABELS.items()]
+
+
+def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, str]:
+    """'Location' followed by its value, or 'Location: value', in the visible strings."""
+    out: dict[str, str] = {}
+    idx = zone or range(len(strings))
+    for i in idx:
+        s = strings[i]
+        if len(s) > 120:
+            continue
+        if len(s) <= 40:
+            for name, rx in _LABEL_RE:
+                if name not in out and rx.match(s) and i + 1 < len(strings):
+                    value = strings[i + 1]
+                    if len(value) <= 150 and not any(r.match(value) for _, r in _LABEL_RE):
+                        out[name] = value
+                    break
+        for name, rx in _INLINE_RE:
+            m = rx.match(s)
+            if m and name not in out:
+                out[name] = m["v"]
+                break
+    return out
+
+
+def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:
+    if "locations" in values and not fields.remote_kind(values["locations"]) == "remote":
+        draft.set("locations", fields.split_locations(values["locations"]), src)
+    elif "locations" in values:
+        draft.set("locations", fields.split_locations(values["locations"]), src)
+        draft.set("remote", "remote", src)
+    if "remote" in values:
+        draft.set("remote", fields.remote_kind(values["remote"]), src)
+    if "employment_type" in values:
+        draft.set("employment_type", fields.employment_type(values["employment_type"]), src)
+    if "salary" in values:
+        draft.set("salary", salary.from_text(values["salary"], want_context=False), src)
+    if "date_posted" in values:
+        draft.set("date_posted", fields.iso_date(values["date_posted"], draft.now), src)
+
+
+# --- the header next to the title ---------------------------------------------------------
+
+_LOCATION_LIKE = re.compile(r"^[A-ZÀ-Ý][\w .'’()-]+(?:,\s*[A-ZÀ-Ý0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[A-ZÀ-Ý][\w .,'’()-]+)*$")
+
+
+def header_zone(page, title: str | None) -> range:
+    strings = page.strings
+    if not title:
+        return range(0)
+    ft = fold(title)
+    for i, s in enumerate(strings[:3000]):
+        if fold(s) == ft:
+            return range(i + 1, min(len(strings), i + 25))
+    return range(0)
+
+
+def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
+    """Chips and lines right under the title: 'Hybrid', 'Full-time', '$20K - $30K', 'City, Region'."""
+    strings = page.strings
+    for i in zone:
+        s = strings[i]
+        if len(s) > 60 or len(s.split()) > 7:
+            continue
+        kind = fields.remote_kind(s)
+        if kind and len(s.split()) <= 4:
+            draft.set("remote", kind, "header")
+            if kind == "remote" and re.search(r"\(\w{2,3}\)|,|/", s):
+                locs = [p for p in fields.split_locations(re.split(r"\s*/\s*", s)) if not fields.remote_kind(p)]
+                draft.set("locations", locs, "header")
+            continue
+        et = fields.employment_type(s)
+        if et and len(s.split()) <= 3:
+            draft.set("employment_type", et, "header")
+            continue
+        if re.search(r"[$€£₹]|\b(USD|EUR|GBP)\b", s) and re.search(r"\d", s):
+            draft.set("salary", salary.from_text(s, want_context=False), "header")
+            continue
+        if i - zone.start < 8 and _LOCATION_LIKE.match(s) and not re.search(r"\d{3,}", s.split(",")[0]):
+            draft.set("locations", fields.split_locations(s), "header")
+
+
+# --- is this one posting? ------------------------------------------------------------------
+
+LISTING_H1 = re.compile(
+    r"^\s*[\d.,]+\+?\s+\S.*\b(jobs?|stellen\w*|treffer|offres?|empleos?|ofertas|lavori|offerte|vacatures|vacanc\w*|results?|ergebnisse)\b|"
+    r"\bjobs? (in|near|for)\b|\b(top|latest|recommended|search) .*jobs\b|^(jobs?|careers|search|job search)$|your job search|"
+    r"stellenangebote|offres d'emploi|ofertas de (trabajo|empleo)",
+    re.I)
+JOB_LINK = re.compile(r"/jobs?/[^/?#]*\d|/viewjob|/rc/clk|/job-listing/|/jobs/view/|/positions?/\w|/vacanc\w*/\w|/o/[\w-]+|/j/[A-Z0-9]{6,}|/careers?/job/|/stellenangebote--|/job/[\w-]+")
+POSTING_WORDS = re.compile(
+    r"responsibilit|requirements|qualifications|what you.ll do|what we.re looking for|about the (role|job|position)|"
+    r"who you are|your profile|nice to have|we offer|benefits|aufgaben|ihr profil|wir bieten|qualifikation|missions?\b|profil recherch|"
+    r"responsabilit|requisiti|requisitos|funciones|обов.язки|вимоги|обязанности|требования|apply (now|for this)|job description",
+    re.I)
+APPLY = re.compile(r"^\s*(apply|apply now|apply for this (job|position|role)|easy apply|submit application|bewerben|jetzt bewerben|postuler|candidat\w*|"
+                   r"solicitar|aplicar|invia candidatura|відгукнутися.*|откликнуться|i'm interested|apply on company site|apply with \w+)\s*$", re.I)
+
+
+def job_links(page) -> int:
+    hrefs = set()
+    for a in page.links[:3000]:
+        href = a.get("href") or ""
+        if JOB_LINK.search(href):
+            hrefs.add(href.split("?")[0] if "viewjob" not in href and "clk" not in href else href)
+    return len(hrefs)
+
+
+def has_apply(page) -> bool:
+    for el in (page.buttons + page.links)[:4000]:
+        text = el.get_text(" ", strip=True)
+        if text and len(text) < 50 and APPLY.match(text):
+            return True
+    return False
+
+
+def looks_like_listing(page, title: str | None) -> bool:
+    h = page.h1s[0].get_text(" ", strip=True) if page.h1s else ""
+    return bool(LISTING_H1.search(h) or (not title and LISTING_H1.search(page.title_tag or "")))
+
+
+def looks_like_login(page) -> bool:
+    if re.search(r"/(login|signin|sign-in|sign_in|authwall|uas/login|checkpoint|auth)\b", page.path, re.I):
+        return True
+    return page.has_password and len(page.strings) < 400
+
+
+def posting_evidence(page, draft: PostingDraft, found_state: bool) -> int:
+    """How strongly a page without JobPosting data still reads as one job."""
+    score = 0
+    if draft.title:
+        score += 1
+    if found_state:
+        score += 2
+    if re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|posting|opening|requisition)s?/", page.path, re.I):
+        score += 1
+    if has_apply(page):
+        score += 1
+    hits = {m.group(0).lower() for m in POSTING_WORDS.finditer(draft.description_text[:50_000] or page.text[:50_000])}
+    score += min(len(hits), 3)
+    if draft.salary or draft.employment_type:
+        score += 1
+    return score

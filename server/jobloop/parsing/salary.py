@@ -1,0 +1,190 @@
+"""Salary: from structured data and from text, to min, max, ISO currency and period."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .draft import Salary
+from .text import clean, fold
+
+PERIOD_WORDS = [
+    ("hour", r"hour|hr|h|hourly|stunde|std|heure|hora|ora|годину|час"),
+    ("day", r"day|daily|tag|jour|dia|día|giorno|день|diem"),
+    ("week", r"week|weekly|wk|woche|semaine|semana|settimana|тиждень"),
+    ("month", r"month|monthly|mo|mth|monat|monatlich|mois|mes|mese|mensile|mensual|місяць|месяц"),
+    ("year", r"year|yearly|yr|annum|annual|annually|pa|p\.a\.|jahr|jährlich|an|année|annuel|año|anual|anno|annuo|ano|рік|год"),
+]
+_PERIOD_LOOKUP = [(name, re.compile(rf"^(?:{p})\.?$", re.I)) for name, p in PERIOD_WORDS]
+
+
+def period(value) -> str | None:
+    s = fold(clean(value) or "").strip(" ./")
+    s = re.sub(r"^(per|a|an|each|pro|par|al|all'|/)\s*", "", s)
+    for name, pat in _PERIOD_LOOKUP:
+        if pat.match(s) or s.startswith(name):
+            return name
+    return None
+
+
+CODES = {"USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN",
+         "UAH", "RUB", "INR", "JPY", "CNY", "HKD", "SGD", "BRL", "MXN", "ZAR", "ILS", "TRY", "AED", "SAR", "KRW",
+         "PHP", "IDR", "MYR", "THB", "VND", "ARS", "CLP", "COP", "PEN", "NGN", "KES", "EGP", "PKR", "TWD"}
+SIGNS = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD", "S$": "SGD",
+         "R$": "BRL", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₴": "UAH", "₽": "RUB", "zł": "PLN",
+         "₩": "KRW", "₪": "ILS", "fr.": "CHF", "kr": "SEK", "грн": "UAH"}
+
+
+def currency(value) -> str | None:
+    s = (clean(value) or "").strip()
+    if not s:
+        return None
+    if s.upper() in CODES:
+        return s.upper()
+    return SIGNS.get(s) or SIGNS.get(s.lower())
+
+
+def number(value: Any) -> float | None:
+    """'147,000' '45.000' '1.500,50' '120k' '27.85' 147000 -> float; None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    s = (clean(value) or "").replace("\u00a0", "").replace(" ", "").replace("'", "")
+    m = re.match(r"^[^\d]*(\d[\d.,]*)\s*([kKmM])?", s)
+    if not m:
+        return None
+    digits, mult = m[1].rstrip(".,"), m[2]
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
+        digits = re.sub(r"[.,]", "", digits)  # grouping separators either way
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d{1,2}", digits):
+        digits = digits.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{1,2}", digits):
+        digits = digits.replace(",", "")
+    else:
+        digits = digits.replace(",", ".")
+        if digits.count(".") > 1:
+            return None
+    try:
+        n = float(digits)
+    except ValueError:
+        return None
+    if mult:
+        n *= 1000 if mult in "kK" else 1_000_000
+    return n
+
+
+def make(lo, hi, cur, per) -> Salary | None:
+    """Validated salary; placeholders (0–0, missing currency, absurd values) are no salary."""
+    lo = lo if lo and lo > 0 else None
+    hi = hi if hi and hi > 0 else None
+    if lo is None and hi is None:
+        return None
+    if not cur:
+        return None
+    if lo and hi and hi < lo:
+        lo, hi = hi, lo
+    top = hi or lo
+    per = per or guess_period(top)
+    limits = {"hour": 2000, "day": 20000, "week": 50000, "month": 500000, "year": 20_000_000}
+    if per in limits and top > limits[per] and cur not in ("JPY", "KRW", "IDR", "VND", "INR", "HUF", "CLP", "COP", "PHP", "PKR", "NGN", "RUB", "UAH"):
+        return None
+    return Salary(lo, hi, cur, per)
+
+
+def guess_period(value: float | None) -> str | None:
+    if not value:
+        return None
+    if value < 300:
+        return "hour"
+    if 1500 <= value < 15000:
+        return "month"
+    if value >= 15000:
+        return "year"
+    return None
+
+
+def from_structured(base: Any) -> Salary | None:
+    """schema.org MonetaryAmount (baseSalary / estimatedSalary), possibly a list."""
+    if isinstance(base, list):
+        for item in base:
+            found = from_structured(item)
+            if found:
+                return found
+        return None
+    if not isinstance(base, dict):
+        return from_text(clean(base) or "") if isinstance(base, str) else None
+    cur = currency(base.get("currency") or base.get("salaryCurrency"))
+    value = base.get("value")
+    unit = base.get("unitText")
+    if isinstance(value, dict):
+        lo, hi = number(value.get("minValue")), number(value.get("maxValue"))
+        if lo is None and hi is None:
+            lo = hi = number(value.get("value"))
+        unit = value.get("unitText") or unit
+        cur = cur or currency(value.get("currency"))
+    else:
+        lo, hi = number(base.get("minValue")), number(base.get("maxValue"))
+        if lo is None and hi is None:
+            lo = hi = number(value)
+    return make(lo, hi, cur, period(unit))
+
+
+# --- text --------------------------------------------------------------------------
+
+_CUR_PRE = r"(?P<cur>US\$|CA\$|AU\$|NZ\$|HK\$|[CAS]\$|R\$|[$€£¥₹₴₽₩₪]|(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|PLN|INR|UAH|NZD|SGD|JPY|CZK|RON|HUF|BRL|MXN|ZAR|ILS|AED)\b)"
+_NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_MULT = r"\s?(?:[kK]|[mM](?![a-z])|mil\b|tsd\.?|tausend)"
+_CUR_POST = r"(?P<cur2>[$€£₴₽]|zł|грн|kr\b|(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|PLN|INR|UAH|NZD|SGD|JPY|CZK|RON|HUF|BRL|MXN|ZAR|ILS|AED)\b)"
+_SEP = r"\s*(?:-|–|—|~|to|bis|à|a|au|and|and up to|до|–|až)\s*"
+_PER = (r"(?P<per>(?:\s*(?:/|per|an?|each|pro|par|al|all'|la|по|на|\bin\b)?\s*)"
+        r"(?:hour|hr|h\b|hourly|year|yr|annum|annual(?:ly)?|month|mo\b|mth|week|day|daily|jahr|monat|stunde|std|an\b|mois|heure|année|mes|año|mese|anno|ora|рік|місяць|годину|p\.?a\.?))?")
+_TEXT_RE = re.compile(
+    rf"(?:{_CUR_PRE}\s?)?(?P<lo>{_NUM})(?P<lok>{_MULT})?\s?(?:{_CUR_POST})?(?:/(?:yr|year|hr|hour|mo|month))?"
+    rf"(?:{_SEP}(?:{_CUR_PRE.replace('cur', 'curb')}\s?)?(?P<hi>{_NUM})(?P<hik>{_MULT})?\s?(?:{_CUR_POST.replace('cur2', 'cur3')})?)?"
+    rf"(?P<tail>[^\d\n]{{0,40}})",
+    re.I,
+)
+_CONTEXT = re.compile(
+    r"salar|pay\b|pay range|compensation|wage|rate|base|ote\b|earn|gehalt|vergütung|verguetung|entgelt|salaire|rémunération|remuneration|"
+    r"retribuzione|stipendio|ral\b|sueldo|salario|remuneración|зарплат|заробітн|оплата|range|brutto|gross|annual|hourly|per hour|budget",
+    re.I,
+)
+_NOT_SALARY = re.compile(r"^\s*(?:[kKmM]?\s*)?(million|billion|bn\b|mn\b|mrd|milliard|\+?\s*(users|customers|employees|people|companies|funding|raised|revenue|in funding|arr\b))", re.I)
+
+
+def from_text(text: str, want_context: bool = True) -> Salary | None:
+    """The first salary-looking amount in text that has a currency and a salary context."""
+    if not text:
+        return None
+    for m in _TEXT_RE.finditer(text[:200_000]):
+        cur = currency(m["cur"] or m["curb"] or m["cur2"] or m["cur3"])
+        if not cur:
+            continue
+        tail = m["tail"] or ""
+        if _NOT_SALARY.match(tail):
+            continue
+        lo = number(m["lo"] + (m["lok"] or ""))
+        hi = number(m["hi"] + (m["hik"] or m["lok"] or "")) if m["hi"] else None
+        if hi and m["lok"] and not m["hik"] and lo and hi / lo > 100:
+            hi = number(m["hi"])  # "$120k - 150,000"
+        before = text[max(0, m.start() - 90):m.start()]
+        per = _period_in(m.group(0)[len(m["lo"]):] if m["lo"] else "") or _period_in(tail[:25])
+        if want_context and not (_CONTEXT.search(before) or _CONTEXT.search(tail[:30]) or per):
+            continue
+        if lo is not None and lo < 1 or (lo and lo < 7 and not hi):
+            continue
+        if m["hi"] and hi and lo and hi > lo * 20:
+            continue  # "$5 to $200,000" is not one range
+        found = make(lo, hi or lo, cur, per)
+        if found:
+            return found
+    return None
+
+
+def _period_in(s: str) -> str | None:
+    m = re.search(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpro\b|\bpar\b|\bal\b|\bna\b|\bза\b|brutto/|\bin\b|\bby\b|^)\s*"
+                  r"(hourly|hour|hr|h|yearly|year|yr|annum|annually|annual|month|monthly|mo|mth|week|weekly|day|daily|jahr|monat|stunde|std|mois|heure|année|an|mes|año|mese|anno|ora|рік|місяць|годину|p\.?a\.?)\b", s, re.I)
+    if m:
+        return period(m[1])
+    m = re.search(r"\b(annual(?:ly)?|yearly|per annum|monthly|hourly|weekly|daily|jährlich|monatlich|annuel|mensuel|annuo|mensile)\b", s, re.I)
+    return period(m[1]) if m else None

@@ -1,0 +1,35 @@
+"""Small text helpers shared by every extractor."""
+from __future__ import annotations
+
+import html as htmllib
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+PLACEHOLDERS = {"unavailable", "n/a", "na", "none", "null", "undefined", "tbd", "-", "--", "0", "not specified",
+                "opengraph.title", "opengraph.image", "false", "true"}
+
+
+def clean(value, limit: int = 300) -> str | None:
+    """Entity-decoded, whitespace-collapsed text; placeholders and empties become None."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    s = str(value)
+    if "&" in s:
+        s = htmllib.unescape(htmllib.unescape(s))  # some sites escape twice (FP&amp;amp;A)
+    s = _WS.sub(" ", s).strip().strip("\u200b\ufeff").strip()
+    if not s or s.lower() in PLACEHOLDERS:
+        return None
+    return s[:limit]
+
+
+def fold(s: str) -> str:
+    """Lowercase without accents, for matching labels in many languages."""
+    s = unicodedata.normalize("NFKD", s or "")
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def same_text(a: str | None, b: str | None) -> bool:
+    na = re.sub(r"[^\w]+", " ", fold(a or "")).strip()
+    nb = re.sub(r"[^\w]+", " ", fold(b or "")).strip()
+    return bool(na) and na == nb
