@@ -67,7 +67,8 @@ class PostingDraft:
     # Extras beyond the contract: skills split by how the posting asks for them.
     required_skills: list[str] = field(default_factory=list)
     nice_to_have_skills: list[str] = field(default_factory=list)
-    now: Any = field(default=None, repr=False, compare=False)  # capture time, for "3 days ago"
+    now: Any = field(default=None, repr=False, compare=False)
+    pending: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # weak fallbacks  # capture time, for "3 days ago"
 
     def set(self, name: str, value: Any, source: str) -> bool:
         """Fill a field only if still empty; later evidence never overwrites earlier."""

@@ -192,7 +192,7 @@ def split_locations(value) -> list[str]:
         s = clean(item, 200)
         if not s:
             continue
-        for part in re.split(r"\s*(?:;|\||\n|•)\s*", s):
+        for part in re.split(r"\s*(?:;|\||\n|•)\s*|\s+/\s+", s):
             part = part.strip(" ,·-/")
             if part and part.lower() not in ("multiple locations", "various locations") and part not in out:
                 out.append(part)

@@ -51,6 +51,12 @@ def company_from_titles(page, job_title: str | None) -> str | None:
                 c = clean(m["company"])
                 if c and not BOARD_NAMES.match(c) and len(c) < 80:
                     return re.sub(r"\s*\(\w{1,4}\d{2}\)$", "", c)
+        if job_title and fold(t).startswith(fold(job_title)) and len(t) > len(job_title) + 3:
+            rest = re.sub(r"^[\s|–—:·-]+", "", t[len(job_title):])
+            rest = re.split(r"\s+[|–—·]\s+|\s+-\s+", rest)[0].strip()
+            if rest and not BOARD_NAMES.match(rest) and not re.search(r"\b(jobs?|careers?|hiring)\b|,", rest, re.I) \
+                    and not fields.remote_kind(rest) and len(rest) < 60 and not re.match(r"^(at|in|bei)\b", rest, re.I):
+                return rest
         if job_title and fold(job_title) in fold(t):
             parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s+·\s+", t) if p.strip()]
             rest = [p for p in parts if fold(p) != fold(job_title) and fold(job_title) not in fold(p)

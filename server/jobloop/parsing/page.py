@@ -99,7 +99,7 @@ def _parse(html, url: str, now: datetime | None) -> PostingDraft:
                 marker = draft.description_text.find(strings[cut])
                 if marker > 0:
                     draft.description_text = draft.description_text[:marker].rstrip()
-    _reconcile(draft, page, zone, state_locs)
+    _reconcile(draft, page, zone, state_locs, job)
     if draft.description_text:
         found = skills.extract(draft.description_text)
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
@@ -153,7 +153,32 @@ def _decide(page, draft, site_kind, site_reason, jobs, found_state) -> tuple[boo
     return False, "no job posting found on this page"
 
 
-def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str]) -> None:
+DOLLAR_TLDS = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "mx": "MXN"}
+DOLLAR_PLACES = [("AUD", r"\b(australia|nsw|vic|qld|sydney|melbourne|brisbane|perth|adelaide)\b"),
+                 ("CAD", r"\b(canada|ontario|quebec|british columbia|alberta|toronto|vancouver|montreal|calgary|ottawa)\b"),
+                 ("NZD", r"\b(new zealand|auckland|wellington)\b"), ("SGD", r"\bsingapore\b")]
+
+
+def _dollar_currency(page, draft: PostingDraft) -> str | None:
+    """A bare '$' on an Australian or Canadian page is not US dollars."""
+    parts = page.host.split(".")
+    for part in (parts[-1], parts[0]):
+        if part in DOLLAR_TLDS:
+            return DOLLAR_TLDS[part]
+    locs = " ".join(draft.locations)
+    for code, rx in DOLLAR_PLACES:
+        if re.search(rx, locs, re.I):
+            return code
+    return None
+
+
+def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], job: dict | None) -> None:
+    if draft.salary is not None and getattr(draft.salary, "bare_dollar", False):
+        structured_pay = salary.from_structured(job.get("baseSalary")) if job else None
+        if structured_pay and structured_pay.min == draft.salary.min and structured_pay.max == draft.salary.max:
+            draft.replace("salary", structured_pay, "jsonld")
+        else:
+            draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     # Country-only structured locations ("US") lose to a fuller label the page shows.
     if draft.sources.get("locations") in ("jsonld", "microdata") and state_locs and all(len(l) <= 3 for l in draft.locations):
         draft.replace("locations", state_locs, "state")
@@ -166,13 +191,16 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str]) ->
             draft.set("remote", "remote", "location")
         else:
             draft.set("remote", said, "text")
-    elif draft.remote == "remote" and said == "hybrid" and draft.sources.get("remote") in ("jsonld", "microdata", "state"):
-        draft.replace("remote", "hybrid", "text")  # the page says hybrid; the metadata is stale
+    elif said == "hybrid" and draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:"):
+        # The description spells out a hybrid arrangement: stale metadata ("TELECOMMUTE") and
+        # coarse board tags ("In-Office") lose to it.
+        draft.replace("remote", "hybrid", "text")
 
     if draft.salary is None and text:
         found = salary.from_text(text)
         if found and not _foreign_salary(text, found, draft):
             draft.set("salary", found, "text")
+    draft.set("date_posted", draft.pending.get("date_posted"), "text")
     if draft.date_posted is None:
         for i in zone:
             s = page.strings[i]

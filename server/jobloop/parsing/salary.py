@@ -177,6 +177,8 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
             continue  # "$5 to $200,000" is not one range
         found = make(lo, hi or lo, cur, per)
         if found:
+            sign = (m["cur"] or m["curb"] or m["cur2"] or m["cur3"] or "")
+            found.bare_dollar = sign == "$"  # not a field: the caller may know the country better
             return found
     return None
 

@@ -1,6 +1,8 @@
 """Helpers the adapters share: first matching selector, fields with a site source."""
 from __future__ import annotations
 
+import re
+
 from .. import fields, salary
 from ..text import clean
 
@@ -35,7 +37,11 @@ def fill(draft, src: str, *, title=None, company=None, locations=None, remote=No
     if pay:
         draft.set("salary", salary.from_text(pay, want_context=False), src)
     if posted:
-        draft.set("date_posted", fields.iso_date(posted, draft.now), src)
+        # An absolute date from any source beats "3 days ago" read against an unknown capture time.
+        if fields.relative_date(posted, draft.now) and not re.search(r"\d{4}", posted):
+            draft.pending.setdefault("date_posted", fields.relative_date(posted, draft.now))
+        else:
+            draft.set("date_posted", fields.iso_date(posted, draft.now), src)
     if description_html:
         draft.set_description(description_html, src)
     draft.set("apply_url", apply_url, src)
