@@ -68,7 +68,8 @@ $("retry").addEventListener("click", async () => {
 function eventText(event) {
   const when = String(event.at || "").slice(0, 10);
   if (event.kind === "stage") {
-    return `${when} · ${event.from_stage ? `${event.from_stage} → ` : ""}${event.to_stage}${event.note ? ` (${event.note})` : ""}`;
+    const move = event.from_stage && event.from_stage !== event.to_stage ? `${event.from_stage} → ${event.to_stage}` : event.to_stage;
+    return `${when} · ${move}${event.note ? ` (${event.note})` : ""}`;
   }
   return `${when} · ${event.kind}${event.note ? `: ${event.note}` : ""}`;
 }
@@ -84,8 +85,11 @@ function renderTracked(posting) {
   for (const button of $("outcomes").children) {
     button.setAttribute("aria-pressed", String(button.dataset.stage === posting.stage));
   }
-  const events = (posting.events || []).slice(-5);
-  $("events").replaceChildren(...events.reverse().map((e) => {
+  // Newest first, whatever order the server sends.
+  const events = [...(posting.events || [])]
+    .sort((a, b) => String(b.at).localeCompare(String(a.at)) || b.id - a.id)
+    .slice(0, 5);
+  $("events").replaceChildren(...events.map((e) => {
     const li = document.createElement("li");
     li.textContent = eventText(e);
     return li;
@@ -205,6 +209,7 @@ $("preview").addEventListener("submit", async (event) => {
     if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
       const { queued } = await send(MSG.ENQUEUE, { capture, reason: err.message });
       say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).`, "error");
+      show("preview", false); // saved once: a second click would queue it twice
       await refreshQueue();
     } else {
       say(`Not saved: ${err.message}`, "error");

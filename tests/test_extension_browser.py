@@ -1,0 +1,350 @@
+"""The extension in real Chromium, against the real jobloop server.
+
+Pages are served from 127.0.0.1 (headless Chromium only lets extensions read
+loopback pages); the popup is opened as a tab with ?tab=<id> pointing at the page.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from browser import ROOT, launch_chromium, screenshot, serve_pages
+from factories import job_page
+
+pytestmark = pytest.mark.browser
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "extension"
+DOCS_SHOT = ROOT / "docs" / "screenshots" / "popup.png"
+
+
+# ---- helpers -----------------------------------------------------------------------
+
+def api(server_url: str, token: str, path: str, method: str = "GET", body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(server_url + path, data=data, method=method, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read() or b"null")
+
+
+def postings_for(server_url, token, url):
+    return api(server_url, token, "/api/postings?url=" + urllib.parse.quote(url, safe=""))["postings"]
+
+
+def set_settings(browser, server_url, token):
+    browser.service_worker.evaluate(
+        "([serverUrl, token]) => chrome.storage.local.set({settings: {serverUrl, token}})", [server_url, token])
+
+
+def tab_id(browser, url):
+    return browser.service_worker.evaluate(
+        "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? null", url)
+
+
+def badge_text(browser, tab):
+    return browser.service_worker.evaluate("(tabId) => chrome.action.getBadgeText({tabId})", tab)
+
+
+def wait_badge(browser, tab, expected, timeout=8.0):
+    deadline = time.monotonic() + timeout
+    text = None
+    while time.monotonic() < deadline:
+        text = badge_text(browser, tab)
+        if text == expected:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"badge is {text!r}, expected {expected!r}")
+
+
+def open_job_tab(browser, url):
+    page = browser.new_page(url)
+    page.wait_for_load_state("load")
+    tab = tab_id(browser, url)
+    assert tab is not None, f"no tab for {url}"
+    return page, tab
+
+
+def open_popup(browser, tab, *, settled=True):
+    popup = browser.new_page(browser.extension_url(f"popup/popup.html?tab={tab}"), width=360, height=560)
+    if settled:
+        popup.wait_for_function("() => document.getElementById('message').textContent !== 'Reading this page…'")
+    return popup
+
+
+def message(popup) -> str:
+    return popup.locator("#message").inner_text()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerAt:
+    """The same jobloop app on a fixed port, so it can be stopped and started again."""
+
+    def __init__(self, app, port):
+        self.app, self.port, self.url = app, port, f"http://127.0.0.1:{port}"
+        self._server = None
+
+    def start(self):
+        self._server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = None
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    with launch_chromium(tmp_path, extension=True) as browser:
+        yield browser
+
+
+@pytest.fixture
+def pages():
+    article = (FIXTURES / "article.html").read_text(encoding="utf-8")
+    with serve_pages({
+        "/jobs/platform-engineer": job_page(title="Platform Engineer", company="Lumen Labs", location="Lisbon, Portugal",
+                                            salary={"@type": "MonetaryAmount", "currency": "EUR",
+                                                    "value": {"@type": "QuantitativeValue", "minValue": 60000,
+                                                              "maxValue": 75000, "unitText": "YEAR"}}),
+        "/jobs/data-analyst": job_page(title="Data Analyst", company="Northwind"),
+        "/blog/interview-tips": article,
+    }) as server:
+        yield server
+
+
+# ---- pairing ---------------------------------------------------------------------
+
+def test_options_page_pairs_and_says_exactly_what_is_wrong(chromium, live_server, token, pages):
+    options = chromium.new_page(chromium.extension_url("options/options.html"))
+    status = options.locator("#status")
+
+    def attempt(url, tok, button="#test"):
+        options.fill("#server-url", url)
+        options.fill("#token", tok)
+        options.click(button)
+        options.wait_for_function("() => !document.getElementById('status').textContent.includes('Testing')")
+        return status.inner_text()
+
+    # Nothing listens on this port.
+    assert "No jobloop server is running at" in attempt(f"http://127.0.0.1:{free_port()}", token)
+    # Something answers, but it is not jobloop (the test page server: 404 on /api/health).
+    assert "not a jobloop server" in attempt(pages.url, token)
+    # jobloop, wrong token.
+    assert "refused the token" in attempt(live_server.url, "not-the-right-token-123")
+    # A non-loopback address is refused and falls back to the default.
+    text = attempt("http://jobs.example.com:8765", token, button="#save")
+    assert "not a loopback http address" in text
+    assert options.input_value("#server-url") == "http://127.0.0.1:8765"
+    # The right pair, through Save.
+    assert "Connected to jobloop" in attempt(live_server.url, token, button="#save")
+    stored = chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings")
+    assert stored == {"serverUrl": live_server.url, "token": token}
+    screenshot(options, "options-connected")
+
+
+def test_stored_settings_are_validated_on_read(chromium):
+    chromium.service_worker.evaluate(
+        "() => chrome.storage.local.set({settings: {serverUrl: 'javascript:alert(1)', token: 'a b <script>'}})")
+    options = chromium.new_page(chromium.extension_url("options/options.html"))
+    options.wait_for_function("() => document.getElementById('server-url').value !== ''")
+    assert options.input_value("#server-url") == "http://127.0.0.1:8765"
+    assert options.input_value("#token") == ""
+
+
+# ---- clipping through the popup ------------------------------------------------------
+
+def test_popup_previews_edits_and_saves_a_posting(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    url = pages.url + "/jobs/platform-engineer"
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#preview:not([hidden])")
+    assert popup.input_value("#f-title") == "Platform Engineer"
+    assert popup.input_value("#f-company") == "Lumen Labs"
+    assert "Lisbon" in popup.input_value("#f-location")
+    assert popup.input_value("#f-salary-min") == "60000"
+    assert popup.input_value("#f-salary-currency") == "EUR"
+    screenshot(popup, "popup-preview")
+
+    # The user corrects the title, picks "applied" and writes a note — with the keyboard.
+    popup.fill("#f-title", "Senior Platform Engineer")
+    popup.select_option("#f-stage", "applied")
+    popup.select_option("#f-remote", "hybrid")
+    popup.fill("#f-note", "Referred by Ana")
+    popup.focus("#f-note")
+    popup.keyboard.press("Tab")
+    popup.keyboard.press("Enter")  # focus is on Save
+    popup.wait_for_selector("#tracked:not([hidden])")
+    assert "Saved to jobloop" in message(popup)
+
+    found = postings_for(live_server.url, token, url)
+    assert len(found) == 1
+    posting = found[0]
+    assert posting["title"] == "Senior Platform Engineer"
+    assert posting["company"] == "Lumen Labs"
+    assert posting["remote"] == "hybrid"
+    assert posting["stage"] == "applied"
+    assert set(posting["user_edited"]) >= {"title", "remote"}
+    events = api(live_server.url, token, f"/api/postings/{posting['id']}")["events"]
+    assert any(e["kind"] == "note" and e["note"] == "Referred by Ana" for e in events)
+    assert popup.locator("#tracked-stage").inner_text() == "applied"
+    wait_badge(chromium, tab, "APPL")
+
+
+def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    url = pages.url + "/jobs/data-analyst"
+    api(live_server.url, token, "/api/captures", "POST", {"url": url, "html": job_page(title="Data Analyst", company="Northwind")})
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#tracked:not([hidden])")
+    assert "Already tracked" in message(popup)
+    assert popup.locator("#tracked-stage").inner_text() == "saved"
+    tracker = popup.get_attribute("#tracker-link", "href")
+    posting_id = postings_for(live_server.url, token, url)[0]["id"]
+    assert tracker == f"{live_server.url}/postings/{posting_id}"
+
+    for stage in ("applied", "interviewing"):
+        popup.click(f"#outcomes button[data-stage={stage}]")
+        popup.wait_for_function(f"() => document.getElementById('tracked-stage').textContent === '{stage}'")
+        assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == stage
+    assert popup.get_attribute("#outcomes button[data-stage=interviewing]", "aria-pressed") == "true"
+    assert "saved → applied" in popup.locator("#events").inner_text()
+    wait_badge(chromium, tab, "INTV")
+
+    popup.fill("#note-text", "Second round with the CTO on Monday")
+    popup.click("#note-form button")
+    popup.wait_for_function("() => document.getElementById('message').textContent === 'Note added.'")
+    assert "Second round with the CTO" in popup.locator("#events li").first.inner_text()  # newest first
+    screenshot(popup, "popup-tracked", also=DOCS_SHOT)
+
+    # An ending, too.
+    popup.click("#outcomes button[data-stage=rejected]")
+    popup.wait_for_function("() => document.getElementById('tracked-stage').textContent === 'rejected'")
+    assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == "rejected"
+
+
+def test_a_page_that_is_not_a_posting_is_said_to_be_one_and_can_still_be_saved(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    url = pages.url + "/blog/interview-tips"
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#not-posting:not([hidden])")
+    assert "does not look like a job posting" in popup.locator("#not-posting").inner_text()
+    assert "Not a job posting" in message(popup)
+    screenshot(popup, "popup-not-a-posting")
+    popup.fill("#f-company", "The Career Blog")
+    popup.click("#save")
+    popup.wait_for_selector("#tracked:not([hidden])")
+    [posting] = postings_for(live_server.url, token, url)
+    assert posting["is_posting"] is False
+    assert posting["company"] == "The Career Blog"
+
+
+def test_popup_says_what_is_wrong_when_not_paired(chromium, pages):
+    _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    popup = open_popup(chromium, tab)
+    assert "Not paired yet" in message(popup)
+    assert popup.locator("#unpaired").is_visible()
+    assert popup.locator("#preview").is_visible()  # the clip can still be kept
+    screenshot(popup, "popup-not-paired")
+
+
+# ---- badge, context menu / shortcut --------------------------------------------------
+
+def test_badge_marks_tracked_pages_and_clip_without_popup(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    tracked = pages.url + "/jobs/data-analyst"
+    api(live_server.url, token, "/api/captures", "POST", {"url": tracked, "html": job_page(), "stage": "applied"})
+    page, tab = open_job_tab(chromium, tracked)
+    wait_badge(chromium, tab, "APPL")  # from the tab's load, no popup involved
+    other, other_tab = open_job_tab(chromium, pages.url + "/jobs/platform-engineer")
+    time.sleep(0.8)  # past the debounce: an untracked page gets no badge
+    assert badge_text(chromium, other_tab) == ""
+
+    # What the context menu item and the keyboard command run: clip the tab, confirm with the badge.
+    result = chromium.service_worker.evaluate("(tabId) => self.jobloop.clipTab(tabId)", other_tab)
+    assert result["ok"] and result["posting"]["title"] == "Platform Engineer"
+    wait_badge(chromium, other_tab, "SAVE")
+    assert len(postings_for(live_server.url, token, pages.url + "/jobs/platform-engineer")) == 1
+    menus = chromium.service_worker.evaluate("() => chrome.runtime.getManifest().commands")
+    assert "clip-page" in menus
+
+
+# ---- never lose a clip ---------------------------------------------------------------
+
+def test_clip_queued_while_server_is_down_lands_exactly_once(chromium, app, token, pages):
+    server = ServerAt(app, free_port())  # not started yet
+    set_settings(chromium, server.url, token)
+    url = pages.url + "/jobs/platform-engineer"
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    assert "No jobloop server is running" in message(popup)
+    popup.fill("#f-note", "clipped on the train")
+    popup.click("#save")
+    popup.wait_for_selector("#queue-status:not([hidden])")
+    assert "will be sent when the server answers" in message(popup)
+    assert popup.locator("#queue-count").inner_text() == "1 clip waiting to be sent."
+    assert popup.locator("#preview").is_hidden()  # no second click queueing it twice
+    screenshot(popup, "popup-queued")
+    alarm = chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')")
+    assert alarm and alarm["periodInMinutes"] == 1
+    # A retry while still down keeps it.
+    chromium.service_worker.evaluate("() => self.jobloop.flushQueue()")
+    assert chromium.service_worker.evaluate("() => self.jobloop.queue.status()")["waiting"] == 1
+
+    server.start()
+    try:
+        # What the alarm runs (the real alarm fires after 30 s, too slow for a test).
+        chromium.service_worker.evaluate("() => self.jobloop.flushQueue()")
+        status = chromium.service_worker.evaluate("() => self.jobloop.queue.status()")
+        assert status["waiting"] == 0
+        assert chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')") is None
+        [posting] = postings_for(server.url, token, url)
+        assert posting["title"] == "Platform Engineer"
+
+        # The worker died after the POST landed but before the queue was written: the same
+        # capture is sent again. The server is idempotent by canonical URL: still one posting.
+        chromium.service_worker.evaluate("""async ([url, html]) => {
+            await chrome.storage.local.set({queue: [{id: 'again', capture: {url, html, title: 'x'}, attempts: 1, lastError: ''}]});
+            return self.jobloop.flushQueue();
+        }""", [url + "?utm_source=newsletter", job_page(title="Platform Engineer", company="Lumen Labs")])
+        assert len(api(server.url, token, "/api/postings")["postings"]) == 1
+        # The popup, reopened, has nothing waiting and shows the posting as tracked.
+        popup = open_popup(chromium, tab)
+        popup.wait_for_selector("#tracked:not([hidden])")
+        assert popup.locator("#queue-status").is_hidden()
+    finally:
+        server.stop()
+
+
+def test_a_refused_capture_does_not_loop_and_is_shown(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    chromium.service_worker.evaluate("""([url]) => self.jobloop.queue.enqueue({url, html: '<p>x</p>', stage: 'hired'})""",
+                                     [pages.url + "/jobs/data-analyst"])
+    result = chromium.service_worker.evaluate("() => self.jobloop.flushQueue()")
+    assert result["waiting"] == 0 and result["failed"] == 1
+    assert chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')") is None
+    _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#failed:not([hidden])")
+    assert "stage" in popup.locator("#failed").inner_text()
+    popup.click("#failed button")
+    popup.wait_for_selector("#failed", state="hidden")
