@@ -47,14 +47,16 @@ CONTACTS = (  # name, role, warmth, days since last contact (None: never)
 )
 
 
-def posting_with_history(created: datetime, steps=(), *, now: datetime, skills=None, source_site=None,
+def posting_with_history(created: datetime, steps=(), *, now: datetime, skills=None, source_site=...,
                          **page) -> Posting:
-    """One posting captured at `created`, then moved through `steps`: [(stage, at), …]."""
+    """One posting captured at `created`, then moved through `steps`: [(stage, at), …].
+    `source_site` overrides what the parser said (None: unknown); leave it out to keep it."""
     posting = make_posting(now=created, **page)
     if skills is not None:
         postings.update(posting, {"skills": list(skills)})
-    if source_site is not None or "source_site" in page:
-        Posting.update(source_site=source_site).where(Posting.id == posting.id).execute()
+    if source_site is not ...:
+        posting.source_site = source_site  # on the object: later saves write the whole row
+        posting.save()
     for stage, at in steps:
         pipeline.change_stage(posting, stage, at=at, now=now)
     return Posting.get_by_id(posting.id)
@@ -84,7 +86,8 @@ def seed_history(n: int = 50, *, now: datetime | None = None, seed: int = 7, wit
         posting = make_posting(url=f"https://jobs.example.test/{seed}/{i}", title=rng.choice(TITLES),
                                company=rng.choice(COMPANIES), now=start)
         postings.update(posting, {"skills": skills})
-        Posting.update(source_site=rng.choice(SOURCES)).where(Posting.id == posting.id).execute()
+        posting.source_site = rng.choice(SOURCES)  # on the object: later saves write the whole row
+        posting.save()
         at = start
         for stage in path:
             at = min(at + timedelta(days=rng.uniform(0.2, 9)), now - timedelta(minutes=len(path)))

@@ -1,0 +1,163 @@
+"""Every insight figure against values counted by hand (see the comments)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from jobloop.models import Contact, Goal, Reflection
+from jobloop.services import insights, pipeline
+
+from factories.history import posting_with_history
+
+NOW = datetime(2026, 12, 2, 12, 0)  # a Wednesday; this week started Monday 2026-11-30
+
+
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+@pytest.fixture
+def dataset(db):
+    """Eight postings with known histories (t = days before NOW):
+
+    A linkedin  saved 20, applied 19, screening 17, interviewing 10, rejected 5
+    B linkedin  saved 15, applied 14, ghosted 1
+    C indeed    saved 12, applied 11.5, rejected 8
+    D indeed    saved 6, applied 5, interviewing 2, interview event 1 (and one scheduled tomorrow)
+    E greenhouse saved 30, applied 29, screening 28, interviewing 25, offer 20, accepted 18
+    F (none)    saved 3
+    G greenhouse saved 10, withdrawn 9
+    H linkedin  saved 4, screening 3 (no applied event)
+    """
+    def make(source, created, *steps):
+        return posting_with_history(ago(created), [(s, ago(t)) for s, t in steps], now=NOW, source_site=source)
+
+    p = {
+        "A": make("linkedin", 20, ("applied", 19), ("screening", 17), ("interviewing", 10), ("rejected", 5)),
+        "B": make("linkedin", 15, ("applied", 14), ("ghosted", 1)),
+        "C": make("indeed", 12, ("applied", 11.5), ("rejected", 8)),
+        "D": make("indeed", 6, ("applied", 5), ("interviewing", 2)),
+        "E": make("greenhouse", 30, ("applied", 29), ("screening", 28), ("interviewing", 25), ("offer", 20), ("accepted", 18)),
+        "F": make(None, 3),
+        "G": make("greenhouse", 10, ("withdrawn", 9)),
+        "H": make("linkedin", 4, ("screening", 3)),
+    }
+    pipeline.add_note(p["D"], "Tech interview", kind="interview", at=ago(1), now=NOW)
+    pipeline.add_note(p["D"], "Final round", kind="interview", at=NOW + timedelta(days=1), now=NOW)
+    Reflection.create(posting=p["A"], due_at=ago(4), feedback="Wanted more Go", written_at=ago(3))
+    Reflection.create(posting=p["B"], due_at=ago(11), feedback="Team went another way", written_at=ago(10))
+    Reflection.create(posting=p["C"], due_at=ago(6), feedback="  ", written_at=ago(6))
+    Goal.create(title="Go course", done_at=ago(2))
+    Goal.create(title="AWS cert", done_at=ago(20))
+    Goal.create(title="Open goal")
+    Contact.create(name="Recent", last_contact_at=ago(1))
+    Contact.create(name="Old", last_contact_at=ago(40))
+    Contact.create(name="Never")
+    return p
+
+
+def test_funnel_reads_history_not_current_stage(dataset):
+    s = insights.summary(now=NOW)
+    # saved 8; applied A B C D E H = 6 (G withdrew, F only saved); response A C D E H = 5
+    # (a rejection is a response, ghosted B is not); interview A D E = 3; offer E = 1.
+    assert [(f["step"], f["count"]) for f in s["funnel"]] == [
+        ("saved", 8), ("applied", 6), ("response", 5), ("interview", 3), ("offer", 1)]
+    assert [f["conversion"] for f in s["funnel"]] == [None, 6 / 8, 5 / 6, 3 / 5, 1 / 3]
+
+
+def test_response_rate_and_median_days(dataset):
+    s = insights.summary(now=NOW)
+    assert s["response_rate"] == pytest.approx(5 / 6)
+    # explicit applied → first response: A 2, C 3.5, D 3, E 1 (H has no applied event) → median 2.5
+    assert s["median_days_to_response"] == pytest.approx(2.5)
+
+
+def test_response_by_source(dataset):
+    rows = insights.summary(now=NOW)["by_source"]
+    assert [(r["source"], r["applied"], r["responded"]) for r in rows] == [
+        ("linkedin", 3, 2), ("indeed", 2, 2), ("greenhouse", 1, 1)]
+    rates = {r["source"]: (r["response_rate"], r["median_days"]) for r in rows}
+    assert rates["linkedin"][0] == pytest.approx(2 / 3) and rates["linkedin"][1] == pytest.approx(2)
+    assert rates["indeed"] == (1.0, pytest.approx(3.25))
+    assert rates["greenhouse"] == (1.0, pytest.approx(1))
+
+
+def test_where_applications_end(dataset):
+    e = insights.summary(now=NOW)["endings"]
+    rows = {r["reached"]: r for r in e["rows"]}
+    # A rejected after interviewing; B ghosted and C rejected after applying; G withdrew while saved
+    assert rows["interviewing"] == {"reached": "interviewing", "rejected": 1, "withdrawn": 0, "ghosted": 0, "total": 1}
+    assert rows["applied"] == {"reached": "applied", "rejected": 1, "withdrawn": 0, "ghosted": 1, "total": 2}
+    assert rows["saved"]["withdrawn"] == 1 and rows["saved"]["total"] == 1
+    assert rows["screening"]["total"] == 0 and rows["offer"]["total"] == 0
+    assert e["totals"] == {"rejected": 2, "withdrawn": 1, "ghosted": 1} and e["total"] == 4
+
+
+def test_applications_per_week(dataset):
+    s = insights.summary(now=NOW, weeks=5)
+    # applied at: E Nov 3 (29 d), A Nov 13 (19 d), B Nov 18 (14 d), C Nov 21 00:00 (11.5 d),
+    # D Nov 27 (5 d), H Sunday Nov 29 (3 d); weeks start on Monday
+    assert [(w["week_start"], w["count"]) for w in s["weekly"]] == [
+        (date(2026, 11, 2), 1), (date(2026, 11, 9), 1), (date(2026, 11, 16), 2),
+        (date(2026, 11, 23), 2), (date(2026, 11, 30), 0)]
+    assert s["weekly_target"] == 10
+
+
+def test_in_flight_against_target(dataset):
+    flight = insights.summary(now=NOW)["in_flight"]
+    # D interviewing, H screening; E accepted is not in flight
+    assert flight["count"] == 2 and flight["target"] == 5 and flight["below"] is True
+    assert "2 in flight against a target of 5" in flight["note"]
+    insights.set_targets(in_flight_target=2)
+    flight = insights.summary(now=NOW)["in_flight"]
+    assert flight["below"] is False and flight["note"] is None
+
+
+def test_wins_count_inputs(dataset):
+    wins = insights.summary(now=NOW)["wins"]
+    assert {k: (w["week"], w["total"]) for k, w in wins.items()} == {
+        "applications": (2, 6),   # D (5 d), H (3 d) this week; six in all
+        "interviews": (1, 3),     # D's logged interview (1 d); all time + A and E's moves to interviewing;
+                                  # D's move is not counted twice, tomorrow's interview not yet had
+        "feedback": (1, 2),       # A (3 d); B (10 d); C's blank feedback is not feedback
+        "goals_done": (1, 2),
+        "contacts": (1, 2),
+    }
+
+
+def test_empty_database(db):
+    s = insights.summary(now=NOW)
+    assert [(f["count"], f["conversion"]) for f in s["funnel"]] == [(0, None)] * 5
+    assert s["response_rate"] is None and s["median_days_to_response"] is None
+    assert s["by_source"] == [] and s["endings"]["total"] == 0
+    assert [w["count"] for w in s["weekly"]] == [0] * 12
+    assert s["weekly"][-1]["week_start"] == date(2026, 11, 30)
+    assert s["in_flight"] == {"count": 0, "target": 5, "below": True, "note": s["in_flight"]["note"]}
+    assert all(w["week"] == 0 and w["total"] == 0 for w in s["wins"].values())
+
+
+def test_single_saved_posting(db):
+    posting_with_history(ago(1), [], now=NOW, source_site="linkedin")
+    s = insights.summary(now=NOW)
+    assert [(f["count"], f["conversion"]) for f in s["funnel"]] == [(1, None), (0, 0.0), (0, None), (0, None), (0, None)]
+    assert s["by_source"] == [] and s["in_flight"]["count"] == 0
+
+
+def test_single_application_answered(db):
+    posting_with_history(ago(10), [("applied", ago(9)), ("rejected", ago(5.5))], now=NOW, source_site=None)
+    s = insights.summary(now=NOW)
+    assert [f["count"] for f in s["funnel"]] == [1, 1, 1, 0, 0]
+    assert s["response_rate"] == 1.0 and s["median_days_to_response"] == pytest.approx(3.5)
+    assert s["by_source"] == [{"source": "unknown", "applied": 1, "responded": 1, "response_rate": 1.0,
+                               "median_days": pytest.approx(3.5)}]
+    assert s["endings"]["rows"][1] == {"reached": "applied", "rejected": 1, "withdrawn": 0, "ghosted": 0, "total": 1}
+
+
+def test_targets_are_validated(db):
+    from jobloop.services import ServiceError
+    with pytest.raises(ServiceError):
+        insights.set_targets(weekly_target=0)
+    with pytest.raises(ServiceError):
+        insights.set_targets(weekly_target="ten")
+    assert insights.set_targets(weekly_target="12") == {"weekly_target": 12, "in_flight_target": 5}
