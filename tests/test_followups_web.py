@@ -1,0 +1,183 @@
+"""Tracker pages and forms for follow-ups, reflections and interviews (Flask client, fixed clock)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from urllib.parse import unquote
+
+import pytest
+
+from jobloop.config import Config
+from jobloop.models import Company, Contact, Event, FollowUp, Posting, PostingContact, Reflection
+from jobloop.services import followups, messages, pipeline
+
+T0 = datetime(2026, 3, 2, 10, 0)
+_n = iter(range(1, 10**6))
+
+
+class Clock:
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock(T0)
+
+
+@pytest.fixture
+def config(tmp_path, clock):
+    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
+
+
+def make_posting(stage="applied", *, at=T0, title="ML Engineer", company="Cyberdyne"):
+    n = next(_n)
+    posting = Posting.create(canonical_url=f"https://jobs.example.test/w{n}", url=f"https://jobs.example.test/w{n}",
+                             title=title, company=Company.get_or_create(name=company)[0],
+                             created_at=at, stage_changed_at=at)
+    pipeline.change_stage(posting, stage, at=at, now=at)
+    return Posting.get_by_id(posting.id)
+
+
+def csrf(client, path="/followups") -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text).group(1)
+
+
+def test_dashboard_shows_feedback_request_and_next_morning_a_reflection(client, db, clock):
+    posting = make_posting("interviewing", company="Cyberdyne Systems")
+    pipeline.change_stage(posting, "rejected", at=T0, now=T0)
+    html = client.get("/").text
+    assert "Send a thank-you and ask for feedback" in html
+    mailto = re.search(r'href="(mailto:[^"]+)"', html).group(1)
+    assert "Cyberdyne Systems" in unquote(mailto)
+    assert "Write a reflection" not in html
+    clock.now = T0 + timedelta(days=1, hours=23)
+    html = client.get("/").text
+    assert "Write a reflection" in html and "Send a thank-you and ask for feedback" in html
+
+
+def test_dashboard_today_is_calm_when_nothing_is_due(client, db):
+    assert "Nothing to follow up today" in client.get("/").text
+
+
+def test_forms_need_the_csrf_token(client, db, clock):
+    make_posting("applied")
+    clock.now = T0 + timedelta(days=8)
+    check_in = FollowUp.get(FollowUp.kind == "check_in")
+    for action in ("done", "dismiss", "snooze", "ghosted"):
+        assert client.post(f"/followups/{check_in.id}/{action}", data={"days": "3"}).status_code == 403
+    assert FollowUp.get_by_id(check_in.id).status == "open"
+    assert client.post("/followups/settings", data={"check_in_days": "2"}).status_code == 403
+    assert followups.rules()["check_in_days"] == 7
+    token = csrf(client)
+    cross_site = client.post(f"/followups/{check_in.id}/done", data={"csrf_token": token},
+                             headers={"Sec-Fetch-Site": "cross-site"})
+    assert cross_site.status_code == 403 and FollowUp.get_by_id(check_in.id).status == "open"
+
+
+def test_done_snooze_dismiss_and_ghosted_from_the_page(client, db, clock):
+    posting = make_posting("applied")
+    clock.now = T0 + timedelta(days=31)
+    token = csrf(client)
+    html = client.get("/followups").text
+    assert "Check in" in html and "Mark ghosted" in html
+    check_in = FollowUp.get(FollowUp.kind == "check_in")
+    r = client.post(f"/followups/{check_in.id}/snooze", data={"csrf_token": token, "days": "3", "next": "/"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/")
+    assert FollowUp.get_by_id(check_in.id).snoozed_until == clock.now + timedelta(days=3)
+    bad = client.post(f"/followups/{check_in.id}/snooze", data={"csrf_token": token, "days": "9999"})
+    assert bad.status_code == 422 and "snooze for" in bad.text
+    ghost = FollowUp.get(FollowUp.kind == "suggest_ghosted")
+    client.post(f"/followups/{ghost.id}/ghosted", data={"csrf_token": token})
+    assert Posting.get_by_id(posting.id).stage == "ghosted"
+    assert FollowUp.get_by_id(check_in.id).status == "closed"
+    again = client.post(f"/followups/{ghost.id}/done", data={"csrf_token": token})
+    assert again.status_code == 422 and "already done" in again.text
+
+
+def test_next_only_redirects_inside_the_tracker(client, db, clock):
+    make_posting("applied")
+    check_in = FollowUp.get(FollowUp.kind == "check_in")
+    token = csrf(client)
+    r = client.post(f"/followups/{check_in.id}/dismiss", data={"csrf_token": token, "next": "//evil.example/x"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/followups")
+
+
+def test_posting_page_shows_followups_messages_and_logs_an_interview(client, db, clock):
+    posting = make_posting("applied", company="Soylent")
+    recruiter = Contact.create(name="Jo Reyes", email="jo@soylent.test")
+    PostingContact.create(posting=posting, contact=recruiter)
+    page = client.get(f"/postings/{posting.id}").text
+    assert "Log an interview" in page and "Write a message" in page
+    assert "mailto:jo@soylent.test" in page and "Withdrawing my application" in unquote(page)
+    token = csrf(client, f"/postings/{posting.id}")
+    # Without the CSRF token nothing is logged.
+    assert client.post(f"/postings/{posting.id}/interviews", data={"date": "2026-03-03", "time": "11:00"}).status_code == 403
+    r = client.post(f"/postings/{posting.id}/interviews", data={
+        "csrf_token": token, "date": "2026-03-03", "time": "11:00", "kind": "phone", "with": "Jo Reyes",
+        "duration_minutes": "30"})
+    assert r.status_code == 303
+    event = Event.get(Event.kind == "interview")
+    assert event.details == {"kind": "phone", "with": "Jo Reyes", "duration_minutes": 30}
+    assert event.at == followups.local_to_utc(datetime(2026, 3, 3, 11, 0))
+    assert Posting.get_by_id(posting.id).stage == "interviewing"
+    clock.now = event.at + timedelta(hours=1)
+    page = client.get(f"/postings/{posting.id}").text
+    assert "Send a thank-you note" in page and "Jo Reyes" in page
+    bad = client.post(f"/postings/{posting.id}/interviews", data={"csrf_token": token, "date": "soon", "time": "11:00"})
+    assert bad.status_code == 422 and "pick a date" in bad.text
+    assert Event.select().where(Event.kind == "interview").count() == 1
+
+
+def test_offer_deadline_form(client, db, clock):
+    posting = make_posting("offer")
+    token = csrf(client, f"/postings/{posting.id}")
+    assert "Reply to the offer by" in client.get(f"/postings/{posting.id}").text
+    client.post(f"/postings/{posting.id}/offer-deadline", data={"csrf_token": token, "date": "2026-03-09"})
+    reply = FollowUp.get(FollowUp.kind == "offer_reply")
+    assert reply.due_at == followups.local_to_utc(datetime(2026, 3, 9, 17, 0))
+
+
+def test_reflection_form_saves_and_bad_input_keeps_what_was_typed(client, db, clock):
+    posting = make_posting("interviewing", title="Robotics Lead")
+    pipeline.change_stage(posting, "rejected", at=T0, now=T0)
+    row = Reflection.get()
+    clock.now = row.due_at
+    page = client.get(f"/reflections/{row.id}").text
+    assert '<option value="interviewing" selected>' in page
+    token = csrf(client)
+    bad = client.post(f"/reflections/{row.id}", data={"csrf_token": token, "went_well": "Live coding went fine",
+                                                      "confidence": "7"})
+    assert bad.status_code == 422 and "Live coding went fine" in bad.text
+    assert Reflection.get_by_id(row.id).went_well == ""
+    ok = client.post(f"/reflections/{row.id}", data={"csrf_token": token, "stage_reached": "interviewing",
+                                                     "went_well": "Live coding went fine",
+                                                     "to_improve": "Ask about the roadmap", "confidence": "4",
+                                                     "feedback": ""})
+    assert ok.status_code == 303
+    saved = Reflection.get_by_id(row.id)
+    assert saved.confidence == 4 and saved.written_at == clock.now
+    listing = client.get("/reflections?q=roadmap").text
+    assert "Robotics Lead" in listing
+    assert "Robotics Lead" not in client.get("/reflections?q=nothing-like-this").text
+    assert "Ask about the roadmap" in client.get(f"/postings/{posting.id}").text
+
+
+def test_settings_save_rules_templates_and_refuse_bad_values(client, db):
+    token = csrf(client, "/followups/settings")
+    r = client.post("/followups/settings", data={"csrf_token": token, "check_in_days": "5", "signature": "Kim",
+                                                 "check_in.subject": "Any news, {company}?", "check_in.body": "Hi"})
+    assert r.status_code == 303
+    assert followups.rules()["check_in_days"] == 5
+    assert messages.templates()["check_in"]["subject"] == "Any news, {company}?"
+    assert messages.signature() == "Kim"
+    bad = client.post("/followups/settings", data={"csrf_token": token, "check_in_days": "five"})
+    assert bad.status_code == 422 and "not a whole number" in bad.text
+    assert followups.rules()["check_in_days"] == 5
+
+
+def test_nav_has_followups(client, db):
+    assert 'href="/followups"' in client.get("/").text
