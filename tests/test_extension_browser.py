@@ -348,3 +348,18 @@ def test_a_refused_capture_does_not_loop_and_is_shown(chromium, live_server, tok
     assert "stage" in popup.locator("#failed").inner_text()
     popup.click("#failed button")
     popup.wait_for_selector("#failed", state="hidden")
+
+
+def test_the_real_toolbar_popup_reads_the_active_tab(chromium, live_server, token, pages):
+    """No ?tab= here: the popup opened from the toolbar finds the active tab itself."""
+    set_settings(chromium, live_server.url, token)
+    helper = chromium.new_page(chromium.extension_url("options/options.html"))
+    page, _ = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    page.bring_to_front()
+    chromium.service_worker.evaluate("() => chrome.action.openPopup()")
+    helper.wait_for_function("""() => {
+        const view = chrome.extension.getViews({type: 'popup'})[0];
+        return view && view.document.getElementById('f-title')?.value === 'Data Analyst';
+    }""", timeout=10_000)
+    text = helper.evaluate("() => chrome.extension.getViews({type: 'popup'})[0].document.getElementById('message').textContent")
+    assert text == "Check the details, then save."
