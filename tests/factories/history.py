@@ -39,6 +39,7 @@ PATHS = (
     (3, ("applied", "screening")),
     (2, ("applied", "screening", "interviewing")),
 )
+FORCED = {3: PATHS[5][1], 7: PATHS[4][1]}
 CONTACTS = (  # name, role, warmth, days since last contact (None: never)
     ("Dana Whitfield", "Recruiter", "warm", 58),
     ("Priya Raman", "Engineering Manager", "close", 35),
@@ -77,6 +78,8 @@ def seed_history(n: int = 50, *, now: datetime | None = None, seed: int = 7, wit
     weights = [w for w, _ in PATHS]
     for i in range(n):
         path = rng.choices([p for _, p in PATHS], weights=weights)[0]
+        if i in FORCED and n >= 10:  # a realistic history has at least one offer
+            path = FORCED[i]
         # In-flight postings are recent; finished ones spread over the whole period.
         recent = path and path[-1] in ("applied", "screening", "interviewing", "offer")
         start = now - timedelta(days=rng.uniform(1, 20) if recent else rng.uniform(15, days),

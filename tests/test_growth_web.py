@@ -1,0 +1,197 @@
+"""Growth pages through the Flask client with a fixed clock: Insights, Plan, Network, contact, vCard."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+import vobject
+
+from jobloop.config import Config
+from jobloop.models import Contact, FollowUp, Goal
+from jobloop.security import CSP
+from jobloop.services import goals, insights, network, profile
+
+from factories.history import posting_with_history, seed_history
+
+NOW = datetime(2026, 11, 30, 12, 0)
+
+
+@pytest.fixture
+def config(tmp_path):
+    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=lambda: NOW)
+
+
+def csrf(client, path="/plan") -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', client.get(path).text).group(1)
+
+
+PAGES = ["/insights", "/plan", "/network"]
+
+
+@pytest.mark.parametrize("seeded", [False, True])
+def test_pages_render_without_inline_script_or_style(client, db, seeded):
+    if seeded:
+        seed_history(20, now=NOW)
+    contact = Contact.select().first()
+    for path in PAGES + ([f"/contacts/{contact.id}"] if contact else []):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert r.headers["Content-Security-Policy"] == CSP
+        body = r.text
+        assert not re.search(r"<script(?![^>]*\bsrc=)", body), path
+        assert "<style" not in body and " style=" not in body and " on" + "click=" not in body, path
+
+
+def test_nav_has_insights_plan_network_in_order(client):
+    nav = client.get("/").text
+    nav = nav[nav.index('<nav aria-label="Main">'):nav.index("</nav>")]
+    hrefs = re.findall(r'href="([^"]+)"', nav)
+    assert hrefs.index("/insights") < hrefs.index("/plan") < hrefs.index("/network") < hrefs.index("/settings")
+
+
+def test_insights_page_shows_charts_and_their_numbers(client, db):
+    posting_with_history(NOW - timedelta(days=9), [("applied", NOW - timedelta(days=8)),
+                                                   ("rejected", NOW - timedelta(days=4))], now=NOW, source_site="indeed")
+    body = client.get("/insights").text
+    assert body.count("<svg") == 5 and body.count("<title id=") == 5
+    funnel = body[body.index('class="data funnel-table"'):]
+    funnel = funnel[:funnel.index("</table>")]
+    assert re.findall(r'data-step="(\w+)"><th scope="row">[^<]+</th><td>(\d+)</td>', funnel) == [
+        ("saved", "1"), ("applied", "1"), ("response", "1"), ("interview", "0"), ("offer", "0")]
+    assert '<strong data-figure="response-rate">100%</strong>' in body
+    assert '<strong data-figure="median-days">4.0 d</strong>' in body
+    assert "0 in flight against a target of 5" in body  # the gentle note
+
+
+def test_insights_page_empty(client):
+    body = client.get("/insights").text
+    assert body.count("<svg") == 5 and "No applications yet." in body
+
+
+def test_one_click_turns_a_gap_into_a_dated_goal_shown_on_the_dashboard(client, db):
+    posting_with_history(NOW - timedelta(days=9), [("applied", NOW - timedelta(days=8)),
+                                                   ("rejected", NOW - timedelta(days=4))],
+                         now=NOW, skills=["Kubernetes", "Python"])
+    plan = client.get("/plan").text
+    assert "Make it a goal — by 2027-01-25" in plan  # 8 weeks from the clock's today
+    form = re.search(r'<form class="inline" method="post" action="(/plan/goals)">\s*'
+                     r'<input type="hidden" name="csrf_token" value="([^"]+)">\s*'
+                     r'<input type="hidden" name="skill" value="Kubernetes">', plan)
+    r = client.post(form.group(1), data={"csrf_token": form.group(2), "skill": "Kubernetes"})
+    assert r.status_code == 302
+    [goal] = Goal.select()
+    assert (goal.title, goal.skill, goal.deadline) == ("Learn Kubernetes", "Kubernetes", date(2027, 1, 25))
+    assert "goal set" in client.get("/plan").text
+    # due soon → on the dashboard
+    goals.update(goal, deadline="2026-12-03")
+    assert "Learn Kubernetes" in client.get("/").text
+
+
+def test_writes_need_the_csrf_token(client, db):
+    r = client.post("/plan/goals", data={"skill": "Kubernetes"})
+    assert r.status_code == 403 and Goal.select().count() == 0
+    r = client.post("/network", data={"name": "Dana"})
+    assert r.status_code == 403 and Contact.select().count() == 0
+
+
+def test_next_only_redirects_on_this_site(client, db):
+    token = csrf(client)
+    r = client.post("/plan/goals", data={"csrf_token": token, "skill": "Go", "next": "//evil.example/x"})
+    assert r.headers["Location"].startswith("/plan")
+    r = client.post("/plan/goals", data={"csrf_token": token, "skill": "Rust", "next": "/postings/1#skills"})
+    assert r.headers["Location"] == "/postings/1#skills"
+
+
+def test_bad_contact_input_keeps_what_was_typed(client, db):
+    token = csrf(client, "/network")
+    r = client.post("/network", data={"csrf_token": token, "name": "Dana Whitfield", "role": "Recruiter",
+                                      "linkedin_url": "javascript:alert(1)"})
+    assert r.status_code == 422
+    assert "the LinkedIn URL must start with https://" in r.text
+    assert 'value="Dana Whitfield"' in r.text and 'value="Recruiter"' in r.text
+    assert Contact.select().count() == 0
+
+
+def test_contact_lifecycle_touch_and_vcard(client, db):
+    token = csrf(client, "/network")
+    r = client.post("/network", data={"csrf_token": token, "name": "Dana Whitfield", "email": "dana@globex.test",
+                                      "warmth": "warm", "company": "Globex"})
+    contact = Contact.get()
+    assert r.headers["Location"] == f"/contacts/{contact.id}"
+    page = client.get(f"/contacts/{contact.id}").text
+    assert "Next touch by <strong>2027-01-29</strong>" in page  # warm: 60 days
+    client.post(f"/contacts/{contact.id}/touch", data={"csrf_token": token, "note": "Coffee", "date": "2026-11-28"})
+    contact = Contact.get_by_id(contact.id)
+    assert contact.last_contact_at == datetime(2026, 11, 28, 12, 0)
+    assert FollowUp.get(FollowUp.status == "open").due_at == datetime(2027, 1, 27, 12, 0)
+    r = client.post(f"/contacts/{contact.id}/touch", data={"csrf_token": token, "date": "2026-12-24"})
+    assert r.status_code == 422 and "future" in r.text
+    vcf = client.get(f"/contacts/{contact.id}.vcf")
+    assert vcf.mimetype == "text/vcard" and 'filename="Dana-Whitfield.vcf"' in vcf.headers["Content-Disposition"]
+    card = vobject.readOne(vcf.text)
+    assert card.fn.value == "Dana Whitfield" and card.org.value == ["Globex"]
+
+
+def test_network_page_lists_who_to_get_back_to_this_week(client, db):
+    dana = network.create(name="Dana", warmth="warm", now=NOW - timedelta(days=90))
+    network.log_touch(dana, at=NOW - timedelta(days=55), now=NOW)
+    network.create(name="Lena", warmth="close", now=NOW - timedelta(days=2))
+    body = client.get("/network").text
+    due = body[body.index('id="due"'):body.index('id="h-contacts"')]
+    assert "Dana" in due and "due 2026-12-05" in due and "Lena" not in due
+    assert "Dana" in client.get("/").text  # the dashboard shows them too
+
+
+def test_posting_page_shows_skills_against_profile_and_adds_a_recruiter(client, db):
+    profile.set_skill("python", 4)
+    posting = posting_with_history(NOW - timedelta(days=3), [("applied", NOW - timedelta(days=2))], now=NOW,
+                                   skills=["Python", "Kubernetes"], company="Globex")
+    page = client.get(f"/postings/{posting.id}").text
+    assert 'class="have">Python' in page and "you: level 4" in page
+    assert 'class="missing">Kubernetes' in page
+    token = csrf(client, f"/postings/{posting.id}")
+    r = client.post(f"/growth/postings/{posting.id}/contacts",
+                    data={"csrf_token": token, "name": "Dana", "email": "dana@globex.test"})
+    assert r.status_code == 302
+    assert "dana@globex.test" in client.get(f"/postings/{posting.id}").text
+    r = client.post(f"/growth/postings/{posting.id}/contacts", data={"csrf_token": token, "name": ""})
+    assert Contact.select().count() == 1
+
+
+def test_profile_and_goal_forms(client, db):
+    token = csrf(client)
+    client.post("/plan/skills", data={"csrf_token": token, "name": "Go", "level": "2"})
+    assert profile.find("go").level == 2
+    r = client.post("/plan/skills", data={"csrf_token": token, "name": "Go", "level": "9"})
+    assert r.status_code == 422 and profile.find("go").level == 2
+    client.post("/plan/goals", data={"csrf_token": token, "title": "Terraform course", "skill": "Terraform",
+                                     "deadline": "2027-03-01"})
+    goal = Goal.get()
+    assert goal.deadline == date(2027, 3, 1)
+    client.post(f"/plan/goals/{goal.id}", data={"csrf_token": token, "title": "Terraform course",
+                                                "deadline": "2027-02-01", "progress": "Chapter 1"})
+    goal = Goal.get()
+    assert goal.deadline == date(2027, 2, 1) and goal.progress == "2026-11-30: Chapter 1"
+    client.post(f"/plan/goals/{goal.id}/done", data={"csrf_token": token, "add_to_profile": "1"})
+    assert Goal.get().done_at == NOW and profile.find("terraform") is not None
+    client.post("/plan/skills/remove", data={"csrf_token": token, "name": "GO"})
+    assert profile.find("go") is None
+
+
+def test_settings_change_targets_and_cadence(client, db):
+    assert 'name="cadence_close"' in client.get("/settings").text
+    token = csrf(client, "/settings")
+    r = client.post("/settings/growth", data={"csrf_token": token, "weekly_target": "8", "in_flight_target": "6",
+                                              "cadence_close": "21", "cadence_warm": "45", "cadence_cold": "90"})
+    assert r.status_code == 302
+    assert insights.targets() == {"weekly_target": 8, "in_flight_target": 6}
+    assert network.cadence() == {"cold": 90, "warm": 45, "close": 21}
+    client.post("/settings/growth", data={"csrf_token": token, "cadence_close": "0"})
+    assert network.cadence()["close"] == 21
+
+
+def test_missing_contact_is_an_html_404(client):
+    r = client.get("/contacts/999")
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    assert client.get("/contacts/999.vcf").status_code == 404
