@@ -30,7 +30,8 @@ DATE_KEYS = ("datePosted", "published_at", "publishedAt", "postedAt", "posted_da
              "datePublished", "publishedDate", "created_at", "createdAt")
 DESC_KEYS = ("descriptionHtml", "description_html", "jobDescription", "content", "description", "descriptionPlain")
 
-_ASSIGN = re.compile(r"(?:window\.|self\.|var\s+|let\s+|const\s+)?([\w$.]*(?:__\w*|_initialData|appData|jobData|\bjob\w*|state|State|data|Data)\w*)\s*=\s*(?=[{\[]|JSON\.parse)")
+# Literal prefixes keep this scan fast over megabytes of inline script.
+_ASSIGN = re.compile(r"(?:window|self|globalThis)\.([\w$]+)\s*=\s*(?=[{\[]|JSON\.parse)|(?:var|let|const) (__[\w$]+|_initialData|appData|jobData|initialState)\s*=\s*(?=[{\[])")
 
 
 def blobs(page) -> list[Any]:

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
+import html as htmllib
+
 import nh3
-from bs4 import BeautifulSoup
 
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "h5",
@@ -30,9 +31,13 @@ def sanitize_html(html: str) -> str:
 BLOCKS = re.compile(r"</?(p|br|li|ul|ol|h\d|div|tr|blockquote|dt|dd|hr)\b[^>]*>", re.I)
 
 
+TAGS = re.compile(r"<[^>]*>")
+
+
 def html_to_text(html: str) -> str:
+    """Plain text of sanitized HTML (nh3 output is well-formed, so a regex pass is enough)."""
     if not html:
         return ""
-    text = BeautifulSoup(BLOCKS.sub("\n", html), "lxml").get_text(" ")
+    text = htmllib.unescape(TAGS.sub(" ", BLOCKS.sub("\n", html)))
     lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

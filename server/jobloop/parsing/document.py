@@ -7,12 +7,17 @@ from datetime import datetime
 from functools import cached_property
 from urllib.parse import urlsplit
 
+import soupsieve
 from bs4 import BeautifulSoup
+from bs4.element import Tag
 
 from .text import clean, fold
 
 MAX_HTML_CHARS = 20 * 1024 * 1024
-_WANTED = {"script", "meta", "h1", "title", "input", "a", "button", "link"}
+_WANTED = {"script", "meta", "h1", "title", "input", "a", "button"}
+_INDEXED_TAGS = {"h1", "h2", "code", "dt", "main", "article", "form", "img", "spl-job-location"}
+_INDEXED_ATTRS = ("id", "data-ui", "data-automation-id", "data-testid", "data-test", "data-qa", "itemprop", "data-controller")
+_SIMPLE = re.compile(r"^(?P<tag>[\w-]+)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)(?:=(?P<val>[\w-]+))?\])?[^\s>]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -60,25 +65,48 @@ class Page:
         self._collect()
 
     def _collect(self) -> None:
-        def wanted(tag) -> bool:
-            return tag.name in _WANTED or bool(tag.attrs) and (
-                "itemtype" in tag.attrs or "data-page" in tag.attrs or "data-props" in tag.attrs)
-
-        for tag in self.soup.find_all(wanted):
-            name = tag.name
+        """One walk over the tree: the tags extractors need, and an index by class, id and
+        data attributes so adapters' selectors never walk the whole tree again."""
+        by_class: dict[str, list] = {}
+        by_attr: dict[tuple, list] = {}
+        by_tag: dict[str, list] = {}
+        self.by_class, self.by_attr, self.by_tag = by_class, by_attr, by_tag
+        for tag in self.soup.descendants:
+            if tag.__class__ is not Tag:
+                continue
+            name, attrs = tag.name, tag.attrs
+            if attrs:
+                classes = attrs.get("class")
+                if classes:
+                    for c in classes:
+                        by_class.setdefault(c, []).append(tag)
+                for attr in _INDEXED_ATTRS:
+                    if attr in attrs:
+                        by_attr.setdefault((attr, str(attrs[attr])), []).append(tag)
+                        by_attr.setdefault((attr, None), []).append(tag)
+                if "itemtype" in attrs and "jobposting" in str(attrs["itemtype"]).lower():
+                    self.microdata_scopes.append(tag)
+                for attr in ("data-page", "data-props"):
+                    if attr in attrs and len(str(attrs[attr])) > 50:
+                        self.data_attrs.append(str(attrs[attr]))
+            if name in _INDEXED_TAGS:
+                by_tag.setdefault(name, []).append(tag)
+            if name not in _WANTED:
+                continue
             if name == "script":
-                typ = (tag.get("type") or "").lower()
+                typ = (attrs.get("type") or "").lower()
                 raw = tag.string or ""
                 if "ld+json" in typ or "ld json" in typ:
                     self.ld_scripts.append(raw)
                 elif "json" in typ:
                     self.data_scripts.append(raw)
-                elif raw and not tag.get("src"):
+                elif raw and not attrs.get("src"):
                     self.inline_scripts.append(raw)
             elif name == "meta":
-                key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
-                if key and key not in self.meta and tag.get("content"):
-                    self.meta[key] = str(tag.get("content"))
+                key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "")
+                key = key.lower() if isinstance(key, str) else ""
+                if key and key not in self.meta and attrs.get("content"):
+                    self.meta[key] = str(attrs.get("content"))
             elif name == "h1":
                 self.h1s.append(tag)
             elif name == "a":
@@ -87,13 +115,24 @@ class Page:
                 self.buttons.append(tag)
             elif name == "title" and not self.title_tag:
                 self.title_tag = clean(tag.get_text(" ")) or ""
-            elif name == "input" and (tag.get("type") or "").lower() == "password":
+            elif name == "input" and (attrs.get("type") or "").lower() == "password":
                 self.has_password = True
-            if "itemtype" in tag.attrs and "jobposting" in str(tag.get("itemtype")).lower():
-                self.microdata_scopes.append(tag)
-            for attr in ("data-page", "data-props"):
-                if attr in tag.attrs and len(str(tag[attr])) > 50:
-                    self.data_attrs.append(str(tag[attr]))
+
+    def _candidates(self, selector: str):
+        """Elements that can match the selector's last part, from the index; None if unindexed."""
+        last = selector.split(",")[0].strip().split()[-1] if "," not in selector else None
+        m = _SIMPLE.match(last or "")
+        if not m:
+            return None
+        if m["cls"]:
+            return self.by_class.get(m["cls"], [])
+        if m["id"]:
+            return self.by_attr.get(("id", m["id"]), [])
+        if m["attr"] in _INDEXED_ATTRS:
+            return self.by_attr.get((m["attr"], m["val"]), [])
+        if m["tag"] in _INDEXED_TAGS:
+            return self.by_tag.get(m["tag"], [])
+        return None
 
     @cached_property
     def strings(self) -> list[str]:
@@ -131,18 +170,30 @@ class Page:
                 return v
         return None
 
-    def select_text(self, selector: str, root=None) -> str | None:
-        try:
-            el = (root or self.soup).select_one(selector)
-        except Exception:
-            return None
-        return clean(el.get_text(" ")) if el is not None else None
-
     def select(self, selector: str, root=None) -> list:
-        try:
-            return (root or self.soup).select(selector, limit=200)
-        except Exception:
-            return []
+        """CSS select through the index (then soupsieve checks the whole selector on the few
+        candidates); a selector list is the union of its parts, in document order per part."""
+        out = []
+        for part in selector.split(","):
+            part = part.strip()
+            cands = self._candidates(part)
+            try:
+                if cands is None:
+                    found = (root or self.soup).select(part, limit=200)
+                else:
+                    compiled = soupsieve.compile(part)
+                    found = [el for el in cands if compiled.match(el) and (root is None or _inside(el, root))]
+            except Exception:  # a selector soupsieve cannot parse is simply no match
+                found = []
+            out.extend(el for el in found if el not in out)
+        return out[:200]
+
+    def select_text(self, selector: str, root=None) -> str | None:
+        for el in self.select(selector, root):
+            text = clean(el.get_text(" "))
+            if text:
+                return text
+        return None
 
     def path_matches(self, pattern: str) -> bool:
         return re.search(pattern, self.path, re.I) is not None
@@ -152,3 +203,7 @@ class Page:
 
     def folded_text(self) -> str:
         return fold(self.text)
+
+
+def _inside(el, root) -> bool:
+    return el is root or any(p is root for p in el.parents)

@@ -69,8 +69,10 @@ def company_from_titles(page, job_title: str | None) -> str | None:
 
 
 def logo_company(page) -> str | None:
-    for img in page.soup.find_all("img", alt=re.compile(r"\blogo\b", re.I), limit=5):
+    for img in page.by_tag.get("img", [])[:300]:
         alt = clean(img.get("alt"))
+        if not alt or "logo" not in alt.lower():
+            continue
         m = re.match(r"^(.{2,60}?)\s*(?:'s)?\s+logo$", alt or "", re.I)
         if m and not BOARD_NAMES.match(m[1]):
             return m[1]

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from . import appstate, fields, heuristics, salary, skills, structured
-from .document import Page
+from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
 from .text import clean, fold
@@ -62,7 +62,10 @@ def _parse(html, url: str, now: datetime | None) -> PostingDraft:
 
     h1 = heuristics.main_title(page)
     hints = [h for h in (draft.title, h1, page.meta_get("og:title", "twitter:title"), page.title_tag) if h]
-    state_job = appstate.find_job(page, hints) if site_kind is not False else None
+    # Embedded app state is the costliest evidence to read: skip it when the page already said everything.
+    complete = all(getattr(draft, f) for f in ("title", "company", "locations", "employment_type", "date_posted")) \
+        and draft.remote and draft.salary and not all(len(l) <= 3 for l in draft.locations)
+    state_job = appstate.find_job(page, hints) if site_kind is not False and not complete else None
     state_locs = []
     if state_job:
         probe = PostingDraft(url=url, canonical_url="")
@@ -91,17 +94,23 @@ def _parse(html, url: str, now: datetime | None) -> PostingDraft:
     draft.is_posting, draft.reason = is_posting, reason
 
     if is_posting and not draft.description_html:
-        root = page.soup.find("main") or page.soup.find("article") or page.soup.body
+        root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.soup.body])[0]
         if root is not None:
+            for form in [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]:  # an application form is not the description
+                form.decompose()
             html_text = str(root)[:1_500_000]
-            draft.set_description(html_text, "text")
+            if not draft.set_description(html_text, "text") or len(draft.description_text) < 300:
+                meta = page.meta_get("og:description", "description")
+                if meta and len(meta) > len(draft.description_text or ""):
+                    draft.description_html = draft.description_text = ""
+                    draft.set_description("<p>" + meta + "</p>", "meta")
             if cut < len(strings) and draft.description_text:
                 marker = draft.description_text.find(strings[cut])
                 if marker > 0:
                     draft.description_text = draft.description_text[:marker].rstrip()
     _reconcile(draft, page, zone, state_locs, job)
     if draft.description_text:
-        found = skills.extract(draft.description_text)
+        found = skills.extract(draft.description_text, draft.company)
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
     if not is_posting:
         _blank(draft)

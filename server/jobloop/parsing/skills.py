@@ -11,19 +11,19 @@ from dataclasses import dataclass, field
 VOCABULARY: dict[str, tuple[str, ...]] = {
     # languages
     "Python": ("python",), "JavaScript": ("javascript", "=JS", "ecmascript"), "TypeScript": ("typescript", "=TS"),
-    "Java": ("java",), "Kotlin": ("kotlin",), "Scala": ("scala",), "Go": ("golang", "=Go (golang)", "=Go/Golang", "go programming"),
-    "Rust": ("=Rust",), "C++": ("c\\+\\+", "cpp"), "C#": ("c#", "c sharp"), ".NET": ("\\.net", "dotnet", "asp\\.net"),
+    "Java": ("java",), "Kotlin": ("kotlin",), "Scala": ("scala",), "Go": ("golang", "go programming", "=Go language"),
+    "Rust": ("=Rust",), "C++": ("c++", "cpp"), "C#": ("c#", "c sharp"), ".NET": (".net", "dotnet", "asp.net"),
     "Ruby": ("ruby",), "Ruby on Rails": ("ruby on rails", "=Rails"), "PHP": ("php",), "Swift": ("=Swift",),
-    "Objective-C": ("objective-c",), "R": ("=R programming", "=R,", "=R and Python", "=R or Python"), "SQL": ("sql",),
+    "Objective-C": ("objective-c",), "R": ("=R programming", "=R and Python", "=R or Python", "=Python and R", "=Python or R"), "SQL": ("sql",),
     "Bash": ("bash", "shell scripting"), "Elixir": ("elixir",), "Haskell": ("haskell",), "Perl": ("perl",),
     "MATLAB": ("matlab",), "Solidity": ("solidity",), "Dart": ("=Dart",), "Lua": ("=Lua",),
     # web and mobile
-    "React": ("react", "react\\.js", "reactjs"), "React Native": ("react native",), "Angular": ("angular", "angularjs"),
-    "Vue.js": ("vue", "vue\\.js", "vuejs"), "Next.js": ("next\\.js", "nextjs"), "Node.js": ("node\\.js", "nodejs", "=Node"),
+    "React": ("react", "react.js", "reactjs"), "React Native": ("react native",), "Angular": ("angular", "angularjs"),
+    "Vue.js": ("vue", "vue.js", "vuejs"), "Next.js": ("next.js", "nextjs"), "Node.js": ("node.js", "nodejs", "=Node"),
     "Svelte": ("svelte",), "HTML": ("html", "html5"), "CSS": ("css", "css3", "sass", "scss"), "Tailwind CSS": ("tailwind",),
     "Redux": ("redux",), "GraphQL": ("graphql",), "REST APIs": ("rest api", "rest apis", "restful", "restful apis"),
     "gRPC": ("grpc",), "Django": ("django",), "Flask": ("=Flask",), "FastAPI": ("fastapi",), "Spring": ("spring boot", "=Spring"),
-    "Express": ("express\\.js", "expressjs"), "Laravel": ("laravel",), "Flutter": ("flutter",), "iOS": ("=iOS",),
+    "Express": ("express.js", "expressjs"), "Laravel": ("laravel",), "Flutter": ("flutter",), "iOS": ("=iOS",),
     "Android": ("=Android",), "jQuery": ("jquery",), "Webpack": ("webpack",),
     # data and ML
     "PostgreSQL": ("postgresql", "postgres"), "MySQL": ("mysql",), "MongoDB": ("mongodb", "mongo"), "Redis": ("redis",),
@@ -33,7 +33,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "Hadoop": ("hadoop",), "Pandas": ("pandas",), "NumPy": ("numpy",), "scikit-learn": ("scikit-learn", "sklearn"),
     "TensorFlow": ("tensorflow",), "PyTorch": ("pytorch",), "Machine learning": ("machine learning", "=ML"),
     "Deep learning": ("deep learning",), "NLP": ("nlp", "natural language processing"), "Computer vision": ("computer vision",),
-    "LLMs": ("llm", "llms", "large language models?"), "Data analysis": ("data analysis", "data analytics"),
+    "LLMs": ("llm", "llms", "large language model", "large language models"), "Data analysis": ("data analysis", "data analytics"),
     "Statistics": ("statistics", "statistical analysis"), "ETL": ("etl", "elt"), "Data modeling": ("data modeling", "data modelling"),
     "Tableau": ("tableau",), "Power BI": ("power bi", "powerbi"), "Looker": ("looker",), "Excel": ("=Excel", "microsoft excel", "ms excel"),
     "A/B testing": ("a/b testing", "ab testing", "experimentation"),
@@ -59,21 +59,59 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "Communication": ("communication skills", "excellent communication", "written and verbal communication", "verbal and written communication"),
     "Leadership": ("leadership skills", "people management", "team leadership"), "Mentoring": ("mentoring", "mentorship"),
     "Negotiation": ("negotiation",), "Sales": ("b2b sales", "enterprise sales", "saas sales"), "Customer success": ("customer success",),
-    "Recruiting": ("recruiting", "talent acquisition", "sourcing"), "Problem solving": ("problem-solving", "problem solving"),
+    "Recruiting": ("full-cycle recruiting", "full cycle recruiting", "technical recruiting", "technical sourcing"), "Problem solving": ("problem-solving", "problem solving"),
     "English": ("fluent english", "english fluency", "fluency in english", "business english"),
     "German": ("fluent german", "fließend deutsch", "deutschkenntnisse", "german fluency"),
     "French": ("fluent french", "fluency in french"), "Spanish": ("fluent spanish", "fluency in spanish"),
 }
 
 
-def _pattern(alias: str) -> re.Pattern:
-    exact = alias.startswith("=")
-    body = alias[1:] if exact else alias
-    body = body if "\\" in body else re.escape(body).replace("\\ ", r"\s+")
-    return re.compile(r"(?<![\w+#.\-/])" + body + r"(?![\w+#]|\.\w)", 0 if exact else re.I)
+# Matching is a dictionary lookup of 1–4 word n-grams over the text's tokens: one pass,
+# however large the vocabulary grows.
+_TOKEN = re.compile(r"[\w+#][\w+#&./'-]*")
+_DOTNET = re.compile(r"(?<![\w.])\.net\b", re.I)
 
 
-_COMPILED = [(name, [_pattern(a) for a in aliases]) for name, aliases in VOCABULARY.items()]
+def _tokens(text: str) -> list[str]:
+    return [t.rstrip(".-/'&") for t in _TOKEN.findall(_DOTNET.sub(" dotnet ", text))]
+
+
+_CI: dict[tuple[str, ...], str] = {}
+_CS: dict[tuple[str, ...], str] = {}
+for _name, _aliases in VOCABULARY.items():
+    for _alias in _aliases:
+        exact = _alias.startswith("=")
+        plain = _alias[1:] if exact else _alias
+        key = tuple(_tokens(plain))
+        if exact:
+            _CS[key] = _name
+        else:
+            _CI[tuple(t.lower() for t in key)] = _name
+_MAX_N = max(len(k) for k in [*_CI, *_CS])
+_FIRST_CI = {k[0] for k in _CI}
+_FIRST_CS = {k[0] for k in _CS}
+
+
+def _find(tokens: list[str]) -> set[str]:
+    lower = [t.lower() for t in tokens]
+    found: set[str] = set()
+    for i in range(len(tokens)):
+        if "/" in tokens[i]:  # "Python/Django" names two skills
+            for part in tokens[i].split("/"):
+                hit = _CI.get((part.lower(),)) or _CS.get((part,))
+                if hit:
+                    found.add(hit)
+        if lower[i] not in _FIRST_CI and tokens[i] not in _FIRST_CS:
+            continue
+        for n in range(1, _MAX_N + 1):
+            if i + n > len(tokens):
+                break
+            hit = _CI.get(tuple(lower[i:i + n])) or _CS.get(tuple(tokens[i:i + n]))
+            if hit:
+                found.add(hit)
+    return found
+
+
 _NICE_HEAD = re.compile(r"nice[ -]to[ -]have|bonus|preferred|a plus|pluses|desirable|ideally|good to have|wünschenswert|"
                         r"von vorteil|un plus|idealmente|deseable|sarebbe un plus|buono a sapersi|будет плюсом|буде плюсом", re.I)
 _HEADING = re.compile(r"^[^.!?]{2,80}:?$")
@@ -86,26 +124,30 @@ class Found:
     nice: list[str] = field(default_factory=list)
 
 
-def extract(text: str) -> Found:
-    """Skills the description names, split into required and nice-to-have."""
+def extract(text: str, company: str | None = None) -> Found:
+    """Skills the description names, split into required and nice-to-have. The hiring
+    company's own name is not a skill (Databricks' postings all say "Databricks")."""
     text = (text or "")[:100_000]
+    own = (company or "").strip().lower()
     nice_lines, other_lines, in_nice = [], [], False
     for line in text.splitlines():
         short = len(line) < 80 and _HEADING.match(line) and not line.startswith(("-", "•", "*"))
         if short:
             in_nice = bool(_NICE_HEAD.search(line))
         (nice_lines if in_nice or _NICE_HEAD.search(line) else other_lines).append(line)
-    nice_text, main_text = "\n".join(nice_lines), "\n".join(other_lines)
+    in_main_set = _find(_tokens("\n".join(other_lines)))
+    in_nice_set = _find(_tokens("\n".join(nice_lines))) - in_main_set
     out = Found()
-    for name, pats in _COMPILED:
-        in_main = any(p.search(main_text) for p in pats)
-        in_nice = not in_main and any(p.search(nice_text) for p in pats)
-        if in_main:
+    for name in VOCABULARY:  # vocabulary order keeps output stable
+        if own and (name.lower() in own or own in name.lower()):
+            continue
+        if name in in_main_set:
             out.required.append(name)
-        elif in_nice:
+        elif name in in_nice_set:
             out.nice.append(name)
-        if in_main or in_nice:
-            out.all.append(name)
+        else:
+            continue
+        out.all.append(name)
     return out
 
 

@@ -8,7 +8,7 @@ HOSTS = ("greenhouse.io",)
 
 
 def detect(page) -> bool:
-    return bool(page.select("#grnhse_app .app-title, div.job__header .job__title"))
+    return ("job__header" in page.by_class or "app-title" in page.by_class) and "greenhouse" in page.html[:400_000]
 
 
 def kind(page):

@@ -34,5 +34,6 @@ def extract(page, draft) -> None:
          remote=cats.get("workplaceTypes"),
          employment=cats.get("commitment"),
          pay=first_text(page, "[data-qa=salary-range]", ".posting-salary"),
-         description_html=first_html(page, "[data-qa=job-description]", ".posting-page .section-wrapper .section.page-centered"),
+         description_html=first_html(page, "[data-qa=job-description]", ".posting-page .section-wrapper .section.page-centered")
+         or (f"<p>{page.meta_get('og:description')}</p>" if page.path.rstrip("/").endswith("/apply") and page.meta_get("og:description") else None),
          apply_url=(page.url.split("?")[0].rstrip("/") + ("" if page.path.rstrip("/").endswith("/apply") else "/apply")) if m else None)

@@ -76,8 +76,7 @@ def extract(page, draft) -> None:
 
 
 def _apply_url(page) -> str | None:
-    code = page.soup.find("code", id="applyUrl")
-    if code is not None:
+    for code in page.by_attr.get(("id", "applyUrl"), [])[:1]:
         m = re.search(r'"(https?://[^"]+)"', code.decode_contents())
         if m:
             return m[1].replace("&amp;", "&")
