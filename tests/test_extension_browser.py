@@ -363,3 +363,19 @@ def test_the_real_toolbar_popup_reads_the_active_tab(chromium, live_server, toke
     }""", timeout=10_000)
     text = helper.evaluate("() => chrome.extension.getViews({type: 'popup'})[0].document.getElementById('message').textContent")
     assert text == "Check the details, then save."
+
+
+def test_popup_shows_how_many_follow_ups_are_due(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, token)
+    other = api(live_server.url, token, "/api/captures", "POST",
+                {"url": "https://jobs.example.test/1", "html": job_page(title="Earlier job")})
+    for kind in ("thank_you", "check_in"):
+        api(live_server.url, token, "/api/followups", "POST",
+            {"kind": kind, "due_at": "2020-01-01T09:00:00Z", "posting_id": other["id"]})
+    due = api(live_server.url, token, "/api/followups/summary")["due"]
+    assert due >= 2
+    _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#followups-due:not([hidden])")
+    assert popup.locator("#followups-due").inner_text() == f"{due} follow-ups due"
+    assert popup.get_attribute("#followups-due", "href") == f"{live_server.url}/"

@@ -88,14 +88,12 @@ export function makeClient(settings) {
     posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
     setStage: (id, stage) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "stage", stage } }),
     addNote: (id, note) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "note", note } }),
-    // FOLLOWUPS-DUE: the follow-ups endpoint is another engineer's; until it exists
-    // (404) this answers null and the popup shows nothing.
+    // FOLLOWUPS-DUE: how many follow-ups are due now (GET /api/followups/summary).
+    // Optional decoration: an older server without it answers null, and the popup shows nothing.
     followupsDue: async () => {
       try {
-        const data = await request(settings, "GET", "/api/followups?due=1", { timeout: 5000 });
-        if (typeof data.count === "number") return data.count;
-        if (Array.isArray(data.followups)) return data.followups.length;
-        return null;
+        const data = await request(settings, "GET", "/api/followups/summary", { timeout: 5000 });
+        return typeof data.due === "number" ? data.due : null;
       } catch {
         return null;
       }

@@ -251,6 +251,7 @@ async function start() {
   state.api.followupsDue().then((count) => {
     if (count) {
       $("followups-due").textContent = `${count} follow-up${count === 1 ? "" : "s"} due`;
+      $("followups-due").href = `${settings.serverUrl}/`;
       show("followups-due", true);
     }
   });
