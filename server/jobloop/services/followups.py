@@ -158,9 +158,11 @@ def upcoming(now: datetime, days: int = 30) -> list[FollowUp]:
 
 
 def for_posting(posting: Posting) -> list[FollowUp]:
-    query = _query().where(FollowUp.posting == posting)
-    rows = list(query.order_by(FollowUp.due_at.desc(), FollowUp.id.desc()))
-    return sorted(rows, key=lambda f: f.status != "open")  # stable: open ones first
+    """Open ones first, soonest due first; then the closed ones, latest first."""
+    rows = list(_query().where(FollowUp.posting == posting).order_by(FollowUp.due_at, FollowUp.id))
+    open_ones = [f for f in rows if f.status == "open"]
+    closed = sorted((f for f in rows if f.status != "open"), key=lambda f: f.closed_at or f.due_at, reverse=True)
+    return open_ones + closed
 
 
 def is_actionable(followup: FollowUp, now: datetime) -> bool:
