@@ -181,3 +181,13 @@ def test_settings_save_rules_templates_and_refuse_bad_values(client, db):
 
 def test_nav_has_followups(client, db):
     assert 'href="/followups"' in client.get("/").text
+
+
+def test_tracker_settings_page_carries_the_followup_settings_and_saves_back_to_it(client, db):
+    page = client.get("/settings").text
+    assert "Calendar feed" in page and 'name="check_in_days"' in page
+    token = csrf(client, "/settings")
+    r = client.post("/followups/settings", data={"csrf_token": token, "feedback_days": "3",
+                                                 "next": "/settings#followup-settings"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/settings#followup-settings")
+    assert followups.rules()["feedback_days"] == 3
