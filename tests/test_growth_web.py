@@ -83,9 +83,12 @@ def test_one_click_turns_a_gap_into_a_dated_goal_shown_on_the_dashboard(client, 
     [goal] = Goal.select()
     assert (goal.title, goal.skill, goal.deadline) == ("Learn Kubernetes", "Kubernetes", date(2027, 1, 25))
     assert "goal set" in client.get("/plan").text
-    # due soon → on the dashboard
+    dash = client.get("/").text
+    line = dash[dash.index(f'data-goal="{goal.id}"'):]
+    assert "Learn Kubernetes" in line[:300] and "by 2027-01-25" in line[:300]
     goals.update(goal, deadline="2026-12-03")
-    assert "Learn Kubernetes" in client.get("/").text
+    dash = client.get("/").text
+    assert "due soon 2026-12-03" in dash[dash.index(f'data-goal="{goal.id}"'):][:400]
 
 
 def test_writes_need_the_csrf_token(client, db):

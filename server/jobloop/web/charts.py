@@ -26,7 +26,7 @@ def _svg(width: int, height: int, title: str, body: list[str], css: str) -> Mark
         f'<title id="{tid}">{escape(title)}</title>' + "".join(body) + "</svg>")
 
 
-def hbars(rows: list[tuple[str, float, str | None]], *, title: str, css: str = "",
+def hbars(rows: list[tuple[str, float, str | None]], *, title: str, css: str = "", unit: str = "",
           width: int = 600, label_width: int = 150, bar_height: int = 26) -> Markup:
     """Horizontal bars: rows of (label, value, note shown after the value or None)."""
     gap, value_room = 8, 150
@@ -38,7 +38,7 @@ def hbars(rows: list[tuple[str, float, str | None]], *, title: str, css: str = "
         y = gap + i * (bar_height + gap)
         w = span * value / top
         mid = y + bar_height / 2 + 5
-        text = _num(value) + (f" · {note}" if note else "")
+        text = _num(value) + unit + (f" · {note}" if note else "")
         body.append(
             f'<g class="row"><text class="label" x="{label_width - 8}" y="{mid:.1f}" text-anchor="end">{escape(label)}</text>'
             f'<rect class="bar bar-{i}" x="{label_width}" y="{y}" width="{max(w, 1 if value else 0):.1f}" '

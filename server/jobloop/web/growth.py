@@ -58,8 +58,12 @@ def _form_error(render):
 def growth_dashboard() -> dict:
     now = _now()
     flight = insights.in_flight(insights.targets()["in_flight_target"])
-    return {"now": now, "in_flight": flight, "goals": goals.due(now), "contacts": network.due(now),
-            "top_gaps": gaps.rank(limit=3)}
+    # Due goals first (overdue or within a week), then the next open ones: a goal
+    # just made from a gap shows here at once, with its date.
+    due = goals.due(now)
+    rest = [g for g in goals.open_goals() if g not in due]
+    return {"now": now, "in_flight": flight, "goals": (due + rest)[:max(5, len(due))], "status": goals.status,
+            "contacts": network.due(now), "top_gaps": gaps.rank(limit=3)}
 
 
 @blp.app_template_global("growth_posting")
@@ -95,7 +99,7 @@ def insights_page():
     week_rows = [(w["week_start"].strftime("%d %b"), w["count"]) for w in data["weekly"]]
     figures = {
         "funnel": charts.hbars(funnel_rows, title="Funnel: saved, applied, any response, interview, offer", css="funnel"),
-        "sources": charts.hbars(source_rows, title="Response rate (%) by source site", css="sources"),
+        "sources": charts.hbars(source_rows, title="Response rate (%) by source site", css="sources", unit="%"),
         "endings": charts.hbars(end_rows, title="Stage reached before an application ended", css="endings"),
         "weekly": charts.columns(week_rows, target=data["weekly_target"], title="Applications per week against the weekly target"),
         "in_flight": charts.gauge(data["in_flight"]["count"], data["in_flight"]["target"],

@@ -1,0 +1,96 @@
+"""Growth pages in real Chromium on a seeded history of 50 applications.
+
+Screenshots go to test-artifacts/; with JOBLOOP_UPDATE_SCREENSHOTS=1 the copies in
+docs/screenshots/ (insights.png, plan.png) that the README shows are refreshed too.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from browser import ARTIFACTS, ROOT, launch_chromium
+from jobloop.models import Goal, utcnow
+
+from factories.history import GAP_HEAVY, seed_history
+
+pytestmark = pytest.mark.browser
+README_SHOTS = ("insights", "plan")
+
+
+def shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if name in README_SHOTS and os.environ.get("JOBLOOP_UPDATE_SCREENSHOTS"):
+        (ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, ROOT / "docs" / "screenshots" / f"{name}.png")
+
+
+@pytest.fixture
+def seeded(live_server, db):
+    seed_history(50, now=utcnow())
+    db.close()  # the server thread opens its own connection
+    return live_server
+
+
+def watch(page):
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return problems
+
+
+def test_insights_renders_charts_without_console_errors(seeded, tmp_path):
+    with launch_chromium(tmp_path) as browser:
+        page = browser.new_page(width=1100, height=900)
+        problems = watch(page)
+        page.goto(seeded.url + "/insights")
+        charts = page.locator("svg.chart")
+        assert charts.count() == 5
+        for i in range(5):
+            box = charts.nth(i).bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 30
+        assert page.locator("svg.chart rect.bar").count() > 10
+        # the in-flight figure is on screen, against its target
+        assert page.get_by_role("heading", name="In flight:").inner_text().endswith("of 5")
+        shot(page, "insights")
+        # dark mode: chart text follows the page's text colour (currentColor)
+        page.emulate_media(color_scheme="dark")
+        fill, color = page.evaluate("""() => [
+            getComputedStyle(document.querySelector('svg.chart text')).fill,
+            getComputedStyle(document.querySelector('svg.chart')).color]""")
+        assert fill == color
+        shot(page, "insights-dark")
+        assert problems == []
+
+
+def test_a_gap_becomes_a_goal_in_one_click_and_shows_on_the_dashboard(seeded, tmp_path):
+    with launch_chromium(tmp_path) as browser:
+        page = browser.new_page(width=1100, height=900)
+        problems = watch(page)
+        page.goto(seeded.url + "/")
+        page.get_by_role("link", name="Plan").click()
+        top = page.locator("li.gap.top")
+        assert top.count() == 3
+        skills = [top.nth(i).locator(".gap-skill").inner_text() for i in range(3)]
+        assert set(skills) == set(GAP_HEAVY)
+        shot(page, "plan")
+        top.first.get_by_role("button", name="Make it a goal").click()
+        page.wait_for_url("**/plan#goal-*")
+        goal = Goal.get()
+        assert goal.skill == skills[0] and goal.title == f"Learn {skills[0]}"
+        assert page.locator(f"#goal-{goal.id}").is_visible()
+        assert top.first.get_by_text("goal set").is_visible()
+        page.get_by_role("link", name="Dashboard").click()
+        line = page.locator(f'.growth-dashboard [data-goal="{goal.id}"]')
+        assert line.inner_text().startswith(f"Learn {skills[0]}")
+        assert goal.deadline.isoformat() in line.inner_text()
+        # and who to get back in touch with this week
+        due = page.locator(".growth-dashboard .due-contacts").inner_text()
+        assert "Priya Raman" in due and "Dana Whitfield" in due
+        shot(page, "dashboard-growth")
+        page.goto(seeded.url + "/plan")
+        shot(page, "plan-with-goal")
+        assert problems == []
