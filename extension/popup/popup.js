@@ -207,7 +207,8 @@ $("preview").addEventListener("submit", async (event) => {
     await loadTracked(posting, "Saved to jobloop.", "ok");
   } catch (err) {
     if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
-      const { queued } = await send(MSG.ENQUEUE, { capture, reason: err.message });
+      const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message });
+      if (error) return say(`${err.message} And the clip could not be kept for later: ${error}`, "error");
       say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).`, "error");
       show("preview", false); // saved once: a second click would queue it twice
       await refreshQueue();
