@@ -312,8 +312,10 @@ def test_clip_queued_while_server_is_down_lands_exactly_once(chromium, app, toke
 
     server.start()
     try:
-        # What the alarm runs (the real alarm fires after 30 s, too slow for a test).
-        chromium.service_worker.evaluate("() => self.jobloop.flushQueue()")
+        # "Retry now" runs what the alarm runs (the real alarm first fires after 30 s, too slow here).
+        popup.click("#retry")
+        popup.wait_for_function("() => document.getElementById('message').textContent === '1 waiting clip saved.'")
+        assert popup.locator("#queue-status").is_hidden()
         status = chromium.service_worker.evaluate("() => self.jobloop.queue.status()")
         assert status["waiting"] == 0
         assert chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')") is None
