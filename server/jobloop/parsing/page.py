@@ -182,12 +182,6 @@ def _dollar_currency(page, draft: PostingDraft) -> str | None:
 
 
 def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], job: dict | None) -> None:
-    if draft.salary is not None and getattr(draft.salary, "bare_dollar", False):
-        structured_pay = salary.from_structured(job.get("baseSalary")) if job else None
-        if structured_pay and structured_pay.min == draft.salary.min and structured_pay.max == draft.salary.max:
-            draft.replace("salary", structured_pay, "jsonld")
-        else:
-            draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     # Country-only structured locations ("US") lose to a fuller label the page shows.
     if draft.sources.get("locations") in ("jsonld", "microdata") and state_locs and all(len(l) <= 3 for l in draft.locations):
         draft.replace("locations", state_locs, "state")
@@ -209,6 +203,12 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
         found = salary.from_text(text)
         if found and not _foreign_salary(text, found, draft):
             draft.set("salary", found, "text")
+    if draft.salary is not None and getattr(draft.salary, "bare_dollar", False):
+        structured_pay = salary.from_structured(job.get("baseSalary")) if job else None
+        if structured_pay and structured_pay.min == draft.salary.min and structured_pay.max == draft.salary.max:
+            draft.replace("salary", structured_pay, "jsonld")
+        else:
+            draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     draft.set("date_posted", draft.pending.get("date_posted"), "text")
     if draft.date_posted is None:
         for i in zone:

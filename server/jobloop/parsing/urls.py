@@ -34,6 +34,13 @@ def canonical_url(url: str) -> str:
         if m:
             return f"https://www.linkedin.com/jobs/view/{m.group(1)}/"
 
+    # Indeed: a search page with a job open (vjk) and the job's own page (jk) are one job.
+    if re.search(r"(^|\.)indeed\.", host):
+        q = dict(query)
+        job_key = q.get("jk") or q.get("vjk")
+        if job_key and re.fullmatch(r"[0-9a-f]{8,32}", job_key):
+            return f"https://{host}/viewjob?jk={job_key}"
+
     kept = [
         (k, v) for k, v in query
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)

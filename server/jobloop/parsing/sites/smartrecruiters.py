@@ -21,10 +21,14 @@ def extract(page, draft) -> None:
     loc = page.select("spl-job-location[formattedaddress]")
     m = re.match(r"^/([^/]+)/\d", page.path)
     details = [li.get_text(" ", strip=True) for li in page.select(".job-details li, ul.job-details li")]
+    org = page.select("[itemprop=hiringOrganization] [itemprop=name]")
+    org_name = (org[0].get("content") or org[0].get_text(" ", strip=True)) if org else None
+    logo = page.select(".header-logo img[alt]")
+    # The URL names the company too: /FourthCoffee/… -> "Fourth Coffee".
+    from_url = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", unquote(m[1]).replace("-", " ")) if m else None
     fill(draft, src,
          title=first_text(page, "h1.job-title", "h1[itemprop=title]"),
-         company=first_text(page, "[itemprop=hiringOrganization] [itemprop=name]", ".header-logo img[alt]")
-         or (unquote(m[1]).replace("-", " ") if m and not re.fullmatch(r"[\w]+\d+", m[1]) else None),
+         company=org_name or (logo[0].get("alt") if logo else None) or from_url,
          locations=loc[0].get("formattedaddress") if loc else first_text(page, "[itemprop=jobLocation]"),
          remote=next((d for d in details if re.search(r"remote|hybrid|on-?site", d, re.I)), None),
          employment=first_text(page, "[itemprop=employmentType]"),

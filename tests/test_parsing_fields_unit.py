@@ -1,0 +1,119 @@
+"""Normalizers: salary, employment type, remote, dates, locations, canonical URLs, skills."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from jobloop.parsing import fields, salary, skills
+from jobloop.parsing.urls import canonical_url
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Salary: $120k–$150k", (120000, 150000, "USD", "year")),
+    ("€45.000 – 65.000 brutto/Jahr", (45000, 65000, "EUR", "year")),
+    ("Pay: £18 per hour", (18, 18, "GBP", "hour")),
+    ("USD 10,000/month", (10000, 10000, "USD", "month")),
+    ("$147000/YR - $237500/YR", (147000, 237500, "USD", "year")),
+    ("Local Pay Range $189,800 — $256,160 USD", (189800, 256160, "USD", "year")),
+    ("Rémunération : 1.500,50 € par mois", (1500.5, 1500.5, "EUR", "month")),
+    ("Compensation: CA$95,000 to CA$110,000 annually", (95000, 110000, "CAD", "year")),
+])
+def test_salary_from_text(text, expected):
+    s = salary.from_text(text)
+    assert (s.min, s.max, s.currency, s.period) == expected
+
+
+@pytest.mark.parametrize("text", ["We raised $50M in funding", "a $1bn firm", "Competitive salary", "Call 555-1234", ""])
+def test_text_without_a_salary(text):
+    assert salary.from_text(text) is None
+
+
+@pytest.mark.parametrize("base", [
+    {"currency": "USD", "value": {"minValue": 0, "maxValue": 0, "unitText": "YEAR"}},
+    {"currency": "", "value": {"minValue": 50000, "maxValue": 60000}},
+    {"currency": "UNAVAILABLE", "value": {"minValue": 50000}},
+    {"currency": "EUR", "value": {"minValue": 0.0, "maxValue": 0.0, "unitText": "MONTH"}},
+])
+def test_placeholder_salaries_are_no_value(base):
+    assert salary.from_structured(base) is None
+
+
+def test_structured_salary():
+    s = salary.from_structured({"@type": "MonetaryAmount", "currency": "aud",
+                                "value": {"minValue": "130000", "maxValue": 160000, "unitText": "YEAR"}})
+    assert (s.min, s.max, s.currency, s.period) == (130000, 160000, "AUD", "year")
+
+
+@pytest.mark.parametrize("label,expected", [
+    ("Full time", "FULL_TIME"), ("FULL_TIME", "FULL_TIME"), ("Vollzeit", "FULL_TIME"), ("CDI", "FULL_TIME"),
+    ("A tempo pieno", "FULL_TIME"), ("Tiempo completo", "FULL_TIME"), ("Teilzeit", "PART_TIME"), ("Part-time", "PART_TIME"),
+    ("Contract", "CONTRACTOR"), ("Freelance", "CONTRACTOR"), ("CDD", "TEMPORARY"), ("Befristet", "TEMPORARY"),
+    ("Internship", "INTERN"), ("Praktikum", "INTERN"), ("Tirocinio", "INTERN"), (["FULL_TIME", "PART_TIME"], "FULL_TIME"),
+    ("Senior", None), ("", None),
+    ("This role can be part-time or full-time depending on workload and your wishes as we grow", None),
+])
+def test_employment_type(label, expected):
+    assert fields.employment_type(label) == expected
+
+
+@pytest.mark.parametrize("label,expected", [
+    ("TELECOMMUTE", "remote"), ("Fully Remote", "remote"), ("Hybrid work", "hybrid"), ("REMOTE_HYBRID", "hybrid"),
+    ("On-site", "onsite"), ("In-Office", "onsite"), ("Vor Ort", "onsite"), ("Télétravail", "remote"), ("Hybride", "hybrid"),
+    ("Тільки віддалено", "remote"), ("Engineering", None),
+])
+def test_remote_kind(label, expected):
+    assert fields.remote_kind(label) == expected
+
+
+def test_remote_from_text_is_strict():
+    assert fields.remote_from_text("This is a hybrid role, two days a week in the office.") == "hybrid"
+    assert fields.remote_from_text("We are a fully remote company.") == "remote"
+    assert fields.remote_from_text("We build hybrid cloud products and remote controls.") is None
+
+
+NOW = datetime(2025, 5, 10, 12, 0)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("3 days ago", "2025-05-07"), ("Posted 2 weeks ago", "2025-04-26"), ("il y a 2 jours", "2025-05-08"),
+    ("vor 3 Tagen", "2025-05-07"), ("hace 1 mes", "2025-04-10"), ("2 giorni fa", "2025-05-08"), ("Posted today", "2025-05-10"),
+    ("yesterday", "2025-05-09"), ("30+ days ago", "2025-04-10"), ("no date here", None),
+])
+def test_relative_dates(text, expected):
+    assert fields.relative_date(text, NOW) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2024-06-11T13:47:28.000Z", "2024-06-11"), ("2026-03-09T13:46:33-04:00", "2026-03-09"), (1786599036686, "2026-08-13"),
+    ("June 14, 2024", "2024-06-14"), ("14 juillet 2024", "2024-07-14"), ("2024-02-30", None), ("UNAVAILABLE", None),
+])
+def test_iso_dates(value, expected):
+    assert fields.iso_date(value, NOW) == expected
+
+
+def test_locations_split_and_decode():
+    assert fields.split_locations("Mountain View, California; San Francisco, California") == [
+        "Mountain View, California", "San Francisco, California"]
+    assert fields.split_locations(["S&atilde;o Paulo, BR", "UNAVAILABLE", "S&atilde;o Paulo, BR"]) == ["São Paulo, BR"]
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("https://www.linkedin.com/jobs/search/?currentJobId=3999888777&keywords=x", "https://www.linkedin.com/jobs/view/3999888777/"),
+    ("https://de.linkedin.com/jobs/view/data-engineer-at-x-4012345678?trk=abc", "https://www.linkedin.com/jobs/view/4012345678/"),
+    ("https://Job-Boards.Greenhouse.io/acme/jobs/123?gh_src=x&utm_source=y#app", "https://job-boards.greenhouse.io/acme/jobs/123"),
+    ("https://uk.indeed.com/viewjob?jk=a1b2c3d4e5f60718&from=serp&tk=1", "https://uk.indeed.com/viewjob?jk=a1b2c3d4e5f60718"),
+    ("https://www.indeed.com/jobs?q=nurse&vjk=a1b2c3d4e5f60718", "https://www.indeed.com/viewjob?jk=a1b2c3d4e5f60718"),
+])
+def test_canonical_urls(url, expected):
+    assert canonical_url(url) == expected
+
+
+def test_skills_aliases_precision_and_nice_to_have():
+    found = skills.extract(
+        "We use JS, k8s and Python/Django on AWS, with strong stakeholder management.\n"
+        "Nice to have:\n- Terraform\n- a spark of creativity and the drive to go further", company="Acme")
+    assert {"JavaScript", "Kubernetes", "Python", "Django", "AWS", "Stakeholder management"} <= set(found.required)
+    assert found.nice == ["Terraform"]
+    assert "Apache Spark" not in found.all and "Go" not in found.all
+    assert skills.extract("Databricks is hiring. Databricks rocks.", company="Databricks").all == []
