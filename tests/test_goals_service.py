@@ -66,3 +66,15 @@ def test_due_lists_overdue_and_this_week(db):
     assert goals.status(overdue, NOW) == "overdue" and goals.status(soon, NOW) == "due soon"
     goals.reopen(done)
     assert done.id in [g.id for g in goals.due(NOW)]
+
+
+def test_open_goals_with_a_deadline_are_in_the_calendar_feed(db):
+    from jobloop.services import calendar
+
+    goal = goals.from_gap("Kubernetes", now=NOW)
+    done = goals.create("Old course", deadline="2026-12-01", now=NOW)
+    goals.complete(done, add_to_profile=False, now=NOW)
+    feed = calendar.feed(NOW).decode()
+    assert f"goal-{goal.id}@jobloop" in feed and "Goal deadline: Learn Kubernetes" in feed
+    assert "DTSTART;VALUE=DATE:20270125" in feed
+    assert "Old course" not in feed

@@ -119,3 +119,14 @@ def test_vcard_parses_with_escaping_and_folding(db):
     assert card.url.value == "https://www.linkedin.com/in/zoe-obrien"
     assert card.note.value == ("How we met: Met at the PyCon sprint; she ran the hiring booth, and we talked about "
                                "Kubernetes for a long while\nLine one\nLine two \\ with backslash")
+
+
+def test_the_cadence_leaves_a_postings_rule_made_follow_up_alone_until_a_touch(db):
+    posting = make_posting(now=NOW - timedelta(days=3), company="Globex")
+    contact = network.create(name="Dana", warmth="warm", now=NOW - timedelta(days=3), posting=posting)
+    rule_made = FollowUp.create(kind="keep_in_touch", posting=posting, contact=contact, due_at=NOW + timedelta(days=90))
+    network.update(contact, warmth="close", now=NOW)
+    assert FollowUp.get_by_id(rule_made.id).status == "open"
+    network.log_touch(contact, "Thanked her", now=NOW)
+    assert FollowUp.get_by_id(rule_made.id).status == "done"  # the touch answered it
+    assert [f.posting_id for f in open_followups(contact)] == [None]

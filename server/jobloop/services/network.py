@@ -218,11 +218,14 @@ def _create_followup(contact: Contact, due_at: datetime, now: datetime) -> Follo
 
 
 def schedule(contact: Contact, *, now: datetime | None = None) -> FollowUp:
-    """Exactly one open keep-in-touch follow-up for the contact, due at next_touch_at."""
+    """Exactly one open cadence follow-up for the contact, due at next_touch_at."""
     now = now or utcnow()
     due_at = next_touch_at(contact)
+    # Only the cadence's own (contact-only) follow-ups: a posting's rule-made
+    # keep-in-touch (follow-ups service, after a rejection) keeps its own date.
     open_ones = list(FollowUp.select().where((FollowUp.contact == contact) & (FollowUp.kind == KIND)
-                                             & (FollowUp.status == "open")).order_by(FollowUp.id))
+                                             & FollowUp.posting.is_null() & (FollowUp.status == "open"))
+                     .order_by(FollowUp.id))
     keep = next((f for f in open_ones if f.due_at == due_at), None)
     for stale in open_ones:
         if stale is not keep:
