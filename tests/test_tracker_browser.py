@@ -1,0 +1,238 @@
+"""The tracker in real Chromium: drag on the board, search, edit in place, hostile clips, screenshots.
+
+Screenshots go to test-artifacts/. Set JOBLOOP_UPDATE_SCREENSHOTS=1 to also refresh the
+copies in docs/screenshots/ that the README shows (kept out of normal runs so a test
+run does not dirty the tree).
+"""
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser import ROOT, launch_chromium, screenshot
+from factories import job_page, make_posting
+from jobloop.models import Event, Posting, utcnow
+from jobloop.services import pipeline, postings
+
+pytestmark = pytest.mark.browser
+
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    with launch_chromium(tmp_path_factory.mktemp("tracker-browser")) as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium):
+    page = chromium.new_page(width=1280, height=860)
+    yield page
+    page.close()
+
+
+def api_capture(server, token, url, html):
+    """A capture through the real HTTP API, as the extension sends it."""
+    request = urllib.request.Request(
+        server.url + "/api/captures", data=json.dumps({"url": url, "html": html}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def shot(page, name):
+    also = DOCS_SHOTS / f"{name}.png" if os.environ.get("JOBLOOP_UPDATE_SCREENSHOTS") else None
+    return screenshot(page, name, also=also)
+
+
+def test_dragging_a_card_changes_its_stage(page, live_server, db):
+    posting = make_posting(title="Drag Me", company="Acme Robotics")
+    page.goto(live_server.url + "/board")
+    card = page.locator(f"#card-{posting.id}")
+    target = page.locator('.board-column[data-stage="interviewing"]')
+    card.drag_to(target)
+    page.wait_for_function("() => document.querySelector('.board-status').textContent.includes('Moved')")
+    assert target.locator(f"#card-{posting.id}").count() == 1
+    fresh = Posting.get_by_id(posting.id)
+    assert fresh.stage == "interviewing"
+    event = Event.select().where(Event.posting == posting, Event.to_stage == "interviewing").get()
+    assert abs((event.at - utcnow()).total_seconds()) < 60  # an event with a time
+    page.reload()
+    assert page.locator(f'.board-column[data-stage="interviewing"] #card-{posting.id}').count() == 1
+    assert page.locator('.board-column[data-stage="interviewing"] [data-count]').inner_text() == "1"
+
+
+def test_moving_a_card_with_the_keyboard(page, live_server, db):
+    posting = make_posting(title="Keyboard Card")
+    page.goto(live_server.url + "/board")
+    select = page.locator(f"#move-{posting.id}")
+    select.focus()
+    select.select_option("applied")
+    page.keyboard.press("Tab")  # to the Move button
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Move"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('.board-status').textContent.includes('Moved')")
+    assert Posting.get_by_id(posting.id).stage == "applied"
+    assert page.locator(f'.board-column[data-stage="applied"] #card-{posting.id}').count() == 1
+
+
+def test_search_finds_a_posting_by_a_word_of_its_description(page, live_server, db):
+    make_posting(title="Data Engineer", description="<p>Streaming with Flink and Kafka.</p>")
+    make_posting(title="Product Designer", description="<p>Prototypes in Figma.</p>")
+    make_posting(title="Support Lead", description="<p>Zendesk and empathy.</p>")
+    page.goto(live_server.url + "/table")
+    page.fill("#q", "figma")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/table?*q=figma*")
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() == 1
+    assert "Product Designer" in rows.first.inner_text()
+    # The header search box does the same from any page.
+    page.goto(live_server.url + "/")
+    page.fill("#nav-q", "kafka")
+    page.press("#nav-q", "Enter")
+    page.wait_for_url("**/table?q=kafka")
+    assert page.locator("table.data tbody tr").count() == 1
+    assert "Data Engineer" in page.locator("table.data tbody").inner_text()
+
+
+def test_in_place_edit_persists_and_survives_a_recapture(page, live_server, token, db):
+    url = "https://boards.example-ats.test/acme/jobs/4242"
+    created = api_capture(live_server, token, url, job_page(title="Parsed Title", company="Acme Robotics"))
+    page.goto(f"{live_server.url}/postings/{created['id']}")
+    title = page.locator("#f-title")
+    title.fill("My Own Title")
+    page.press("#f-title", "Enter")
+    page.wait_for_function("() => document.querySelector('#err-title').textContent === 'Saved.'")
+    assert page.locator('form[data-field="title"] .field-mark').inner_text() == "yours"
+    page.reload()
+    assert page.locator("#f-title").input_value() == "My Own Title"
+    # A select saves as soon as it changes.
+    page.select_option("#f-remote", "hybrid")
+    page.wait_for_function("() => document.querySelector('#err-remote').textContent === 'Saved.'")
+
+    api_capture(live_server, token, url, job_page(title="Parsed Again", company="Acme Robotics GmbH"))
+    page.reload()
+    assert page.locator("#f-title").input_value() == "My Own Title"
+    assert page.locator("#f-remote").input_value() == "hybrid"
+    assert page.locator("#f-company").input_value() == "Acme Robotics GmbH"  # not edited: refreshed
+
+
+def test_a_bad_in_place_edit_keeps_the_text_and_says_why(page, live_server, db):
+    posting = make_posting(title="Currency Test")
+    page.goto(f"{live_server.url}/postings/{posting.id}")
+    page.fill("#f-salary_currency", "e1")
+    page.press("#f-salary_currency", "Enter")
+    page.wait_for_function("() => document.querySelector('#err-salary_currency').textContent.includes('three-letter')")
+    assert page.locator("#f-salary_currency").input_value() == "e1"
+    assert page.locator("#f-salary_currency").get_attribute("aria-invalid") == "true"
+    assert "salary_currency" not in (Posting.get_by_id(posting.id).user_edited or [])
+
+
+HOSTILE = """<!doctype html><html><head><title>Evil Corp - Engineer</title>
+<meta http-equiv="refresh" content="5;url=javascript:alert('refresh')">
+<link rel="stylesheet" href="https://evil.example/x.css">
+<script>alert('head script')</script>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"JobPosting",
+"title":"Engineer <img src=x onerror=alert('title')>","hiringOrganization":{"@type":"Organization","name":"Evil Corp"},
+"description":"<p>Join us.</p><script>alert('ld')</script><img src='https://evil.example/pixel.gif' onerror=\\"alert('img')\\"><a href='javascript:alert(1)'>apply here</a><iframe src='https://evil.example/frame'></iframe><svg onload=\\"alert('svg')\\"></svg><p onmouseover=\\"alert('hover')\\">Hover me</p>",
+"datePosted":"2026-11-01","url":"javascript:alert('url')"}</script>
+</head><body onload="alert('body')"><main><h1>Engineer</h1>
+<p>Join us. <a href="javascript:alert('main link')">Apply now</a></p>
+<p onmouseover="alert('hover')">We build things.</p><img src="x" onerror="alert('main img')">
+<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">
+<img src="https://evil.example/tracker.gif"></main><form action="https://evil.example/steal"><button>Go</button></form>
+<script src="https://evil.example/evil.js"></script></body></html>"""
+
+
+def test_a_posting_clipped_from_a_hostile_page_runs_nothing(page, live_server, token, db):
+    created = api_capture(live_server, token, "https://evil.example/jobs/1", HOSTILE)
+    dialogs, requests = [], []
+
+    def outside(request):
+        host = urlsplit(request.url).hostname
+        return host not in (None, "127.0.0.1") and not request.url.startswith("data:")
+
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requests.append(r) if outside(r) else None)
+    page.goto(f"{live_server.url}/postings/{created['id']}")
+    page.wait_for_load_state("networkidle")
+    assert page.locator('a[href^="javascript"], [onerror], [onload], [onmouseover]').count() == 0
+    for link in page.locator(".description a").all():
+        link.hover()
+    page.locator("article.posting").hover()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert [r.url for r in requests] == []  # the posting page does not even try
+
+    # The saved copy of the page is sandboxed: its scripts stay dead, and what it
+    # tries to load from elsewhere is stopped inside the browser by its CSP.
+    page.goto(f"{live_server.url}/postings/{created['id']}/snapshot")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert "Engineer" in page.locator("h1").inner_text()
+    assert [(r.url, r.failure) for r in requests if r.failure != "csp"] == []
+
+
+def seed_a_search():
+    """A believable few weeks of a job search, for the screenshots."""
+    now = utcnow()
+    rows = [
+        ("Senior Backend Engineer", "Northwind Labs", "interviewing", 20, "Berlin, Germany"),
+        ("Platform Engineer", "Globex", "screening", 12, "Remote (EU)"),
+        ("Staff Software Engineer", "Initech", "applied", 9, "Amsterdam, Netherlands"),
+        ("Python Developer", "Umbrella Health", "applied", 6, "Lisbon, Portugal"),
+        ("Data Engineer", "Stark Analytics", "offer", 25, "Munich, Germany"),
+        ("Site Reliability Engineer", "Hooli", "rejected", 30, "Dublin, Ireland"),
+        ("Backend Engineer, Payments", "Vandelay", "saved", 2, "Hamburg, Germany"),
+        ("Infrastructure Engineer", "Soylent", "saved", 1, "Remote"),
+        ("Engineering Manager", "Massive Dynamic", "ghosted", 40, "Zurich, Switzerland"),
+    ]
+    made = []
+    for title, company, stage, days, location in rows:
+        at = now - timedelta(days=days)
+        p = make_posting(title=title, company=company, location=location, now=at,
+                         description=f"<p>{company} is hiring a {title}.</p><h3>What you will do</h3><ul>"
+                                     "<li>Design and run services in Python and PostgreSQL</li>"
+                                     "<li>Own reliability, observability and on-call with the team</li></ul>"
+                                     "<h3>What you bring</h3><ul><li>5+ years building backend systems</li>"
+                                     "<li>Kubernetes, Terraform, AWS</li></ul>",
+                         salary={"@type": "MonetaryAmount", "currency": "EUR",
+                                 "value": {"@type": "QuantitativeValue", "minValue": 70000, "maxValue": 90000,
+                                           "unitText": "YEAR"}})
+        if stage != "saved":
+            path = ["applied", "screening", "interviewing", "offer"]
+            steps = path[:path.index(stage) + 1] if stage in path else ["applied", stage]
+            for i, step in enumerate(steps):
+                pipeline.change_stage(p, step, at=at + timedelta(days=i * 3 + 1), now=now)
+        made.append(p)
+    pipeline.add_note(made[0], "Recruiter call went well: next is a system design round with two engineers.")
+    postings.update(made[0], {"notes": "Referred by Dana (former colleague)."})
+    return made
+
+
+def test_screenshots(page, live_server, db):
+    made = seed_a_search()
+    page.goto(live_server.url + "/")
+    shot(page, "dashboard")
+    page.goto(live_server.url + "/board")
+    shot(page, "board")
+    page.goto(live_server.url + "/table?sort=moved")
+    shot(page, "table")
+    page.goto(f"{live_server.url}/postings/{made[0].id}")
+    shot(page, "posting")
+    # Dark mode and a phone-sized viewport must stay readable too.
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/board")
+    shot(page, "board-dark-narrow")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(246, 247, 249)"
+    for name in ("dashboard", "board", "table", "posting"):
+        assert (ROOT / "test-artifacts" / f"{name}.png").stat().st_size > 10_000
