@@ -28,18 +28,23 @@ def loads_lenient(raw: str) -> Any:
     for text in attempts:
         try:
             return json.loads(text, strict=False)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            return None  # absurdly deep: nothing a job page needs is in there
+        except ValueError:
             pass
-    # Several top-level values, or garbage after the first one.
-    out, pos, dec = [], 0, json.JSONDecoder(strict=False)
-    while pos < len(raw) and len(out) < 20:
+    # Several top-level values, or garbage after the first one (a few tries, no more).
+    out, pos, dec, failures = [], 0, json.JSONDecoder(strict=False), 0
+    while pos < len(raw) and len(out) < 20 and failures < 20:
         start = min((i for i in (raw.find("{", pos), raw.find("[", pos)) if i >= 0), default=-1)
         if start < 0:
             break
         try:
             value, pos = dec.raw_decode(raw, start)
             out.append(value)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            break
+        except ValueError:
+            failures += 1
             pos = start + 1
     return out or None
 

@@ -1,0 +1,100 @@
+"""parse() never raises and stays bounded, whatever it is given; and it stays pure."""
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from jobloop.parsing import parse
+from jobloop.parsing.draft import CONTRACT_FIELDS
+
+PARSING = Path(__file__).resolve().parents[1] / "server" / "jobloop" / "parsing"
+
+
+def _check(draft) -> None:
+    out = draft.to_dict()
+    assert set(CONTRACT_FIELDS) <= set(out)
+    assert isinstance(out["locations"], list) and isinstance(out["skills"], list)
+    assert out["remote"] in (None, "onsite", "hybrid", "remote")
+    assert out["salary"] is None or set(out["salary"]) == {"min", "max", "currency", "period"}
+
+
+def test_empty_and_odd_inputs():
+    for html in ("", None, b"", b"\x00\x01\x02\xff\xfe", "<", "<html><body></body></html>", "\x00" * 1000,
+                 "<script type='application/ld+json'>{\"@type\": \"JobPosting\", \"title\": </script>",
+                 "<script type='application/ld+json'>[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[</script>"):
+        for url in ("", "not a url", "https://jobs.lever.co/x/abc", "http://[::1", "https://www.linkedin.com/jobs/view/1"):
+            _check(parse(html, url))
+
+
+def test_deeply_nested_markup_and_json():
+    nested_html = "<div>" * 50_000 + "Job" + "</div>" * 50_000
+    _check(parse(nested_html, "https://example.com/jobs/1"))
+    nested_json = '<script type="application/ld+json">' + '{"a":' * 20_000 + "1" + "}" * 20_000 + "</script>"
+    _check(parse(nested_json, "https://example.com/jobs/1"))
+    nested_state = "<script>window.__INITIAL_STATE__ = " + "[" * 30_000 + "]" * 30_000 + ";</script>"
+    _check(parse(nested_state, "https://example.com/jobs/1"))
+
+
+def test_twenty_megabytes_is_bounded():
+    para = "<p>We need Python and SQL. Salary $100,000 - $120,000 per year.</p>"
+    html = "<html><body><h1>Data Engineer</h1>" + para * (21 * 1024 * 1024 // len(para)) + "</body></html>"
+    started = time.perf_counter()
+    draft = parse(html, "https://example.com/careers/jobs/42")
+    assert time.perf_counter() - started < 60
+    _check(draft)
+
+
+def test_binary_garbage_is_not_a_posting():
+    draft = parse(bytes(range(256)) * 4000, "https://example.com/jobs/1")
+    assert draft.is_posting is False and draft.reason
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=3000), st.sampled_from([
+    "https://job-boards.greenhouse.io/a/jobs/1", "https://jobs.lever.co/a/0d79c70e-7a49-4a4a-a72f-7ef25d62de41",
+    "https://www.linkedin.com/jobs/search/?currentJobId=123", "https://au.indeed.com/viewjob?jk=abcdef12", "x", ""]))
+def test_fuzz_text_never_raises(html, url):
+    _check(parse(html, url))
+
+
+TAGS = st.sampled_from(["div", "h1", "script", "a", "dl", "dt", "dd", "main", "form", "span", "meta", "li", "code"])
+ATTRS = st.sampled_from(['', ' class="job__location"', ' type="application/ld+json"', ' data-ui="job-title"',
+                         ' itemprop="title"', ' itemscope itemtype="http://schema.org/JobPosting"', ' id="applyUrl"',
+                         ' data-page="{&quot;props&quot;:{&quot;job&quot;:{&quot;title&quot;:1}}}"', ' href="/jobs/1"'])
+TEXT = st.sampled_from(["Location", "Salary", "$120k–$150k", "Hybrid", "Full-time", '{"@type":"JobPosting","title":"X"',
+                        "window.__appData = {", "3 days ago", "&amp;", "Apply now", "€45.000 – 65.000 brutto/Jahr", ""])
+
+
+@st.composite
+def markup(draw, depth=0):
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        tag, attrs = draw(TAGS), draw(ATTRS)
+        inner = draw(markup(depth + 1)) if depth < 4 and draw(st.booleans()) else draw(TEXT)
+        parts.append(f"<{tag}{attrs}>{inner}" + (f"</{tag}>" if draw(st.booleans()) else ""))
+    return "".join(parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markup())
+def test_fuzz_markup_never_raises(html):
+    _check(parse(html, "https://jobs.example.com/jobs/123"))
+    _check(parse(html.encode("utf-8"), "https://job-boards.greenhouse.io/acme/jobs/9"))
+
+
+def test_parsing_is_pure():
+    """No web framework or database under parsing/: it is a function of (html, url, now)."""
+    for path in PARSING.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                root = name.split(".")[0]
+                assert root not in ("flask", "peewee", "flask_smorest", "playhouse", "sqlite3", "jobloop"), \
+                    f"{path.name} imports {name}"
+                if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                    assert path.parent.name == "sites" and node.level == 2, f"{path.name} reaches outside parsing/"
