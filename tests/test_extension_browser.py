@@ -241,6 +241,67 @@ def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token
     assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == "rejected"
 
 
+def test_popup_attaches_a_recruiter_to_a_tracked_posting(chromium, app, token, pages):
+    server = ServerAt(app, free_port()).start()  # stopped near the end: the "server down" case
+    try:
+        set_settings(chromium, server.url, token)
+        url = pages.url + "/jobs/data-analyst"
+        posting_id = api(server.url, token, "/api/captures", "POST",
+                         {"url": url, "html": job_page(title="Data Analyst", company="Northwind")})["id"]
+        _, tab = open_job_tab(chromium, url)
+        popup = open_popup(chromium, tab)
+        popup.wait_for_selector("#recruiter:visible")
+        popup.wait_for_function("() => document.getElementById('contacts').textContent === 'Nobody linked yet.'")
+        assert popup.input_value("#c-role") == "Recruiter"
+        status = popup.locator("#contact-status")
+
+        # An empty name is stopped in the popup; nothing reaches the server.
+        popup.fill("#c-email", "dana@example.test")
+        popup.click("#c-attach")
+        assert status.inner_text() == "Type the recruiter's name first."
+        assert popup.evaluate("() => document.activeElement.id") == "c-name"
+        assert api(server.url, token, f"/api/postings/{posting_id}/contacts")["contacts"] == []
+
+        # A bad email is the server's call (422): its reason is shown and the typing is kept.
+        popup.fill("#c-name", "Dana Recruiter")
+        popup.fill("#c-email", "dana-at-example")
+        popup.click("#c-attach")
+        popup.wait_for_function("() => document.getElementById('contact-status').className === 'error'")
+        assert "Not a valid email address" in status.inner_text() and "422" in status.inner_text()
+        assert popup.input_value("#c-name") == "Dana Recruiter"
+        assert popup.input_value("#c-email") == "dana-at-example"
+        assert api(server.url, token, f"/api/postings/{posting_id}/contacts")["contacts"] == []
+
+        # Fixed, and sent with the keyboard (Enter in the email field submits the form).
+        popup.fill("#c-email", "dana@example.test")
+        popup.focus("#c-email")
+        popup.keyboard.press("Enter")
+        popup.wait_for_function("() => document.getElementById('contact-status').className === 'ok'")
+        assert status.inner_text() == "Dana Recruiter is linked to this posting."
+        assert popup.locator("#contacts").inner_text() == "Dana Recruiter (Recruiter) · dana@example.test"
+        assert popup.input_value("#c-name") == ""  # ready for the next one
+        [contact] = api(server.url, token, f"/api/postings/{posting_id}/contacts")["contacts"]
+        assert (contact["name"], contact["email"], contact["role"]) == ("Dana Recruiter", "dana@example.test", "Recruiter")
+        assert contact["postings"] == [posting_id]
+        screenshot(popup, "popup-recruiter")
+
+        # Reopened, the popup lists who is linked.
+        popup = open_popup(chromium, tab)
+        popup.wait_for_function("() => document.getElementById('contacts').textContent.includes('Dana Recruiter')")
+        status = popup.locator("#contact-status")
+
+        # Server gone: a clear sentence, and what was typed is still there.
+        server.stop()
+        popup.fill("#c-name", "Sam Sourcer")
+        popup.fill("#c-role", "Sourcer")
+        popup.click("#c-attach")
+        popup.wait_for_function("() => document.getElementById('contact-status').className === 'error'")
+        assert "No jobloop server is running" in status.inner_text()
+        assert (popup.input_value("#c-name"), popup.input_value("#c-role")) == ("Sam Sourcer", "Sourcer")
+    finally:
+        server.stop()
+
+
 def test_a_page_that_is_not_a_posting_is_said_to_be_one_and_can_still_be_saved(chromium, live_server, token, pages):
     set_settings(chromium, live_server.url, token)
     url = pages.url + "/blog/interview-tips"

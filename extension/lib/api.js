@@ -88,6 +88,11 @@ export function makeClient(settings) {
     posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
     setStage: (id, stage) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "stage", stage } }),
     addNote: (id, note) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "note", note } }),
+    // The recruiter section: contacts linked to a posting, and attaching one.
+    // body: {name, email?, role?}; the server links an existing contact (same email,
+    // or same name at the company) instead of making a duplicate.
+    postingContacts: async (id) => (await request(settings, "GET", `/api/postings/${encodeURIComponent(id)}/contacts`)).contacts || [],
+    attachContact: (id, body) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/contacts`, { body }),
     // FOLLOWUPS-DUE: how many follow-ups are due now (GET /api/followups/summary).
     // Optional decoration: an older server without it answers null, and the popup shows nothing.
     followupsDue: async () => {

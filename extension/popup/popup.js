@@ -96,6 +96,7 @@ function renderTracked(posting) {
   }));
   if (!events.length) $("events").replaceChildren(Object.assign(document.createElement("li"), { textContent: "No events yet." }));
   send(MSG.REFRESH_BADGE, { tabId: state.tab.id, url: state.page ? state.page.url : posting.url, posting });
+  loadContacts();
 }
 
 async function loadTracked(posting, message, kind = "info") {
@@ -137,6 +138,70 @@ $("note-form").addEventListener("submit", async (event) => {
     await loadTracked(state.posting, "Note added.", "ok");
   } catch (err) {
     say(`The note was not saved: ${err.message}`, "error");
+  }
+});
+
+// ---- the recruiter section ---------------------------------------------------------
+
+function contactStatus(text, kind = "info") {
+  const el = $("contact-status");
+  el.textContent = text;
+  el.className = text ? kind : "";
+}
+
+function contactText(contact) {
+  return [contact.name, contact.role && `(${contact.role})`, contact.email && `· ${contact.email}`].filter(Boolean).join(" ");
+}
+
+function renderContacts(contacts) {
+  const list = $("contacts");
+  if (!contacts.length) {
+    list.replaceChildren(Object.assign(document.createElement("li"), { textContent: "Nobody linked yet.", className: "muted" }));
+    return;
+  }
+  list.replaceChildren(...contacts.map((c) => Object.assign(document.createElement("li"), { textContent: contactText(c) })));
+}
+
+// A decoration of the tracked view: if it fails, say so in the list, not over the main message.
+async function loadContacts() {
+  if (!state.posting) return;
+  try {
+    renderContacts(await state.api.postingContacts(state.posting.id));
+  } catch (err) {
+    $("contacts").replaceChildren(Object.assign(document.createElement("li"), { textContent: `Could not load contacts: ${err.message}` }));
+  }
+}
+
+// The form is `novalidate`: the name is checked here and the email by the server, so
+// every refusal is said in words in #contact-status and what was typed stays put.
+$("contact-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  if (!state.posting) return;
+  const name = $("c-name").value.trim();
+  if (!name) {
+    contactStatus("Type the recruiter's name first.", "error");
+    $("c-name").focus();
+    return;
+  }
+  const body = { name };
+  const email = $("c-email").value.trim();
+  const role = $("c-role").value.trim();
+  if (email) body.email = email;
+  if (role) body.role = role;
+  $("c-attach").disabled = true;
+  contactStatus("Attaching…");
+  try {
+    const contact = await state.api.attachContact(state.posting.id, body);
+    $("c-name").value = "";
+    $("c-email").value = "";
+    $("c-role").value = "Recruiter";
+    $("c-name").focus(); // keyboard users can type the next one straight away
+    await loadContacts();
+    contactStatus(`${contact.name} is linked to this posting.`, "ok");
+  } catch (err) {
+    contactStatus(`Not attached: ${err.message}`, "error");
+  } finally {
+    $("c-attach").disabled = false;
   }
 });
 
