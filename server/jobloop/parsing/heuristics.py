@@ -51,6 +51,9 @@ def company_from_titles(page, job_title: str | None) -> str | None:
                 c = clean(m["company"])
                 if c and not BOARD_NAMES.match(c) and len(c) < 80:
                     return re.sub(r"\s*\(\w{1,4}\d{2}\)$", "", c)
+        # "Careers at Fabrikam" / "Fabrikam Careers" name the company too.
+        t = re.sub(r"(?i)\b(careers?|jobs?|karriere|carrières|empleos) (at|bei|chez|en) ([^|–—-]+)", r"\3", t)
+        t = re.sub(r"(?i)(\S)\s+(careers?|jobs|karriere|carrières|empleos)(?=\s*($|[|–—-]))", r"\1", t)
         if job_title and fold(t).startswith(fold(job_title)) and len(t) > len(job_title) + 3:
             rest = re.sub(r"^[\s|–—:·-]+", "", t[len(job_title):])
             rest = re.split(r"\s+[|–—·]\s+|\s+-\s+", rest)[0].strip()
@@ -137,6 +140,10 @@ def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "te
 _LOCATION_LIKE = re.compile(r"^[A-ZÀ-Ý][\w .'’()-]+(?:,\s*[A-ZÀ-Ý0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[A-ZÀ-Ý][\w .,'’()-]+)*$")
 
 
+_NOT_PLACE = re.compile(r"\b(engineering|product|marketing|sales|design|finance|operations|team|department|data|"
+                        r"research|support|legal|people|hr|it|security|infrastructure|platform|analytics|inc|ltd|llc|gmbh)\b", re.I)
+
+
 def header_zone(page, title: str | None) -> range:
     strings = page.strings
     if not title:
@@ -169,7 +176,8 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
         if re.search(r"[$€£₹]|\b(USD|EUR|GBP)\b", s) and re.search(r"\d", s):
             draft.set("salary", salary.from_text(s, want_context=False), "header")
             continue
-        if i - zone.start < 8 and _LOCATION_LIKE.match(s) and not re.search(r"\d{3,}", s.split(",")[0]):
+        if i - zone.start < 8 and _LOCATION_LIKE.match(s) and not re.search(r"\d{3,}", s.split(",")[0]) \
+                and not _NOT_PLACE.search(s):
             draft.set("locations", fields.split_locations(s), "header")
 
 
