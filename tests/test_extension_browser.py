@@ -187,6 +187,8 @@ def test_popup_previews_edits_and_saves_a_posting(chromium, live_server, token, 
     popup.fill("#f-title", "Senior Platform Engineer")
     popup.select_option("#f-stage", "applied")
     popup.select_option("#f-remote", "hybrid")
+    popup.fill("#f-recruiter-name", "Dana Recruiter")
+    popup.fill("#f-recruiter-email", "dana@example.test")
     popup.fill("#f-note", "Referred by Ana")
     popup.focus("#f-note")
     popup.keyboard.press("Tab")
@@ -206,6 +208,11 @@ def test_popup_previews_edits_and_saves_a_posting(chromium, live_server, token, 
     assert any(e["kind"] == "note" and e["note"] == "Referred by Ana" for e in events)
     assert popup.locator("#tracked-stage").inner_text() == "applied"
     wait_badge(chromium, tab, "APPL")
+    # The recruiter typed in the preview is attached right after the save.
+    popup.wait_for_function("() => document.getElementById('contact-status').className === 'ok'")
+    assert popup.locator("#contacts").inner_text() == "Dana Recruiter (Recruiter) · dana@example.test"
+    [contact] = api(live_server.url, token, f"/api/postings/{posting['id']}/contacts")["contacts"]
+    assert (contact["name"], contact["email"]) == ("Dana Recruiter", "dana@example.test")
 
 
 def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token, pages):

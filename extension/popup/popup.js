@@ -259,6 +259,8 @@ $("preview").addEventListener("submit", async (event) => {
   } catch (err) {
     return say(err.message, "error");
   }
+  const recruiter = { name: $("f-recruiter-name").value.trim(), email: $("f-recruiter-email").value.trim() };
+  if (recruiter.email && !recruiter.name) return say("Type the recruiter's name too, or clear their email.", "error");
   const page = state.page;
   const capture = { url: page.url, html: page.html, title: page.title, stage: $("f-stage").value };
   if (page.selection) capture.selection = page.selection;
@@ -270,11 +272,19 @@ $("preview").addEventListener("submit", async (event) => {
   try {
     const posting = await state.api.capture(capture);
     await loadTracked(posting, "Saved to jobloop.", "ok");
+    // The recruiter goes through the tracked view's form, so a refusal shows there
+    // with the name and email still typed in.
+    if (recruiter.name) {
+      $("c-name").value = recruiter.name;
+      $("c-email").value = recruiter.email;
+      $("contact-form").requestSubmit();
+    }
   } catch (err) {
     if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
       const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message });
       if (error) return say(`${err.message} And the clip could not be kept for later: ${error}`, "error");
-      say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).`, "error");
+      const lost = recruiter.name ? ` The recruiter (${recruiter.name}) is not kept: attach them from this popup once the page is saved.` : "";
+      say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).${lost}`, "error");
       show("preview", false); // saved once: a second click would queue it twice
       await refreshQueue();
     } else {
