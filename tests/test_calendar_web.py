@@ -58,7 +58,7 @@ def test_feed_holds_followups_interviews_and_goals(client, db):
     assert len(check_in) == 1
     assert "SRE at Stark Industries" in str(check_in[0]["summary"])
     assert check_in[0].decoded("dtstart") == datetime(2026, 3, 9, 10, 0, tzinfo=timezone.utc)
-    assert "Stark Industries" in str(check_in[0]["description"])
+    assert str(check_in[0]["description"]) == "Message: Following up on my application — SRE"
 
     iv = events[f"interview-{interview.id}@jobloop"]
     assert iv.decoded("dtstart") == datetime(2026, 3, 5, 15, 0, tzinfo=timezone.utc)

@@ -191,3 +191,13 @@ def test_tracker_settings_page_carries_the_followup_settings_and_saves_back_to_i
                                                  "next": "/settings#followup-settings"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/settings#followup-settings")
     assert followups.rules()["feedback_days"] == 3
+
+
+def test_dashboard_card_shows_a_few_and_says_how_many_more(client, db, clock):
+    for _ in range(12):
+        make_posting("applied")
+    clock.now = T0 + timedelta(days=8)
+    html = client.get("/").text
+    assert html.count('data-kind="check_in"') == 8
+    assert "4 more due." in html
+    assert client.get("/followups").text.count('data-kind="check_in"') == 12

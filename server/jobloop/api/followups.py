@@ -162,7 +162,7 @@ def list_followups(args):
         rows = followups.upcoming(now, days=args["days"])
     else:
         rows = followups.due(now)
-    return {"followups": [followups.to_dict(f, now) for f in rows]}
+    return {"followups": followups.to_dicts(rows, now)}
 
 
 @blp.route("/followups/summary", methods=["GET"])

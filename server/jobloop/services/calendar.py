@@ -57,7 +57,9 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
     cal.add("x-wr-calname", "jobloop")
     stamp = _utc(now)
 
-    for fu in followups.upcoming(now, days=3650) + followups.due(now):
+    rows = followups.upcoming(now, days=3650) + followups.due(now)
+    renderer = messages.Renderer([fu.posting for fu in rows if fu.posting_id])
+    for fu in rows:
         posting = fu.posting if fu.posting_id else None
         start = max(fu.due_at, fu.snoozed_until or fu.due_at)
         ev = VEvent()
@@ -67,9 +69,11 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
         ev.add("dtend", _utc(start + timedelta(minutes=FOLLOWUP_MINUTES)))
         about = _where(posting) or (fu.contact.name if fu.contact_id else "")
         ev.add("summary", f"{followups.label(fu)}: {about}" if about else followups.label(fu))
-        message = followups.message_for(fu)
+        # The subject, not the whole message: it says what to send, and line folding of long
+        # texts is most of the feed's cost. The message itself is one click away in the tracker.
+        message = followups.message_for(fu, renderer)
         if message:
-            ev.add("description", f"{message['subject']}\n\n{message['body']}")
+            ev.add("description", f"Message: {message['subject']}")
         if posting is not None and tracker_url:
             ev.add("url", f"{tracker_url}/postings/{posting.id}")
         cal.add_component(ev)

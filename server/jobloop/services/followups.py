@@ -139,9 +139,10 @@ def _query():
             .join(Contact, JOIN.LEFT_OUTER, on=(FollowUp.contact == Contact.id)))
 
 
-def due(now: datetime) -> list[FollowUp]:
+def due(now: datetime, limit: int | None = None) -> list[FollowUp]:
     """Open follow-ups to act on now (not snoozed), soonest deadline first."""
-    return list(_query().where(_actionable(now)).order_by(FollowUp.due_at, FollowUp.id))
+    query = _query().where(_actionable(now)).order_by(FollowUp.due_at, FollowUp.id)
+    return list(query.limit(limit) if limit else query)
 
 
 def count_due(now: datetime) -> int:
@@ -149,12 +150,12 @@ def count_due(now: datetime) -> int:
             .where(_actionable(now)).count())
 
 
-def upcoming(now: datetime, days: int = 30) -> list[FollowUp]:
+def upcoming(now: datetime, days: int = 30, limit: int | None = None) -> list[FollowUp]:
     """Open follow-ups not yet to act on (later, or snoozed) within `days`."""
     horizon = now + timedelta(days=days)
     query = _query().where((FollowUp.status == "open") & ~_actionable(now) & (
-        (FollowUp.due_at <= horizon) | (FollowUp.snoozed_until <= horizon)))
-    return list(query.order_by(FollowUp.due_at, FollowUp.id))
+        (FollowUp.due_at <= horizon) | (FollowUp.snoozed_until <= horizon))).order_by(FollowUp.due_at, FollowUp.id)
+    return list(query.limit(limit) if limit else query)
 
 
 def for_posting(posting: Posting) -> list[FollowUp]:
@@ -319,13 +320,14 @@ def label(followup: FollowUp) -> str:
     return LABELS.get(followup.kind, followup.kind.replace("_", " ").capitalize())
 
 
-def message_for(followup: FollowUp) -> dict[str, str] | None:
+def message_for(followup: FollowUp, renderer: messages.Renderer | None = None) -> dict[str, str] | None:
     posting = followup.posting if followup.posting_id else None
     contact = followup.contact if followup.contact_id else None
-    return messages.render(followup.kind, posting=posting, contact=contact, body=followup.message or None)
+    renderer = renderer or messages.Renderer([posting] if posting else [])
+    return renderer.render(followup.kind, posting=posting, contact=contact, body=followup.message or None)
 
 
-def to_dict(followup: FollowUp, now: datetime) -> dict[str, Any]:
+def to_dict(followup: FollowUp, now: datetime, renderer: messages.Renderer | None = None) -> dict[str, Any]:
     posting = followup.posting if followup.posting_id else None
     contact = followup.contact if followup.contact_id else None
     return {
@@ -342,7 +344,12 @@ def to_dict(followup: FollowUp, now: datetime) -> dict[str, Any]:
         "company": posting.company.name if posting and posting.company_id else None,
         "contact_id": followup.contact_id,
         "contact_name": contact.name if contact else None,
-        "message": message_for(followup),
+        "message": message_for(followup, renderer),
         "created_at": followup.created_at,
         "closed_at": followup.closed_at,
     }
+
+
+def to_dicts(rows: list[FollowUp], now: datetime) -> list[dict[str, Any]]:
+    renderer = messages.Renderer([f.posting for f in rows if f.posting_id])
+    return [to_dict(f, now, renderer) for f in rows]

@@ -127,22 +127,30 @@ def signature() -> str:
 
 # ---- filling ---------------------------------------------------------------------------
 
-def contact_for(posting: Posting | None) -> Contact | None:
-    """The posting's contact to write to: the first linked one with an e-mail address, else the first."""
-    if posting is None:
-        return None
+def contacts_for(posting_ids) -> dict[int, Contact]:
+    """Each posting's contact to write to: the first linked one with an e-mail address, else the first."""
+    ids = list(posting_ids)
+    if not ids:
+        return {}
     links = (PostingContact.select(PostingContact, Contact).join(Contact)
-             .where(PostingContact.posting == posting).order_by(PostingContact.id))
-    contacts = [link.contact for link in links]
-    with_email = [c for c in contacts if c.email]
-    return (with_email or contacts or [None])[0]
+             .where(PostingContact.posting.in_(ids)).order_by(PostingContact.id))
+    chosen: dict[int, Contact] = {}
+    for link in links:
+        have = chosen.get(link.posting_id)
+        if have is None or (not have.email and link.contact.email):
+            chosen[link.posting_id] = link.contact
+    return chosen
+
+
+def contact_for(posting: Posting | None) -> Contact | None:
+    return contacts_for([posting.id]).get(posting.id) if posting is not None else None
 
 
 def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def values_for(posting: Posting | None, contact: Contact | None) -> dict[str, str]:
+def values_for(posting: Posting | None, contact: Contact | None, signature_text: str) -> dict[str, str]:
     company = ""
     if posting is not None and posting.company_id:
         company = posting.company.name
@@ -154,7 +162,7 @@ def values_for(posting: Posting | None, contact: Contact | None) -> dict[str, st
         "first_name": name.split()[0] if name else "there",
         "company": company or "your company",
         "title": (posting.title if posting is not None and posting.title else "the role"),
-        "signature": signature(),
+        "signature": signature_text,
     }
 
 
@@ -163,18 +171,42 @@ def mailto(to: str, subject: str, body: str) -> str:
     return f"mailto:{quote(to or '', safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
 
 
+class Renderer:
+    """Fills many messages with one read of the templates, the signature and the postings' contacts
+    (a list page or the calendar feed would otherwise ask the database three times per item)."""
+
+    def __init__(self, postings=()):
+        self.templates = templates()
+        self.signature = signature()
+        ids = {p.id for p in postings if p is not None}
+        self._contacts = contacts_for(ids)
+        self._known = ids
+
+    def contact(self, posting: Posting | None) -> Contact | None:
+        if posting is None:
+            return None
+        if posting.id not in self._known:
+            self._contacts.update(contacts_for([posting.id]))
+            self._known.add(posting.id)
+        return self._contacts.get(posting.id)
+
+    def render(self, kind: str, *, posting: Posting | None = None, contact: Contact | None = None,
+               body: str | None = None) -> dict[str, str] | None:
+        """The filled message for `kind`, or None when there is no template (e.g. suggest_ghosted).
+
+        `body` overrides the template's text (a follow-up created with its own message).
+        """
+        template = self.templates.get(kind)
+        if template is None and not body:
+            return None
+        contact = contact or self.contact(posting)
+        values = values_for(posting, contact, self.signature)
+        subject = fill(template["subject"], values) if template else ""
+        text = fill(body if body else template["body"], values)
+        to = contact.email if contact is not None and contact.email else ""
+        return {"kind": kind, "to": to, "subject": subject, "body": text, "mailto": mailto(to, subject, text)}
+
+
 def render(kind: str, *, posting: Posting | None = None, contact: Contact | None = None,
            body: str | None = None) -> dict[str, str] | None:
-    """The filled message for `kind`, or None when there is no template (e.g. suggest_ghosted).
-
-    `body` overrides the template's text (a follow-up created with its own message).
-    """
-    template = templates().get(kind)
-    if template is None and not body:
-        return None
-    contact = contact or contact_for(posting)
-    values = values_for(posting, contact)
-    subject = fill(template["subject"], values) if template else ""
-    text = fill(body if body else template["body"], values)
-    to = contact.email if contact is not None and contact.email else ""
-    return {"kind": kind, "to": to, "subject": subject, "body": text, "mailto": mailto(to, subject, text)}
+    return Renderer([posting] if posting is not None else []).render(kind, posting=posting, contact=contact, body=body)

@@ -16,6 +16,8 @@ from ..services import ServiceError, calendar, followups, messages, postings, re
 from . import add_nav
 
 blp = Blueprint("followups", __name__)
+TODAY_LIMIT = 8    # items on the dashboard card
+PAGE_LIMIT = 100   # items per list on /followups
 
 
 def _now() -> datetime:
@@ -66,21 +68,23 @@ def _form_datetime(day_field: str, time_field: str, *, default_time: time | None
 @blp.app_context_processor
 def _partials():
     def followups_today():
+        # A few at a time: a long backlog is a list page, not a dashboard card.
         now = _now()
         return {"now": now,
-                "followups": [followups.to_dict(f, now) for f in followups.due(now)],
-                "reflections": [reflection.to_dict(r, now) for r in reflection.due(now)]}
+                "followups": followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now),
+                "due_count": followups.count_due(now),
+                "reflections": [reflection.to_dict(r, now) for r in reflection.due(now, limit=TODAY_LIMIT)],
+                "reflections_count": reflection.count_due(now)}
 
     def posting_followups(posting):
         now = _now()
         return {
             "now": now,
-            "followups": [followups.to_dict(f, now) for f in followups.for_posting(posting)],
+            "followups": followups.to_dicts(followups.for_posting(posting), now),
             "reflections": [reflection.to_dict(r, now) for r in reflection.for_posting(posting)],
             "interviews": followups.interviews(posting=posting),
             "interview_kinds": followups.INTERVIEW_KINDS,
-            "messages": [dict(messages.render(kind, posting=posting), label=t["label"])
-                         for kind, t in messages.templates().items()],
+            "messages": _all_messages(posting),
             "ended": posting.stage in ENDINGS,
         }
 
@@ -90,6 +94,11 @@ def _partials():
 
     return {"followups_today": followups_today, "posting_followups": posting_followups,
             "followups_settings": followups_settings}
+
+
+def _all_messages(posting) -> list[dict]:
+    renderer = messages.Renderer([posting])
+    return [dict(renderer.render(kind, posting=posting), label=t["label"]) for kind, t in renderer.templates.items()]
 
 
 def _feed_url() -> str:
@@ -103,9 +112,10 @@ def index():
     now = _now()
     return render_template(
         "followups/index.html", now=now,
-        due=[followups.to_dict(f, now) for f in followups.due(now)],
-        upcoming=[followups.to_dict(f, now) for f in followups.upcoming(now, days=60)],
-        reflections=[reflection.to_dict(r, now) for r in reflection.due(now)],
+        due=followups.to_dicts(followups.due(now, limit=PAGE_LIMIT), now),
+        due_count=followups.count_due(now),
+        upcoming=followups.to_dicts(followups.upcoming(now, days=60, limit=PAGE_LIMIT), now),
+        reflections=[reflection.to_dict(r, now) for r in reflection.due(now, limit=PAGE_LIMIT)],
     )
 
 
