@@ -11,7 +11,7 @@ from . import blp
 from .forms import LABELS, field_text, local_date
 
 IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
-BOARD_LIMIT = 50  # cards per column; the table has the rest
+BOARD_LIMIT = 30  # cards per column; the table has the rest
 PER_PAGE = 50
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
