@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import Goal, Posting
+from peewee import JOIN
+
+from ..models import Company, Goal, Posting
 from . import profile
 
 GROUPS = {
@@ -49,7 +51,8 @@ def rank(limit: int | None = None) -> list[Gap]:
     goals = {profile.key(g.skill): g.id for g in Goal.select().where(Goal.skill.is_null(False))}
     gaps: dict[str, Gap] = {}
     spellings: dict[str, Counter] = {}
-    query = Posting.select().where(Posting.stage.in_(list(GROUP_OF))).order_by(Posting.id)
+    query = (Posting.select(Posting, Company).join(Company, JOIN.LEFT_OUTER)  # one query, not one per company
+             .where(Posting.stage.in_(list(GROUP_OF))).order_by(Posting.id))
     for posting in query:
         group = GROUP_OF[posting.stage]
         seen = set()
