@@ -205,3 +205,21 @@ def test_templates_are_editable_and_unknown_placeholders_survive(db):
     messages.save_templates({"check_in": {"subject": "", "body": ""}})
     assert "Following up" in followups.message_for(fu)["subject"]
     assert posting.title in followups.message_for(fu)["subject"]
+
+
+def test_done_on_a_contact_followup_is_a_touch_and_the_cadence_goes_on(db):
+    contact = Contact.create(name="Lee Park", created_at=T0 - timedelta(days=200))
+    fu = followups.create("keep_in_touch", T0, contact=contact, message="Keep in touch with Lee Park", now=T0)
+    msg = followups.message_for(fu)
+    assert msg["body"].startswith("Hi Lee,")  # the template, not the note
+    assert followups.to_dict(fu, T0)["note"] == "Keep in touch with Lee Park"
+    followups.complete(fu, now=T0 + timedelta(hours=1))
+    following = FollowUp.select().where((FollowUp.contact == contact) & (FollowUp.status == "open")).get()
+    assert following.due_at > T0 + timedelta(days=7)
+
+
+def test_an_own_message_is_the_text_for_a_kind_without_a_template(db):
+    contact = Contact.create(name="Ola")
+    fu = followups.create("send_portfolio", T0, contact=contact, message="Here is my portfolio, {first_name}", now=T0)
+    assert followups.message_for(fu)["body"] == "Here is my portfolio, Ola"
+    assert followups.label(fu) == "Send portfolio"

@@ -51,6 +51,7 @@ class FollowUpSchema(Schema):
     contact_id = fields.Integer(allow_none=True)
     contact_name = fields.String(allow_none=True)
     message = fields.Nested(MessageSchema, allow_none=True)
+    note = fields.String(metadata={"description": "the follow-up's own text, when the kind has a template"})
     created_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
 

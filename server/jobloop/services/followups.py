@@ -183,11 +183,17 @@ def _close(followup: FollowUp, status: str, now: datetime) -> FollowUp:
 
 
 def complete(followup: FollowUp, now: datetime) -> FollowUp:
-    """Done. Writing to someone is a touch-point, so their contact's last_contact_at moves too."""
+    """Done. Writing to someone is a touch-point: the network service records it on the
+    contact (last contact, a timeline note, the next keep-in-touch date)."""
     with database.atomic():
         _close(followup, "done", now)
         if followup.contact_id:
-            Contact.update(last_contact_at=now).where(Contact.id == followup.contact_id).execute()
+            try:
+                from . import network
+            except ImportError:  # without the network service, at least move the date
+                Contact.update(last_contact_at=now).where(Contact.id == followup.contact_id).execute()
+            else:
+                network.log_touch(followup.contact, f"{label(followup)}: done", at=now, now=now)
     return followup
 
 
@@ -321,10 +327,13 @@ def label(followup: FollowUp) -> str:
 
 
 def message_for(followup: FollowUp, renderer: messages.Renderer | None = None) -> dict[str, str] | None:
+    """The kind's (editable) template, filled; a follow-up's own `message` is the text only for
+    kinds without a template — otherwise it is a note shown beside it."""
     posting = followup.posting if followup.posting_id else None
     contact = followup.contact if followup.contact_id else None
     renderer = renderer or messages.Renderer([posting] if posting else [])
-    return renderer.render(followup.kind, posting=posting, contact=contact, body=followup.message or None)
+    own = followup.message if followup.kind not in renderer.templates else None
+    return renderer.render(followup.kind, posting=posting, contact=contact, body=own or None)
 
 
 def to_dict(followup: FollowUp, now: datetime, renderer: messages.Renderer | None = None) -> dict[str, Any]:
@@ -345,6 +354,7 @@ def to_dict(followup: FollowUp, now: datetime, renderer: messages.Renderer | Non
         "contact_id": followup.contact_id,
         "contact_name": contact.name if contact else None,
         "message": message_for(followup, renderer),
+        "note": followup.message if followup.kind in messages.DEFAULT_TEMPLATES else "",
         "created_at": followup.created_at,
         "closed_at": followup.closed_at,
     }

@@ -30,8 +30,11 @@ def _register_nav(state):
 
 
 @blp.app_template_filter("local_dt")
-def local_dt(value: datetime | None, fmt: str = "%a %-d %b, %H:%M") -> str:
-    return followups.utc_to_local(value).strftime(fmt) if value else ""
+def local_dt(value: datetime | None) -> str:
+    if not value:
+        return ""
+    local = followups.utc_to_local(value)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"  # "Mon 2 Mar, 10:00" (no %-d: not portable)
 
 
 def _back(default: str) -> Response:
