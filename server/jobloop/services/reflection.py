@@ -49,10 +49,11 @@ def _query():
     return Reflection.select(Reflection, Posting, Company).join(Posting).join(Company, JOIN.LEFT_OUTER)
 
 
-def due(now: datetime) -> list[Reflection]:
+def due(now: datetime, limit: int | None = None) -> list[Reflection]:
     """Reflections whose cool-down is over and that are not written yet."""
-    return list(_query().where(Reflection.written_at.is_null() & (Reflection.due_at <= now))
-                .order_by(Reflection.due_at, Reflection.id))
+    query = (_query().where(Reflection.written_at.is_null() & (Reflection.due_at <= now))
+             .order_by(Reflection.due_at, Reflection.id))
+    return list(query.limit(limit) if limit else query)
 
 
 def count_due(now: datetime) -> int:
