@@ -152,11 +152,42 @@ _CONTEXT = re.compile(
 _NOT_SALARY = re.compile(r"^\s*(?:[kKmM]?\s*)?(million|billion|bn\b|mn\b|mrd|milliard|\+?\s*(users|customers|employees|people|companies|funding|raised|revenue|in funding|arr\b))", re.I)
 
 
+# Every amount worth reading carries a currency, so the full pattern only runs in
+# windows around currency markers: a long description is mostly not money.
+_MARKER = re.compile(
+    r"[$€£¥₹₴₽₩₪]|zł|грн|\bkr\b|\b(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|PLN|INR|UAH|NZD|SGD|JPY|CZK|RON|HUF|BRL|MXN|ZAR|ILS|AED)\b",
+    re.I,
+)
+_BEFORE, _AFTER = 60, 140
+
+
+def _windows(text: str):
+    """(start, end) spans around currency markers, merged, starting on a word boundary."""
+    start = end = -1
+    for marker in _MARKER.finditer(text):
+        s, e = max(0, marker.start() - _BEFORE), min(len(text), marker.end() + _AFTER)
+        while s > 0 and not text[s - 1].isspace() and marker.start() - s < _BEFORE + 20:
+            s -= 1  # never begin inside a number
+        if start >= 0 and s <= end:
+            end = max(end, e)
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = s, e
+    if start >= 0:
+        yield start, end
+
+
+def _matches(text: str):
+    for start, end in _windows(text):
+        yield from _TEXT_RE.finditer(text, start, end)
+
+
 def from_text(text: str, want_context: bool = True) -> Salary | None:
     """The first salary-looking amount in text that has a currency and a salary context."""
     if not text:
         return None
-    for m in _TEXT_RE.finditer(text[:200_000]):
+    for m in _matches(text[:200_000]):
         cur = currency(m["cur"] or m["curb"] or m["cur2"] or m["cur3"])
         if not cur:
             continue
