@@ -104,11 +104,12 @@ def launch_chromium(tmp_path: Path, *, extension: bool | Path = False, headless:
 
 
 def screenshot(page, name: str, *, also: Path | None = None) -> Path:
-    """Save to test-artifacts/<name>.png (and copy to `also`, e.g. docs/screenshots/...)."""
+    """Save to test-artifacts/<name>.png; with JOBLOOP_UPDATE_SCREENSHOTS=1 also refresh
+    `also` (e.g. docs/screenshots/...), so ordinary runs leave the committed pictures alone."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
-    if also:
+    if also and os.environ.get("JOBLOOP_UPDATE_SCREENSHOTS"):
         also.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, also)
     return path
