@@ -20,9 +20,12 @@ class SalarySchema(Schema):
     period = fields.String(allow_none=True)
 
 
-class DraftSchema(Schema):
+class ParsedFieldsSchema(Schema):
+    """The fields a page yields, shared by the parser's draft and the stored posting."""
+
+    url = fields.String()
+    canonical_url = fields.String()
     is_posting = fields.Boolean()
-    reason = fields.String(allow_none=True)
     title = fields.String(allow_none=True)
     company = fields.String(allow_none=True)
     locations = fields.List(fields.String())
@@ -33,36 +36,23 @@ class DraftSchema(Schema):
     valid_through = fields.String(allow_none=True)
     apply_url = fields.String(allow_none=True)
     description_text = fields.String()
-    description_html = fields.String()
     skills = fields.List(fields.String())
-    source = fields.String()
-    url = fields.String()
-    canonical_url = fields.String()
     field_sources = fields.Dict(keys=fields.String(), values=fields.String())
 
 
-class PostingSchema(Schema):
+class DraftSchema(ParsedFieldsSchema):
+    reason = fields.String(allow_none=True)
+    description_html = fields.String()
+    source = fields.String()
+
+
+class PostingSchema(ParsedFieldsSchema):
     id = fields.Integer()
-    url = fields.String()
-    canonical_url = fields.String()
-    is_posting = fields.Boolean()
-    title = fields.String(allow_none=True)
-    company = fields.String(allow_none=True)
-    locations = fields.List(fields.String())
-    remote = fields.String(allow_none=True)
-    employment_type = fields.String(allow_none=True)
-    salary = fields.Nested(SalarySchema, allow_none=True)
     salary_min = fields.Float(allow_none=True)
     salary_max = fields.Float(allow_none=True)
     salary_currency = fields.String(allow_none=True)
     salary_period = fields.String(allow_none=True)
-    date_posted = fields.String(allow_none=True)
-    valid_through = fields.String(allow_none=True)
-    apply_url = fields.String(allow_none=True)
-    description_text = fields.String()
-    skills = fields.List(fields.String())
     source_site = fields.String(allow_none=True)
-    field_sources = fields.Dict(keys=fields.String(), values=fields.String())
     user_edited = fields.List(fields.String())
     notes = fields.String()
     stage = fields.String()

@@ -19,27 +19,6 @@ class Salary:
     currency: str | None
     period: str | None
 
-    def replace(self, name: str, value: Any, source: str) -> bool:
-        """Overwrite a field: the page as the user sees it beats stale metadata."""
-        if value in (None, "", [], {}):
-            return False
-        setattr(self, name, value)
-        self.sources[name] = source
-        return True
-
-    def set_description(self, html: str, source: str) -> bool:
-        from .description import html_to_text, sanitize_html
-
-        if self.description_html or not html:
-            return False
-        clean_html = sanitize_html(html[:2_000_000])
-        text = html_to_text(clean_html)
-        if len(text) < 40:
-            return False
-        self.description_html, self.description_text = clean_html, text
-        self.sources["description"] = source
-        return True
-
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -67,8 +46,8 @@ class PostingDraft:
     # Extras beyond the contract: skills split by how the posting asks for them.
     required_skills: list[str] = field(default_factory=list)
     nice_to_have_skills: list[str] = field(default_factory=list)
-    now: Any = field(default=None, repr=False, compare=False)
-    pending: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # weak fallbacks  # capture time, for "3 days ago"
+    now: Any = field(default=None, repr=False, compare=False)  # capture time, for "3 days ago"
+    pending: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # weak fallbacks
 
     def set(self, name: str, value: Any, source: str) -> bool:
         """Fill a field only if still empty; later evidence never overwrites earlier."""
