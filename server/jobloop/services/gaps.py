@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from ..models import Company, Goal, Posting
 from . import profile
@@ -46,27 +46,43 @@ class Gap:
                 "total": self.total, "postings": self.postings, "goal_id": self.goal_id}
 
 
-def rank(limit: int | None = None) -> list[Gap]:
+def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
+    """Gaps, best first. with_postings=False leaves each gap's postings list empty:
+    the dashboard shows only names and counts, and skips reading titles and companies."""
     have = profile.levels()
-    goals = {profile.key(g.skill): g.id for g in Goal.select().where(Goal.skill.is_null(False))}
+    goals = {profile.key(g.skill): g.id for g in Goal.select(Goal.id, Goal.skill).where(Goal.skill.is_null(False))}
     gaps: dict[str, Gap] = {}
     spellings: dict[str, Counter] = {}
-    query = (Posting.select(Posting, Company).join(Company, JOIN.LEFT_OUTER)  # one query, not one per company
-             .where(Posting.stage.in_(list(GROUP_OF))).order_by(Posting.id))
-    for posting in query:
-        group = GROUP_OF[posting.stage]
+    # Narrow rows as tuples, never whole postings: descriptions are most of a row,
+    # and building thousands of model instances was most of the time at 10,000
+    # postings. Postings without skills ("[]" or NULL) cannot add a gap: SQL skips them.
+    columns = [Posting.id, Posting.stage, Posting.skills]
+    if with_postings:
+        columns += [Posting.title, Posting.url, Company.name]
+    query = Posting.select(*columns)
+    if with_postings:
+        query = query.join(Company, JOIN.LEFT_OUTER)  # one query, not one per company
+    query = (query.where(Posting.stage.in_(list(GROUP_OF)) & (fn.length(Posting.skills) > 2))
+             .order_by(Posting.id).tuples())
+    for row in query:
+        posting_id, stage, skills = row[:3]
+        group = GROUP_OF[stage]
         seen = set()
-        for name in posting.skills or []:
+        for name in skills or []:
             k = profile.key(name)
             if not k or k in have or k in seen:
                 continue
             seen.add(k)  # a posting that lists a skill twice still asked once
-            gap = gaps.setdefault(k, Gap(skill=name, goal_id=goals.get(k)))
-            spellings.setdefault(k, Counter())[" ".join(name.split())] += 1
+            gap = gaps.get(k)
+            if gap is None:
+                gap = gaps[k] = Gap(skill=name, goal_id=goals.get(k))
+                spellings[k] = Counter()
+            spellings[k][" ".join(name.split())] += 1
             setattr(gap, group, getattr(gap, group) + 1)
-            gap.postings.append({"id": posting.id, "title": posting.title or posting.url,
-                                 "company": posting.company.name if posting.company_id else None,
-                                 "stage": posting.stage, "group": group})
+            if with_postings:
+                title, url, company = row[3:]
+                gap.postings.append({"id": posting_id, "title": title or url, "company": company,
+                                     "stage": stage, "group": group})
     for k, gap in gaps.items():
         # most common spelling; ties go to the alphabetically first, so output is stable
         gap.skill = min(spellings[k].items(), key=lambda item: (-item[1], item[0]))[0]
@@ -76,5 +92,9 @@ def rank(limit: int | None = None) -> list[Gap]:
 
 def group_counts() -> dict[str, int]:
     """How many postings each group holds: the denominator for "asked by N of M"."""
-    counts = Counter(GROUP_OF[p.stage] for p in Posting.select(Posting.stage).where(Posting.stage.in_(list(GROUP_OF))))
+    counts = Counter()
+    query = (Posting.select(Posting.stage, fn.COUNT(Posting.id)).where(Posting.stage.in_(list(GROUP_OF)))
+             .group_by(Posting.stage).tuples())
+    for stage, n in query:
+        counts[GROUP_OF[stage]] += n
     return {group: counts.get(group, 0) for group in GROUPS}

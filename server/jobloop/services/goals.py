@@ -126,10 +126,12 @@ def done_goals() -> list[Goal]:
     return list(Goal.select().where(Goal.done_at.is_null(False)).order_by(Goal.done_at.desc()))
 
 
-def due(now: datetime | None = None, within_days: int = DUE_SOON_DAYS) -> list[Goal]:
-    """Open goals that are overdue or due within `within_days` days."""
+def due(now: datetime | None = None, within_days: int = DUE_SOON_DAYS, *,
+        among: list[Goal] | None = None) -> list[Goal]:
+    """Open goals that are overdue or due within `within_days` days (`among`: the open
+    goals when the caller has already read them)."""
     limit = (now or utcnow()).date() + timedelta(days=within_days)
-    return [g for g in open_goals() if g.deadline is not None and g.deadline <= limit]
+    return [g for g in (open_goals() if among is None else among) if g.deadline is not None and g.deadline <= limit]
 
 
 def status(goal: Goal, now: datetime | None = None) -> str:

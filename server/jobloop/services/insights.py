@@ -40,6 +40,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from ..models import ENDINGS, Contact, Event, Goal, Posting, Reflection, Setting, utcnow
 from . import ServiceError
@@ -82,9 +83,24 @@ def set_targets(**values) -> dict[str, int]:
 
 # ---- one posting's history --------------------------------------------------------
 
+class PostingRow(NamedTuple):
+    """The three columns the figures read: whole postings (descriptions included)
+    cost most of the time at 10,000 postings."""
+    id: int
+    stage: str
+    source_site: str | None
+
+
+class EventRow(NamedTuple):
+    posting_id: int
+    kind: str
+    to_stage: str | None
+    at: datetime
+
+
 @dataclass
 class History:
-    posting: Posting
+    posting: PostingRow
     applied_at: datetime | None = None
     explicit_applied: bool = False
     first_response_at: datetime | None = None
@@ -105,10 +121,12 @@ class History:
 def histories() -> list[History]:
     events = defaultdict(list)
     query = (Event.select(Event.posting, Event.kind, Event.to_stage, Event.at)
-             .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id))
-    for e in query:
+             .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id).tuples())
+    for row in query:
+        e = EventRow(*row)
         events[e.posting_id].append(e)
-    return [_history(p, events[p.id]) for p in Posting.select().order_by(Posting.id)]
+    rows = Posting.select(Posting.id, Posting.stage, Posting.source_site).order_by(Posting.id).tuples()
+    return [_history(p, events[p.id]) for p in map(PostingRow._make, rows)]
 
 
 def _history(posting: Posting, events: list) -> History:

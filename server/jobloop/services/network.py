@@ -178,9 +178,10 @@ def attach_to_posting(posting: Posting, *, name: str, email: str | None = None, 
 
 # ---- touch-points and cadence ---------------------------------------------------
 
-def next_touch_at(contact: Contact) -> datetime:
+def next_touch_at(contact: Contact, days: dict[str, int] | None = None) -> datetime:
+    """`days`: the cadence, when the caller reads it once for many contacts."""
     base = contact.last_contact_at or contact.created_at
-    return base + timedelta(days=cadence()[contact.warmth if contact.warmth in WARMTH else "cold"])
+    return base + timedelta(days=(days or cadence())[contact.warmth if contact.warmth in WARMTH else "cold"])
 
 
 def log_touch(contact: Contact, note: str = "", *, at: datetime | None = None,
@@ -237,7 +238,8 @@ def schedule(contact: Contact, *, now: datetime | None = None) -> FollowUp:
 def due(now: datetime | None = None, within_days: int = 7) -> list[tuple[Contact, datetime]]:
     """Who to get back in touch with: next touch overdue or within `within_days`, soonest first."""
     limit = (now or utcnow()) + timedelta(days=within_days)
-    pairs = [(c, next_touch_at(c)) for c in Contact.select()]
+    days = cadence()  # one settings read, not one per contact
+    pairs = [(c, next_touch_at(c, days)) for c in Contact.select()]
     return sorted([p for p in pairs if p[1] <= limit], key=lambda p: (p[1], p[0].id))
 
 

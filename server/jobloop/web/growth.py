@@ -60,10 +60,11 @@ def growth_dashboard() -> dict:
     flight = insights.in_flight(insights.targets()["in_flight_target"])
     # Due goals first (overdue or within a week), then the next open ones: a goal
     # just made from a gap shows here at once, with its date.
-    due = goals.due(now)
-    rest = [g for g in goals.open_goals() if g not in due]
+    open_goals = goals.open_goals()
+    due = goals.due(now, among=open_goals)
+    rest = [g for g in open_goals if g not in due]
     return {"now": now, "in_flight": flight, "goals": (due + rest)[:max(5, len(due))], "status": goals.status,
-            "contacts": network.due(now), "top_gaps": gaps.rank(limit=3)}
+            "contacts": network.due(now), "top_gaps": gaps.rank(limit=3, with_postings=False)}
 
 
 @blp.app_template_global("growth_posting")
