@@ -53,6 +53,7 @@ def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
     goals = {profile.key(g.skill): g.id for g in Goal.select(Goal.id, Goal.skill).where(Goal.skill.is_null(False))}
     gaps: dict[str, Gap] = {}
     spellings: dict[str, Counter] = {}
+    names: dict[str, tuple[str, str]] = {}  # raw name -> (key, spelling)
     # Narrow rows as tuples, never whole postings: descriptions are most of a row,
     # and building thousands of model instances was most of the time at 10,000
     # postings. Postings without skills ("[]" or NULL) cannot add a gap: SQL skips them.
@@ -69,7 +70,10 @@ def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
         group = GROUP_OF[stage]
         seen = set()
         for name in skills or []:
-            k = profile.key(name)
+            named = names.get(name)
+            if named is None:  # thousands of postings repeat a few dozen names: normalize each once
+                named = names[name] = (profile.key(name), " ".join(name.split()))
+            k, spelling = named
             if not k or k in have or k in seen:
                 continue
             seen.add(k)  # a posting that lists a skill twice still asked once
@@ -77,8 +81,11 @@ def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
             if gap is None:
                 gap = gaps[k] = Gap(skill=name, goal_id=goals.get(k))
                 spellings[k] = Counter()
-            spellings[k][" ".join(name.split())] += 1
-            setattr(gap, group, getattr(gap, group) + 1)
+            spellings[k][spelling] += 1
+            if group == "rejected":
+                gap.rejected += 1
+            else:
+                gap.in_flight += 1
             if with_postings:
                 title, url, company = row[3:]
                 gap.postings.append({"id": posting_id, "title": title or url, "company": company,
