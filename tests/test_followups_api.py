@@ -5,25 +5,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from factories import Clock
 from jobloop.config import Config
 from jobloop.models import Company, Contact, FollowUp, Posting, Reflection
 from jobloop.services import pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)
 _n = iter(range(1, 10**6))
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

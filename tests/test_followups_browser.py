@@ -10,23 +10,13 @@ from datetime import datetime, timedelta
 import pytest
 
 from browser import ROOT, launch_chromium, screenshot, serve_pages
-from factories import job_page
+from factories import Clock, job_page
 from jobloop.config import Config
 from jobloop.models import Company, Posting, Reflection, utcnow
 from jobloop.services import pipeline, reflection
 
 pytestmark = pytest.mark.browser
 DOCS_SHOT = ROOT / "docs" / "screenshots" / "dashboard-today.png"
-
-
-class Clock:
-    """Real time until a test sets `now`: the extension's API calls stamp events with real time."""
-
-    def __init__(self):
-        self.now: datetime | None = None
-
-    def __call__(self) -> datetime:
-        return self.now or utcnow()
 
 
 @pytest.fixture

@@ -7,20 +7,13 @@ from urllib.parse import unquote
 
 import pytest
 
+from factories import Clock
 from jobloop.config import Config
 from jobloop.models import Company, Contact, Event, FollowUp, Posting, PostingContact, Reflection
 from jobloop.services import followups, messages, pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)
 _n = iter(range(1, 10**6))
-
-
-class Clock:
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
 
 
 @pytest.fixture

@@ -2,12 +2,25 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from jobloop.models import Posting, utcnow
 from jobloop.services import capture, pipeline
 
 _counter = iter(range(1, 10**9))
+
+
+class Clock:
+    """An app clock a test controls (Config(clock=...)): fixed at `now`, or real time while None."""
+
+    def __init__(self, now: datetime | None = None):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now or utcnow()
+
+    def advance(self, **delta) -> None:
+        self.now = (self.now or utcnow()) + timedelta(**delta)
 
 
 def job_page(*, title="Backend Engineer", company="Acme Robotics", description=None,
