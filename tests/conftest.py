@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from factories import Clock
 from jobloop.app import create_app
 from jobloop.config import Config
 from jobloop.security import current_token
@@ -16,8 +17,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture
-def config(tmp_path) -> Config:
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True)
+def clock() -> Clock:
+    """The app's clock: real time; a test module overrides this fixture to fix it."""
+    return Clock()
+
+
+@pytest.fixture
+def config(tmp_path, clock) -> Config:
+    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from jobloop.config import Config
+from factories import Clock
 from jobloop.models import Company, Goal, Posting
 from jobloop.services import calendar, followups, pipeline
 
@@ -15,8 +15,8 @@ T0 = datetime(2026, 3, 2, 10, 0)
 
 
 @pytest.fixture
-def config(tmp_path):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=lambda: T0 + timedelta(days=1))
+def clock():
+    return Clock(T0 + timedelta(days=1))
 
 
 def make_posting(stage, *, title="SRE", company="Stark Industries"):

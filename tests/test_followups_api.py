@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from factories import Clock
-from jobloop.config import Config
 from jobloop.models import Company, Contact, FollowUp, Posting, Reflection
 from jobloop.services import pipeline
 
@@ -17,11 +16,6 @@ _n = iter(range(1, 10**6))
 @pytest.fixture
 def clock():
     return Clock(T0)
-
-
-@pytest.fixture
-def config(tmp_path, clock):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
 
 
 def make_posting(*, stage="applied", at=T0, title="Platform Engineer", company="Umbrella"):

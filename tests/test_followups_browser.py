@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from browser import ROOT, launch_chromium, screenshot, serve_pages
 from factories import Clock, job_page
-from jobloop.config import Config
 from jobloop.models import Company, Posting, Reflection, utcnow
 from jobloop.services import pipeline, reflection
 
@@ -22,11 +21,6 @@ DOCS_SHOT = ROOT / "docs" / "screenshots" / "dashboard-today.png"
 @pytest.fixture
 def clock():
     return Clock()
-
-
-@pytest.fixture
-def config(tmp_path, clock):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
 
 
 def api(server_url, token, path, method="GET", body=None):

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 
 from factories import Clock
-from jobloop.config import Config
+from jobloop.clock import local_to_utc
 from jobloop.models import Company, Contact, Event, FollowUp, Posting, PostingContact, Reflection
 from jobloop.services import followups, messages, pipeline
 
@@ -19,11 +19,6 @@ _n = iter(range(1, 10**6))
 @pytest.fixture
 def clock():
     return Clock(T0)
-
-
-@pytest.fixture
-def config(tmp_path, clock):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
 
 
 def make_posting(stage="applied", *, at=T0, title="ML Engineer", company="Cyberdyne"):
@@ -115,7 +110,7 @@ def test_posting_page_shows_followups_messages_and_logs_an_interview(client, db,
     assert r.status_code == 303
     event = Event.get(Event.kind == "interview")
     assert event.details == {"kind": "phone", "with": "Jo Reyes", "duration_minutes": 30}
-    assert event.at == followups.local_to_utc(datetime(2026, 3, 3, 11, 0))
+    assert event.at == local_to_utc(datetime(2026, 3, 3, 11, 0))
     assert Posting.get_by_id(posting.id).stage == "interviewing"
     clock.now = event.at + timedelta(hours=1)
     page = client.get(f"/postings/{posting.id}").text
@@ -131,7 +126,7 @@ def test_offer_deadline_form(client, db, clock):
     assert "Reply to the offer by" in client.get(f"/postings/{posting.id}").text
     client.post(f"/postings/{posting.id}/offer-deadline", data={"csrf_token": token, "date": "2026-03-09"})
     reply = FollowUp.get(FollowUp.kind == "offer_reply")
-    assert reply.due_at == followups.local_to_utc(datetime(2026, 3, 9, 17, 0))
+    assert reply.due_at == local_to_utc(datetime(2026, 3, 9, 17, 0))
 
 
 def test_reflection_form_saves_and_bad_input_keeps_what_was_typed(client, db, clock):

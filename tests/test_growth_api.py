@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from jobloop.config import Config
+from factories import Clock
 from jobloop.models import Contact, FollowUp
 
 from factories.history import posting_with_history
@@ -14,8 +14,8 @@ NOW = datetime(2026, 11, 30, 12, 0)
 
 
 @pytest.fixture
-def config(tmp_path):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=lambda: NOW)
+def clock():
+    return Clock(NOW)
 
 
 def test_every_growth_route_needs_the_token(client):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 import vobject
 
-from jobloop.config import Config
+from factories import Clock
 from jobloop.models import Contact, FollowUp, Goal
 from jobloop.security import CSP
 from jobloop.services import goals, insights, network, profile
@@ -18,8 +18,8 @@ NOW = datetime(2026, 11, 30, 12, 0)
 
 
 @pytest.fixture
-def config(tmp_path):
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=lambda: NOW)
+def clock():
+    return Clock(NOW)
 
 
 def csrf(client, path="/plan") -> str:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from factories import job_page, make_posting
+from factories import make_posting
 from jobloop.models import Posting, utcnow
 from jobloop.security import CSP, current_token
 from jobloop.services import pipeline, postings

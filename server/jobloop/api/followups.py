@@ -1,29 +1,18 @@
 """Follow-ups, reflections and interviews over JSON (the popup's count, scripts, other clients)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, postings, reflection
 from .schemas import MAX_TEXT, StrictSchema
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",
                 description="Follow-ups, reflections and interviews")
-
-
-def _now() -> datetime:
-    return current_app.config["JOBLOOP"].clock()
-
-
-def _naive_utc(dt: datetime | None) -> datetime | None:
-    # A time with an offset is converted; a naive one is read as UTC, like the store.
-    if dt is not None and dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
 
 
 # ---- schemas ---------------------------------------------------------------------------

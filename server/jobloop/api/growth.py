@@ -5,26 +5,15 @@ recruiter's name and email to the posting it just clipped.
 """
 from __future__ import annotations
 
-from datetime import timezone
 
-from flask import current_app
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
-
-
-def _now():
-    return current_app.config["JOBLOOP"].clock()
-
-
-def _naive_utc(dt):
-    if dt is not None and dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
 
 
 class _In(Schema):

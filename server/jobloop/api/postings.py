@@ -1,22 +1,16 @@
 """Postings and their timelines."""
 from __future__ import annotations
 
-from datetime import timezone
 
 from flask_smorest import Blueprint
 
+from ..clock import naive_utc as _naive_utc
 from ..models import Posting
 from ..services import ServiceError, pipeline, postings
 from .captures import posting_out
 from .schemas import EventInSchema, EventSchema, PostingDetailSchema, PostingEditSchema, PostingListSchema, PostingQuerySchema
 
 blp = Blueprint("api_postings", __name__, url_prefix="/api", description="Tracked postings")
-
-
-def _naive_utc(dt):
-    if dt is not None and dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-    return dt
 
 
 def _detail(posting: Posting) -> dict:

@@ -1,8 +1,6 @@
 """HTML + URL in, PostingDraft out. No Flask, no database: a pure function."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from .draft import PostingDraft, Salary
 from .page import parse
 

@@ -16,7 +16,7 @@ Every function takes `now`, so tests (and the app's clock) decide what time it i
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from peewee import JOIN
@@ -67,15 +67,6 @@ _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 # ---- time: the store is naive UTC, the user lives in local time ----------------------
-
-def utc_to_local(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
-
-
-def local_to_utc(dt: datetime) -> datetime:
-    # A naive datetime's astimezone() reads it as the machine's local time.
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
-
 
 # ---- settings --------------------------------------------------------------------------
 

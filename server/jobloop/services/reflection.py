@@ -12,6 +12,7 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from ..clock import local_to_utc, utc_to_local
 from ..models import ENDINGS, STAGES, Company, Event, Posting, Reflection, utcnow
 from . import NotFound, ServiceError, followups, pipeline
 
@@ -25,8 +26,8 @@ def cool_down_until(ended_at: datetime, *, days: int | None = None, hour: int | 
         r = followups.rules()
         days = r["reflection_days"] if days is None else days
         hour = r["reflection_hour"] if hour is None else hour
-    local_day = followups.utc_to_local(ended_at).date() + timedelta(days=days)
-    due = followups.local_to_utc(datetime.combine(local_day, time(hour)))
+    local_day = utc_to_local(ended_at).date() + timedelta(days=days)
+    due = local_to_utc(datetime.combine(local_day, time(hour)))
     return max(due, ended_at)  # days=0 with a morning hour already past: due at once
 
 

@@ -1,28 +1,18 @@
 """Template filters: the store keeps naive UTC; people read their own local time."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from flask import current_app
-
+from ..clock import app_now, utc_to_local
 from ..models import ENDINGS
 from . import blp
-
-
-def to_local(dt: datetime) -> datetime:
-    # The server runs on the user's own machine, so its time zone is theirs.
-    return dt.replace(tzinfo=timezone.utc).astimezone()
-
-
-def now_utc() -> datetime:
-    return current_app.config["JOBLOOP"].clock()
 
 
 @blp.app_template_filter("localtime")
 def localtime(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if dt is None:
         return ""
-    return to_local(dt).strftime(fmt)
+    return utc_to_local(dt).strftime(fmt)
 
 
 @blp.app_template_filter("localdate")
@@ -30,7 +20,7 @@ def localdate(dt: datetime | date | None) -> str:
     if dt is None:
         return ""
     if isinstance(dt, datetime):
-        return to_local(dt).strftime("%Y-%m-%d")
+        return utc_to_local(dt).strftime("%Y-%m-%d")
     return dt.isoformat()
 
 
@@ -44,7 +34,7 @@ def isodatetime(dt: datetime | None) -> str:
 def ago(dt: datetime | None) -> str:
     if dt is None:
         return ""
-    seconds = (now_utc() - dt).total_seconds()
+    seconds = (app_now() - dt).total_seconds()
     if seconds < 0:
         return "just now" if seconds > -60 else localtime(dt)
     for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400 * 7, "week"),
@@ -84,4 +74,4 @@ def http_url(url: str | None) -> str | None:
 @blp.app_template_global("local_now_input")
 def local_now_input() -> str:
     """Now, as an <input type=datetime-local> value (the `max` of back-dating fields)."""
-    return to_local(now_utc()).strftime("%Y-%m-%dT%H:%M")
+    return utc_to_local(app_now()).strftime("%Y-%m-%dT%H:%M")

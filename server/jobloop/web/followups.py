@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
+from ..clock import app_now as _now, local_to_utc, utc_to_local
 from ..models import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, postings, reflection
 from . import add_nav
@@ -18,10 +19,6 @@ from . import add_nav
 blp = Blueprint("followups", __name__)
 TODAY_LIMIT = 8    # items on the dashboard card
 PAGE_LIMIT = 100   # items per list on /followups
-
-
-def _now() -> datetime:
-    return current_app.config["JOBLOOP"].clock()
 
 
 @blp.record_once
@@ -33,7 +30,7 @@ def _register_nav(state):
 def local_dt(value: datetime | None) -> str:
     if not value:
         return ""
-    local = followups.utc_to_local(value)
+    local = utc_to_local(value)
     return f"{local:%a} {local.day} {local:%b, %H:%M}"  # "Mon 2 Mar, 10:00" (no %-d: not portable)
 
 
@@ -63,7 +60,7 @@ def _form_datetime(day_field: str, time_field: str, *, default_time: time | None
         raise ServiceError("pick a time", code="invalid_date") from None
     if clock is None:
         raise ServiceError("pick a time", code="invalid_date")
-    return followups.local_to_utc(datetime.combine(day, clock))
+    return local_to_utc(datetime.combine(day, clock))
 
 
 # ---- what the partials read ---------------------------------------------------------------

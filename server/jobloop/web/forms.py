@@ -5,9 +5,10 @@ ServiceError that names the field and says what is wrong with it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from ..clock import local_to_utc
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
 
@@ -84,9 +85,7 @@ def local_datetime(raw: str | None, *, field: str = "at") -> datetime | None:
         value = datetime.fromisoformat(text)
     except ValueError:
         raise ServiceError(f"{text!r} is not a date and time", code="invalid_date") from None
-    if value.tzinfo is None:
-        value = value.astimezone()  # naive input: the machine's (= the user's) local time
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return local_to_utc(value)  # naive input is the machine's (= the user's) local time
 
 
 def local_date(raw: str | None, label: str) -> date | None:

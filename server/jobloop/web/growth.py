@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from functools import wraps
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from ..clock import app_now as _now
 from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from . import add_nav, charts
@@ -25,10 +26,6 @@ def _register_nav(state):
     add_nav(state.app, "Insights", "growth.insights", 50)
     add_nav(state.app, "Plan", "growth.plan", 60)
     add_nav(state.app, "Network", "growth.network", 70)
-
-
-def _now():
-    return current_app.config["JOBLOOP"].clock()
 
 
 def _back(default: str) -> str:

@@ -3,7 +3,6 @@ shows ("Hybrid"), where JSON-LD often says TELECOMMUTE for the same job."""
 import re
 
 from .. import fields, salary
-from ..appstate import blobs
 from ..text import clean
 
 NAME = "ashby"

@@ -1,7 +1,7 @@
 """Teamtailor: <company>.teamtailor.com/jobs/<id>-<slug> and …/applications/new."""
 import re
 
-from ._common import fill, first_html, first_text
+from ._common import fill, first_html
 
 NAME = "teamtailor"
 HOSTS = ("teamtailor.com",)
