@@ -37,7 +37,9 @@ def job_page(*, title="Backend Engineer", company="Acme Robotics", description=N
     if salary:
         data["baseSalary"] = salary
     data.update(fields)
-    ld = f'<script type="application/ld+json">{json.dumps(data)}</script>' if jsonld else ""
+    # Escape "</" as sites do, so a description holding </script> cannot end the block early.
+    ld_json = json.dumps(data).replace("</", "<\\/")
+    ld = f'<script type="application/ld+json">{ld_json}</script>' if jsonld else ""
     return (f"<!doctype html><html><head><title>{title} - {company}</title>{ld}{extra_head}</head>"
             f"<body><main><h1>{title}</h1><p>{company} · {location}</p>{description}</main></body></html>")
 
