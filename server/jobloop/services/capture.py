@@ -6,6 +6,8 @@ import hashlib
 from datetime import date, datetime
 from typing import Any
 
+from peewee import IntegrityError
+
 from ..db import database
 from ..models import Posting, Snapshot, utcnow
 from ..parsing import PostingDraft, parse
@@ -66,35 +68,50 @@ def capture(url: str, html: str, *, title: str | None = None, selection: str | N
     if selection and not values["description_text"]:
         values["description_text"] = selection
 
-    with database.atomic():
-        posting = Posting.get_or_none(Posting.canonical_url == draft.canonical_url)
-        created = posting is None
-        if created:
-            posting = Posting(canonical_url=draft.canonical_url, url=url, created_at=now,
-                              stage="saved", stage_changed_at=now)
-        kept = set(posting.user_edited or [])
-        for name, value in values.items():
-            if name in kept:
-                continue
-            if name == "company":
-                posting.company = postings.company_named(value)
-            else:
-                setattr(posting, name, value)
-        posting.is_posting = draft.is_posting
-        posting.source_site = draft.source
-        posting.field_sources = draft.sources
-        posting.url = url
-        posting.updated_at = now
-        posting.save()
-        if fields:
-            postings.update(posting, fields)
-        _store_snapshot(posting, url, html or "", now)
-        if created:
-            pipeline.change_stage(posting, "saved", at=now, now=now, note="clipped")
-        if stage and stage != posting.stage:
-            pipeline.change_stage(posting, stage, at=now, now=now)
-        if note and note.strip():
-            pipeline.add_note(posting, note.strip(), at=now, now=now)
+    # One capture is one transaction. On SQLite it takes the write lock first (db.py), so
+    # the lookup below already sees a row another request just made. Where two creators
+    # can still meet (PostgreSQL, or a company made at the same moment), the loser's
+    # unique-key error is retried: the second time round it is the refresh case.
+    for attempt in range(3):
+        try:
+            with database.atomic():
+                return _save(url, html, draft, values, stage, note, fields, now)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any], stage: str | None,
+          note: str | None, fields: dict[str, Any] | None, now: datetime) -> tuple[Posting, bool]:
+    posting = Posting.get_or_none(Posting.canonical_url == draft.canonical_url)
+    created = posting is None
+    if created:
+        posting = Posting(canonical_url=draft.canonical_url, url=url, created_at=now,
+                          stage="saved", stage_changed_at=now)
+    kept = set(posting.user_edited or [])
+    for name, value in values.items():
+        if name in kept:
+            continue
+        if name == "company":
+            posting.company = postings.company_named(value)
+        else:
+            setattr(posting, name, value)
+    posting.is_posting = draft.is_posting
+    posting.source_site = draft.source
+    posting.field_sources = draft.sources
+    posting.url = url
+    posting.updated_at = now
+    posting.save()
+    if fields:
+        postings.update(posting, fields)
+    _store_snapshot(posting, url, html or "", now)
+    if created:
+        pipeline.change_stage(posting, "saved", at=now, now=now, note="clipped")
+    if stage and stage != posting.stage:
+        pipeline.change_stage(posting, stage, at=now, now=now)
+    if note and note.strip():
+        pipeline.add_note(posting, note.strip(), at=now, now=now)
     return posting, created
 
 

@@ -1,0 +1,71 @@
+"""Writers queue instead of failing: threads capturing against a real `jobloop serve` process."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from factories import job_page
+from test_serve_cli import run, server  # noqa: F401  (server is a fixture)
+
+
+def capture(base, token, url, title) -> int:
+    """The HTTP status of one capture (queued writers may wait, so the timeout is generous)."""
+    body = json.dumps({"url": url, "html": job_page(title=title)}).encode()
+    req = urllib.request.Request(base + "/api/captures", data=body, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as res:
+            return res.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_concurrent_captures_all_land(server):  # noqa: F811
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    urls = [f"https://jobs.example.test/load/{i}" for i in range(60)]
+    with ThreadPoolExecutor(6) as pool:
+        codes = list(pool.map(lambda u: capture(base, token, u, "Load Tester"), urls))
+    assert codes.count(201) == len(urls), codes
+    con = sqlite3.connect(data_dir / "jobloop.sqlite3")
+    assert con.execute("SELECT count(*) FROM posting").fetchone()[0] == len(urls)
+    con.close()
+
+
+def test_same_new_url_captured_at_once_is_one_posting(server):  # noqa: F811
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    url = "https://jobs.example.test/race/1"
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda i: capture(base, token, url, "Race Winner"), range(16)))
+    # One request created it; every other one is the refresh case.
+    assert sorted(codes) == [200] * 15 + [201], codes
+    con = sqlite3.connect(data_dir / "jobloop.sqlite3")
+    assert con.execute("SELECT count(*) FROM posting").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM snapshot").fetchone()[0] == 16
+    assert con.execute("SELECT count(*) FROM event WHERE kind = 'stage'").fetchone()[0] == 1
+    con.close()
+
+
+def test_capture_that_loses_a_creation_race_is_the_refresh_case(app, db, monkeypatch):
+    """Where the lookup cannot see the other creator's row yet (PostgreSQL), the unique
+    canonical URL turns the insert into an IntegrityError; the capture retries and refreshes."""
+    from jobloop.models import Posting
+    from jobloop.services import capture as capture_service
+
+    url = "https://jobs.example.test/race/2"
+    first, created = capture_service.capture(url, job_page(title="First"))
+    assert created
+    real_lookup = Posting.get_or_none
+    misses = iter([True])
+
+    def stale_lookup(*args, **kwargs):
+        return None if next(misses, False) else real_lookup(*args, **kwargs)
+
+    monkeypatch.setattr(Posting, "get_or_none", stale_lookup)
+    again, created = capture_service.capture(url, job_page(title="Second"))
+    assert (again.id, created, again.title) == (first.id, False, "Second")
+    assert Posting.select().count() == 1
