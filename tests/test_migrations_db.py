@@ -1,12 +1,16 @@
-"""Schema migrations: an old database is upgraded on start without losing rows."""
+"""Schema migrations: an old database is upgraded on start without changing a stored value."""
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.db import SCHEMA_VERSION, current_version, database
+from jobloop.db import database
+from jobloop.db import open_database
+from jobloop.migrations import SCHEMA_VERSION, StoreError, current_version, migrate
 from jobloop.models import Event, Posting
 
 V1_SQL = Path(__file__).parent / "fixtures" / "schema_v1.sql"
@@ -25,8 +29,135 @@ def make_v1_database(path: Path) -> None:
     con.execute("INSERT INTO event (posting_id, kind, from_stage, to_stage, at, note, created_at) VALUES"
                 " (1, 'stage', NULL, 'saved', '2025-01-01 09:00:00', '', '2025-01-01 09:00:00'),"
                 " (1, 'stage', 'saved', 'applied', '2025-01-02 10:00:00', '', '2025-01-02 10:00:00')")
+    add_v1_rows(con)
     con.commit()
     con.close()
+
+
+def add_v1_rows(con) -> None:
+    """What a v1 store held beyond the basics: rule-made follow-ups pointing at their events
+    (made in the event's transaction, so with its created_at), a hand-made one, and a row in
+    every other table."""
+    con.execute("INSERT INTO posting (id, canonical_url, url, is_posting, title, company_id, locations,"
+                " description_html, description_text, skills, field_sources, user_edited, notes, stage,"
+                " stage_changed_at, created_at, updated_at) VALUES (2, 'https://jobs.example.test/8',"
+                " 'https://jobs.example.test/8', 1, 'Engineer', 1, '[]', '', '', '[]', '{}', '[]', '',"
+                " 'rejected', '2025-02-03 08:00:00', '2025-02-01 08:00:00', '2025-02-03 08:00:00')")
+    con.execute("INSERT INTO event (id, posting_id, kind, from_stage, to_stage, at, note, created_at) VALUES"
+                " (10, 2, 'stage', 'saved', 'applied', '2025-02-01 09:00:00', '', '2025-02-01 09:00:01'),"
+                " (11, 2, 'stage', 'applied', 'rejected', '2025-02-03 08:00:00', '', '2025-02-03 08:00:02')")
+    con.execute("INSERT INTO follow_up (id, posting_id, kind, due_at, status, message, source_event_id, created_at,"
+                " closed_at) VALUES"
+                " (1, 2, 'check_in', '2025-02-08 09:00:00', 'closed', '', 10, '2025-02-01 09:00:01',"
+                "  '2025-02-03 08:00:02'),"
+                " (2, 2, 'feedback_request', '2025-02-05 08:00:00', 'open', '', 11, '2025-02-03 08:00:02', NULL),"
+                " (3, 2, 'keep_in_touch', '2025-05-04 08:00:00', 'open', '', 11, '2025-02-03 08:00:02', NULL),"
+                " (4, 2, 'check_in', '2025-03-01 09:00:00', 'open', 'my own reminder', NULL,"
+                "  '2025-02-20 10:00:00', NULL)")
+    con.execute("INSERT INTO contact (id, name, company_id, email, how_met, warmth, notes, created_at) VALUES"
+                " (1, 'Dana', 1, 'dana@example.test', 'meetup', 'warm', '', '2025-01-05 10:00:00')")
+    con.execute("INSERT INTO reflection (posting_id, due_at, stage_reached, went_well, to_improve, feedback,"
+                " confidence, written_at, created_at) VALUES (2, '2025-02-04 09:00:00', 'applied', 'cover letter',"
+                " 'portfolio', '', 3, '2025-02-04 20:00:00', '2025-02-03 08:00:02')")
+    con.execute("INSERT INTO goal (title, skill, deadline, progress, created_at) VALUES"
+                " ('Learn Kafka', 'Kafka', '2025-04-01', 'half a course', '2025-02-04 20:00:00')")
+    con.execute("INSERT INTO setting (key, value) VALUES ('followups.rules', '{\"check_in_days\": 5}')")
+    con.execute("INSERT INTO snapshot (posting_id, url, html_gz, size, sha256, captured_at) VALUES"
+                " (1, 'https://jobs.example.test/7', X'1f8b0800', 4, 'abc', '2025-01-01 09:00:00')")
+
+
+def store_values(db) -> dict[str, list[dict]]:
+    """Every stored value of every table (the FTS index and the version row aside), by table."""
+    tables = [r[0] for r in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
+        " AND name NOT LIKE 'sqlite_%' AND name != 'schema_version' ORDER BY name").fetchall()]
+    out = {}
+    for table in tables:
+        cursor = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid')
+        names = [d[0] for d in cursor.description]
+        out[table] = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return out
+
+
+def assert_values_kept(before: dict, after: dict) -> None:
+    for table, rows in before.items():
+        assert table in after, f"table {table} is gone"
+        kept = [{k: row[k] for k in rows[0]} for row in after[table]] if rows else after[table]
+        assert kept == rows, f"values changed in {table}"
+
+
+def v1_store(path: Path):
+    path.mkdir(parents=True)
+    config = Config(data_dir=path, database_url=None, testing=True)
+    make_v1_database(config.sqlite_path)
+    db = open_database(config)
+    db.connect(reuse_if_open=True)
+    return db
+
+
+def test_each_step_keeps_every_value(tmp_path):
+    db = v1_store(tmp_path / "stepwise")
+    try:
+        for version in range(1, SCHEMA_VERSION):
+            before = store_values(db)
+            assert migrate(db, target=version + 1) == version + 1
+            assert_values_kept(before, store_values(db))
+        assert db.execute_sql("SELECT id, source_event_id FROM follow_up ORDER BY id").fetchall() == \
+               [(1, 10), (2, 11), (3, 11), (4, None)]
+        assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("start", range(1, SCHEMA_VERSION))
+def test_upgrade_from_each_older_version_keeps_every_value(tmp_path, start):
+    db = v1_store(tmp_path / f"v{start}")
+    try:
+        migrate(db, target=start)
+        before = store_values(db)
+        assert migrate(db) == SCHEMA_VERSION == current_version(db)
+        assert_values_kept(before, store_values(db))
+    finally:
+        db.close()
+
+
+def test_repair_step_gives_back_the_source_events_v2_had_nulled(tmp_path):
+    db = v1_store(tmp_path / "damaged")
+    try:
+        migrate(db, target=4)
+        # What the v2 step did before it was fixed: every link gone.
+        db.execute_sql("UPDATE follow_up SET source_event_id = NULL")
+        said = []
+        migrate(db, report=said.append)
+        assert db.execute_sql("SELECT id, source_event_id FROM follow_up ORDER BY id").fetchall() == \
+               [(1, 10), (2, 11), (3, 11), (4, None)]  # the hand-made one stays unlinked
+        assert said == ["schema v5: restored the source event of 3 follow-ups (links the v2 upgrade had cleared);"
+                        " 1 others without one left as they are"]
+    finally:
+        db.close()
+
+
+def test_a_store_at_v3_gets_the_list_indexes(tmp_path):
+    db = v1_store(tmp_path / "v3")
+    try:
+        migrate(db, target=3)
+        indexes = lambda: {r[1] for r in db.execute_sql("PRAGMA index_list('posting')").fetchall()}  # noqa: E731
+        assert "posting_updated_at" not in indexes()
+        migrate(db)
+        assert {"posting_updated_at", "posting_stage_changed_at", "posting_moved_at",
+                "posting_source_site"} <= indexes()
+    finally:
+        db.close()
+
+
+def test_a_store_newer_than_the_code_is_refused(tmp_path):
+    db = v1_store(tmp_path / "newer")
+    db.execute_sql("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    db.close()
+    with pytest.raises(StoreError) as err:
+        create_app(Config(data_dir=tmp_path / "newer", database_url=None, testing=True))
+    assert f"schema version {SCHEMA_VERSION + 1}" in str(err.value)
+    assert f"(schema version {SCHEMA_VERSION})" in str(err.value)
 
 
 def test_v1_database_upgrades_without_losing_rows(tmp_path):
@@ -41,7 +172,7 @@ def test_v1_database_upgrades_without_losing_rows(tmp_path):
         posting = Posting.get_by_id(1)
         assert (posting.title, posting.company.name, posting.locations, posting.user_edited) == \
                ("Analyst", "Globex", ["Oslo"], ["title"])
-        events = list(Event.select().order_by(Event.at))
+        events = list(Event.select().where(Event.posting == 1).order_by(Event.at))
         assert [e.to_stage for e in events] == ["saved", "applied"]
         assert events[0].details == {}  # the column v2 added, with its default
         assert "details" in {c.name for c in database.get_columns("event")}

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from factories import make_posting
-from jobloop.db import current_version, database, migrate
+from jobloop.db import database
+from jobloop.migrations import current_version, migrate
 from jobloop.models import Event, Posting
 from jobloop.services import ServiceError, capture, pipeline, postings, search
 from jobloop.services.postings import Filters

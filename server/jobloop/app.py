@@ -7,7 +7,8 @@ from flask import Flask
 
 from . import __version__, security
 from .config import Config
-from .db import database, migrate, open_database
+from .db import database, open_database
+from .migrations import migrate
 
 
 def create_app(config: Config | None = None) -> Flask:

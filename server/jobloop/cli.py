@@ -95,7 +95,8 @@ def parse(file: Path, url: str) -> None:
 
 
 def _open_store(data_dir: Path | None):
-    from .db import migrate, open_database
+    from .db import open_database
+    from .migrations import migrate
 
     config = _config(data_dir)
     db = open_database(config)

@@ -1,17 +1,13 @@
-"""Database binding, pragmas and schema migrations.
+"""Database binding and pragmas (the schema steps are in migrations.py).
 
 The store is chosen in one place, `open_database`: the SQLite file in the data
 dir by default, or whatever DATABASE_URL names (PostgreSQL works through
-playhouse.db_url). Migrations are ordered steps; the schema version lives in
-its own table so an old database is upgraded on start without losing rows.
+playhouse.db_url).
 """
 from __future__ import annotations
 
-from typing import Callable
-
 from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
-from playhouse.migrate import SchemaMigrator, migrate as run_migrations
 
 from .config import Config
 
@@ -44,63 +40,3 @@ def open_database(config: Config) -> Database:
 def is_sqlite(db: Database | None = None) -> bool:
     db = db or database.obj
     return isinstance(db, SqliteDatabase)
-
-
-# ---- migrations -------------------------------------------------------------
-
-def _v1_initial(db: Database) -> None:
-    from . import models
-
-    db.create_tables(models.V1_MODELS, safe=True)
-
-
-def _v2_event_details(db: Database) -> None:
-    """Interviews and contact touch-points are events that carry a little more."""
-    from . import models
-
-    existing = {c.name for c in db.get_columns("event")}
-    migrator = SchemaMigrator.from_database(db)
-    ops = []
-    if "details" not in existing:
-        ops.append(migrator.add_column("event", "details", models.Event.details))
-    if ops:
-        run_migrations(*ops)
-    db.create_tables(models.V2_MODELS, safe=True)
-
-
-def _v3_posting_search(db: Database) -> None:
-    """Full-text search over postings (SQLite FTS5; other stores search with LIKE),
-    and the indexes that keep the board, table and dashboard fast at 10,000 postings."""
-    from .services import search
-
-    for name, columns in (("posting_updated_at", "updated_at"), ("posting_stage_changed_at", "stage, stage_changed_at"),
-                          ("posting_moved_at", "stage_changed_at"), ("posting_source_site", "source_site")):
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON posting ({columns})")
-    search.install_fts(db)
-
-
-# Ordered: index + 1 is the version a step brings the database to.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1_initial, _v2_event_details, _v3_posting_search]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def current_version(db: Database) -> int:
-    if not db.table_exists("schema_version"):
-        return 0
-    row = db.execute_sql("SELECT version FROM schema_version").fetchone()
-    return row[0] if row else 0
-
-
-def migrate(db: Database, target: int | None = None) -> int:
-    """Run every step above the database's version, each in a transaction."""
-    target = SCHEMA_VERSION if target is None else target
-    if not db.table_exists("schema_version"):
-        db.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
-    version = current_version(db)
-    while version < target:
-        with db.atomic():
-            MIGRATIONS[version](db)
-            version += 1
-            db.execute_sql("UPDATE schema_version SET version = %s" % int(version))
-    return version

@@ -1,0 +1,235 @@
+"""Schema migrations: ordered steps that bring an older store up to this code's schema.
+
+A released step is never edited: a store that already ran it would never see the
+change. What a step got wrong is put right by a later step (v5 repairs what v2 did).
+Each step runs in its own transaction; on SQLite with foreign keys switched off
+around it (a table rebuild would otherwise fire ON DELETE actions on the rows that
+point at the old table) and `PRAGMA foreign_key_check` before it commits.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from peewee import Database, OperationalError
+from playhouse.migrate import SchemaMigrator, migrate as run_migrations
+
+from . import models
+from .db import is_sqlite
+
+log = logging.getLogger(__name__)
+
+
+class StoreError(Exception):
+    """The store cannot be used by this code as it is (too new, broken): said in one line."""
+
+
+# ---- full-text search (SQLite FTS5) ---------------------------------------------------------
+# The DDL lives here, with the steps that install it; services/search.py only queries it.
+
+FTS_TABLE = "posting_fts"
+
+# One row's searchable text, computed from the store. Notes are the posting's own
+# notes plus the notes the user added to its timeline (kind "note" events).
+_FTS_ROW = f"""
+INSERT INTO {FTS_TABLE} (rowid, title, company, description, notes)
+SELECT p.id, coalesce(p.title, ''), coalesce(c.name, ''), coalesce(p.description_text, ''),
+       coalesce(p.notes, '') || ' ' || coalesce(
+         (SELECT group_concat(e.note, ' ') FROM event AS e
+          WHERE e.posting_id = p.id AND e.kind = 'note' AND e.note != ''), '')
+FROM posting AS p LEFT JOIN company AS c ON c.id = p.company_id
+"""
+
+
+def _reindex(id_expr: str) -> str:
+    return f"DELETE FROM {FTS_TABLE} WHERE rowid = {id_expr};\n{_FTS_ROW} WHERE p.id = {id_expr};"
+
+
+# Triggers keep the index in step with every write, whichever service makes it.
+_FTS_TRIGGERS = {
+    "posting_fts_ai": f"AFTER INSERT ON posting BEGIN {_reindex('new.id')} END",
+    "posting_fts_au": (
+        "AFTER UPDATE ON posting WHEN old.title IS NOT new.title OR old.company_id IS NOT new.company_id"
+        " OR old.description_text IS NOT new.description_text OR old.notes IS NOT new.notes"
+        f" BEGIN {_reindex('new.id')} END"
+    ),
+    "posting_fts_ad": f"AFTER DELETE ON posting BEGIN DELETE FROM {FTS_TABLE} WHERE rowid = old.id; END",
+    "posting_fts_ev_ai": f"AFTER INSERT ON event WHEN new.kind = 'note' BEGIN {_reindex('new.posting_id')} END",
+    "posting_fts_ev_au": (
+        "AFTER UPDATE ON event WHEN old.note IS NOT new.note OR old.kind IS NOT new.kind"
+        f" BEGIN {_reindex('new.posting_id')} END"
+    ),
+    "posting_fts_ev_ad": f"AFTER DELETE ON event WHEN old.kind = 'note' BEGIN {_reindex('old.posting_id')} END",
+    "posting_fts_co_au": (
+        "AFTER UPDATE OF name ON company BEGIN "
+        f"DELETE FROM {FTS_TABLE} WHERE rowid IN (SELECT id FROM posting WHERE company_id = new.id);\n"
+        f"{_FTS_ROW} WHERE p.company_id = new.id; END"
+    ),
+}
+
+
+def fts5_available(db: Database) -> bool:
+    try:
+        with db.atomic():  # a savepoint: a failed probe leaves the migration's transaction intact
+            db.execute_sql("CREATE VIRTUAL TABLE temp._jobloop_fts5_probe USING fts5(x)")
+            db.execute_sql("DROP TABLE temp._jobloop_fts5_probe")
+        return True
+    except OperationalError:
+        return False
+
+
+def install_fts(db: Database) -> bool:
+    """Create the FTS5 table and its triggers, and index what is already stored."""
+    if not is_sqlite(db) or not fts5_available(db):
+        return False
+    db.execute_sql(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+        "title, company, description, notes, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    for name, body in _FTS_TRIGGERS.items():
+        db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute_sql(f"CREATE TRIGGER {name} {body}")
+    db.execute_sql(f"DELETE FROM {FTS_TABLE}")
+    db.execute_sql(_FTS_ROW)
+    return True
+
+
+# ---- the steps --------------------------------------------------------------------------------
+
+def _v1_initial(db: Database) -> str | None:
+    db.create_tables(models.V1_MODELS, safe=True)
+    return None
+
+
+def _v2_event_details(db: Database) -> str | None:
+    """Interviews and contact touch-points are events that carry a little more."""
+    existing = {c.name for c in db.get_columns("event")}
+    migrator = SchemaMigrator.from_database(db)
+    ops = []
+    if "details" not in existing:
+        # On SQLite this rebuilds `event`: safe only because migrate() has foreign keys off.
+        ops.append(migrator.add_column("event", "details", models.Event.details))
+    if ops:
+        run_migrations(*ops)
+    db.create_tables(models.V2_MODELS, safe=True)
+    return None
+
+
+def _v3_posting_search(db: Database) -> str | None:
+    """Full-text search over postings (SQLite FTS5; other stores search with LIKE)."""
+    install_fts(db)
+    return None
+
+
+def _v4_list_indexes(db: Database) -> str | None:
+    """The indexes that keep the board, table and dashboard fast at 10,000 postings.
+    (They were first added to the v3 step after v3 had shipped; stores already at v3 get them here.)"""
+    for name, columns in (("posting_updated_at", "updated_at"), ("posting_stage_changed_at", "stage, stage_changed_at"),
+                          ("posting_moved_at", "stage_changed_at"), ("posting_source_site", "source_site")):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON posting ({columns})")
+    return None
+
+
+# The event a rule-made follow-up came from: (event kind, to_stage or None) per follow-up kind.
+_RULE_SOURCES = {
+    "check_in": ("stage", "applied"), "suggest_ghosted": ("stage", "applied"),
+    "feedback_request": ("stage", "rejected"), "keep_in_touch": ("stage", "rejected"),
+    "offer_reply": ("stage", "offer"), "thank_you": ("interview", None),
+}
+
+
+def _v5_repair_followup_sources(db: Database) -> str | None:
+    """Give back `follow_up.source_event_id` where the v2 step (before it was fixed) nulled it.
+
+    A rule makes its follow-up in the same transaction as the event, with the same clock
+    reading, so the follow-up's created_at equals its event's. Where exactly one event of
+    the rule's kind on the same posting has that time, the link is restored; anything else
+    (a follow-up the user made, an event since deleted) is left as it is, and counted.
+    """
+    missing = db.execute_sql(
+        "SELECT id, posting_id, kind, created_at FROM follow_up WHERE source_event_id IS NULL"
+        " AND posting_id IS NOT NULL AND kind IN (%s)" % ", ".join("?" * len(_RULE_SOURCES)),
+        tuple(_RULE_SOURCES)).fetchall()
+    restored = 0
+    for followup_id, posting_id, kind, created_at in missing:
+        event_kind, to_stage = _RULE_SOURCES[kind]
+        sql = "SELECT id FROM event WHERE posting_id = ? AND kind = ? AND created_at = ?"
+        params = [posting_id, event_kind, created_at]
+        if to_stage:
+            sql += " AND to_stage = ?"
+            params.append(to_stage)
+        found = db.execute_sql(sql + " LIMIT 2", tuple(params)).fetchall()
+        if len(found) == 1:
+            db.execute_sql("UPDATE follow_up SET source_event_id = ? WHERE id = ?", (found[0][0], followup_id))
+            restored += 1
+    if not restored:
+        return None
+    left = len(missing) - restored
+    return (f"restored the source event of {restored} follow-ups (links the v2 upgrade had cleared)"
+            + (f"; {left} others without one left as they are" if left else ""))
+
+
+# Ordered: index + 1 is the version a step brings the store to. Append only.
+MIGRATIONS: list[Callable[[Database], str | None]] = [
+    _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(db: Database) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT version FROM schema_version").fetchone()
+    return row[0] if row else 0
+
+
+def check_version(db: Database) -> int:
+    """The store's schema version; a store newer than this code is refused, naming both."""
+    version = current_version(db)
+    if version > SCHEMA_VERSION:
+        from . import __version__
+
+        raise StoreError(
+            f"this store has schema version {version}, newer than jobloop {__version__} knows"
+            f" (schema version {SCHEMA_VERSION}); use the newer jobloop that made it"
+        )
+    return version
+
+
+def _broken_references(db: Database) -> list[tuple]:
+    return [tuple(row) for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+
+
+def migrate(db: Database, target: int | None = None,
+            report: Callable[[str], None] | None = None) -> int:
+    """Run every step above the store's version, each in a transaction. Steps that have
+    something to say (a repair) say it through `report` (default: the log)."""
+    target = SCHEMA_VERSION if target is None else target
+    report = report or log.warning
+    version = check_version(db)
+    if not db.table_exists("schema_version"):
+        db.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
+    sqlite = is_sqlite(db)
+    while version < target:
+        if sqlite:
+            db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: so, before it
+        try:
+            with db.atomic():
+                # Only what the step breaks counts: an old store's own dangling rows must not lock it out.
+                before = set(_broken_references(db)) if sqlite else set()
+                note = MIGRATIONS[version](db)
+                if sqlite:
+                    broken = [row for row in _broken_references(db) if row not in before]
+                    if broken:
+                        table, rowid, parent, _ = broken[0]
+                        raise StoreError(f"schema step {version + 1} would leave {len(broken)} broken references"
+                                         f" (first: {table} row {rowid} -> {parent}); nothing was changed")
+                version += 1
+                db.execute_sql("UPDATE schema_version SET version = %s" % int(version))
+        finally:
+            if sqlite:
+                db.execute_sql("PRAGMA foreign_keys = ON")
+        if note:
+            report(f"schema v{version}: {note}")
+    return version
