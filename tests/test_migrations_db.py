@@ -195,3 +195,24 @@ def test_starting_twice_is_a_no_op(config):
     create_app(config)
     with database.connection_context():
         assert current_version(database.obj) == SCHEMA_VERSION
+
+
+def test_store_files_are_private(tmp_path):
+    config = Config(data_dir=tmp_path / "new" / "data", database_url=None, testing=True)
+    create_app(config)
+    with database.connection_context():
+        database.execute_sql("INSERT INTO goal (title, progress, created_at) VALUES ('x', '', '2025-01-01')")
+        mode = lambda p: p.stat().st_mode & 0o777  # noqa: E731
+        assert mode(config.data_dir) == 0o700
+        for path in config.data_dir.iterdir():  # the store, its -wal/-shm, the token, the session secret
+            assert mode(path) == 0o600, path
+
+
+def test_an_existing_store_is_made_private(tmp_path):
+    data_dir = tmp_path / "old"
+    data_dir.mkdir(mode=0o755)
+    make_v1_database(data_dir / "jobloop.sqlite3")
+    (data_dir / "jobloop.sqlite3").chmod(0o644)
+    create_app(Config(data_dir=data_dir, database_url=None, testing=True))
+    assert data_dir.stat().st_mode & 0o777 == 0o700
+    assert (data_dir / "jobloop.sqlite3").stat().st_mode & 0o777 == 0o600

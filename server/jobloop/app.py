@@ -29,6 +29,9 @@ def create_app(config: Config | None = None) -> Flask:
     db = open_database(config)
     with db.connection_context():
         migrate(db)
+        from .services import calendar
+
+        calendar.ensure_secret()  # made here so that no page view writes it
     security.load_or_create_token(config.data_dir)
     security.install(app)
 
@@ -56,7 +59,9 @@ def _session_secret(config: Config) -> str:
     path = config.data_dir / "session-secret"
     if path.exists():
         return path.read_text().strip()
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    from .config import private_dir
+
+    private_dir(config.data_dir)
     value = secrets.token_hex(32)
     path.write_text(value)
     path.chmod(0o600)

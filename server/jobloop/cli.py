@@ -54,9 +54,14 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
     from .app import create_app
     from .security import token_path
 
+    from .migrations import StoreError
+
     extra = (host,) if allow_remote else ()
     config = _config(data_dir, host=host, port=port, extra_hosts=extra)
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
     click.echo(f"jobloop {__version__} — tracker at {config.tracker_url}")
     click.echo(f"Data in {config.data_dir}")
     click.echo(f"API token: run `jobloop token{_dir_flag(data_dir)}` (kept in {token_path(config.data_dir)})")
@@ -94,15 +99,30 @@ def parse(file: Path, url: str) -> None:
     click.echo(json.dumps(out, ensure_ascii=False))
 
 
-def _open_store(data_dir: Path | None):
-    from .db import open_database
-    from .migrations import migrate
-
+def _store_config(data_dir: Path | None, *, create: bool = False) -> Config:
+    """The config of a data dir that holds a store; refused (naming the dir) when it holds none."""
     config = _config(data_dir)
+    if not config.database_url and not create and not config.sqlite_path.is_file():
+        raise click.ClickException(f"no jobloop store in {config.data_dir} (looked for {config.sqlite_path.name});"
+                                   " pass --data-dir to name the right one")
+    return config
+
+
+def _open_store(config: Config, *, upgrade: bool = True):
+    """Bind the store; refuse one newer than this code; bring an older one up to date."""
+    from .db import open_database
+    from .migrations import StoreError, check_version, migrate
+
     db = open_database(config)
     db.connect(reuse_if_open=True)
-    migrate(db)
-    return config, db
+    try:
+        check_version(db)
+        if upgrade:
+            migrate(db, report=lambda note: click.echo(note, err=True))
+    except StoreError as err:
+        db.close()
+        raise click.ClickException(str(err)) from None
+    return db
 
 
 def _service_call(fn, *args):
@@ -117,46 +137,74 @@ def _service_call(fn, *args):
 @main.command()
 @data_dir_option
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+              help="Write to this file (private: mode 0600) instead of standard output.")
 def export(data_dir: Path | None, out: Path | None) -> None:
-    """Export everything as JSON (postings, events, follow-ups, contacts, goals…)."""
+    """Export everything as JSON (postings, events, follow-ups, contacts, goals…).
+
+    An older store is exported from an upgraded copy; the store itself is left as it is."""
+    import tempfile
+
+    from .migrations import SCHEMA_VERSION, current_version
     from .services import transfer
 
-    _open_store(data_dir)
-    text = transfer.dumps(transfer.export_data())
+    config = _store_config(data_dir)
+    db = _open_store(config, upgrade=False)
+    if current_version(db) < SCHEMA_VERSION and not config.database_url:
+        db.close()
+        with tempfile.TemporaryDirectory(prefix="jobloop-export-") as tmp:
+            copy = Config(data_dir=Path(tmp), database_url=None)
+            _service_call(transfer.backup, config.sqlite_path, copy.sqlite_path)
+            _open_store(copy)
+            data = transfer.export_data()
+            _close_store()
+    else:
+        if current_version(db) < SCHEMA_VERSION:
+            _open_store(config)  # PostgreSQL: no file to copy; upgraded in place
+        data = transfer.export_data()
     if out:
-        out.write_text(text, encoding="utf-8")
+        _service_call(transfer.write_export, data, out)
         click.echo(f"Exported to {out}", err=True)
     else:
-        click.echo(text)
+        click.echo(transfer.dumps(data))
+
+
+def _close_store() -> None:
+    from .db import database
+
+    if database.obj is not None and not database.is_closed():
+        database.close()
 
 
 @main.command(name="import")
 @data_dir_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_(data_dir: Path | None, file: Path) -> None:
-    """Import a `jobloop export` file into an empty data dir."""
+    """Import a `jobloop export` file into an empty data dir (made if it does not exist)."""
     from .services import transfer
 
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise click.ClickException(f"{file} is not valid JSON: {err}") from None
-    _open_store(data_dir)
+    config = _store_config(data_dir, create=True)
+    _open_store(config)
     counts = _service_call(transfer.import_data, data)
-    click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events.")
+    click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events"
+               f" into {config.data_dir}.")
 
 
 @main.command()
 @data_dir_option
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 def backup(data_dir: Path | None, target: Path) -> None:
-    """Copy the SQLite store to TARGET; safe while the server runs."""
+    """Copy the SQLite store to TARGET as it is (never upgraded first); safe while the server runs."""
     from .services import transfer
 
-    config, _ = _open_store(data_dir)
+    config = _store_config(data_dir)
+    if config.database_url:
+        raise click.ClickException("backup copies the SQLite file; for PostgreSQL use pg_dump or `jobloop export`")
     _service_call(transfer.backup, config.sqlite_path, target)
-    click.echo(f"Backed up to {target}")
+    click.echo(f"Backed up {config.sqlite_path} to {target}")
 
 
 if __name__ == "__main__":

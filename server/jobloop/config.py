@@ -23,6 +23,18 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def private_dir(path: Path) -> Path:
+    """Make the data dir (or any dir of the user's data) readable by its owner only.
+    An existing dir is tightened only when it already is a jobloop data dir."""
+    path = Path(path)
+    if not path.exists():
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)  # mkdir's mode is filtered by the umask
+    elif (path / "jobloop.sqlite3").exists() or (path / "token").exists():
+        path.chmod(0o700)
+    return path
+
+
 def default_data_dir() -> Path:
     env = os.environ.get("JOBLOOP_DATA_DIR")
     if env:

@@ -6,10 +6,12 @@ playhouse.db_url).
 """
 from __future__ import annotations
 
-from peewee import Database, DatabaseProxy, SqliteDatabase
+import os
+
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 
-from .config import Config
+from .config import Config, private_dir
 
 database = DatabaseProxy()
 
@@ -30,13 +32,36 @@ def open_database(config: Config) -> Database:
     if config.database_url:
         db = connect_url(config.database_url)
     else:
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        private_store(config)
         db = SqliteDatabase(str(config.sqlite_path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
                             lock_type="IMMEDIATE")
     database.initialize(db)
     return db
 
 
+def private_store(config: Config) -> None:
+    """Data dir 0700, store file 0600, made so before SQLite first opens it (SQLite gives
+    its -wal and -shm files the store's mode)."""
+    private_dir(config.data_dir)
+    path = config.sqlite_path
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if part.exists():
+            part.chmod(0o600)
+
+
 def is_sqlite(db: Database | None = None) -> bool:
     db = db or database.obj
     return isinstance(db, SqliteDatabase)
+
+
+def read_transaction(db: Database | None = None):
+    """One consistent moment for a multi-table read (an export): on SQLite a deferred
+    transaction, whose WAL snapshot is fixed at its first read and takes no write lock;
+    on PostgreSQL REPEATABLE READ."""
+    db = db or database.obj
+    if is_sqlite(db):
+        return db.atomic(lock_type="DEFERRED")
+    if isinstance(db, PostgresqlDatabase):
+        return db.atomic(isolation_level="REPEATABLE READ")
+    return db.atomic()

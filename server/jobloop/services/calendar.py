@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 from icalendar import Calendar, Event as VEvent
 
-from ..models import Goal
+from ..models import Goal, Setting
 from . import followups, messages
 
 SECRET_KEY = "calendar.secret"
@@ -21,10 +21,17 @@ FOLLOWUP_MINUTES = 15
 INTERVIEW_HISTORY = timedelta(days=180)
 
 
+def ensure_secret() -> None:
+    """Made once, when the app starts (never by a page view): the insert is a no-op
+    when the secret is there, so two starting processes cannot make two."""
+    Setting.insert(key=SECRET_KEY, value=secrets.token_urlsafe(32)).on_conflict_ignore().execute()
+
+
 def secret() -> str:
     value = messages.get_setting(SECRET_KEY)
-    if not value:
-        value = regenerate()
+    if not value:  # only a store changed behind the app's back lacks it
+        ensure_secret()
+        value = messages.get_setting(SECRET_KEY)
     return value
 
 

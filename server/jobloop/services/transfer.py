@@ -1,45 +1,78 @@
 """Backup, export and import: the user's job search must never be stuck in one file.
 
-- backup: a consistent copy of the SQLite file while the server runs (SQLite's
-  online backup API), so WAL contents are included.
-- export: every table as JSON rows, readable by people and by other tools.
-- import: the same JSON into an empty store (refused otherwise, so nothing is
-  ever merged over or lost).
+- backup: a consistent copy of the SQLite file as it is (SQLite's online backup API,
+  so WAL contents are included), safe while the server runs; never migrated first.
+- export: every table as JSON rows, read in one transaction (one moment of the
+  store), with the format and schema versions; the format is docs/export.md.
+- import: the same JSON into an empty store, every row checked the way the API
+  checks typed input (import_rows.py), all or nothing.
+Files written here are private (0600): they hold the whole search and the calendar secret.
 """
 from __future__ import annotations
 
 import base64
 import json
+import os
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from peewee import BlobField, DateField, DateTimeField
+from peewee import BlobField, IntegrityError
 
 from .. import __version__
-from ..db import database, is_sqlite
-from ..models import ALL_MODELS
-from . import ServiceError
+from ..db import database, read_transaction
+from ..migrations import SCHEMA_VERSION
+from ..models import ALL_MODELS, Setting, utcnow
+from . import ServiceError, calendar, import_rows
 
 FORMAT = "jobloop-export"
+FORMAT_VERSION = 1
+# Settings the app makes by itself: a store holding only these is still empty.
+APP_SETTINGS = frozenset({calendar.SECRET_KEY})
+MAX_PROBLEMS_SHOWN = 3
+
+
+def _os_reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def create_private(path: Path, *, exclusive: bool) -> None:
+    """Make (or truncate) a file only its owner can read, before anything is written to it."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+        os.close(os.open(path, flags, 0o600))
+        os.chmod(path, 0o600)  # an existing file keeps its mode through O_TRUNC
+    except FileExistsError:
+        if exclusive and path.exists():
+            raise ServiceError(f"{path} already exists; choose a new file name", code="exists") from None
+        raise ServiceError(f"cannot write {path}: a parent is a file, not a folder", code="bad_path") from None
+    except NotADirectoryError:
+        raise ServiceError(f"cannot write {path}: a parent is a file, not a folder", code="bad_path") from None
+    except OSError as err:
+        raise ServiceError(f"cannot write {path}: {_os_reason(err)}", code="bad_path") from None
 
 
 def backup(sqlite_path: Path, target: Path) -> Path:
-    if not is_sqlite():
-        raise ServiceError("backup copies the SQLite file; for PostgreSQL use pg_dump or `jobloop export`")
+    """Copy the store as it is to a new file; the store is read, never changed."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        raise ServiceError(f"{target} already exists; choose a new file name", code="exists")
-    src = sqlite3.connect(str(sqlite_path))
-    dst = sqlite3.connect(str(target))
+    if not Path(sqlite_path).is_file():
+        raise ServiceError(f"there is no store at {sqlite_path}", code="no_store")
+    create_private(target, exclusive=True)
     try:
-        with dst:
-            src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+        src = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+        dst = sqlite3.connect(str(target))
+        try:
+            with dst:
+                src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+    except sqlite3.Error as err:
+        target.unlink(missing_ok=True)
+        raise ServiceError(f"backup to {target} failed: {err}", code="backup_failed") from None
     return target
 
 
@@ -53,56 +86,108 @@ def _encode(field, value: Any) -> Any:
     return value
 
 
-def _decode(field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, BlobField):
-        return base64.b64decode(value)
-    if isinstance(field, DateTimeField):
-        return datetime.fromisoformat(value)
-    if isinstance(field, DateField):
-        return date.fromisoformat(value)
-    return value
-
-
 def export_data() -> dict[str, Any]:
+    """Every table, read inside one transaction so the file is one moment of the store."""
     tables: dict[str, list[dict]] = {}
-    for model in ALL_MODELS:
-        fields = model._meta.sorted_fields
-        rows = model.select().order_by(model._meta.primary_key).tuples()
-        tables[model._meta.table_name] = [
-            {f.column_name: _encode(f, v) for f, v in zip(fields, row)} for row in rows
-        ]
-    return {"format": FORMAT, "version": __version__, "tables": tables}
-
-
-def import_data(data: dict[str, Any]) -> dict[str, int]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ServiceError("this file is not a jobloop export", code="bad_format")
-    if any(model.select().exists() for model in ALL_MODELS):
-        raise ServiceError("the store is not empty; import into a new data dir so nothing is overwritten",
-                           code="not_empty")
-    counts: dict[str, int] = {}
-    tables = data.get("tables") or {}
-    with database.atomic():
-        for model in ALL_MODELS:  # parents before children: the list is in dependency order
-            rows = tables.get(model._meta.table_name) or []
-            by_column = {f.column_name: f for f in model._meta.sorted_fields}
-            for row in rows:
-                values = {}
-                for column, value in row.items():
-                    field = by_column.get(column)
-                    if field is None:
-                        continue
-                    value = _decode(field, value)
-                    # JSON columns were exported as Python values; insert() encodes them again.
-                    values[field.name] = value
-                model.insert(values).execute()
-            counts[model._meta.table_name] = len(rows)
-    return counts
+    with read_transaction():
+        for model in ALL_MODELS:
+            fields = model._meta.sorted_fields
+            rows = model.select().order_by(model._meta.primary_key).tuples()
+            tables[model._meta.table_name] = [
+                {f.column_name: _encode(f, v) for f, v in zip(fields, row)} for row in rows
+            ]
+    return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
+            "app_version": __version__, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
+            "tables": tables}
 
 
 def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
+def write_export(data: dict[str, Any], path: Path) -> Path:
+    create_private(path, exclusive=False)
+    try:
+        Path(path).write_text(dumps(data), encoding="utf-8")
+    except OSError as err:
+        raise ServiceError(f"cannot write {path}: {_os_reason(err)}", code="bad_path") from None
+    return Path(path)
+
+
+def has_user_data() -> bool:
+    """Anything the user made. Settings the app makes by itself (the calendar secret) do not count."""
+    for model in ALL_MODELS:
+        query = model.select()
+        if model is Setting:
+            query = query.where(Setting.key.not_in(APP_SETTINGS))
+        if query.exists():
+            return True
+    return False
+
+
+def _check_header(data: Any) -> None:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ServiceError("this file is not a jobloop export", code="bad_format")
+    version = data.get("format_version", 1)  # files from before format_version are format 1
+    if not isinstance(version, int) or version < 1:
+        raise ServiceError(f"format_version {version!r} is not a version number", code="bad_format")
+    if version > FORMAT_VERSION:
+        raise ServiceError(f"this file is export format {version}, from a newer jobloop; jobloop {__version__}"
+                           f" reads format {FORMAT_VERSION} and older", code="newer_format")
+    schema = data.get("schema_version")
+    if isinstance(schema, int) and schema > SCHEMA_VERSION:
+        raise ServiceError(f"this file comes from a store at schema version {schema}; jobloop {__version__}"
+                           f" knows schema version {SCHEMA_VERSION}: import it with the newer jobloop",
+                           code="newer_format")
+    if not isinstance(data.get("tables"), dict):
+        raise ServiceError("this export has no tables object", code="bad_format")
+
+
+def _unknown(tables: dict[str, Any]) -> list[str]:
+    """Tables and columns this jobloop does not know: named, never silently dropped."""
+    models = {m._meta.table_name: m for m in ALL_MODELS}
+    found = []
+    for table, rows in tables.items():
+        model = models.get(table)
+        if model is None:
+            found.append(f"table {table}")
+            continue
+        known = {f.column_name for f in model._meta.sorted_fields}
+        columns = {c for row in rows if isinstance(row, dict) for c in row} if isinstance(rows, list) else set()
+        found.extend(f"column {table}.{c}" for c in sorted(columns - known))
+    return found
+
+
+def _refuse(problems: list, what: str) -> ServiceError:
+    shown = "; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
+    more = f" (and {len(problems) - MAX_PROBLEMS_SHOWN} more)" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    return ServiceError(f"nothing imported: {len(problems)} {what}: {shown}{more}", code="bad_rows")
+
+
+def import_data(data: dict[str, Any]) -> dict[str, int]:
+    """Check the whole file first; then write it in one transaction, or write nothing."""
+    _check_header(data)
+    tables = data["tables"]
+    unknown = _unknown(tables)
+    if unknown:
+        raise _refuse(unknown, "things this jobloop does not know, from a newer or different program")
+    ready, problems = import_rows.check(tables)
+    if problems:
+        raise _refuse(problems, "problems in the file")
+    counts: dict[str, int] = {}
+    with database.atomic():
+        if has_user_data():
+            raise ServiceError("the store is not empty; import into a new data dir so nothing is overwritten",
+                               code="not_empty")
+        file_settings = [row["key"] for row in ready.get("setting", [])]
+        if file_settings:  # the file's calendar secret replaces the one this store made for itself
+            Setting.delete().where(Setting.key.in_(file_settings)).execute()
+        for model in ALL_MODELS:  # parents before children: the list is in dependency order
+            table = model._meta.table_name
+            for n, values in enumerate(ready.get(table, []), start=1):
+                try:
+                    model.insert(values).execute()
+                except IntegrityError as err:
+                    raise ServiceError(f"nothing imported: {table} row {n}: {err}", code="bad_rows") from None
+            counts[table] = len(ready.get(table, []))
+    return counts
