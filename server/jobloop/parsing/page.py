@@ -32,7 +32,7 @@ US_CONTEXT = re.compile(r"\b(u\.s\.|us-based|u\.s\.-based|united states|usa|with
 def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
     """Never raises: a page we cannot read is reported as not a posting, with the reason."""
     try:
-        return _parse(html, url or "", now)
+        return parse_strict(html, url or "", now)
     except Exception as exc:  # noqa: BLE001 — robustness is the contract here
         try:
             canon = canonical_url(url or "")
@@ -42,7 +42,8 @@ def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
                             reason=f"could not read this page ({type(exc).__name__})")
 
 
-def _parse(html, url: str, now: datetime | None) -> PostingDraft:
+def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
+    """parse() without the safety net: an internal error raises (robustness tests call this)."""
     page = Page(html, url, now)
     draft = PostingDraft(url=url, canonical_url=canonical_url(url))
     draft.now = now
