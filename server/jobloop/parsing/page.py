@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import appstate, fields, heuristics, salary, skills, structured
+from . import appstate, classify, fields, heuristics, salary, skills, structured
 from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
@@ -89,9 +89,10 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     zone = heuristics.header_zone(page, draft.title)
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
-    heuristics.fill_from_labels(draft, heuristics.labelled_values(strings, range(0, min(cut, 4000))))
+    facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
+    heuristics.fill_from_labels(draft, facts)
 
-    is_posting, reason = _decide(page, draft, site_kind, site_reason, jobs, bool(state_job))
+    is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
 
     if is_posting and not draft.description_html:
@@ -137,30 +138,6 @@ def _strip_title(raw: str | None, draft: PostingDraft) -> str | None:
     t = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)", t)[0]
     t = re.sub(r"\s+(at|@)\s+[^,]+$", "", t)
     return t.strip() or None
-
-
-def _decide(page, draft, site_kind, site_reason, jobs, found_state) -> tuple[bool, str | None]:
-    if site_kind is False:
-        return False, site_reason
-    if heuristics.looks_like_login(page) and not jobs:
-        return False, "a sign-in page"
-    if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
-        return False, "a list of job postings"
-    if site_kind:
-        return True, None
-    if heuristics.looks_like_listing(page, draft.title) and heuristics.job_links(page) >= 5:
-        return False, "a search results or job list page"
-    if jobs or page.microdata_scopes:
-        return True, None
-    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
-    if articles:
-        return False, "an article or blog post, not a job posting"
-    if heuristics.looks_like_listing(page, draft.title) or heuristics.job_links(page) >= 12 and not found_state:
-        return False, "a search results or job list page"
-    score = heuristics.posting_evidence(page, draft, found_state)
-    if score >= 4 and draft.title:
-        return True, None
-    return False, "no job posting found on this page"
 
 
 DOLLAR_TLDS = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "mx": "MXN"}
