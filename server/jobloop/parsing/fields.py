@@ -189,7 +189,8 @@ def split_locations(value) -> list[str]:
     out: list[str] = []
     for item in items:
         if isinstance(item, dict):
-            item = item.get("name") or item.get("text") or item.get("label") or item.get("location")
+            item = item.get("name") or item.get("localizedName") or item.get("displayName") or item.get("text") \
+                or item.get("label") or item.get("location")
         s = clean(item, 200)
         if not s:
             continue

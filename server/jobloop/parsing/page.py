@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import appstate, classify, fields, heuristics, salary, skills, structured
+from . import appstate, classify, company, fields, heuristics, salary, skills, structured
 from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
@@ -77,12 +77,9 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     draft.set("title", h1, "h1")
     draft.set("title", _strip_title(page.meta_get("og:title", "twitter:title"), draft), "og")
     draft.set("title", _strip_title(page.title_tag, draft), "title")
-    draft.set("company", heuristics.company_from_titles(page, draft.title), "title")
     site_name = page.meta_get("og:site_name", "application-name")
-    if site_name and not heuristics.BOARD_NAMES.match(site_name) and not re.search(r"\b(careers?|jobs?)\b", site_name, re.I) \
-            and not (draft.title and fold(draft.title) in fold(site_name)):
-        draft.set("company", site_name, "og")
-    draft.set("company", heuristics.logo_company(page), "logo")
+    if site_name and (re.search(r"\b(careers?|jobs?)\b", site_name, re.I) or (draft.title and fold(draft.title) in fold(site_name))):
+        site_name = None
 
     strings = page.strings
     cut = next((i for i, s in enumerate(strings) if len(s) < 80 and SIMILAR.search(s)), len(strings))
@@ -91,6 +88,7 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     heuristics.fill_from_header(draft, page, zone)
     facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
     heuristics.fill_from_labels(draft, facts)
+    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page))
 
     is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
