@@ -81,5 +81,11 @@ def value_kind(text: str, kinds: tuple[str, ...]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def generic_heading() -> re.Pattern:
+    """A heading that names a section of a site, not a job ("Careers", "Offre d'emploi")."""
+    return re.compile(rf"^(?:{pattern(words('generic_headings', ''))})$")
+
+
 def languages() -> list[str]:
     return list(table())

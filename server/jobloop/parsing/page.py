@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import appstate, classify, company, fields, heuristics, salary, skills, structured
+from . import appstate, classify, company, fields, heuristics, salary, skills, structured, title
 from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
@@ -83,10 +83,11 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
 
     strings = page.strings
     cut = next((i for i, s in enumerate(strings) if len(s) < 80 and SIMILAR.search(s)), len(strings))
+    facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
+    title.choose(page, draft, facts, [page.meta_get("og:site_name"), company.copyright_name(strings), draft.company])
     zone = heuristics.header_zone(page, draft.title)
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
-    facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
     heuristics.fill_from_labels(draft, facts)
     company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page))
 
