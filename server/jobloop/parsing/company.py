@@ -9,7 +9,14 @@ import re
 from . import heuristics
 from .text import clean, fold
 
-WEIGHTS = {"label": 7, "title": 6, "og": 5, "copyright": 5, "logo": 4, "host": 3}
+WEIGHTS = {"label": 7, "title": 6, "og": 5, "copyright": 5, "logo": 4, "legal": 4, "site": 3, "host": 3}
+# Words that make a name an organisation's: legal forms and kinds of institution.
+LEGAL = re.compile(
+    r"(?<!\w)(inc\.?|ltd\.?|llc|plc|gmbh|ag|s\.?a\.?|s\.?l\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|b\.?v\.?|n\.?v\.?|oy|ab|as|"
+    r"sp\. z o\.o\.|corp\.?|corporation|company|co\.|limited|group|holding|university|universit[äéa]t?|universidad|"
+    r"universidade|universit[àa]|uniwersytet|institute|institut|instituto|istituto|college|council|hospital|laboratory|"
+    r"lab|labs|ооо|тов|ао|пао)(?!\w)|株式会社|有限会社|合同会社|有限公司|股份有限公司|集团|大学|研究所|实验室|研究室|주식회사|대학교|연구실",
+    re.I)
 STRONG = 10  # site adapter, JSON-LD, microdata, app state
 GENERIC = re.compile(
     r"^(company|employer|organi[sz]ation|home|careers?|jobs?|job board|recruiting|recruitment|talent|apply|welcome|"
@@ -74,6 +81,37 @@ def copyright_name(strings: list[str]) -> str | None:
     return None
 
 
+def _site_names(page) -> list[tuple[str, str]]:
+    """Names the site gives itself: a part of the page title or a heading that reads as an
+    organisation ("Farrior Lab", "J-W Energy Company"), a short line with a legal form."""
+    out = []
+    for raw in (page.title_tag, page.meta_get("og:title")):
+        for part in re.split(r"\s*[|｜–—:]\s*|\s+-\s+", clean(raw) or ""):
+            if 3 <= len(part) <= 60 and LEGAL.search(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
+                out.append((part, "site"))
+    for h in page.h1s[:3]:
+        text = clean(h.get_text(" "))
+        if text and len(text) <= 60 and LEGAL.search(text):
+            out.append((text, "site"))
+    seen = 0
+    for s in page.strings[:300] + page.strings[-120:]:
+        if len(s) <= 50 and LEGAL.search(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
+                and _name_like(s):
+            for part in re.split(r"\s*[|｜/]\s*", s):
+                if LEGAL.search(part) and 3 <= len(part):
+                    out.append((part.strip(), "legal"))
+                    seen += 1
+        if seen >= 6:
+            break
+    return out
+
+
+def _name_like(s: str) -> bool:
+    """A name, not a sentence: most longer Latin words capitalised (CJK has no case)."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", s) if len(w) > 3 and w.isascii()]
+    return not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
 def _ok(name: str | None, title: str | None) -> bool:
     if not name or len(name) > 90 or GENERIC.match(name.strip()) or heuristics.BOARD_NAMES.match(name.strip()):
         return False
@@ -94,6 +132,9 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     for name, src in ((title_company, "title"), (site_name, "og"), (copyright_name(page.strings), "copyright"), (logo, "logo")):
         if _ok(name, title):
             cands.append((name, src, WEIGHTS[src]))
+    for name, src in _site_names(page):
+        if _ok(name, title):
+            cands.append((name, src, WEIGHTS[src]))
     brand, named = host_brand(page.host)
     if brand and named:
         cands.append((brand.replace("-", " ").title() if brand.islower() else brand, "host", WEIGHTS["host"]))
@@ -104,6 +145,7 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
             draft.sources.pop("company", None)
         return
     brand_key = _key(brand or "")
+    page_title = _key(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
 
     def support(i: int) -> int:
         name, src, weight = cands[i]
@@ -113,6 +155,8 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
             ok = _key(other)
             if j != i and osrc != src and k and ok and (k in ok or ok in k):
                 score += 3
+        if src not in ("title", "og", "site") and k and len(k) >= 4 and k in page_title:
+            score += 2  # the page title names it too
         if src != "host" and brand_key and len(brand_key) >= 3 and (brand_key in k or (k and k in brand_key)):
             score += 3
         return score

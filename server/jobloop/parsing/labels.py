@@ -58,13 +58,15 @@ def matcher(section: str, key: str = "") -> re.Pattern:
 @lru_cache(maxsize=None)
 def label_matcher(field: str) -> re.Pattern:
     """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:{pattern(words('labels', field))})\s*[:：]?\s*$")
+    p = pattern(words('labels', field))
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
 
 
 @lru_cache(maxsize=None)
 def inline_matcher(field: str) -> re.Pattern:
     """'Label: value' in one string."""
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:{pattern(words('labels', field))})\s*[:：]\s*(?P<v>\S.*)$")
+    p = pattern(words('labels', field))
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")
