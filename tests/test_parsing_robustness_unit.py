@@ -1,4 +1,7 @@
-"""parse() never raises and stays bounded, whatever it is given; and it stays pure."""
+"""parse() never raises and stays bounded, whatever it is given; and it stays pure.
+
+The checks call parse_strict, the parse without parse()'s safety net, so an internal
+error in any extractor fails the test instead of hiding behind a "could not read" draft."""
 from __future__ import annotations
 
 import ast
@@ -8,12 +11,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jobloop.parsing import parse
+from jobloop.parsing.page import parse_strict
 from jobloop.parsing.draft import CONTRACT_FIELDS
 
 PARSING = Path(__file__).resolve().parents[1] / "server" / "jobloop" / "parsing"
 
 
-def _check(draft) -> None:
+def _check(html, url) -> None:
+    draft = parse_strict(html, url)
     out = draft.to_dict()
     assert set(CONTRACT_FIELDS) <= set(out)
     assert isinstance(out["locations"], list) and isinstance(out["skills"], list)
@@ -26,29 +31,28 @@ def test_empty_and_odd_inputs():
                  "<script type='application/ld+json'>{\"@type\": \"JobPosting\", \"title\": </script>",
                  "<script type='application/ld+json'>[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[</script>"):
         for url in ("", "not a url", "https://jobs.lever.co/x/abc", "http://[::1", "https://www.linkedin.com/jobs/view/1"):
-            _check(parse(html, url))
+            _check(html, url)
 
 
 def test_deeply_nested_markup_and_json():
     nested_html = "<div>" * 50_000 + "Job" + "</div>" * 50_000
-    _check(parse(nested_html, "https://example.com/jobs/1"))
+    _check(nested_html, "https://example.com/jobs/1")
     nested_json = '<script type="application/ld+json">' + '{"a":' * 20_000 + "1" + "}" * 20_000 + "</script>"
-    _check(parse(nested_json, "https://example.com/jobs/1"))
+    _check(nested_json, "https://example.com/jobs/1")
     nested_state = "<script>window.__INITIAL_STATE__ = " + "[" * 30_000 + "]" * 30_000 + ";</script>"
-    _check(parse(nested_state, "https://example.com/jobs/1"))
+    _check(nested_state, "https://example.com/jobs/1")
 
 
 def test_twenty_megabytes_is_bounded():
     para = "<p>We need Python and SQL. Salary $100,000 - $120,000 per year.</p>"
     html = "<html><body><h1>Data Engineer</h1>" + para * (21 * 1024 * 1024 // len(para)) + "</body></html>"
     started = time.perf_counter()
-    draft = parse(html, "https://example.com/careers/jobs/42")
+    _check(html, "https://example.com/careers/jobs/42")
     assert time.perf_counter() - started < 60
-    _check(draft)
 
 
 def test_binary_garbage_is_not_a_posting():
-    draft = parse(bytes(range(256)) * 4000, "https://example.com/jobs/1")
+    draft = parse_strict(bytes(range(256)) * 4000, "https://example.com/jobs/1")
     assert draft.is_posting is False and draft.reason
 
 
@@ -57,7 +61,7 @@ def test_binary_garbage_is_not_a_posting():
     "https://job-boards.greenhouse.io/a/jobs/1", "https://jobs.lever.co/a/0d79c70e-7a49-4a4a-a72f-7ef25d62de41",
     "https://www.linkedin.com/jobs/search/?currentJobId=123", "https://au.indeed.com/viewjob?jk=abcdef12", "x", ""]))
 def test_fuzz_text_never_raises(html, url):
-    _check(parse(html, url))
+    _check(html, url)
 
 
 TAGS = st.sampled_from(["div", "h1", "script", "a", "dl", "dt", "dd", "main", "form", "span", "meta", "li", "code"])
@@ -81,8 +85,27 @@ def markup(draw, depth=0):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markup())
 def test_fuzz_markup_never_raises(html):
-    _check(parse(html, "https://jobs.example.com/jobs/123"))
-    _check(parse(html.encode("utf-8"), "https://job-boards.greenhouse.io/acme/jobs/9"))
+    _check(html, "https://jobs.example.com/jobs/123")
+    _check(html.encode("utf-8"), "https://job-boards.greenhouse.io/acme/jobs/9")
+
+
+def test_parse_reports_an_internal_error_as_its_reason(monkeypatch):
+    """The safety net itself: parse() turns a crash into a draft that names it, parse_strict raises."""
+    from jobloop.parsing import page as page_module
+
+    def broken(*_args, **_kwargs):
+        raise IndexError("boom")
+
+    monkeypatch.setattr(page_module.heuristics, "main_title", broken)
+    html, url = "<html><body><h1>Data Engineer</h1></body></html>", "https://example.com/jobs/1"
+    draft = parse(html, url)
+    assert draft.is_posting is False and draft.reason == "could not read this page (IndexError)"
+    try:
+        parse_strict(html, url)
+    except IndexError:
+        pass
+    else:
+        raise AssertionError("parse_strict must let an internal error through")
 
 
 def test_parsing_is_pure():

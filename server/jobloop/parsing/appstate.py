@@ -26,12 +26,13 @@ LOCATION_KEYS = ("locationName", "location_name", "job_post_location", "full_loc
 REMOTE_KEYS = ("workplaceType", "workplace_type", "remoteWorkModel", "workplace", "locationType", "remote_type", "isRemote", "remote")
 TYPE_KEYS = ("employmentType", "employment_type", "jobType", "job_type", "commitment", "employment", "contractType", "type")
 SALARY_KEYS = ("salaryRange", "salary", "compensationTierSummary", "compensation", "pay_ranges", "payRange", "baseSalary", "salary_range")
-DATE_KEYS = ("datePosted", "published_at", "publishedAt", "postedAt", "posted_date", "postingDate", "first_published",
+DATE_KEYS = ("datePosted", "postedDate", "published_at", "publishedAt", "postedAt", "posted_date", "postingDate", "first_published",
              "datePublished", "publishedDate", "created_at", "createdAt")
 DESC_KEYS = ("descriptionHtml", "description_html", "jobDescription", "content", "description", "descriptionPlain")
 
 # Literal prefixes keep this scan fast over megabytes of inline script.
-_ASSIGN = re.compile(r"(?:window|self|globalThis)\.([\w$]+)\s*=\s*(?=[{\[]|JSON\.parse)|(?:var|let|const) (__[\w$]+|_initialData|appData|jobData|initialState)\s*=\s*(?=[{\[])")
+_ASSIGN = re.compile(r"(?:window|self|globalThis)\.([\w$]+)\s*=\s*(?=[{\[]|JSON\.parse)|(?:var|let|const) (__[\w$]+|_initialData|appData|jobData|initialState)\s*=\s*(?=[{\[])"
+                     r"|\bnew\s+[\w$.]*(?:Job|Opportunity|Posting|Vacancy|Requisition)[\w$.]*\(\s*(?=\{)")  # new X.OpportunityDetail({...})
 
 
 def blobs(page) -> list[Any]:
@@ -72,6 +73,13 @@ def blobs(page) -> list[Any]:
     return out
 
 
+def camel(d: dict) -> dict:
+    """{"Title": .., "PostedDate": ..} (.NET serializers) read like {"title": .., "postedDate": ..}."""
+    if not any(k[:1].isupper() for k in list(d)[:8] if isinstance(k, str)):
+        return d
+    return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): v for k, v in d.items()}
+
+
 def _title_of(d: dict) -> str | None:
     for key in TITLE_KEYS:
         v = d.get(key)
@@ -86,6 +94,7 @@ def find_job(page, hints: list[str]) -> dict | None:
     best, best_score = None, 0
     for blob in page.app_blobs:
         for d in walk(blob):
+            d = camel(d)
             keys = JOB_KEYS.intersection(d.keys())
             if len(keys) < 2:
                 continue
@@ -123,6 +132,8 @@ def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
     if isinstance(loc, dict):
         loc = loc.get("name") or loc.get("text") or loc.get("label") or ", ".join(
             str(v) for k, v in loc.items() if k in ("city", "region", "state", "country") and isinstance(v, str))
+    if isinstance(loc, list):
+        loc = [camel(item) if isinstance(item, dict) else item for item in loc]
     if isinstance(loc, (str, list)):
         draft.set("locations", fields.split_locations(loc), src)
     key, remote = _first(job, REMOTE_KEYS)
@@ -132,6 +143,8 @@ def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
         remote = None
     draft.set("remote", fields.remote_kind(remote) if not isinstance(remote, bool) else ("remote" if remote else None), src)
     _, et = _first(job, TYPE_KEYS)
+    if et is None and job.get("fullTime") in (True, False):
+        et = "full time" if job["fullTime"] else "part time"
     if isinstance(et, dict):
         et = et.get("name") or et.get("label") or et.get("id")
     et = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", et) if isinstance(et, str) else et  # FullTime -> Full Time

@@ -11,6 +11,7 @@ import soupsieve
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
+from .encoding import decode
 from .text import clean, fold
 
 MAX_HTML_CHARS = 20 * 1024 * 1024
@@ -23,13 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 def to_text(html) -> str:
     if isinstance(html, (bytes, bytearray, memoryview)):
-        raw = bytes(html[: MAX_HTML_CHARS])
-        m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", raw[:4096], re.I)
-        enc = m.group(1).decode("ascii", "ignore") if m else "utf-8"
-        try:
-            html = raw.decode(enc, errors="replace")
-        except LookupError:
-            html = raw.decode("utf-8", errors="replace")
+        html = decode(bytes(html[:MAX_HTML_CHARS]))
     html = html if isinstance(html, str) else ""
     html = html[:MAX_HTML_CHARS]
     return _CONTROL.sub(" ", html) if _CONTROL.search(html[:100_000]) or "\x00" in html else html

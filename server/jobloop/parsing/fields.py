@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+from . import labels
 from .text import clean, fold
 
 # Ordered: the first family found in a label wins ("Full time / Permanent" is FULL_TIME).
@@ -39,7 +40,7 @@ def employment_type(value) -> str | None:
             if name == "FULL_TIME" and _EMPLOYMENT_RE[3][1].search(f) and f.find("part") < f.find("full"):
                 return "PART_TIME"
             return name
-    return None
+    return labels.value_kind(s, labels.EMPLOYMENT_KINDS)
 
 
 _REMOTE_LABELS = [
@@ -66,7 +67,7 @@ def remote_kind(value) -> str | None:
     for name, pat in _REMOTE_RE:
         if pat.search(f):
             return name
-    return None
+    return labels.value_kind(s, labels.REMOTE_KINDS)
 
 
 # Free text: only phrases that say it plainly. "Remote" alone in a description is too loose.
@@ -188,7 +189,8 @@ def split_locations(value) -> list[str]:
     out: list[str] = []
     for item in items:
         if isinstance(item, dict):
-            item = item.get("name") or item.get("text") or item.get("label") or item.get("location")
+            item = item.get("name") or item.get("localizedName") or item.get("displayName") or item.get("text") \
+                or item.get("label") or item.get("location")
         s = clean(item, 200)
         if not s:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import fields, salary
+from . import fields, labels, salary
 from .draft import PostingDraft
 from .text import clean, fold
 
@@ -97,26 +97,43 @@ _INLINE_RE = [(name, re.compile(rf"^(?:{p})\s*:\s*(?P<v>.+)$", re.I)) for name, 
 
 
 def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, str]:
-    """'Location' followed by its value, or 'Location: value', in the visible strings."""
+    """'Location' followed by its value, or 'Location: value', in the visible strings — in
+    every language of the label table (labels.json) as well as the patterns above."""
     out: dict[str, str] = {}
     idx = zone or range(len(strings))
+    table_label = [(name, labels.label_matcher(name)) for name in labels.LABEL_FIELDS]
+    table_inline = [(name, labels.inline_matcher(name)) for name in labels.LABEL_FIELDS]
     for i in idx:
         s = strings[i]
-        if len(s) > 120:
+        if len(s) > 160:
             continue
+        f = labels.lfold(s) if len(s) <= 160 else ""
         if len(s) <= 40:
-            for name, rx in _LABEL_RE:
-                if name not in out and rx.match(s) and i + 1 < len(strings):
+            found = next((name for name, rx in _LABEL_RE if rx.match(s)), None) \
+                or next((name for name, rx in table_label if rx.match(f)), None)
+            if found and i + 1 < len(strings):
+                if found not in out:
                     value = strings[i + 1]
-                    if len(value) <= 150 and not any(r.match(value) for _, r in _LABEL_RE):
-                        out[name] = value
-                    break
+                    if len(value) <= 150 and not _is_label(value):
+                        out[found] = value
+                continue
         for name, rx in _INLINE_RE:
             m = rx.match(s)
-            if m and name not in out:
-                out[name] = m["v"]
+            if m:
+                out.setdefault(name, m["v"])
                 break
+        else:
+            for name, rx in table_inline:
+                m = rx.match(f)
+                if m:
+                    out.setdefault(name, s[len(s) - len(m["v"]):] if len(f) == len(s) else m["v"])
+                    break
     return out
+
+
+def _is_label(value: str) -> bool:
+    f = labels.lfold(value)
+    return any(r.match(value) for _, r in _LABEL_RE) or any(labels.label_matcher(n).match(f) for n in labels.LABEL_FIELDS)
 
 
 def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:

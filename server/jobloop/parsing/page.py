@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import appstate, fields, heuristics, salary, skills, structured
+from . import appstate, classify, company, fields, heuristics, salary, skills, structured, title
 from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
@@ -32,7 +32,7 @@ US_CONTEXT = re.compile(r"\b(u\.s\.|us-based|u\.s\.-based|united states|usa|with
 def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
     """Never raises: a page we cannot read is reported as not a posting, with the reason."""
     try:
-        return _parse(html, url or "", now)
+        return parse_strict(html, url or "", now)
     except Exception as exc:  # noqa: BLE001 — robustness is the contract here
         try:
             canon = canonical_url(url or "")
@@ -42,7 +42,8 @@ def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
                             reason=f"could not read this page ({type(exc).__name__})")
 
 
-def _parse(html, url: str, now: datetime | None) -> PostingDraft:
+def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
+    """parse() without the safety net: an internal error raises (robustness tests call this)."""
     page = Page(html, url, now)
     draft = PostingDraft(url=url, canonical_url=canonical_url(url))
     draft.now = now
@@ -76,21 +77,21 @@ def _parse(html, url: str, now: datetime | None) -> PostingDraft:
     draft.set("title", h1, "h1")
     draft.set("title", _strip_title(page.meta_get("og:title", "twitter:title"), draft), "og")
     draft.set("title", _strip_title(page.title_tag, draft), "title")
-    draft.set("company", heuristics.company_from_titles(page, draft.title), "title")
     site_name = page.meta_get("og:site_name", "application-name")
-    if site_name and not heuristics.BOARD_NAMES.match(site_name) and not re.search(r"\b(careers?|jobs?)\b", site_name, re.I) \
-            and not (draft.title and fold(draft.title) in fold(site_name)):
-        draft.set("company", site_name, "og")
-    draft.set("company", heuristics.logo_company(page), "logo")
+    if site_name and (re.search(r"\b(careers?|jobs?)\b", site_name, re.I) or (draft.title and fold(draft.title) in fold(site_name))):
+        site_name = None
 
     strings = page.strings
     cut = next((i for i, s in enumerate(strings) if len(s) < 80 and SIMILAR.search(s)), len(strings))
+    facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
+    title.choose(page, draft, facts, [page.meta_get("og:site_name"), company.copyright_name(strings), draft.company])
     zone = heuristics.header_zone(page, draft.title)
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
-    heuristics.fill_from_labels(draft, heuristics.labelled_values(strings, range(0, min(cut, 4000))))
+    heuristics.fill_from_labels(draft, facts)
+    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page))
 
-    is_posting, reason = _decide(page, draft, site_kind, site_reason, jobs, bool(state_job))
+    is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
 
     if is_posting and not draft.description_html:
@@ -136,30 +137,6 @@ def _strip_title(raw: str | None, draft: PostingDraft) -> str | None:
     t = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)", t)[0]
     t = re.sub(r"\s+(at|@)\s+[^,]+$", "", t)
     return t.strip() or None
-
-
-def _decide(page, draft, site_kind, site_reason, jobs, found_state) -> tuple[bool, str | None]:
-    if site_kind is False:
-        return False, site_reason
-    if heuristics.looks_like_login(page) and not jobs:
-        return False, "a sign-in page"
-    if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
-        return False, "a list of job postings"
-    if site_kind:
-        return True, None
-    if heuristics.looks_like_listing(page, draft.title) and heuristics.job_links(page) >= 5:
-        return False, "a search results or job list page"
-    if jobs or page.microdata_scopes:
-        return True, None
-    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
-    if articles:
-        return False, "an article or blog post, not a job posting"
-    if heuristics.looks_like_listing(page, draft.title) or heuristics.job_links(page) >= 12 and not found_state:
-        return False, "a search results or job list page"
-    score = heuristics.posting_evidence(page, draft, found_state)
-    if score >= 4 and draft.title:
-        return True, None
-    return False, "no job posting found on this page"
 
 
 DOLLAR_TLDS = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "mx": "MXN"}

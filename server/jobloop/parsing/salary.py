@@ -136,8 +136,6 @@ _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _MULT = r"\s?(?:[kK]|[mM](?![a-z])|mil\b|tsd\.?|tausend)"
 _CUR_POST = r"(?P<cur2>[$€£₴₽]|zł|грн|kr\b|(?:USD|EUR|GBP|CAD|AUD|CHF|SEK|NOK|DKK|PLN|INR|UAH|NZD|SGD|JPY|CZK|RON|HUF|BRL|MXN|ZAR|ILS|AED)\b)"
 _SEP = r"\s*(?:-|–|—|~|to|bis|à|a|au|and|and up to|до|–|až)\s*"
-_PER = (r"(?P<per>(?:\s*(?:/|per|an?|each|pro|par|al|all'|la|по|на|\bin\b)?\s*)"
-        r"(?:hour|hr|h\b|hourly|year|yr|annum|annual(?:ly)?|month|mo\b|mth|week|day|daily|jahr|monat|stunde|std|an\b|mois|heure|année|mes|año|mese|anno|ora|рік|місяць|годину|p\.?a\.?))?")
 _TEXT_RE = re.compile(
     rf"(?:{_CUR_PRE}\s?)?(?P<lo>{_NUM})(?P<lok>{_MULT})?\s?(?:{_CUR_POST})?(?:/(?:yr|year|hr|hour|mo|month))?"
     rf"(?:{_SEP}(?:{_CUR_PRE.replace('cur', 'curb')}\s?)?(?P<hi>{_NUM})(?P<hik>{_MULT})?\s?(?:{_CUR_POST.replace('cur2', 'cur3')})?)?"

@@ -149,7 +149,3 @@ def extract(text: str, company: str | None = None) -> Found:
             continue
         out.all.append(name)
     return out
-
-
-def extract_skills(text: str) -> list[str]:
-    return extract(text).all

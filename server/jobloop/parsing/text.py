@@ -28,8 +28,3 @@ def fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s or "")
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
-
-def same_text(a: str | None, b: str | None) -> bool:
-    na = re.sub(r"[^\w]+", " ", fold(a or "")).strip()
-    nb = re.sub(r"[^\w]+", " ", fold(b or "")).strip()
-    return bool(na) and na == nb

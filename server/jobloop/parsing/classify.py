@@ -1,0 +1,128 @@
+"""Is this page one job posting? A classifier over signals, each kind of not-a-posting
+named with a reason the popup shows: verification pages, sign-in walls, expired postings,
+listings and threads of many jobs, articles and company pages."""
+from __future__ import annotations
+
+import re
+
+from . import heuristics, labels, structured
+from .text import clean, fold
+
+VERIFICATION = "a verification page: open the job normally, then clip again"
+LOGIN = "a sign-in page"
+EXPIRED = "a posting that is no longer open"
+LISTING = "a search results or job list page"
+THREAD = "a thread or page listing many jobs"
+ARTICLE = "an article or blog post, not a job posting"
+COMPANY = "a company or careers page, not one job"
+NOTHING = "no job posting found on this page"
+
+_VERIFY = re.compile(
+    r"^(just a moment|attention required|access denied|are you a (robot|human)|security check|verify(ing)? you are (a )?human|"
+    r"additional verification required|please verify|checking (your|if the site connection|the site)|one more step|"
+    r"pardon our interruption|bot (check|protection)|captcha|robot check|request blocked|human verification|"
+    r"ddos protection|please enable (javascript|cookies) (and|to) )", re.I)
+_VERIFY_BODY = re.compile(r"captcha|cf-challenge|challenge-platform|verify you are (a )?human|are you a robot|unusual traffic|"
+                          r"security check|additional verification|enable javascript and cookies to continue", re.I)
+_EXPIRED = re.compile(
+    r"(this|the) (job|position|vacancy|posting|role|offer) (is )?(has )?(no longer available|expired|been filled|closed|"
+    r"is no longer (open|accepting|active))|no longer accepting applications|job (has )?expired|posting (has )?expired|"
+    r"position (has been )?filled|vacancy (is )?closed|вакансия в архиве|вакансія в архіві|"
+    r"n'est plus disponible|ya no est[aá] disponible|nicht mehr verf[uü]gbar|non [eè] pi[uù] disponibile|"
+    r"no longer open|applications (are )?(now )?closed|"
+    r"募集(は)?終了|掲載(は)?終了|已截止|已过期|마감되었습니다", re.I)
+_ROLE = re.compile(r"(?<!\w)(engineer|developer|analyst|manager|scientist|designer|specialist|assistant|associate|director|"
+                   r"officer|consultant|technician|coordinator|administrator|architect|lead|intern|postdoc|post-doc|"
+                   r"researcher|fellow|driver|nurse|teacher|lecturer|professor|operator|accountant|clerk|advisor|"
+                   r"representative|head of|instructor|programmer|administrat|mechanic|ingenieur|entwickler|"
+                   r"ingenieur|developpeur|desarrollador|ingeniero|sviluppatore|(m/w/d)|(h/f)|(f/h)|(m/f/d))", re.I)
+
+
+def verification(page) -> bool:
+    heads = [page.title_tag or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]]
+    if any(_VERIFY.search(h) for h in heads if h):
+        return True
+    # A nearly empty page whose few words are about proving you are human.
+    return len(page.strings) < 80 and bool(_VERIFY_BODY.search(page.text[:5000] + " " + page.html[:20000]))
+
+
+def expired(page, draft) -> bool:
+    heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]])
+    if _EXPIRED.search(heads):
+        return True
+    near = " ".join(page.strings[:400])
+    return bool(_EXPIRED.search(near)) and len(near) < 40_000
+
+
+def job_words(text: str) -> int:
+    """How many distinct job-posting words (in any language of the table) the text uses."""
+    f = labels.lfold(text[:60_000])
+    return len({m.group(0) for m in labels.matcher("posting_words").finditer(f)})
+
+
+def has_apply(page) -> bool:
+    if heuristics.has_apply(page):
+        return True
+    rx = labels.matcher("apply")
+    for el in (page.buttons + page.links)[:4000]:
+        text = el.get_text(" ", strip=True)
+        if text and len(text) < 40 and rx.search(labels.lfold(text)):
+            return True
+    return bool(page.by_tag.get("form")) and any("apply" in (f.get("action") or "").lower() for f in page.by_tag["form"][:20])
+
+
+def role_like(title: str | None) -> bool:
+    return bool(title) and bool(_ROLE.search(title))
+
+
+def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:
+    if site_kind is False:
+        return False, site_reason
+    if verification(page) and not jobs:
+        return False, VERIFICATION
+    if heuristics.looks_like_login(page) and not jobs:
+        return False, LOGIN
+    if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
+        return False, LISTING
+    if expired(page, draft):
+        return False, EXPIRED
+    if site_kind:
+        return True, None
+    links = heuristics.job_links(page)
+    if heuristics.looks_like_listing(page, draft.title) and links >= 5:
+        return False, LISTING
+    if jobs or page.microdata_scopes:
+        return True, None
+    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
+    if articles:
+        return False, ARTICLE
+    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state:
+        return False, LISTING
+    score = evidence(page, draft, found_state, facts)
+    if score >= 5 and draft.title:
+        return True, None
+    if not page.h1s and not facts:
+        return False, NOTHING if score < 3 else COMPANY
+    return False, COMPANY if score >= 3 else NOTHING
+
+
+def evidence(page, draft, found_state: bool, facts: dict) -> int:
+    """How strongly a page without JobPosting data still reads as one job."""
+    score = 0
+    if draft.title:
+        score += 1
+    if role_like(draft.title):
+        score += 1
+    if found_state:
+        score += 2
+    if re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
+                 r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*)s?([/._-]|$)", page.path, re.I):
+        score += 1
+    if has_apply(page):
+        score += 1
+    job_facts = {k for k in facts if k in ("locations", "employment_type", "salary", "remote", "title", "valid_through")}
+    score += min(len(job_facts), 3)
+    score += min(job_words(draft.description_text or page.text), 4)
+    if draft.salary or draft.employment_type:
+        score += 1
+    return score

@@ -1,0 +1,167 @@
+"""The employer, weighed: structured data and the site's adapter first, then what the site
+says about itself (a "Company:" label, the page title, og:site_name, the copyright line,
+the logo's alt text, a careers host like careers.acme.com). Candidates that agree with
+each other or with the host win; generic words and the job title never do."""
+from __future__ import annotations
+
+import re
+
+from . import heuristics
+from .text import clean, fold
+
+WEIGHTS = {"label": 7, "title": 6, "og": 5, "copyright": 5, "logo": 4, "legal": 4, "site": 3, "host": 3}
+# Words that make a name an organisation's: legal forms and kinds of institution.
+LEGAL = re.compile(
+    r"(?<!\w)(inc\.?|ltd\.?|llc|plc|gmbh|ag|s\.?a\.?|s\.?l\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|b\.?v\.?|n\.?v\.?|oy|ab|as|"
+    r"sp\. z o\.o\.|corp\.?|corporation|company|co\.|limited|group|holding|university|universit[äéa]t?|universidad|"
+    r"universidade|universit[àa]|uniwersytet|institute|institut|instituto|istituto|college|council|hospital|laboratory|"
+    r"lab|labs|ооо|тов|ао|пао)(?!\w)|株式会社|有限会社|合同会社|有限公司|股份有限公司|集团|大学|研究所|实验室|研究室|주식회사|대학교|연구실",
+    re.I)
+STRONG = 10  # site adapter, JSON-LD, microdata, app state
+GENERIC = re.compile(
+    r"^(company|employer|organi[sz]ation|home|careers?|jobs?|job board|recruiting|recruitment|talent|apply|welcome|"
+    r"about( us)?|menu|search|login|sign in|logo|site logo|company logo|header logo|footer logo|the company|our company|"
+    r"all rights reserved|untitled|firefox|chrome|google chrome|internet explorer|microsoft edge|safari|opera|download.*|"
+    r"facebook|twitter|linkedin|instagram|youtube|x|tiktok|github|whatsapp|line|app store|google play)$", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d{2}\s*(?:[-–]\s*(?:19|20)\d{2})?)?\s*[,.]?\s*(?:by\s+)?"
+    r"(?P<name>[^©|\n]{2,80}?)\s*(?:[.,]?\s*(?:all rights reserved|alle rechte|tous droits|todos los derechos|tutti i diritti|"
+    r"todos os direitos|all right reserved|版权所有|無断転載)|\s*\.?$)", re.I)
+_HOST_PREFIX = re.compile(r"^(careers?|jobs?|karriere|carrieres?|empleo|emplois?|work|join|talent|recruiting|hiring|"
+                          r"apply|stellen|vacatures|jobsearch|career)$")
+# Hosts of recruiting software and boards: the host names the vendor, never the employer.
+_VENDORS = {"ultipro", "successfactors", "sapsf", "taleo", "oraclecloud", "icims", "brassring", "kenexa", "jobvite",
+            "silkroad", "phenompeople", "eploy", "bamboohr", "personio", "ukg", "paylocity", "paycom", "adp",
+            "greenhouse", "lever", "ashbyhq", "workable", "smartrecruiters", "recruitee", "teamtailor", "breezy",
+            "myworkdayjobs", "workday", "linkedin", "indeed", "glassdoor", "dice", "monster", "ziprecruiter",
+            "stepstone", "hh", "dou", "djinni", "computrabajo", "jora", "jobstreet", "jobkorea", "cv-library",
+            "hrsmart", "cezanneondemand", "applytojob", "recruiterbox", "hirebridge", "jobdiva", "njoyn", "csod"}
+_ATS_TENANT = re.compile(r"^(?P<tenant>[a-z0-9-]+)\.(?:wd\d+\.)?(?:myworkdayjobs|icims|bamboohr|recruitee|teamtailor|"
+                         r"personio|breezy|workable|jobvite|smartrecruiters|pinpointhq|ashbyhq|applytojob|"
+                         r"hire\.trakstar|zohorecruit|freshteam|jobs\.personio)\.")
+_SUFFIXES = {"com", "co", "org", "net", "io", "ai", "gov", "edu", "ac", "uk", "de", "fr", "es", "it", "nl", "ch", "at",
+             "be", "ca", "au", "nz", "jp", "kr", "cn", "in", "br", "pt", "pl", "ua", "ru", "se", "no", "dk", "fi", "ie",
+             "us", "eu", "info", "biz", "jobs", "careers", "online", "app", "dev", "tech", "me", "cz", "tr", "mx", "ar", "cl"}
+
+
+def _key(s: str) -> str:
+    return re.sub(r"[^\w]+", "", fold(s))
+
+
+def host_brand(host: str) -> tuple[str | None, bool]:
+    """('acme', True) for careers.acme.com or acme.wd5.myworkdayjobs.com (the host names the
+    employer), ('acme', False) for www.acme.com (a hint only), (None, False) otherwise."""
+    host = (host or "").lower()
+    if not host or host.startswith("xn--") or re.match(r"^[\d.]+$", host):
+        return None, False
+    m = _ATS_TENANT.match(host)
+    if m and m["tenant"] not in ("www", "jobs", "careers", "app", "apply"):
+        return m["tenant"], True
+    labels = host.split(".")
+    while labels and labels[-1] in _SUFFIXES:
+        labels.pop()
+    if not labels:
+        return None, False
+    brand = labels[-1]
+    if brand in _VENDORS or brand in ("github", "gitlab", "wordpress", "blogspot", "wixsite", "squarespace", "google", "sites"):
+        return None, False
+    named = len(labels) >= 2 and bool(_HOST_PREFIX.match(labels[0]))
+    return brand, named
+
+
+def copyright_name(strings: list[str]) -> str | None:
+    for s in reversed(strings[-150:]):
+        if len(s) > 200 or not re.search(r"©|\(c\)|copyright", s, re.I):
+            continue
+        m = _COPYRIGHT.search(s)
+        if m:
+            name = clean(re.sub(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+", "", m["name"]).strip(" .,-–"))
+            if name and not re.search(r"\d{4}|rights", name, re.I) and 2 <= len(name) <= 80:
+                return name
+    return None
+
+
+def _site_names(page) -> list[tuple[str, str]]:
+    """Names the site gives itself: a part of the page title or a heading that reads as an
+    organisation ("Farrior Lab", "J-W Energy Company"), a short line with a legal form."""
+    out = []
+    for raw in (page.title_tag, page.meta_get("og:title")):
+        for part in re.split(r"\s*[|｜–—:]\s*|\s+-\s+", clean(raw) or ""):
+            if 3 <= len(part) <= 60 and LEGAL.search(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
+                out.append((part, "site"))
+    for h in page.h1s[:3]:
+        text = clean(h.get_text(" "))
+        if text and len(text) <= 60 and LEGAL.search(text):
+            out.append((text, "site"))
+    seen = 0
+    for s in page.strings[:300] + page.strings[-120:]:
+        if len(s) <= 50 and LEGAL.search(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
+                and _name_like(s):
+            for part in re.split(r"\s*[|｜/]\s*", s):
+                if LEGAL.search(part) and 3 <= len(part):
+                    out.append((part.strip(), "legal"))
+                    seen += 1
+        if seen >= 6:
+            break
+    return out
+
+
+def _name_like(s: str) -> bool:
+    """A name, not a sentence: most longer Latin words capitalised (CJK has no case)."""
+    long_words = [w for w in re.findall(r"[^\W\d_]+", s) if len(w) > 3 and w.isascii()]
+    return not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
+
+
+def _ok(name: str | None, title: str | None) -> bool:
+    if not name or len(name) > 90 or GENERIC.match(name.strip()) or heuristics.BOARD_NAMES.match(name.strip()):
+        return False
+    if title and _key(name) == _key(title):
+        return False
+    return bool(_key(name))
+
+
+def choose(page, draft, facts: dict, title_company: str | None, site_name: str | None, logo: str | None) -> None:
+    """Set draft.company to the best-supported candidate; the provenance goes to field_sources."""
+    title = draft.title
+    cands: list[tuple[str, str, int]] = []
+    if draft.company and _ok(draft.company, title):
+        cands.append((draft.company, draft.sources.get("company", "structured"), STRONG))
+    label = clean(facts.get("company"))
+    if label and len(label) < 80:
+        cands.append((label, "label", WEIGHTS["label"]))
+    for name, src in ((title_company, "title"), (site_name, "og"), (copyright_name(page.strings), "copyright"), (logo, "logo")):
+        if _ok(name, title):
+            cands.append((name, src, WEIGHTS[src]))
+    for name, src in _site_names(page):
+        if _ok(name, title):
+            cands.append((name, src, WEIGHTS[src]))
+    brand, named = host_brand(page.host)
+    if brand and named:
+        cands.append((brand.replace("-", " ").title() if brand.islower() else brand, "host", WEIGHTS["host"]))
+    cands = [c for c in cands if _ok(c[0], title)]
+    if not cands:
+        if draft.company and not _ok(draft.company, title):
+            draft.company = None
+            draft.sources.pop("company", None)
+        return
+    brand_key = _key(brand or "")
+    page_title = _key(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
+
+    def support(i: int) -> int:
+        name, src, weight = cands[i]
+        k = _key(name)
+        score = weight
+        for j, (other, osrc, _w) in enumerate(cands):
+            ok = _key(other)
+            if j != i and osrc != src and k and ok and (k in ok or ok in k):
+                score += 3
+        if src not in ("title", "og", "site") and k and len(k) >= 4 and k in page_title:
+            score += 2  # the page title names it too
+        if src != "host" and brand_key and len(brand_key) >= 3 and (brand_key in k or (k and k in brand_key)):
+            score += 3
+        return score
+
+    best = max(range(len(cands)), key=lambda i: (support(i), -i))
+    name, src, _w = cands[best]
+    if name != draft.company:
+        draft.replace("company", name, src)

@@ -1,0 +1,93 @@
+"""The language table (labels.json) compiled once: which words label a field, which name a
+value (remote, full-time), which say "up to" or "allowance", in every language it lists.
+The words are data; this module only turns them into matchers."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from .text import fold
+
+TABLE_PATH = Path(__file__).with_name("labels.json")
+_WIDE = re.compile(r"[\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def lfold(s: str) -> str:
+    """fold() plus the letters NFKD leaves alone (Turkish dotless i)."""
+    return fold(s or "").replace("ı", "i").replace("’", "'").replace("ʼ", "'")
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, dict]:
+    data = json.loads(TABLE_PATH.read_text(encoding="utf-8"))
+    return {lang: entry for lang, entry in data.items() if not lang.startswith("_")}
+
+
+def _alternative(phrase: str) -> str:
+    prefix = phrase.endswith("*")
+    word = lfold(phrase.rstrip("*"))
+    body = r"\s*".join(re.escape(part) for part in word.split())
+    if _WIDE.search(word):
+        return body  # no word boundaries in CJK or Arabic script
+    return rf"(?<!\w){body}" + ("" if prefix else r"(?!\w)")
+
+
+def pattern(phrases) -> str:
+    # Longest first, so "part time" wins over "time" inside one alternation.
+    return "|".join(_alternative(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def words(section: str, key: str, langs=None) -> list[str]:
+    out: list[str] = []
+    for lang, entry in table().items():
+        if langs and lang not in langs:
+            continue
+        value = entry.get(section, {})
+        out.extend(value.get(key, []) if isinstance(value, dict) else value if key == "" else [])
+    return out
+
+
+@lru_cache(maxsize=None)
+def matcher(section: str, key: str = "") -> re.Pattern:
+    """One regex for every language's phrases under table[lang][section][key] (or [section])."""
+    return re.compile(pattern(words(section, key)) or r"(?!x)x")
+
+
+@lru_cache(maxsize=None)
+def label_matcher(field: str) -> re.Pattern:
+    """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
+    p = pattern(words('labels', field))
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
+
+
+@lru_cache(maxsize=None)
+def inline_matcher(field: str) -> re.Pattern:
+    """'Label: value' in one string."""
+    p = pattern(words('labels', field))
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+
+
+LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")
+REMOTE_KINDS = ("hybrid", "remote", "onsite")
+EMPLOYMENT_KINDS = ("INTERN", "PART_TIME", "FULL_TIME", "TEMPORARY", "CONTRACTOR")
+
+
+def value_kind(text: str, kinds: tuple[str, ...]) -> str | None:
+    """The first kind (in the given order) whose words appear in a short label."""
+    f = lfold(text)
+    for kind in kinds:
+        if matcher("values", kind).search(f):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def generic_heading() -> re.Pattern:
+    """A heading that names a section of a site, not a job ("Careers", "Offre d'emploi")."""
+    return re.compile(rf"^(?:{pattern(words('generic_headings', ''))})$")
+
+
+def languages() -> list[str]:
+    return list(table())

@@ -1,0 +1,94 @@
+"""The job's title, weighed: structured data and the adapter, a "Job title" label, an
+element marked up as the job title, the headings, the page title. Generic headings
+("Current Vacancies", "Welcome to the lab", "Top Sub Menu") never win; a heading that reads
+like a role and agrees with the page title does."""
+from __future__ import annotations
+
+import re
+
+from . import classify, labels
+from .text import clean, fold
+
+PRIORS = {"structured": 8, "label": 6, "markup": 6, "h1": 4, "og": 3, "h2": 2, "title": 2, "strong": 1}
+_MARKUP = re.compile(r"^(?:.*[-_])?(job|posting|position|vacancy|req|opening|career)[-_]?(title|name)(?:[-_].*)?$|jobtitle|"
+                     r"^title[-_]?(job|posting)|^DataCell_Req_Title", re.I)
+_SITEISH = re.compile(r"(?<!\w)(lab|laboratory|group|institute|university|department|faculty|school|centre|center|"
+                      r"labor|gruppe|laboratoire|equipe|laboratorio|lab\.?)(?!\w)", re.I)
+_JOBISH = re.compile(r"(?<!\w)(position|opening|vacancy|job|stelle|poste|puesto|vaga|posizione|vacature)s?(?!\w)|"
+                     r"募集|招聘|博士后|채용|모집", re.I)
+_DROP_TAIL = re.compile(r"\s*[-–—|:]+\s*\(?[A-Z0-9.]{3,}\)?\s*$")  # "Operations Analyst - (OAMS.1)"
+
+
+def _generic(text: str) -> bool:
+    f = labels.lfold(text).strip(" .!:;,")
+    return bool(labels.generic_heading().match(f)) or f.endswith(":")
+
+
+def _tidy(text: str | None, site_names: list[str]) -> str | None:
+    t = clean(text)
+    if not t:
+        return None
+    t = _DROP_TAIL.sub("", t)
+    # "New Post-doc Opportunity- Wessinger Lab": a part that names the site is not the title.
+    parts = [p.strip() for p in re.split(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+", t) if p.strip()]
+    if len(parts) > 1:
+        keep = [p for p in parts if not any(fold(n) and fold(n) in fold(p) for n in site_names) and not _SITEISH.search(p)]
+        if keep:
+            t = " - ".join(keep)
+    return t if 2 < len(t) <= 150 else None
+
+
+def choose(page, draft, facts: dict, site_names: list[str]) -> None:
+    names = [n for n in site_names if n]
+    cands: list[tuple[str, str, int]] = []
+    src = draft.sources.get("title")
+    if draft.title and src and src not in ("h1", "og", "title"):
+        cands.append((draft.title, src, PRIORS["structured"]))
+    if facts.get("title"):
+        cands.append((facts["title"], "label", PRIORS["label"]))
+    for el in _marked_up(page)[:3]:
+        cands.append((el.get_text(" ", strip=True), "markup", PRIORS["markup"]))
+    many = len(page.h1s) > 3  # h1s used as navigation headings say little each
+    for i, h in enumerate(page.h1s[:8]):
+        cands.append((h.get_text(" ", strip=True), "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
+    for h in page.by_tag.get("h2", [])[:4]:
+        cands.append((h.get_text(" ", strip=True), "h2", PRIORS["h2"]))
+    for raw, s in ((page.meta_get("og:title", "twitter:title"), "og"), (page.title_tag, "title")):
+        if raw:
+            cands.append((raw, s, PRIORS[s]))
+    for el in (page.soup.find_all(["strong", "b"], limit=40) if len(cands) < 4 or not any(c[1] in ("h1", "label", "markup", "structured") for c in cands) else []):
+        text = el.get_text(" ", strip=True)
+        if text and len(text) < 80 and classify.role_like(text):
+            cands.append((text, "strong", PRIORS["strong"]))
+    page_title = fold(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
+    best, best_score = None, -99
+    for raw, s, prior in cands:
+        text = _tidy(raw, names)
+        if not text or _generic(text) or (s != "structured" and any(fold(text) == fold(n) for n in names)):
+            continue
+        score = prior
+        if classify.role_like(text):
+            score += 3
+        elif _JOBISH.search(text):
+            score += 1
+        if _SITEISH.search(text) and not classify.role_like(text) and not _JOBISH.search(text):
+            score -= 3
+        if s not in ("og", "title") and fold(text) in page_title:
+            score += 3
+        if len(text) > 110:
+            score -= 2
+        if score > best_score:
+            best, best_score = (text, s), score
+    if best and best[0] != draft.title:
+        draft.replace("title", best[0], best[1])
+
+
+def _marked_up(page) -> list:
+    out = []
+    for key, els in page.by_class.items():
+        if _MARKUP.search(key):
+            out.extend(els[:2])
+    for (attr, val), els in page.by_attr.items():
+        if attr == "id" and val and _MARKUP.search(val):
+            out.extend(els[:1])
+    return [el for el in out if el.name not in ("input", "meta", "script", "label") and 2 < len(el.get_text(" ", strip=True)) < 150]
