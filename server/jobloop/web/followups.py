@@ -13,7 +13,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 
 from ..clock import app_now as _now, local_to_utc, utc_to_local
 from ..models import ENDINGS
-from ..services import ServiceError, calendar, followups, messages, postings, reflection
+from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from . import add_nav
 
 blp = Blueprint("followups", __name__)
@@ -125,7 +125,7 @@ def act(followup_id: int, action: str):
     followup = followups.get(followup_id)
     try:
         if action == "done":
-            followups.complete(followup, now)
+            network.followup_done(followup, now)
         elif action == "dismiss":
             followups.dismiss(followup, now)
         elif action == "snooze":
@@ -134,7 +134,7 @@ def act(followup_id: int, action: str):
                 raise ServiceError("snooze for 1, 3, 7, 14 or 30 days", code="invalid")
             followups.snooze(followup, now + timedelta(days=int(days)), now)
         elif action == "ghosted":
-            followups.confirm_ghosted(followup, now)
+            pipeline.confirm_ghosted(followup, now)
         else:
             abort(404)
     except ServiceError as err:
@@ -213,9 +213,9 @@ def log_interview(posting_id: int):
     back = url_for("web.posting", posting_id=posting.id) + "#interviews"
     try:
         at = _form_datetime("date", "time")
-        followups.log_interview(posting, at, kind=request.form.get("kind", "video"),
-                                with_=request.form.get("with", ""), note=request.form.get("note", "")[:20_000],
-                                duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
+        pipeline.log_interview(posting, at, kind=request.form.get("kind", "video"),
+                               with_=request.form.get("with", ""), note=request.form.get("note", "")[:20_000],
+                               duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
     except (ServiceError, ValueError) as err:
         return _form_error(getattr(err, "message", "duration: a number of minutes"), back)
     return redirect(back, code=303)
