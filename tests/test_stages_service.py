@@ -119,3 +119,11 @@ def test_deciding_event_is_pure_and_ignores_other_kinds():
     events = [E(1, "saved", 9), E(2, "applied", 2), E(3, None, 30)]
     assert stages.deciding_event(events).id == 2
     assert stages.reached_before_end([E(1, "applied", 1), E(2, "interviewing", 3), E(3, "rejected", 4)]) == "interviewing"
+
+
+def test_stages_endpoint_serves_the_groups(client, auth):
+    body = client.get("/api/stages", headers=auth).get_json()
+    assert body["forward"] == list(stages.FORWARD) and body["endings"] == list(stages.ENDINGS)
+    assert body["groups"]["in_flight"] == ["applied", "screening", "interviewing", "offer"]
+    assert set(body["groups"]) >= {"in_flight", "ended", "responded", "open"}
+    assert client.get("/api/stages").status_code == 401

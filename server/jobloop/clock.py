@@ -64,7 +64,8 @@ def local_today(now: datetime) -> date:
 
 def _in_window(day: date, label: str) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise TimeInputError(f"{label}: pick a date between {EARLIEST.year} and {LATEST.year}")
+        raise TimeInputError(f"{label}: {day.isoformat()} is too far in the past or future; "
+                             f"pick a date between {EARLIEST.year} and {LATEST.year}")
     return day
 
 
@@ -98,7 +99,10 @@ def parse_local_datetime(raw: str | None, label: str = "date and time") -> datet
 def local_day_time(day_raw: str | None, time_raw: str | None, *, default_time: time | None = None,
                    label: str = "date") -> datetime:
     """A local date and time picked in two fields, as naive UTC; both needed unless a default time."""
-    day = parse_date(day_raw, label)
+    try:
+        day = parse_date(day_raw, label)
+    except TimeInputError as err:
+        raise TimeInputError(f"{err.message}: pick a date") from None
     if day is None:
         raise TimeInputError(f"{label}: pick a date")
     text = (time_raw or "").strip()

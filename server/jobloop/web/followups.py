@@ -6,15 +6,16 @@ context functions below, which read the app's clock so tests can fix the time.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
-from ..clock import app_now as _now, local_to_utc, utc_to_local
-from ..models import ENDINGS
+from ..clock import app_now as _now, utc_to_local
+from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from . import add_nav
+from .forms import local_day_time
 
 blp = Blueprint("followups", __name__)
 TODAY_LIMIT = 8    # items on the dashboard card
@@ -49,18 +50,7 @@ def _form_error(message: str, back: str):
 
 def _form_datetime(day_field: str, time_field: str, *, default_time: time | None = None) -> datetime:
     """A local date and time from a form, as naive UTC; a clear error when missing or malformed."""
-    try:
-        day = date.fromisoformat(request.form.get(day_field, "").strip())
-    except ValueError:
-        raise ServiceError("pick a date", code="invalid_date") from None
-    raw = request.form.get(time_field, "").strip()
-    try:
-        clock = time.fromisoformat(raw) if raw else default_time
-    except ValueError:
-        raise ServiceError("pick a time", code="invalid_date") from None
-    if clock is None:
-        raise ServiceError("pick a time", code="invalid_date")
-    return local_to_utc(datetime.combine(day, clock))
+    return local_day_time(request.form.get(day_field), request.form.get(time_field), default_time=default_time)
 
 
 # ---- what the partials read ---------------------------------------------------------------
