@@ -42,8 +42,8 @@ def events_of(body: bytes) -> dict[str, object]:
 def test_feed_holds_followups_interviews_and_goals(client, db):
     applied = make_posting("applied", title="SRE")
     interviewing = make_posting("screening", title="Staff-Engineer", company="Wayne Enterprises")
-    interview = followups.log_interview(interviewing, datetime(2026, 3, 5, 15, 0), kind="onsite", with_="Lucius",
-                                        duration_minutes=90, now=T0)
+    interview = pipeline.log_interview(interviewing, datetime(2026, 3, 5, 15, 0), kind="onsite", with_="Lucius",
+                                       duration_minutes=90, now=T0)
     Goal.create(title="Finish the Kubernetes course", deadline=date(2026, 4, 1))
     Goal.create(title="Done already", deadline=date(2026, 3, 10), done_at=T0)
 
@@ -71,7 +71,7 @@ def test_feed_holds_followups_interviews_and_goals(client, db):
 
     # The thank-you for the interview is in too, and nothing that is closed.
     kinds = sorted(str(e["summary"]).split(":")[0] for uid, e in events.items() if uid.startswith("followup-"))
-    assert kinds == ["Check in", "No answer for a while — mark it ghosted?", "Send a thank-you note"]
+    assert kinds == ["Check in", "Send a thank-you note"]  # the ghosted suggestion waits for the check-in
     assert applied.id  # the applied posting's follow-ups are the check-in and the ghosted suggestion
 
 

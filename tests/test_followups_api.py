@@ -62,7 +62,7 @@ def test_list_done_snooze_dismiss(client, auth, db, clock):
     assert r.status_code == 200 and r.get_json()["snoozed_until"].startswith("2026-03-12T10:00")
     assert client.get("/api/followups", headers=auth).get_json()["followups"] == []
     upcoming = client.get("/api/followups?scope=upcoming", headers=auth).get_json()["followups"]
-    assert [f["kind"] for f in upcoming] == ["check_in", "suggest_ghosted"]
+    assert [f["kind"] for f in upcoming] == ["check_in"]  # the ghosted suggestion waits for the check-in
 
     clock.advance(days=2)
     assert len(client.get("/api/followups", headers=auth).get_json()["followups"]) == 1

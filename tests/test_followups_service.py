@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobloop.models import Company, Contact, FollowUp, Posting, PostingContact
-from jobloop.services import ServiceError, followups, messages, pipeline
+from jobloop.services import ServiceError, followups, messages, network, pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)  # a Monday morning, naive UTC like the store
 _n = iter(range(1, 10**6))
@@ -32,14 +32,34 @@ def kinds_due(now):
     return sorted(f.kind for f in followups.due(now))
 
 
-def test_applied_check_in_after_seven_days_and_ghosted_suggestion_after_thirty(db):
+def test_applied_check_in_after_seven_days_then_ghosted_suggestion_after_thirty(db):
     posting = make_posting(stage="applied", at=T0)
     assert kinds_due(T0 + timedelta(days=7) - timedelta(minutes=1)) == []
     assert kinds_due(T0 + timedelta(days=7)) == ["check_in"]
-    assert kinds_due(T0 + timedelta(days=30)) == ["check_in", "suggest_ghosted"]
+    # One next step: no ghosted suggestion while the check-in is open.
+    assert kinds_due(T0 + timedelta(days=30)) == ["check_in"]
     check_in = FollowUp.get(FollowUp.kind == "check_in")
     assert check_in.posting_id == posting.id
     assert check_in.due_at == T0 + timedelta(days=7)
+    followups.complete(check_in, now=T0 + timedelta(days=8))
+    suggestion = FollowUp.get(FollowUp.kind == "suggest_ghosted")
+    assert suggestion.due_at == T0 + timedelta(days=30)
+    assert kinds_due(T0 + timedelta(days=30)) == ["suggest_ghosted"]
+
+
+def test_a_late_check_in_leaves_a_week_for_an_answer_before_the_ghosted_suggestion(db):
+    make_posting(stage="applied", at=T0)
+    check_in = FollowUp.get(FollowUp.kind == "check_in")
+    followups.dismiss(check_in, now=T0 + timedelta(days=28))
+    assert FollowUp.get(FollowUp.kind == "suggest_ghosted").due_at == T0 + timedelta(days=35)
+
+
+def test_a_ghosted_suggestion_from_an_older_store_waits_behind_the_open_check_in(db):
+    posting = make_posting(stage="applied", at=T0)
+    applied = FollowUp.get(FollowUp.kind == "check_in").source_event
+    followups.create("suggest_ghosted", T0 + timedelta(days=30), posting=posting, now=T0, source_event=applied)
+    assert kinds_due(T0 + timedelta(days=31)) == ["check_in"]
+    assert followups.count_due(T0 + timedelta(days=31)) == 1
 
 
 def test_a_response_closes_the_check_in_and_the_ghosted_suggestion(db):
@@ -47,15 +67,15 @@ def test_a_response_closes_the_check_in_and_the_ghosted_suggestion(db):
     pipeline.change_stage(posting, "screening", at=T0 + timedelta(days=3), now=T0 + timedelta(days=3))
     assert kinds_due(T0 + timedelta(days=40)) == []
     statuses = {f.kind: f.status for f in FollowUp.select()}
-    assert statuses == {"check_in": "closed", "suggest_ghosted": "closed"}
+    assert statuses == {"check_in": "closed"}
     assert FollowUp.get(FollowUp.kind == "check_in").closed_at == T0 + timedelta(days=3)
 
 
 def test_interview_logs_thank_you_within_24_hours_and_moves_stage(db):
     posting = make_posting(stage="applied", at=T0)
     interview_at = T0 + timedelta(days=5)
-    event = followups.log_interview(posting, interview_at, kind="video", with_="Dana Park",
-                                    now=T0 + timedelta(days=4))
+    event = pipeline.log_interview(posting, interview_at, kind="video", with_="Dana Park",
+                                   now=T0 + timedelta(days=4))
     assert event.kind == "interview" and event.details["with"] == "Dana Park"
     posting = fresh(posting)
     assert posting.stage == "interviewing"
@@ -70,7 +90,7 @@ def test_interview_logs_thank_you_within_24_hours_and_moves_stage(db):
 
 def test_interview_when_already_at_offer_keeps_the_stage(db):
     posting = make_posting(stage="offer", at=T0)
-    followups.log_interview(posting, T0 + timedelta(hours=2), kind="onsite", now=T0 + timedelta(hours=3))
+    pipeline.log_interview(posting, T0 + timedelta(hours=2), kind="onsite", now=T0 + timedelta(hours=3))
     assert fresh(posting).stage == "offer"
 
 
@@ -112,7 +132,7 @@ def test_snooze_hides_until_then_and_dismiss_holds(db):
     day8 = T0 + timedelta(days=8)
     followups.snooze(check_in, day8 + timedelta(days=2), now=day8)
     assert kinds_due(day8 + timedelta(days=1)) == []
-    assert [f.kind for f in followups.upcoming(day8 + timedelta(days=1))] == ["check_in", "suggest_ghosted"]
+    assert [f.kind for f in followups.upcoming(day8 + timedelta(days=1))] == ["check_in"]
     assert kinds_due(day8 + timedelta(days=2)) == ["check_in"]
     followups.dismiss(fresh(check_in), now=day8 + timedelta(days=2))
     assert kinds_due(T0 + timedelta(days=29)) == []
@@ -132,11 +152,11 @@ def test_done_holds_and_moves_the_contacts_last_contact(db):
     contact = Contact.create(name="Ana Ruiz")
     fu = followups.create("keep_in_touch", T0, contact=contact, now=T0)
     assert kinds_due(T0) == ["keep_in_touch"]
-    followups.complete(fu, now=T0 + timedelta(hours=1))
+    network.followup_done(fu, now=T0 + timedelta(hours=1))
     assert kinds_due(T0 + timedelta(days=1)) == []
     assert fresh(contact).last_contact_at == T0 + timedelta(hours=1)
     with pytest.raises(ServiceError) as err:
-        followups.complete(fu, now=T0 + timedelta(hours=2))
+        network.followup_done(fu, now=T0 + timedelta(hours=2))
     assert err.value.status == 409
 
 
@@ -156,11 +176,11 @@ def test_create_needs_a_posting_or_contact_and_a_valid_kind(db):
 
 def test_confirm_ghosted_sets_the_stage(db):
     posting = make_posting(stage="applied", at=T0)
+    followups.complete(FollowUp.get(FollowUp.kind == "check_in"), now=T0 + timedelta(days=7))
     suggestion = FollowUp.get(FollowUp.kind == "suggest_ghosted")
-    followups.confirm_ghosted(suggestion, now=T0 + timedelta(days=31))
+    pipeline.confirm_ghosted(suggestion, now=T0 + timedelta(days=31))
     assert fresh(posting).stage == "ghosted"
     assert fresh(suggestion).status == "done"
-    assert FollowUp.get(FollowUp.kind == "check_in").status == "closed"
 
 
 def test_undoing_a_rejection_closes_the_feedback_request(db):
@@ -213,7 +233,7 @@ def test_done_on_a_contact_followup_is_a_touch_and_the_cadence_goes_on(db):
     msg = followups.message_for(fu)
     assert msg["body"].startswith("Hi Lee,")  # the template, not the note
     assert followups.to_dict(fu, T0)["note"] == "Keep in touch with Lee Park"
-    followups.complete(fu, now=T0 + timedelta(hours=1))
+    network.followup_done(fu, now=T0 + timedelta(hours=1))
     following = FollowUp.select().where((FollowUp.contact == contact) & (FollowUp.status == "open")).get()
     assert following.due_at > T0 + timedelta(days=7)
 

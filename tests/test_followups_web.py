@@ -71,17 +71,21 @@ def test_done_snooze_dismiss_and_ghosted_from_the_page(client, db, clock):
     clock.now = T0 + timedelta(days=31)
     token = csrf(client)
     html = client.get("/followups").text
-    assert "Check in" in html and "Mark ghosted" in html
+    assert "Check in" in html and "Mark ghosted" not in html  # one next step at a time
     check_in = FollowUp.get(FollowUp.kind == "check_in")
     r = client.post(f"/followups/{check_in.id}/snooze", data={"csrf_token": token, "days": "3", "next": "/"})
     assert r.status_code == 303 and r.headers["Location"].endswith("/")
     assert FollowUp.get_by_id(check_in.id).snoozed_until == clock.now + timedelta(days=3)
     bad = client.post(f"/followups/{check_in.id}/snooze", data={"csrf_token": token, "days": "9999"})
     assert bad.status_code == 422 and "snooze for" in bad.text
+    clock.now += timedelta(days=3)
+    client.post(f"/followups/{check_in.id}/dismiss", data={"csrf_token": token})
+    clock.now += timedelta(days=7)
+    assert "Mark ghosted" in client.get("/followups").text
     ghost = FollowUp.get(FollowUp.kind == "suggest_ghosted")
     client.post(f"/followups/{ghost.id}/ghosted", data={"csrf_token": token})
     assert Posting.get_by_id(posting.id).stage == "ghosted"
-    assert FollowUp.get_by_id(check_in.id).status == "closed"
+    assert FollowUp.get_by_id(check_in.id).status == "dismissed"
     again = client.post(f"/followups/{ghost.id}/done", data={"csrf_token": token})
     assert again.status_code == 422 and "already done" in again.text
 

@@ -1,11 +1,37 @@
-"""Time in one place: the store keeps naive UTC, and views read the app's clock.
+"""Time in one place: the store keeps naive UTC, people type and read local time.
 
-The clock is injectable (Config.clock) so rules like "a reflection is due the
-next morning" can be tested, and driven in browser tests, with a fixed time.
+- `utcnow()` is "now" as the store keeps it; the app's clock (Config.clock) is
+  injectable so rules like "a reflection is due the next morning" can be tested,
+  and driven in browser tests, with a fixed time; views read it with `app_now()`.
+- Every date or time typed into a form is parsed here (`parse_date`,
+  `parse_local_datetime`, `local_day_time`, `day_to_utc`) and becomes naive UTC;
+  pages turn it back with `utc_to_local` (web/filters.py).
+
+The server runs on the user's own machine, so the machine's time zone is theirs.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
+
+# Dates outside this window are typing mistakes, and far-future ones overflow date arithmetic.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2200, 12, 31)
+NOON = time(12)
+
+
+class TimeInputError(ValueError):
+    """A date or time from a form that cannot be read; the message says what is expected."""
+
+    code = "invalid_date"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def utcnow() -> datetime:
+    # Naive UTC everywhere in the store: SQLite has no time zones.
+    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def app_now() -> datetime:
@@ -22,8 +48,6 @@ def naive_utc(dt: datetime | None) -> datetime | None:
     return dt
 
 
-# The server runs on the user's own machine, so its time zone is theirs.
-
 def utc_to_local(dt: datetime) -> datetime:
     return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
 
@@ -31,3 +55,78 @@ def utc_to_local(dt: datetime) -> datetime:
 def local_to_utc(dt: datetime) -> datetime:
     # A naive datetime's astimezone() reads it as the machine's local time.
     return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_today(now: datetime) -> date:
+    """The user's calendar day at `now` (naive UTC): not now.date(), which is the UTC day."""
+    return utc_to_local(now).date()
+
+
+def _in_window(day: date, label: str) -> date:
+    if not EARLIEST <= day <= LATEST:
+        raise TimeInputError(f"{label}: {day.isoformat()} is too far in the past or future; "
+                             f"pick a date between {EARLIEST.year} and {LATEST.year}")
+    return day
+
+
+def parse_date(raw: str | None, label: str = "date") -> date | None:
+    """A YYYY-MM-DD from a form (an <input type=date>); empty means not given."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise TimeInputError(f"{label}: {text!r} is not a date (YYYY-MM-DD)") from None
+    return _in_window(day, label)
+
+
+def parse_local_datetime(raw: str | None, label: str = "date and time") -> datetime | None:
+    """An <input type=datetime-local> (the user's local time) as naive UTC; empty means not given."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise TimeInputError(f"{label}: {text!r} is not a date and time") from None
+    if value.tzinfo is not None:
+        return naive_utc(value)
+    _in_window(value.date(), label)
+    return local_to_utc(value)
+
+
+def local_day_time(day_raw: str | None, time_raw: str | None, *, default_time: time | None = None,
+                   label: str = "date") -> datetime:
+    """A local date and time picked in two fields, as naive UTC; both needed unless a default time."""
+    try:
+        day = parse_date(day_raw, label)
+    except TimeInputError as err:
+        raise TimeInputError(f"{err.message}: pick a date") from None
+    if day is None:
+        raise TimeInputError(f"{label}: pick a date")
+    text = (time_raw or "").strip()
+    try:
+        clock = time.fromisoformat(text) if text else default_time
+    except ValueError:
+        raise TimeInputError(f"{label}: {text!r} is not a time (HH:MM)") from None
+    if clock is None:
+        raise TimeInputError(f"{label}: pick a time")
+    return local_to_utc(datetime.combine(day, clock))
+
+
+def day_to_utc(day: date, now: datetime) -> datetime:
+    """A day the user picked for something that happened ("applied on", "in touch on"):
+    their today means now; an earlier (or later) day means its local noon, so the day
+    reads the same in every time zone and a week later is still the same weekday."""
+    if day == local_today(now):
+        return now
+    return local_to_utc(datetime.combine(day, NOON))
+
+
+def add_days(dt: datetime, days: float) -> datetime:
+    """dt + days, held at the last representable moment instead of overflowing (far-future input)."""
+    try:
+        return dt + timedelta(days=days)
+    except OverflowError:
+        return datetime.max if days > 0 else datetime.min

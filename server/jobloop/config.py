@@ -7,20 +7,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 import platformdirs
 
+from .clock import utcnow
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def _utcnow() -> datetime:
-    # Same as models.utcnow (naive UTC); models imports config, so it is not imported here.
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def private_dir(path: Path) -> Path:
@@ -57,7 +54,7 @@ class Config:
     default_max_bytes: int = 256 * 1024
     secret_key: str | None = None
     # What time it is, for anything that depends on it (follow-ups due today): tests pass a fixed clock.
-    clock: Callable[[], datetime] = _utcnow
+    clock: Callable[[], datetime] = utcnow
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).expanduser().resolve()

@@ -6,28 +6,18 @@ timeline (Event) is the truth: stage changes only ever add events.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-
 from peewee import (
     BlobField, BooleanField, CharField, DateField, DateTimeField, FloatField,
     ForeignKeyField, IntegerField, Model, TextField,
 )
 
+from .clock import utcnow  # noqa: F401  (column defaults; services import it from here too)
 from .db import database
+from .stages import ENDINGS, STAGES  # noqa: F401  (the stage names live in stages.py)
 
-STAGES = (
-    "saved", "applied", "screening", "interviewing", "offer", "accepted",
-    "rejected", "withdrawn", "ghosted",
-)
-ENDINGS = ("rejected", "withdrawn", "ghosted")
 REMOTE_KINDS = ("onsite", "hybrid", "remote")
 SALARY_PERIODS = ("hour", "day", "week", "month", "year")
 WARMTH = ("cold", "warm", "close")
-
-
-def utcnow() -> datetime:
-    # Naive UTC everywhere in the store: SQLite has no time zones.
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class JSONField(TextField):

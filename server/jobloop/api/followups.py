@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import Contact
-from ..services import NotFound, ServiceError, followups, postings, reflection
+from ..services import NotFound, ServiceError, followups, network, pipeline, postings, reflection
 from .schemas import MAX_TEXT, StrictSchema
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",
@@ -184,7 +184,7 @@ def create_followup(body):
 @blp.response(200, FollowUpSchema)
 def complete_followup(followup_id):
     now = _now()
-    return followups.to_dict(followups.complete(followups.get(followup_id), now), now)
+    return followups.to_dict(network.followup_done(followups.get(followup_id), now), now)
 
 
 @blp.route("/followups/<int:followup_id>/dismiss", methods=["POST"])
@@ -265,9 +265,9 @@ def list_interviews(posting_id):
 def create_interview(body, posting_id):
     """Log an interview (past or scheduled): it joins the timeline and the calendar, moves the
     stage on to interviewing if it was earlier, and schedules the thank-you note."""
-    event = followups.log_interview(postings.get(posting_id), _naive_utc(body["at"]), kind=body["kind"],
-                                    with_=body["with_"], note=body["note"],
-                                    duration_minutes=body["duration_minutes"], now=_now())
+    event = pipeline.log_interview(postings.get(posting_id), _naive_utc(body["at"]), kind=body["kind"],
+                                   with_=body["with_"], note=body["note"],
+                                   duration_minutes=body["duration_minutes"], now=_now())
     return _interview_out(event)
 
 

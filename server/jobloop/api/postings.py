@@ -3,6 +3,9 @@ from __future__ import annotations
 
 
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from .. import stages
 
 from ..clock import naive_utc as _naive_utc
 from ..models import Posting
@@ -11,6 +14,22 @@ from .captures import posting_out
 from .schemas import EventInSchema, EventSchema, PostingDetailSchema, PostingEditSchema, PostingListSchema, PostingQuerySchema
 
 blp = Blueprint("api_postings", __name__, url_prefix="/api", description="Tracked postings")
+
+
+class StagesSchema(Schema):
+    stages = fields.List(fields.String(), metadata={"description": "every stage, forward ones in pipeline order, then the endings"})
+    forward = fields.List(fields.String(), metadata={"description": "saved < applied < … < accepted"})
+    endings = fields.List(fields.String())
+    groups = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "named groups: in_flight, ended, responded, open, …"})
+
+
+@blp.route("/stages", methods=["GET"])
+@blp.response(200, StagesSchema)
+def list_stages():
+    """The stages and their named groups, as the server reads them (jobloop/stages.py)."""
+    return {"stages": list(stages.STAGES), "forward": list(stages.FORWARD), "endings": list(stages.ENDINGS),
+            "groups": {name: list(group) for name, group in stages.GROUPS.items()}}
 
 
 def _detail(posting: Posting) -> dict:

@@ -1,9 +1,13 @@
 """Follow-ups: what to do after each event, and when.
 
-Rules run when an event is added (the pipeline calls `_on_event`), and each makes a
-FollowUp row with a due date, so the calendar feed and the dashboard just read rows:
+The pipeline calls `reconcile` after every change to a posting's timeline (and
+`after_interview` for an interview); each rule makes a FollowUp row with a due
+date, timed from the event that decided the current stage, so the calendar feed
+and the dashboard just read rows:
 
-- applied          → check in after 7 days; suggest "ghosted" after 30 days of silence
+- applied          → check in after 7 days; once the check-in is done or dismissed and
+                     nothing came back, suggest "ghosted" (30 days after applying at
+                     the earliest): one next step at a time
 - interview logged → thank-you within 24 hours of the interview
 - rejected         → thank-you + feedback request within 2 days; keep in touch after 90 days
 - offer            → reply by the offer's deadline (7 days unless the user gives one)
@@ -21,9 +25,11 @@ from typing import Any
 
 from peewee import JOIN
 
+from ..clock import add_days, utcnow
 from ..db import database
-from ..models import ENDINGS, STAGES, Company, Contact, Event, FollowUp, Posting, utcnow
-from . import NotFound, ServiceError, messages, pipeline
+from ..models import Company, Contact, Event, FollowUp, Posting
+from ..stages import OPEN
+from . import NotFound, ServiceError, messages
 
 RULES_KEY = "followups.rules"
 # Delays; 0 switches a rule off. Bounds keep a typo from scheduling something in 2100.
@@ -56,17 +62,14 @@ WITHIN = frozenset({"thank_you", "feedback_request", "offer_reply"})
 RELEVANT: dict[str, frozenset[str]] = {
     "check_in": frozenset({"applied"}),
     "suggest_ghosted": frozenset({"applied"}),
-    "thank_you": frozenset(STAGES) - frozenset(ENDINGS),
+    "thank_you": frozenset(OPEN),
     "feedback_request": frozenset({"rejected"}),
     "keep_in_touch": frozenset({"rejected"}),
     "offer_reply": frozenset({"offer"}),
 }
 INTERVIEW_KINDS = ("phone", "video", "onsite", "technical", "panel", "other")
-EARLIER_THAN_INTERVIEWING = ("saved", "applied", "screening")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
-
-# ---- time: the store is naive UTC, the user lives in local time ----------------------
 
 # ---- settings --------------------------------------------------------------------------
 
@@ -120,7 +123,16 @@ def _actionable(now: datetime):
     not_snoozed = FollowUp.snoozed_until.is_null() | (FollowUp.snoozed_until <= now)
     started = (FollowUp.due_at <= now) | (
         FollowUp.kind.in_(sorted(WITHIN)) & Event.id.is_null(False) & (Event.at <= now))
-    return (FollowUp.status == "open") & not_snoozed & started
+    return (FollowUp.status == "open") & not_snoozed & started & ~_behind_a_check_in()
+
+
+def _behind_a_check_in():
+    """A ghosted suggestion waits while the posting's check-in is open (one next step;
+    stores made before that rule can hold both)."""
+    checking = FollowUp.alias()
+    open_check_ins = checking.select(checking.posting).where((checking.kind == "check_in") & (checking.status == "open")
+                                                              & checking.posting.is_null(False))
+    return (FollowUp.kind == "suggest_ghosted") & FollowUp.posting.in_(open_check_ins)
 
 
 def _query():
@@ -157,8 +169,17 @@ def for_posting(posting: Posting) -> list[FollowUp]:
     return open_ones + closed
 
 
+def is_snoozed(followup: FollowUp, now: datetime) -> bool:
+    return followup.status == "open" and followup.snoozed_until is not None and followup.snoozed_until > now
+
+
+def is_overdue(followup: FollowUp, now: datetime) -> bool:
+    """Past its due time, still open and not snoozed: a snoozed one reads "snoozed until …"."""
+    return followup.status == "open" and followup.due_at < now and not is_snoozed(followup, now)
+
+
 def is_actionable(followup: FollowUp, now: datetime) -> bool:
-    if followup.status != "open" or (followup.snoozed_until and followup.snoozed_until > now):
+    if followup.status != "open" or is_snoozed(followup, now):
         return False
     return followup.due_at <= now or (followup.kind in WITHIN and followup.source_event_id is not None
                                       and followup.source_event.at <= now)
@@ -174,22 +195,24 @@ def _close(followup: FollowUp, status: str, now: datetime) -> FollowUp:
 
 
 def complete(followup: FollowUp, now: datetime) -> FollowUp:
-    """Done. Writing to someone is a touch-point: the network service records it on the
-    contact (last contact, a timeline note, the next keep-in-touch date)."""
+    """Done. (A contact's follow-up done is also a touch-point: network.followup_done records it.)"""
     with database.atomic():
         _close(followup, "done", now)
-        if followup.contact_id:
-            try:
-                from . import network
-            except ImportError:  # without the network service, at least move the date
-                Contact.update(last_contact_at=now).where(Contact.id == followup.contact_id).execute()
-            else:
-                network.log_touch(followup.contact, f"{label(followup)}: done", at=now, now=now)
+        _after_check_in(followup, now)
     return followup
 
 
 def dismiss(followup: FollowUp, now: datetime) -> FollowUp:
-    return _close(followup, "dismissed", now)
+    with database.atomic():
+        _close(followup, "dismissed", now)
+        _after_check_in(followup, now)
+    return followup
+
+
+def _after_check_in(followup: FollowUp, now: datetime) -> None:
+    # One next step at a time: the ghosted suggestion comes only once the check-in is behind.
+    if followup.kind == "check_in" and followup.posting_id and followup.source_event_id:
+        reconcile(Posting.get_by_id(followup.posting_id), followup.source_event, now)
 
 
 def snooze(followup: FollowUp, until: datetime, now: datetime) -> FollowUp:
@@ -202,14 +225,6 @@ def snooze(followup: FollowUp, until: datetime, now: datetime) -> FollowUp:
     return followup
 
 
-def confirm_ghosted(followup: FollowUp, now: datetime) -> Event:
-    """The user agrees the silence means "ghosted": mark the follow-up done, then the stage."""
-    if followup.kind != "suggest_ghosted" or followup.posting_id is None:
-        raise ServiceError("only a ghosted suggestion can mark a posting ghosted", code="invalid_followup")
-    complete(followup, now)
-    return pipeline.change_stage(followup.posting, "ghosted", at=now, now=now, note="no answer; marked ghosted")
-
-
 def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> FollowUp:
     """The offer's reply-by date: moves the open offer_reply follow-up (or makes one)."""
     if posting.stage != "offer":
@@ -217,34 +232,12 @@ def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> F
     found = (FollowUp.select().where((FollowUp.posting == posting) & (FollowUp.kind == "offer_reply")
                                      & (FollowUp.status == "open")).first())
     if found is None:
-        return create("offer_reply", deadline, posting=posting, now=now,
-                      source_event=pipeline.latest_stage_event(posting))
+        offer = (Event.select().where((Event.posting == posting) & (Event.kind == "stage") & (Event.to_stage == "offer"))
+                 .order_by(Event.at.desc(), Event.id.desc()).first())
+        return create("offer_reply", deadline, posting=posting, now=now, source_event=offer)
     found.due_at = deadline
     found.save()
     return found
-
-
-# ---- interviews -----------------------------------------------------------------------------
-
-def log_interview(posting: Posting, at: datetime, *, kind: str = "video", with_: str = "", note: str = "",
-                  duration_minutes: int = 60, now: datetime | None = None) -> Event:
-    """An interview event (past or scheduled); moves the stage on to interviewing if it was earlier."""
-    now = now or utcnow()
-    if kind not in INTERVIEW_KINDS:
-        raise ServiceError(f"kind: one of {', '.join(INTERVIEW_KINDS)}", code="invalid_kind")
-    if not 5 <= int(duration_minutes) <= 24 * 60:
-        raise ServiceError("duration_minutes: between 5 and 1440", code="invalid_duration")
-    with_ = (with_ or "").strip()[:200]
-    details = {"kind": kind, "with": with_, "duration_minutes": int(duration_minutes)}
-    text = (note or "").strip() or f"{kind.capitalize()} interview" + (f" with {with_}" if with_ else "")
-    with database.atomic():
-        event = pipeline.add_note(posting, text, at=at, kind="interview", details=details, now=now)
-        if posting.stage in EARLIER_THAN_INTERVIEWING:
-            # A stage change cannot be dated in the future (a scheduled interview), nor
-            # before the current stage, or it would not become the current one.
-            when = max(min(at, now), posting.stage_changed_at)
-            pipeline.change_stage(posting, "interviewing", at=min(when, now), now=now, note="interview logged")
-    return event
 
 
 def interviews(*, posting: Posting | None = None, since: datetime | None = None) -> list[Event]:
@@ -256,22 +249,16 @@ def interviews(*, posting: Posting | None = None, since: datetime | None = None)
     return list(query.order_by(Event.at, Event.id))
 
 
-# ---- the rules --------------------------------------------------------------------------------
+# ---- the rules (called by the pipeline after every change to a timeline) ------------------------
 
-def _open_of_kind(posting: Posting, kind: str) -> bool:
-    return FollowUp.select().where((FollowUp.posting == posting) & (FollowUp.kind == kind)
-                                   & (FollowUp.status == "open")).exists()
-
-
-def _rule(kind: str, delay: timedelta | None, event: Event, posting: Posting, now: datetime,
-          contact: Contact | None = None) -> None:
-    if delay is None or _open_of_kind(posting, kind):
-        return
-    create(kind, event.at + delay, posting=posting, contact=contact, now=now, source_event=event)
-
-
-def _days(n: int) -> timedelta | None:
-    return timedelta(days=n) if n > 0 else None  # 0 = rule switched off
+# What each current stage schedules from the event that decided it, in order.
+STAGE_RULES: dict[str, tuple[str, ...]] = {
+    "applied": ("check_in", "suggest_ghosted"),
+    "rejected": ("feedback_request", "keep_in_touch"),
+    "offer": ("offer_reply",),
+}
+RULE_DELAY = {"check_in": "check_in_days", "suggest_ghosted": "ghosted_days", "feedback_request": "feedback_days",
+              "keep_in_touch": "keep_in_touch_days", "offer_reply": "offer_reply_days"}
 
 
 def close_moot(posting: Posting, now: datetime) -> int:
@@ -283,32 +270,60 @@ def close_moot(posting: Posting, now: datetime) -> int:
             .execute()) if moot else 0
 
 
-def _on_event(event: Event) -> None:
-    posting = Posting.get_by_id(event.posting_id)  # fresh: the stage cache just changed
-    now = event.created_at or utcnow()
-    r = rules()
-    if event.kind == "interview":
-        if r["thank_you_hours"] > 0:
-            create("thank_you", event.at + timedelta(hours=r["thank_you_hours"]), posting=posting,
-                   now=now, source_event=event)
-        return
-    if event.kind != "stage":
-        return
+def reconcile(posting: Posting, decider: Event | None, now: datetime) -> None:
+    """Bring the rule-made follow-ups in line with the current stage. Idempotent: moot ones
+    close; the current stage's ones exist once per deciding event (one closed as moot comes
+    back when its stage does, e.g. after a wrongly recorded rejection is deleted)."""
     close_moot(posting, now)
-    if event.to_stage != posting.stage:
-        return  # a back-dated change that is not the current stage schedules nothing
-    if event.to_stage == "applied":
-        _rule("check_in", _days(r["check_in_days"]), event, posting, now)
-        _rule("suggest_ghosted", _days(r["ghosted_days"]), event, posting, now)
-    elif event.to_stage == "rejected":
-        _rule("feedback_request", _days(r["feedback_days"]), event, posting, now)
-        _rule("keep_in_touch", _days(r["keep_in_touch_days"]), event, posting, now,
-              contact=messages.contact_for(posting))
-    elif event.to_stage == "offer":
-        _rule("offer_reply", _days(r["offer_reply_days"]), event, posting, now)
+    if decider is None or decider.to_stage != posting.stage:
+        return
+    r = rules()
+    for kind in STAGE_RULES.get(posting.stage, ()):
+        _ensure(kind, decider, posting, now, r)
 
 
-pipeline.on_event(_on_event)
+def _ensure(kind: str, source: Event, posting: Posting, now: datetime, r: dict[str, int]) -> None:
+    made = list(FollowUp.select().where((FollowUp.source_event == source) & (FollowUp.kind == kind)))
+    if any(f.status in ("open", "done", "dismissed") for f in made):
+        return
+    moot = next((f for f in made if f.status == "closed"), None)
+    if moot is not None:
+        moot.status, moot.closed_at = "open", None
+        moot.save()
+        return
+    if _open_of_kind(posting, kind):
+        return  # one made by hand (or before this rule existed) already stands for it
+    due_at = _due(kind, source, r)
+    if due_at is not None:
+        contact = messages.contact_for(posting) if kind == "keep_in_touch" else None
+        create(kind, due_at, posting=posting, contact=contact, now=now, source_event=source)
+
+
+def _due(kind: str, source: Event, r: dict[str, int]) -> datetime | None:
+    days = r[RULE_DELAY[kind]]
+    if days <= 0:
+        return None  # 0 = rule switched off
+    due_at = add_days(source.at, days)
+    if kind == "suggest_ghosted" and r["check_in_days"] > 0:
+        # After the check-in, not beside it: only once it was done or dismissed, and then
+        # no sooner than a check-in's wait after it (an answer takes a few days).
+        check_in = (FollowUp.select().where((FollowUp.source_event == source) & (FollowUp.kind == "check_in")
+                                            & FollowUp.status.in_(("done", "dismissed"))).first())
+        if check_in is None:
+            return None
+        due_at = max(due_at, add_days(check_in.closed_at, r["check_in_days"]))
+    return due_at
+
+
+def after_interview(posting: Posting, event: Event, now: datetime) -> None:
+    hours = rules()["thank_you_hours"]
+    if hours > 0:
+        create("thank_you", add_days(event.at, hours / 24), posting=posting, now=now, source_event=event)
+
+
+def _open_of_kind(posting: Posting, kind: str) -> bool:
+    return FollowUp.select().where((FollowUp.posting == posting) & (FollowUp.kind == kind)
+                                   & (FollowUp.status == "open")).exists()
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -338,7 +353,8 @@ def to_dict(followup: FollowUp, now: datetime, renderer: messages.Renderer | Non
         "due_at": followup.due_at,
         "snoozed_until": followup.snoozed_until,
         "actionable": is_actionable(followup, now),
-        "overdue": followup.status == "open" and followup.due_at < now,
+        "overdue": is_overdue(followup, now),
+        "snoozed": is_snoozed(followup, now),
         "posting_id": followup.posting_id,
         "posting_title": posting.title if posting else None,
         "company": posting.company.name if posting and posting.company_id else None,

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
+from .. import stages
 from ..models import Company, Goal, Posting
 from . import profile
 
 GROUPS = {
-    "rejected": ("rejected", "ghosted"),
-    "in_flight": ("applied", "screening", "interviewing", "offer"),
+    "rejected": stages.TURNED_DOWN,
+    "in_flight": stages.IN_FLIGHT,
 }
 GROUP_OF = {stage: group for group, stages in GROUPS.items() for stage in stages}
 

@@ -43,15 +43,16 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from ..db import database
-from ..models import ENDINGS, Contact, Event, Goal, Posting, Reflection, Setting, utcnow
+from .. import stages
+from ..models import Contact, Event, Goal, Posting, Reflection, Setting, utcnow
+from ..stages import ENDINGS, IN_FLIGHT
 from . import ServiceError
 
-APPLIED = {"applied", "screening", "interviewing", "offer", "accepted", "rejected", "ghosted"}
-RESPONSE = {"screening", "interviewing", "offer", "accepted", "rejected"}
-INTERVIEW = {"interviewing", "offer", "accepted"}
-OFFER = {"offer", "accepted"}
-IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
-PROGRESS = ("saved", "applied", "screening", "interviewing", "offer")
+APPLIED = set(stages.APPLIED)
+RESPONSE = set(stages.RESPONDED)
+INTERVIEW = set(stages.INTERVIEWED)
+OFFER = set(stages.OFFERED)
+PROGRESS = stages.FORWARD[:-1]  # the funnel's steps up to an offer
 FUNNEL = (("saved", "Saved"), ("applied", "Applied"), ("response", "Any response"),
           ("interview", "Interview"), ("offer", "Offer"))
 TARGETS = {"weekly_target": 10, "in_flight_target": 5}

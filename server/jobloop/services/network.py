@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from ..db import database
 from ..models import WARMTH, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
-from . import NotFound, ServiceError, pipeline, postings
+from . import NotFound, ServiceError, followups, pipeline, postings
 
 CADENCE_KEY = "network.cadence_days"
 DEFAULT_CADENCE = {"close": 30, "warm": 60, "cold": 120}
@@ -208,14 +208,15 @@ def log_touch(contact: Contact, note: str = "", *, at: datetime | None = None,
     return contact
 
 
-def _create_followup(contact: Contact, due_at: datetime, now: datetime) -> FollowUp:
-    message = f"Keep in touch with {contact.name}"
-    try:
-        from . import followups  # the follow-ups service, when it exists
-        create = getattr(followups, "create")
-    except (ImportError, AttributeError):
-        return FollowUp.create(kind=KIND, due_at=due_at, contact=contact, message=message, created_at=now)
-    return create(KIND, due_at, contact=contact, message=message, now=now)
+def followup_done(followup: FollowUp, now: datetime) -> FollowUp:
+    """A follow-up marked done. Writing to someone is a touch-point: for a contact's
+    follow-up, the contact's last contact moves on, their postings get a timeline
+    note and the next keep-in-touch date is set."""
+    with database.atomic():
+        followups.complete(followup, now)
+        if followup.contact_id:
+            log_touch(followup.contact, f"{followups.label(followup)}: done", at=now, now=now)
+    return followup
 
 
 def schedule(contact: Contact, *, now: datetime | None = None) -> FollowUp:
@@ -232,7 +233,7 @@ def schedule(contact: Contact, *, now: datetime | None = None) -> FollowUp:
         if stale is not keep:
             stale.status, stale.closed_at = "closed", now
             stale.save()
-    return keep or _create_followup(contact, due_at, now)
+    return keep or followups.create(KIND, due_at, contact=contact, message=f"Keep in touch with {contact.name}", now=now)
 
 
 def due(now: datetime | None = None, within_days: int = 7) -> list[tuple[Contact, datetime]]:

@@ -1,43 +1,72 @@
-"""Stages and events: a posting moves through stages by adding events, never by rewriting them."""
+"""Stages and events: a posting moves through stages by adding events.
+
+The current stage is read from the stage events by the rule in jobloop/stages.py
+(furthest forward stage; endings end it; a later forward event reopens it) and
+cached on the posting for fast listing. After every change to the timeline the
+pipeline calls the rules that depend on it, explicitly and in this order:
+follow-ups (services/followups.py), then reflections (services/reflection.py).
+
+Events can be corrected: a date or note edit is recorded on the event (who,
+when, what it was), and a deletion leaves a "correction" event on the timeline.
+"""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Callable
+from datetime import datetime, timedelta
+from typing import Any
 
+from .. import stages
+from ..clock import utcnow
 from ..db import database
-from ..models import STAGES, Event, Posting, utcnow
-from . import ServiceError
+from ..models import Event, FollowUp, Posting
+from . import NotFound, ServiceError, followups, reflection
 
-# Other services (follow-ups, reflections) subscribe here to react to new events,
-# so the pipeline needs no knowledge of them.
-_listeners: list[Callable[[Event], None]] = []
-
-
-def on_event(listener: Callable[[Event], None]) -> Callable[[Event], None]:
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener
+EDITORS = ("tracker", "api")  # who made an edit: the tracker's forms or the API (extension, scripts)
+MAX_NOTE = 20_000
 
 
-def _announce(event: Event) -> None:
-    for listener in list(_listeners):
-        listener(event)
+def stage_events(posting: Posting) -> list[Event]:
+    return list(Event.select().where((Event.posting == posting) & (Event.kind == "stage"))
+                .order_by(Event.at, Event.id))
 
 
-def latest_stage_event(posting: Posting) -> Event | None:
-    return (
-        Event.select()
-        .where((Event.posting == posting) & (Event.kind == "stage"))
-        .order_by(Event.at.desc(), Event.id.desc())
-        .first()
-    )
+def deciding_event(posting: Posting) -> Event | None:
+    """The stage event that decides the current stage (jobloop/stages.py)."""
+    return stages.deciding_event(stage_events(posting))
+
+
+def stage_reached(posting: Posting) -> str | None:
+    return stages.reached_before_end(stage_events(posting))
+
+
+def applied_event(posting: Posting) -> Event | None:
+    """The event that says when the user applied: the first "applied" on the timeline."""
+    return (Event.select().where((Event.posting == posting) & (Event.kind == "stage") & (Event.to_stage == "applied"))
+            .order_by(Event.at, Event.id).first())
+
+
+def _settle(posting: Posting, now: datetime, *, retimed: Event | None = None) -> None:
+    """Refresh the cached stage, then let the rules catch up with the timeline."""
+    decider = deciding_event(posting)
+    posting.stage = decider.to_stage if decider else "saved"
+    posting.stage_changed_at = decider.at if decider else posting.created_at
+    posting.updated_at = now
+    posting.save()
+    followups.reconcile(posting, decider, now)
+    reflection.reconcile(posting, decider, now, retime=retimed is not None and retimed == decider)
+
+
+def _check_at(kind: str, at: datetime, now: datetime) -> None:
+    # A scheduled interview may lie ahead; a stage change or a touch-point has happened.
+    if kind != "interview" and at > now:
+        raise ServiceError("an event cannot be dated in the future", code="future_date")
 
 
 def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, note: str = "",
                  now: datetime | None = None) -> Event:
-    """Record a stage change at `at` (back-dating allowed) and refresh the cached stage."""
-    if stage not in STAGES:
-        raise ServiceError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}", code="invalid_stage")
+    """Record a stage change at `at` (back-dating allowed) and refresh the current stage."""
+    if stage not in stages.STAGES:
+        raise ServiceError(f"unknown stage {stage!r}; expected one of {', '.join(stages.STAGES)}",
+                           code="invalid_stage")
     now = now or utcnow()
     at = at or now
     if at > now:
@@ -45,14 +74,7 @@ def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, no
     with database.atomic():
         event = Event.create(posting=posting, kind="stage", from_stage=posting.stage, to_stage=stage,
                              at=at, note=note or "", created_at=now)
-        # The current stage is the latest stage event by time, so a back-dated
-        # change does not override a later one.
-        current = latest_stage_event(posting)
-        posting.stage = current.to_stage
-        posting.stage_changed_at = current.at
-        posting.updated_at = now
-        posting.save()
-    _announce(event)
+        _settle(posting, now)
     return event
 
 
@@ -65,8 +87,125 @@ def add_note(posting: Posting, note: str, *, at: datetime | None = None, kind: s
                          details=details or {}, created_at=now)
     posting.updated_at = now
     posting.save()
-    _announce(event)
     return event
+
+
+def log_interview(posting: Posting, at: datetime, *, kind: str = "video", with_: str = "", note: str = "",
+                  duration_minutes: int = 60, now: datetime | None = None) -> Event:
+    """An interview event (past or scheduled): a thank-you follows it, and the stage moves
+    on to interviewing if it was earlier (dated no later than now: a stage change has happened)."""
+    now = now or utcnow()
+    if kind not in followups.INTERVIEW_KINDS:
+        raise ServiceError(f"kind: one of {', '.join(followups.INTERVIEW_KINDS)}", code="invalid_kind")
+    if not 5 <= int(duration_minutes) <= 24 * 60:
+        raise ServiceError("duration_minutes: between 5 and 1440", code="invalid_duration")
+    with_ = (with_ or "").strip()[:200]
+    details = {"kind": kind, "with": with_, "duration_minutes": int(duration_minutes)}
+    text = (note or "").strip() or f"{kind.capitalize()} interview" + (f" with {with_}" if with_ else "")
+    with database.atomic():
+        event = add_note(posting, text, at=at, kind="interview", details=details, now=now)
+        followups.after_interview(posting, event, now)
+        if posting.stage in stages.BEFORE_INTERVIEW:
+            change_stage(posting, "interviewing", at=min(at, now), now=now, note="interview logged")
+    return event
+
+
+def confirm_ghosted(followup: FollowUp, now: datetime) -> Event:
+    """The user agrees the silence means "ghosted": mark the follow-up done, then the stage."""
+    if followup.kind != "suggest_ghosted" or followup.posting_id is None:
+        raise ServiceError("only a ghosted suggestion can mark a posting ghosted", code="invalid_followup")
+    with database.atomic():
+        followups.complete(followup, now)
+        return change_stage(followup.posting, "ghosted", at=now, now=now, note="no answer; marked ghosted")
+
+
+def set_applied_on(posting: Posting, at: datetime, *, by: str = "tracker", now: datetime | None = None) -> Event:
+    """"Applied on": moves the applied event (re-timing what was scheduled from it), or
+    records one at that date when the posting has none."""
+    now = now or utcnow()
+    event = applied_event(posting)
+    if event is None:
+        return change_stage(posting, "applied", at=at, now=now, note="")
+    return edit_event(event, at=at, by=by, now=now)
+
+
+# ---- corrections --------------------------------------------------------------------------------
+
+def get_event(posting: Posting, event_id: int) -> Event:
+    event = Event.get_or_none((Event.id == event_id) & (Event.posting == posting))
+    if event is None:
+        raise NotFound(f"posting {posting.id} has no event {event_id}")
+    return event
+
+
+def edit_event(event: Event, *, at: datetime | None = None, note: str | None = None, by: str = "tracker",
+               now: datetime | None = None) -> Event:
+    """Correct an event's date or note. The edit is recorded on the event (details["edits"]),
+    follow-ups made from it move by the same amount, and the stage is read again."""
+    now = now or utcnow()
+    if by not in EDITORS:
+        raise ServiceError(f"by: one of {', '.join(EDITORS)}", code="invalid")
+    change: dict[str, Any] = {}
+    if at is not None and at != event.at:
+        _check_at(event.kind, at, now)
+        change["at"] = [event.at.isoformat(), at.isoformat()]
+    if note is not None:
+        note = note.replace("\r\n", "\n").strip()
+        if len(note) > MAX_NOTE:
+            raise ServiceError(f"note: at most {MAX_NOTE} characters", code="too_long")
+        if not note and event.kind == "note":
+            raise ServiceError("a note needs some text", code="empty_note")
+        if note != event.note:
+            change["note"] = [event.note, note]
+    if not change:
+        return event
+    posting = Posting.get_by_id(event.posting_id)
+    with database.atomic():
+        if "at" in change:
+            _move_followups(event, at - event.at)
+            event.at = at
+        if "note" in change:
+            event.note = note
+        details = dict(event.details or {})
+        details["edits"] = [*details.get("edits", []), {"on": now.isoformat(), "by": by, **change}]
+        event.details = details
+        event.save()
+        if event.kind == "stage":
+            _settle(posting, now, retimed=event if "at" in change else None)
+        else:
+            posting.updated_at = now
+            posting.save()
+    return event
+
+
+def _move_followups(event: Event, delta: timedelta) -> None:
+    for row in FollowUp.select().where((FollowUp.source_event == event) & (FollowUp.status == "open")):
+        row.due_at = row.due_at + delta
+        row.save()
+
+
+def delete_event(event: Event, *, by: str = "tracker", now: datetime | None = None) -> Event:
+    """Remove a wrongly recorded event. Open follow-ups made from it go with it; the
+    timeline keeps a "correction" event saying what was removed, when and by whom."""
+    now = now or utcnow()
+    if by not in EDITORS:
+        raise ServiceError(f"by: one of {', '.join(EDITORS)}", code="invalid")
+    posting = Posting.get_by_id(event.posting_id)
+    what = f"“{event.to_stage}”" if event.kind == "stage" else f"{event.kind} “{event.note[:80]}”"
+    with database.atomic():
+        FollowUp.delete().where((FollowUp.source_event == event) & (FollowUp.status == "open")).execute()
+        removed = {"id": event.id, "kind": event.kind, "to_stage": event.to_stage, "at": event.at.isoformat(),
+                   "note": event.note}
+        event.delete_instance()
+        correction = Event.create(posting=posting, kind="correction", at=now, created_at=now,
+                                  note=f"Removed {what}",
+                                  details={"by": by, "removed": removed})
+        if event.kind == "stage":
+            _settle(posting, now)
+        else:
+            posting.updated_at = now
+            posting.save()
+    return correction
 
 
 def timeline(posting: Posting) -> list[Event]:

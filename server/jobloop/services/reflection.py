@@ -3,7 +3,8 @@
 An ending (rejected, withdrawn, ghosted) makes one Reflection row, due after a
 cool-down: by default 09:00 local time on the next day — the user sleeps on it
 first. Undoing the ending (the stage moves back to an open one) removes the
-reflection again if nothing was written in it yet.
+reflection again if nothing was written in it yet. The pipeline calls
+`reconcile` after every change to a posting's timeline.
 """
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import Any
 
 from peewee import JOIN, fn
 
+from .. import stages
 from ..clock import local_to_utc, utc_to_local
-from ..models import ENDINGS, STAGES, Company, Event, Posting, Reflection, utcnow
-from . import NotFound, ServiceError, followups, pipeline
+from ..models import Company, Event, Posting, Reflection
+from ..stages import ENDINGS
+from . import NotFound, ServiceError, followups
 
 MAX_TEXT = 20_000
-REACHABLE = tuple(s for s in STAGES if s not in ENDINGS)
+REACHABLE = stages.FORWARD
 
 
 def cool_down_until(ended_at: datetime, *, days: int | None = None, hour: int | None = None) -> datetime:
@@ -32,11 +35,8 @@ def cool_down_until(ended_at: datetime, *, days: int | None = None, hour: int | 
 
 
 def stage_reached(posting: Posting) -> str | None:
-    """The last open stage before the ending: where the application got to."""
-    event = (Event.select().where((Event.posting == posting) & (Event.kind == "stage")
-                                  & Event.to_stage.in_(REACHABLE))
-             .order_by(Event.at.desc(), Event.id.desc()).first())
-    return event.to_stage if event else None
+    """The furthest forward stage before the ending: where the application got to."""
+    return stages.reached_before_end(Event.select().where((Event.posting == posting) & (Event.kind == "stage")))
 
 
 def get(reflection_id: int) -> Reflection:
@@ -137,21 +137,17 @@ def to_dict(reflection: Reflection, now: datetime) -> dict[str, Any]:
     }
 
 
-def _on_event(event: Event) -> None:
-    if event.kind != "stage":
-        return
-    posting = Posting.get_by_id(event.posting_id)
-    now = event.created_at or utcnow()
-    if posting.stage in ENDINGS:
-        if event.to_stage != posting.stage:
-            return
-        if Reflection.select().where(Reflection.posting == posting).exists():
-            return  # one reflection per application; a second ending label changes nothing
-        Reflection.create(posting=posting, due_at=cool_down_until(event.at), created_at=now,
-                          stage_reached=stage_reached(posting))
+def reconcile(posting: Posting, decider: Event | None, now: datetime, *, retime: bool = False) -> None:
+    """One reflection per ended application, due after the cool-down from the ending;
+    an empty one goes when the ending is undone. `retime`: the ending's date was corrected."""
+    if posting.stage in ENDINGS and decider is not None:
+        found = Reflection.get_or_none(Reflection.posting == posting)
+        if found is None:
+            Reflection.create(posting=posting, due_at=cool_down_until(decider.at), created_at=now,
+                              stage_reached=stage_reached(posting))
+        elif retime and found.written_at is None:
+            found.due_at = cool_down_until(decider.at)
+            found.save()
     else:
         # The ending was undone: an empty reflection is moot; a written one is kept.
         Reflection.delete().where((Reflection.posting == posting) & Reflection.written_at.is_null()).execute()
-
-
-pipeline.on_event(_on_event)

@@ -10,6 +10,7 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from ..clock import app_now as _now
 from ..security import rotate_token
 from ..services import ServiceError, pipeline, postings
+from ..stages import ENDINGS
 from . import blp, wants_json
 from .forms import FieldError, changes_from, field_text, local_datetime
 from .pages import _common, render_posting
@@ -60,7 +61,8 @@ def change_stage(posting_id: int):
     if wants_json():
         return jsonify({"stage": posting.stage, "event": {"id": event.id, "to_stage": event.to_stage}})
     if posting.stage != stage:
-        flash(f"Recorded the move to {stage} on that date; a later change keeps it at {posting.stage}.", "ok")
+        flash(f"Recorded {stage} on that date; the application stays at {posting.stage}, "
+              f"which it reached {'later' if posting.stage in ENDINGS else 'already'}.", "ok")
     else:
         flash(f"Moved to {stage}.", "ok")
     return _back(posting_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..clock import app_now, utc_to_local
-from ..models import ENDINGS
+from ..stages import ENDINGS
 from . import blp
 
 

@@ -6,15 +6,16 @@ context functions below, which read the app's clock so tests can fix the time.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
-from ..clock import app_now as _now, local_to_utc, utc_to_local
-from ..models import ENDINGS
-from ..services import ServiceError, calendar, followups, messages, postings, reflection
+from ..clock import app_now as _now, utc_to_local
+from ..stages import ENDINGS
+from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from . import add_nav
+from .forms import local_day_time
 
 blp = Blueprint("followups", __name__)
 TODAY_LIMIT = 8    # items on the dashboard card
@@ -49,18 +50,7 @@ def _form_error(message: str, back: str):
 
 def _form_datetime(day_field: str, time_field: str, *, default_time: time | None = None) -> datetime:
     """A local date and time from a form, as naive UTC; a clear error when missing or malformed."""
-    try:
-        day = date.fromisoformat(request.form.get(day_field, "").strip())
-    except ValueError:
-        raise ServiceError("pick a date", code="invalid_date") from None
-    raw = request.form.get(time_field, "").strip()
-    try:
-        clock = time.fromisoformat(raw) if raw else default_time
-    except ValueError:
-        raise ServiceError("pick a time", code="invalid_date") from None
-    if clock is None:
-        raise ServiceError("pick a time", code="invalid_date")
-    return local_to_utc(datetime.combine(day, clock))
+    return local_day_time(request.form.get(day_field), request.form.get(time_field), default_time=default_time)
 
 
 # ---- what the partials read ---------------------------------------------------------------
@@ -125,7 +115,7 @@ def act(followup_id: int, action: str):
     followup = followups.get(followup_id)
     try:
         if action == "done":
-            followups.complete(followup, now)
+            network.followup_done(followup, now)
         elif action == "dismiss":
             followups.dismiss(followup, now)
         elif action == "snooze":
@@ -134,7 +124,7 @@ def act(followup_id: int, action: str):
                 raise ServiceError("snooze for 1, 3, 7, 14 or 30 days", code="invalid")
             followups.snooze(followup, now + timedelta(days=int(days)), now)
         elif action == "ghosted":
-            followups.confirm_ghosted(followup, now)
+            pipeline.confirm_ghosted(followup, now)
         else:
             abort(404)
     except ServiceError as err:
@@ -213,9 +203,9 @@ def log_interview(posting_id: int):
     back = url_for("web.posting", posting_id=posting.id) + "#interviews"
     try:
         at = _form_datetime("date", "time")
-        followups.log_interview(posting, at, kind=request.form.get("kind", "video"),
-                                with_=request.form.get("with", ""), note=request.form.get("note", "")[:20_000],
-                                duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
+        pipeline.log_interview(posting, at, kind=request.form.get("kind", "video"),
+                               with_=request.form.get("with", ""), note=request.form.get("note", "")[:20_000],
+                               duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
     except (ServiceError, ValueError) as err:
         return _form_error(getattr(err, "message", "duration: a number of minutes"), back)
     return redirect(back, code=303)

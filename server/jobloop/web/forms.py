@@ -5,10 +5,10 @@ ServiceError that names the field and says what is wrong with it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from ..clock import local_to_utc
+from .. import clock
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
 
@@ -76,26 +76,33 @@ def changes_from(form, editable) -> dict:
     return {name: field_value(name, form.get(name, "")) for name in editable if name in form}
 
 
+# Dates and times are parsed in one place (jobloop/clock.py); these only turn its
+# complaint into the ServiceError every form handler shows.
+
+def _read(parse, *args, **kwargs):
+    try:
+        return parse(*args, **kwargs)
+    except clock.TimeInputError as err:
+        raise ServiceError(err.message, code=err.code) from None
+
+
 def local_datetime(raw: str | None, *, field: str = "at") -> datetime | None:
     """An <input type=datetime-local> (the user's local time) as naive UTC; empty means now."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ServiceError(f"{text!r} is not a date and time", code="invalid_date") from None
-    return local_to_utc(value)  # naive input is the machine's (= the user's) local time
+    return _read(clock.parse_local_datetime, raw, LABELS.get(field, "date and time"))
 
 
 def local_date(raw: str | None, label: str) -> date | None:
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ServiceError(f"{label}: {text!r} is not a date (YYYY-MM-DD)", code="invalid_date") from None
+    return _read(clock.parse_date, raw, label)
+
+
+def local_day(raw: str | None, now: datetime, label: str = "date") -> datetime | None:
+    """A day picked for something that happened (today means now, another day its local noon)."""
+    day = local_date(raw, label)
+    return None if day is None else clock.day_to_utc(day, now)
+
+
+def local_day_time(day_raw: str | None, time_raw: str | None, *, default_time: time | None = None) -> datetime:
+    return _read(clock.local_day_time, day_raw, time_raw, default_time=default_time)
 
 
 def field_text(posting, name: str) -> str:

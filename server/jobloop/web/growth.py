@@ -8,7 +8,6 @@ typed values kept and the problem named.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -17,6 +16,7 @@ from ..clock import app_now as _now
 from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from . import add_nav, charts
+from .forms import local_day
 
 blp = Blueprint("growth", __name__)
 
@@ -240,23 +240,10 @@ def edit_contact(contact_id: int):
 @_form_error(_render_contact)
 def touch(contact_id: int):
     contact = network.get(contact_id)
-    at = _touch_date(request.form.get("date", ""))
+    at = local_day(request.form.get("date"), _now())
     network.log_touch(contact, request.form.get("note", ""), at=at, now=_now())
     flash(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.", "success")
     return redirect(_back(url_for(".contact", contact_id=contact_id)))
-
-
-def _touch_date(raw: str):
-    """A day picked in the form: today means now, an earlier day means its noon."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ServiceError("the date should look like 2026-11-30", code="invalid_date") from None
-    now = _now()
-    return now if day == now.date() else datetime.combine(day, time(12))
 
 
 @blp.post("/contacts/<int:contact_id>/delete")

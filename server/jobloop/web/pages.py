@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import current_app, make_response, render_template, request, url_for
 
-from ..models import ENDINGS, REMOTE_KINDS, SALARY_PERIODS, STAGES
+from ..models import REMOTE_KINDS, SALARY_PERIODS
+from ..stages import ENDINGS, IN_FLIGHT, STAGES
 from ..security import current_token
 from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
 from . import blp
 from .forms import LABELS, field_text, local_date
 
-IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
 BOARD_LIMIT = 30  # cards per column; the table has the rest
 PER_PAGE = 50
 SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
