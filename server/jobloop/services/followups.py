@@ -23,7 +23,8 @@ from peewee import JOIN
 
 from ..db import database
 from ..models import ENDINGS, STAGES, Company, Contact, Event, FollowUp, Posting, utcnow
-from . import NotFound, ServiceError, messages, pipeline
+from . import Conflict, NotFound, ServiceError, messages, pipeline
+from .bounds import check_date
 
 RULES_KEY = "followups.rules"
 # Delays; 0 switches a rule off. Bounds keep a typo from scheduling something in 2100.
@@ -111,6 +112,7 @@ def create(kind: str, due_at: datetime, *, posting: Posting | None = None, conta
         raise ServiceError("a follow-up belongs to a posting or a contact", code="invalid_followup")
     if not isinstance(due_at, datetime):
         raise ServiceError("due_at: a date and time is needed", code="invalid_date")
+    check_date(due_at, "due_at")
     now = now or utcnow()
     return FollowUp.create(kind=kind, due_at=due_at, posting=posting, contact=contact,
                            message=(message or "").strip(), source_event=source_event, created_at=now)
@@ -166,7 +168,7 @@ def is_actionable(followup: FollowUp, now: datetime) -> bool:
 
 def _close(followup: FollowUp, status: str, now: datetime) -> FollowUp:
     if followup.status != "open":
-        raise ServiceError(f"this follow-up is already {followup.status}", code="not_open", status=409)
+        raise Conflict(f"this follow-up is already {followup.status}", code="not_open")
     followup.status = status
     followup.closed_at = now
     followup.save()
@@ -194,8 +196,8 @@ def dismiss(followup: FollowUp, now: datetime) -> FollowUp:
 
 def snooze(followup: FollowUp, until: datetime, now: datetime) -> FollowUp:
     if followup.status != "open":
-        raise ServiceError(f"this follow-up is already {followup.status}", code="not_open", status=409)
-    if until <= now:
+        raise Conflict(f"this follow-up is already {followup.status}", code="not_open")
+    if check_date(until, "until") <= now:
         raise ServiceError("snooze until a time in the future", code="invalid_date")
     followup.snoozed_until = until
     followup.save()
@@ -214,6 +216,7 @@ def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> F
     """The offer's reply-by date: moves the open offer_reply follow-up (or makes one)."""
     if posting.stage != "offer":
         raise ServiceError("this posting has no open offer", code="no_offer")
+    check_date(deadline, "deadline")
     found = (FollowUp.select().where((FollowUp.posting == posting) & (FollowUp.kind == "offer_reply")
                                      & (FollowUp.status == "open")).first())
     if found is None:
@@ -230,6 +233,7 @@ def log_interview(posting: Posting, at: datetime, *, kind: str = "video", with_:
                   duration_minutes: int = 60, now: datetime | None = None) -> Event:
     """An interview event (past or scheduled); moves the stage on to interviewing if it was earlier."""
     now = now or utcnow()
+    check_date(at, "at")
     if kind not in INTERVIEW_KINDS:
         raise ServiceError(f"kind: one of {', '.join(INTERVIEW_KINDS)}", code="invalid_kind")
     if not 5 <= int(duration_minutes) <= 24 * 60:

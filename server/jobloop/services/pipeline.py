@@ -7,6 +7,7 @@ from typing import Callable
 from ..db import database
 from ..models import STAGES, Event, Posting, utcnow
 from . import ServiceError
+from .bounds import check_date
 
 # Other services (follow-ups, reflections) subscribe here to react to new events,
 # so the pipeline needs no knowledge of them.
@@ -39,7 +40,7 @@ def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, no
     if stage not in STAGES:
         raise ServiceError(f"unknown stage {stage!r}; expected one of {', '.join(STAGES)}", code="invalid_stage")
     now = now or utcnow()
-    at = at or now
+    at = check_date(at, "at") or now
     if at > now:
         raise ServiceError("a stage change cannot be dated in the future", code="future_date")
     with database.atomic():
@@ -61,7 +62,7 @@ def add_note(posting: Posting, note: str, *, at: datetime | None = None, kind: s
     if not (note or "").strip() and kind == "note":
         raise ServiceError("a note needs some text", code="empty_note")
     now = now or utcnow()
-    event = Event.create(posting=posting, kind=kind, at=at or now, note=note or "",
+    event = Event.create(posting=posting, kind=kind, at=check_date(at, "at") or now, note=note or "",
                          details=details or {}, created_at=now)
     posting.updated_at = now
     posting.save()

@@ -15,8 +15,8 @@ from peewee import JOIN, fn
 from ..clock import local_to_utc, utc_to_local
 from ..models import ENDINGS, STAGES, Company, Event, Posting, Reflection, utcnow
 from . import NotFound, ServiceError, followups, pipeline
+from .bounds import MAX_TEXT
 
-MAX_TEXT = 20_000
 REACHABLE = tuple(s for s in STAGES if s not in ENDINGS)
 
 
