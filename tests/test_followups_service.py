@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobloop.models import Company, Contact, FollowUp, Posting, PostingContact
-from jobloop.services import ServiceError, followups, messages, network, pipeline
+from jobloop.services import Conflict, ServiceError, followups, messages, network, pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)  # a Monday morning, naive UTC like the store
 _n = iter(range(1, 10**6))
@@ -157,7 +157,7 @@ def test_done_holds_and_moves_the_contacts_last_contact(db):
     assert fresh(contact).last_contact_at == T0 + timedelta(hours=1)
     with pytest.raises(ServiceError) as err:
         network.followup_done(fu, now=T0 + timedelta(hours=2))
-    assert err.value.status == 409
+    assert isinstance(err.value, Conflict)  # the API answers 409 (api/errors.py)
 
 
 def test_created_keep_in_touch_is_not_closed_by_stage_changes(db):

@@ -9,7 +9,7 @@ from factories import make_posting
 from jobloop.db import database
 from jobloop.migrations import current_version, migrate
 from jobloop.models import Event, Posting
-from jobloop.services import ServiceError, capture, pipeline, postings, search
+from jobloop.services import Conflict, ServiceError, capture, pipeline, postings, search
 from jobloop.services.postings import Filters
 
 
@@ -159,7 +159,7 @@ def test_create_manual_refuses_a_duplicate_url_and_bad_urls(db):
     first = make_posting(url="https://careers.example.test/jobs/44", title="Original")
     with pytest.raises(postings.Duplicate) as err:
         postings.create_manual("https://careers.example.test/jobs/44#apply", {"title": "Copy"})
-    assert err.value.status == 409 and err.value.posting.id == first.id and "Original" in err.value.message
+    assert isinstance(err.value, Conflict) and err.value.posting.id == first.id and "Original" in err.value.message
     with pytest.raises(ServiceError):
         postings.create_manual("javascript:alert(1)", {"title": "x"})
     with pytest.raises(ServiceError):

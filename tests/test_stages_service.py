@@ -94,7 +94,8 @@ def test_the_rules_are_wired_without_the_web_layer(tmp_path):
 import sys
 from datetime import datetime
 from jobloop.config import Config
-from jobloop.db import migrate, open_database
+from jobloop.db import open_database
+from jobloop.migrations import migrate
 from jobloop.models import FollowUp, Posting, Reflection
 from jobloop.services import pipeline
 db = open_database(Config(data_dir={str(tmp_path)!r}))

@@ -1,26 +1,39 @@
 """create_app(config): the Flask app factory."""
 from __future__ import annotations
 
+import os
 import secrets
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import __version__, security
 from .config import Config
 from .db import database, open_database
 from .migrations import migrate
+from .services.bounds import MAX_INT
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` in every route: an id past MAX_INT matches no route (404) instead of
+    reaching SQLite as an integer it cannot hold (OverflowError, a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.update(
         JOBLOOP=config,
         JOBLOOP_VERSION=__version__,
         TESTING=config.testing,
         # Global ceiling; per-route limits are tighter (security.py).
         MAX_CONTENT_LENGTH=config.capture_max_bytes,
-        SECRET_KEY=config.secret_key or _session_secret(config),
+        SECRET_KEY=config.secret_key or session_secret(config),
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_HTTPONLY=True,
         JSON_SORT_KEYS=False,
@@ -45,24 +58,37 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     from .api import init_api
-    from .web import blp as web_blp
+    from .web import blp as web_blp, errors as web_errors
 
     init_api(app)
     app.register_blueprint(web_blp)
     app.register_blueprint(__import__(f"{__package__}.web.growth", fromlist=["blp"]).blp)  # Insights, Plan, Network
     app.register_blueprint(__import__("jobloop.web.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, calendar
+    web_errors.install(app)  # last: one handler for every path, JSON under /api, HTML elsewhere
     return app
 
 
-def _session_secret(config: Config) -> str:
-    """A per-install secret for the tracker's session cookie, kept beside the token."""
+def session_secret(config: Config) -> str:
+    """A per-install secret for the tracker's session cookie, kept beside the token.
+
+    Written to a temporary file made 0600 from the start and renamed into place, so no
+    reader ever sees it empty or world-readable; an empty or unreadable-as-text file (a
+    crash mid-write in an older version, a truncating editor) is replaced.
+    """
     path = config.data_dir / "session-secret"
-    if path.exists():
-        return path.read_text().strip()
+    try:
+        value = path.read_text().strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        value = ""
+    if len(value) >= 32:
+        return value
     from .config import private_dir
 
     private_dir(config.data_dir)
     value = secrets.token_hex(32)
-    path.write_text(value)
-    path.chmod(0o600)
+    tmp = path.with_name(f".session-secret.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value + "\n")
+    os.replace(tmp, path)
     return value

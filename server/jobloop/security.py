@@ -9,12 +9,17 @@
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, request, session
+from flask import Flask, current_app, request, session
 from flask_cors import CORS
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from .api.errors import api_error
+from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
 
 TOKEN_FILE = "token"
 EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a-f-]{36}$"]
@@ -74,12 +79,6 @@ def token_matches(given: str, expected: str) -> bool:
 
 # ---- request guards ------------------------------------------------------------
 
-def api_error(status: int, code: str, message: str):
-    response = jsonify({"error": {"code": code, "message": message}})
-    response.status_code = status
-    return response
-
-
 def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
     host = (host_header or "").strip().lower()
     if host.startswith("["):  # [::1]:8765
@@ -93,7 +92,7 @@ def _check_host():
     if not host_allowed(request.headers.get("Host", ""), current_app.config["JOBLOOP"].allowed_hosts()):
         if request.path.startswith("/api/"):
             return api_error(403, "bad_host", "this server only answers to loopback host names")
-        return "Forbidden: jobloop only answers to 127.0.0.1 or localhost.\n", 403, {"Content-Type": "text/plain"}
+        raise Forbidden("jobloop only answers to the host names it was started for (127.0.0.1 or localhost)")
     return None
 
 
@@ -143,11 +142,36 @@ def _check_csrf():
     if request.path.startswith("/api/") or request.method not in WRITE_METHODS:
         return None
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return "Forbidden: cross-site request refused.\n", 403, {"Content-Type": "text/plain"}
+        raise Forbidden("a request from another site was refused")
     expected = session.get(CSRF_FIELD, "")
     given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
     if not expected or not token_matches(given, expected):
-        return "Forbidden: the form's security token is missing or stale. Reload the page and try again.\n", 403, {"Content-Type": "text/plain"}
+        raise Forbidden("the form's security token is missing or stale: reload the page and try again")
+    return None
+
+
+def _check_json_depth():
+    """A JSON body nested deeper than MAX_JSON_DEPTH is a 400 before any parser recurses into it.
+
+    The body is read (Werkzeug caches it), parsed once here with the recursion error caught,
+    and its depth walked without recursion; invalid JSON is left to the view's own parser.
+    """
+    if request.method not in WRITE_METHODS or not request.is_json:
+        return None
+    try:
+        value = json.loads(request.get_data(cache=True) or b"null")
+    except RecursionError:
+        value = None
+        deep = True
+    except ValueError:
+        return None
+    else:
+        deep = not json_depth_ok(value)
+    if deep:
+        message = f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
+        if request.path.startswith("/api/"):
+            return api_error(400, "too_deep", message)
+        raise BadRequest(message)
     return None
 
 
@@ -162,7 +186,8 @@ def _security_headers(response):
 
 def install(app: Flask) -> None:
     """Order matters: Host first, then size, then token and content type, then CSRF."""
-    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api, _check_csrf]
+    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api, _check_csrf,
+                                                          _check_json_depth]
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.after_request(_security_headers)
     CORS(

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, network, pipeline, postings, reflection
-from .schemas import MAX_TEXT, StrictSchema
+from .schemas import MAX_TEXT, RefuseUnknownKeys
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",
                 description="Follow-ups, reflections and interviews")
@@ -49,7 +49,7 @@ class FollowUpListSchema(Schema):
     followups = fields.List(fields.Nested(FollowUpSchema))
 
 
-class FollowUpQuerySchema(StrictSchema):
+class FollowUpQuerySchema(RefuseUnknownKeys):
     scope = fields.String(load_default="due", validate=validate.OneOf(("due", "upcoming", "posting")),
                           metadata={"description": "due: to act on now; upcoming: the next `days`; "
                                                    "posting: every follow-up of `posting_id`"})
@@ -57,7 +57,7 @@ class FollowUpQuerySchema(StrictSchema):
     posting_id = fields.Integer()
 
 
-class FollowUpInSchema(StrictSchema):
+class FollowUpInSchema(RefuseUnknownKeys):
     kind = fields.String(required=True, validate=validate.Length(max=40))
     due_at = fields.DateTime(required=True)
     posting_id = fields.Integer(allow_none=True)
@@ -65,7 +65,7 @@ class FollowUpInSchema(StrictSchema):
     message = fields.String(validate=validate.Length(max=MAX_TEXT), load_default="")
 
 
-class SnoozeSchema(StrictSchema):
+class SnoozeSchema(RefuseUnknownKeys):
     until = fields.DateTime(metadata={"description": "snooze until this time; or give days/hours"})
     days = fields.Integer(validate=validate.Range(min=1, max=365))
     hours = fields.Integer(validate=validate.Range(min=1, max=24 * 365))
@@ -97,12 +97,12 @@ class ReflectionListSchema(Schema):
     reflections = fields.List(fields.Nested(ReflectionSchema))
 
 
-class ReflectionQuerySchema(StrictSchema):
+class ReflectionQuerySchema(RefuseUnknownKeys):
     q = fields.String(validate=validate.Length(max=200))
     status = fields.String(load_default="all", validate=validate.OneOf(("all", "due", "written", "open")))
 
 
-class ReflectionEditSchema(StrictSchema):
+class ReflectionEditSchema(RefuseUnknownKeys):
     stage_reached = fields.String(allow_none=True, validate=validate.OneOf(reflection.REACHABLE))
     went_well = fields.String(validate=validate.Length(max=MAX_TEXT))
     to_improve = fields.String(validate=validate.Length(max=MAX_TEXT))
@@ -124,7 +124,7 @@ class InterviewListSchema(Schema):
     interviews = fields.List(fields.Nested(InterviewSchema))
 
 
-class InterviewInSchema(StrictSchema):
+class InterviewInSchema(RefuseUnknownKeys):
     at = fields.DateTime(required=True)
     kind = fields.String(load_default="video", validate=validate.OneOf(followups.INTERVIEW_KINDS))
     with_ = fields.String(data_key="with", attribute="with_", load_default="", validate=validate.Length(max=200))
@@ -132,7 +132,7 @@ class InterviewInSchema(StrictSchema):
     note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
 
 
-class OfferDeadlineSchema(StrictSchema):
+class OfferDeadlineSchema(RefuseUnknownKeys):
     deadline = fields.DateTime(required=True)
 
 

@@ -7,18 +7,14 @@ from __future__ import annotations
 
 
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
 from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
+from .schemas import MAX_TEXT, RefuseUnknownKeys
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
-
-
-class _In(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
 
 # ---- schemas -----------------------------------------------------------------------
@@ -30,7 +26,7 @@ class SkillSchema(Schema):
     level_label = fields.String()
 
 
-class SkillInSchema(_In):
+class SkillInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=80))
     level = fields.Integer(load_default=3, validate=validate.Range(min=1, max=5))
 
@@ -61,7 +57,7 @@ class GapListSchema(Schema):
     counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-class GapQuerySchema(_In):
+class GapQuerySchema(RefuseUnknownKeys):
     limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
 
 
@@ -76,13 +72,13 @@ class GoalSchema(Schema):
     status = fields.String()
 
 
-class GoalInSchema(_In):
+class GoalInSchema(RefuseUnknownKeys):
     title = fields.String(validate=validate.Length(max=255), allow_none=True)
     skill = fields.String(validate=validate.Length(max=80), allow_none=True)
     deadline = fields.Date(allow_none=True, metadata={"description": f"default: {goals.DEFAULT_WEEKS} weeks from today"})
 
 
-class GoalEditSchema(_In):
+class GoalEditSchema(RefuseUnknownKeys):
     title = fields.String(validate=validate.Length(min=1, max=255))
     deadline = fields.Date()
     progress_note = fields.String(validate=validate.Length(min=1, max=5000),
@@ -111,7 +107,7 @@ class ContactSchema(Schema):
     postings = fields.List(fields.Integer())
 
 
-class ContactInSchema(_In):
+class ContactInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
     company = fields.String(validate=validate.Length(max=255), allow_none=True)
@@ -119,7 +115,7 @@ class ContactInSchema(_In):
     linkedin_url = fields.Url(schemes={"http", "https"}, allow_none=True)
     how_met = fields.String(validate=validate.Length(max=5000), allow_none=True)
     warmth = fields.String(validate=validate.OneOf(WARMTH))
-    notes = fields.String(validate=validate.Length(max=20000), allow_none=True)
+    notes = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
 
 
 class ContactEditSchema(ContactInSchema):
@@ -130,18 +126,18 @@ class ContactListSchema(Schema):
     contacts = fields.List(fields.Nested(ContactSchema))
 
 
-class TouchInSchema(_In):
+class TouchInSchema(RefuseUnknownKeys):
     note = fields.String(load_default="", validate=validate.Length(max=5000))
     at = fields.DateTime(allow_none=True)
 
 
-class RecruiterInSchema(_In):
+class RecruiterInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     email = fields.Email(allow_none=True)
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
 
 
-class InsightsQuerySchema(_In):
+class InsightsQuerySchema(RefuseUnknownKeys):
     weeks = fields.Integer(load_default=12, validate=validate.Range(min=1, max=104))
 
 

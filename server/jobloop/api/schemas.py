@@ -1,16 +1,44 @@
 """Marshmallow schemas: they validate requests and generate the OpenAPI document."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS, STAGES
+from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window
 
-MAX_TEXT = 20_000
+__all__ = ["MAX_TEXT", "RefuseUnknownKeys"]
 
 
-class StrictSchema(Schema):
+def _in_window(value):
+    if not date_in_window(value):
+        raise ValidationError(f"a date between {EARLIEST.year} and {LATEST.year}")
+
+
+class RefuseUnknownKeys(Schema):
+    """Base of every request schema: an unknown key is a 422 naming it, never silently
+    dropped, and every date, integer and amount is held to services/bounds.py."""
+
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
+
+    def on_bind_field(self, field_name, field_obj):
+        # One place for the bounds: each field of a request schema gets them as it binds,
+        # so the OpenAPI document (minimum/maximum) and validation agree.
+        if isinstance(field_obj, (fields.Date, fields.DateTime)):
+            field_obj.validators.append(_in_window)
+        elif isinstance(field_obj, fields.Integer):
+            _bound(field_obj, MAX_INT)
+        elif isinstance(field_obj, fields.Float):
+            _bound(field_obj, MAX_AMOUNT)
+
+
+def _bound(field_obj, limit):
+    """Give a number field a ceiling (and a floor) unless its own Range already has one."""
+    ranges = [v for v in field_obj.validators if isinstance(v, validate.Range)]
+    if any(r.max is not None for r in ranges):
+        return
+    low = next((r.min for r in ranges if r.min is not None), -limit)
+    field_obj.validators = [v for v in field_obj.validators if v not in ranges] + [validate.Range(min=low, max=limit)]
 
 
 class SalarySchema(Schema):
@@ -76,7 +104,7 @@ class PostingDetailSchema(PostingSchema):
     events = fields.List(fields.Nested(EventSchema))
 
 
-class PostingEditSchema(StrictSchema):
+class PostingEditSchema(RefuseUnknownKeys):
     """Fields present in the PATCH body are saved and marked as the user's."""
 
     title = fields.String(validate=validate.Length(max=512), allow_none=True)
@@ -92,11 +120,11 @@ class PostingEditSchema(StrictSchema):
     valid_through = fields.Date(allow_none=True)
     apply_url = fields.Url(allow_none=True, schemes={"http", "https"})
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
-    description_text = fields.String(validate=validate.Length(max=200_000))
+    description_text = fields.String(validate=validate.Length(max=MAX_DESCRIPTION))
     skills = fields.List(fields.String(validate=validate.Length(max=80)), validate=validate.Length(max=200))
 
 
-class CaptureSchema(StrictSchema):
+class CaptureSchema(RefuseUnknownKeys):
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
     html = fields.String(required=True)
     title = fields.String(validate=validate.Length(max=512), allow_none=True)
@@ -106,7 +134,7 @@ class CaptureSchema(StrictSchema):
     fields_ = fields.Nested(PostingEditSchema, data_key="fields", attribute="fields", allow_none=True)
 
 
-class ParseSchema(StrictSchema):
+class ParseSchema(RefuseUnknownKeys):
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
     html = fields.String(required=True)
 
@@ -116,7 +144,7 @@ class PreviewSchema(Schema):
     posting = fields.Nested(PostingSchema, allow_none=True)
 
 
-class PostingQuerySchema(StrictSchema):
+class PostingQuerySchema(RefuseUnknownKeys):
     stage = fields.String(validate=validate.OneOf(STAGES))
     q = fields.String(validate=validate.Length(max=200))
     url = fields.String(validate=validate.Length(max=4096))
@@ -128,7 +156,7 @@ class PostingListSchema(Schema):
     postings = fields.List(fields.Nested(PostingSchema))
 
 
-class EventInSchema(StrictSchema):
+class EventInSchema(RefuseUnknownKeys):
     kind = fields.String(required=True, validate=validate.OneOf(("stage", "note")))
     stage = fields.String(validate=validate.OneOf(STAGES))
     at = fields.DateTime(allow_none=True)

@@ -12,6 +12,14 @@ TRACKING_PARAMS = {
     "jobpipeline", "sid", "ebp", "siteid", "bid", "spa", "s", "currentjobid_src",
 }
 TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "hsa_", "ga_")
+# Indeed runs one site per country: indeed.com, indeed.co.uk, de.indeed.com, indeed.com.au...
+_INDEED = re.compile(r"(?:[a-z0-9-]+\.)*indeed\.(?:com|[a-z]{2}|co\.[a-z]{2}|com\.[a-z]{2})")
+
+
+def on_domain(host: str, domain: str) -> bool:
+    """`host` is `domain` or one of its subdomains, on a dot boundary: evillinkedin.com and
+    linkedin.com.evil.example are other people's sites and keep their own identity."""
+    return host == domain or host.endswith("." + domain)
 
 
 def canonical_url(url: str) -> str:
@@ -20,22 +28,31 @@ def canonical_url(url: str) -> str:
         parts = urlsplit((url or "").strip())
     except ValueError:
         return (url or "").strip()
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if "\\" in parts.netloc:
+        # Browsers read https://evil.example\@www.linkedin.com/ as evil.example; Python as
+        # linkedin.com. Such an address names no site rule's host: it stays as written.
+        return (url or "").strip()
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range or not a number
+        return (url or "").strip()
+    name = (parts.hostname or "").lower().rstrip(".")
+    host = name
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = parse_qsl(parts.query, keep_blank_values=False)
 
     # LinkedIn search and collection pages name the job in currentJobId.
-    if host.endswith("linkedin.com"):
+    if on_domain(name, "linkedin.com"):
         job_id = dict(query).get("currentJobId")
         m = re.search(r"/jobs/view/(?:[^/]*?-)?(\d{6,})", parts.path)
-        if job_id and job_id.isdigit():
+        if job_id and re.fullmatch(r"[0-9]{1,20}", job_id):
             return f"https://www.linkedin.com/jobs/view/{job_id}/"
         if m:
             return f"https://www.linkedin.com/jobs/view/{m.group(1)}/"
 
     # Indeed: a search page with a job open (vjk) and the job's own page (jk) are one job.
-    if re.search(r"(^|\.)indeed\.", host):
+    if _INDEED.fullmatch(name):
         q = dict(query)
         job_key = q.get("jk") or q.get("vjk")
         if job_key and re.fullmatch(r"[0-9a-f]{8,32}", job_key):
@@ -51,9 +68,3 @@ def canonical_url(url: str) -> str:
     scheme = (parts.scheme or "https").lower()
     return urlunsplit((scheme, host, path, urlencode(sorted(kept)), ""))
 
-
-def host_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""

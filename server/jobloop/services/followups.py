@@ -29,7 +29,8 @@ from ..clock import add_days, utcnow
 from ..db import database
 from ..models import Company, Contact, Event, FollowUp, Posting
 from ..stages import OPEN
-from . import NotFound, ServiceError, messages
+from . import Conflict, NotFound, ServiceError, messages
+from .bounds import check_date
 
 RULES_KEY = "followups.rules"
 # Delays; 0 switches a rule off. Bounds keep a typo from scheduling something in 2100.
@@ -114,6 +115,7 @@ def create(kind: str, due_at: datetime, *, posting: Posting | None = None, conta
         raise ServiceError("a follow-up belongs to a posting or a contact", code="invalid_followup")
     if not isinstance(due_at, datetime):
         raise ServiceError("due_at: a date and time is needed", code="invalid_date")
+    check_date(due_at, "due_at")
     now = now or utcnow()
     return FollowUp.create(kind=kind, due_at=due_at, posting=posting, contact=contact,
                            message=(message or "").strip(), source_event=source_event, created_at=now)
@@ -187,7 +189,7 @@ def is_actionable(followup: FollowUp, now: datetime) -> bool:
 
 def _close(followup: FollowUp, status: str, now: datetime) -> FollowUp:
     if followup.status != "open":
-        raise ServiceError(f"this follow-up is already {followup.status}", code="not_open", status=409)
+        raise Conflict(f"this follow-up is already {followup.status}", code="not_open")
     followup.status = status
     followup.closed_at = now
     followup.save()
@@ -217,8 +219,8 @@ def _after_check_in(followup: FollowUp, now: datetime) -> None:
 
 def snooze(followup: FollowUp, until: datetime, now: datetime) -> FollowUp:
     if followup.status != "open":
-        raise ServiceError(f"this follow-up is already {followup.status}", code="not_open", status=409)
-    if until <= now:
+        raise Conflict(f"this follow-up is already {followup.status}", code="not_open")
+    if check_date(until, "until") <= now:
         raise ServiceError("snooze until a time in the future", code="invalid_date")
     followup.snoozed_until = until
     followup.save()
@@ -229,6 +231,7 @@ def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> F
     """The offer's reply-by date: moves the open offer_reply follow-up (or makes one)."""
     if posting.stage != "offer":
         raise ServiceError("this posting has no open offer", code="no_offer")
+    check_date(deadline, "deadline")
     found = (FollowUp.select().where((FollowUp.posting == posting) & (FollowUp.kind == "offer_reply")
                                      & (FollowUp.status == "open")).first())
     if found is None:

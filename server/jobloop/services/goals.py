@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from ..models import Goal, utcnow
 from . import NotFound, ServiceError, profile
+from .bounds import check_date
 
 DEFAULT_WEEKS = 8
 DUE_SOON_DAYS = 7  # "due" on the dashboard: overdue, or due within a week
@@ -31,13 +32,13 @@ def _deadline(value) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ServiceError("deadline must be a date like 2027-03-01", code="invalid_date") from None
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ServiceError("deadline must be a date like 2027-03-01", code="invalid_date") from None
+    return check_date(value, "deadline")
 
 
 def _title(value: str | None) -> str:

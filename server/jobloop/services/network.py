@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from ..db import database
 from ..models import WARMTH, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
 from . import NotFound, ServiceError, followups, pipeline, postings
+from .bounds import MAX_TEXT, check_date
 
 CADENCE_KEY = "network.cadence_days"
 DEFAULT_CADENCE = {"close": 30, "warm": 60, "cold": 120}
 KIND = "keep_in_touch"
 FIELDS = ("name", "role", "company", "email", "linkedin_url", "how_met", "warmth", "notes")
 LIMITS = {"name": 255, "role": 255, "company": 255, "email": 254, "linkedin_url": 2048,
-          "how_met": 5000, "notes": 20000}
+          "how_met": 5000, "notes": MAX_TEXT}
 
 
 # ---- settings -------------------------------------------------------------------
@@ -189,7 +190,7 @@ def log_touch(contact: Contact, note: str = "", *, at: datetime | None = None,
     """A call, a message, a coffee: last contact moves on, linked postings get a
     "contact" event, the open keep-in-touch follow-up is done and the next one made."""
     now = now or utcnow()
-    at = at or now
+    at = check_date(at, "at") or now
     if at > now:
         raise ServiceError("a touch-point cannot be dated in the future", code="future_date")
     note = (note or "").strip()

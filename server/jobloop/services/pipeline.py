@@ -19,6 +19,7 @@ from ..clock import utcnow
 from ..db import database
 from ..models import Event, FollowUp, Posting
 from . import NotFound, ServiceError, followups, reflection
+from .bounds import check_date
 
 EDITORS = ("tracker", "api")  # who made an edit: the tracker's forms or the API (extension, scripts)
 MAX_NOTE = 20_000
@@ -68,7 +69,7 @@ def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, no
         raise ServiceError(f"unknown stage {stage!r}; expected one of {', '.join(stages.STAGES)}",
                            code="invalid_stage")
     now = now or utcnow()
-    at = at or now
+    at = check_date(at, "at") or now
     if at > now:
         raise ServiceError("a stage change cannot be dated in the future", code="future_date")
     with database.atomic():
@@ -83,7 +84,7 @@ def add_note(posting: Posting, note: str, *, at: datetime | None = None, kind: s
     if not (note or "").strip() and kind == "note":
         raise ServiceError("a note needs some text", code="empty_note")
     now = now or utcnow()
-    event = Event.create(posting=posting, kind=kind, at=at or now, note=note or "",
+    event = Event.create(posting=posting, kind=kind, at=check_date(at, "at") or now, note=note or "",
                          details=details or {}, created_at=now)
     posting.updated_at = now
     posting.save()
@@ -95,6 +96,7 @@ def log_interview(posting: Posting, at: datetime, *, kind: str = "video", with_:
     """An interview event (past or scheduled): a thank-you follows it, and the stage moves
     on to interviewing if it was earlier (dated no later than now: a stage change has happened)."""
     now = now or utcnow()
+    check_date(at, "at")
     if kind not in followups.INTERVIEW_KINDS:
         raise ServiceError(f"kind: one of {', '.join(followups.INTERVIEW_KINDS)}", code="invalid_kind")
     if not 5 <= int(duration_minutes) <= 24 * 60:

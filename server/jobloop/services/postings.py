@@ -10,8 +10,9 @@ from peewee import JOIN, Case, fn
 from ..db import database
 from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
 from ..parsing.urls import canonical_url
-from . import NotFound, ServiceError
+from . import Conflict, NotFound, ServiceError
 from . import search as text_search
+from .bounds import check_date
 
 # Fields a user may edit by hand; an edit marks the field so re-captures keep it.
 EDITABLE = (
@@ -193,8 +194,7 @@ def has_snapshot(posting: Posting) -> bool:
     return Snapshot.select(Snapshot.id).where(Snapshot.posting == posting).exists()
 
 
-class Duplicate(ServiceError):
-    status = 409
+class Duplicate(Conflict):
     code = "duplicate"
 
     def __init__(self, message: str, posting: Posting):
@@ -243,6 +243,8 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
     with database.atomic():
         edited = set(posting.user_edited or [])
         for name, value in changes.items():
+            if isinstance(value, date):
+                check_date(value, name)
             if name == "company":
                 posting.company = company_named(value)
             else:

@@ -18,8 +18,8 @@ from ..clock import local_to_utc, utc_to_local
 from ..models import Company, Event, Posting, Reflection
 from ..stages import ENDINGS
 from . import NotFound, ServiceError, followups
+from .bounds import MAX_TEXT
 
-MAX_TEXT = 20_000
 REACHABLE = stages.FORWARD
 
 

@@ -9,13 +9,13 @@ tracker through two extension points instead of editing these templates:
 
 Pages are plain GETs that never write; every write is a POST carrying the
 session's CSRF token (security.py checks it before a view runs). Scripts in
-static/js only enhance forms that already work without them.
+static/js only enhance forms that already work without them. Errors: web/errors.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app
 
-from ..services import ServiceError
+from .errors import wants_json  # noqa: F401  (the tracker's scripts ask for JSON)
 
 blp = Blueprint("web", __name__)
 
@@ -41,23 +41,6 @@ def _register_nav(state):
 @blp.app_context_processor
 def _nav():
     return {"nav_items": [(label, endpoint) for _, label, endpoint in current_app.extensions.get(NAV_KEY, [])]}
-
-
-def wants_json() -> bool:
-    """Our scripts ask for JSON; a plain form post (no script) gets a page."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-
-
-@blp.errorhandler(ServiceError)
-def _service_error(err: ServiceError):
-    # Blueprint handlers win over the API's app-wide JSON handler, so tracker
-    # pages answer a missing posting or bad input with a page, scripts with JSON.
-    if wants_json():
-        response = jsonify({"error": {"code": err.code, "message": err.message}})
-        response.status_code = err.status
-        return response
-    return render_template("error.html", error=err), err.status
 
 
 from . import actions, filters, pages  # noqa: E402,F401  (routes register on blp)

@@ -14,6 +14,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from ..clock import app_now as _now, utc_to_local
 from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
+from ..services.bounds import MAX_TEXT
 from . import add_nav
 from .forms import local_day_time
 
@@ -204,7 +205,7 @@ def log_interview(posting_id: int):
     try:
         at = _form_datetime("date", "time")
         pipeline.log_interview(posting, at, kind=request.form.get("kind", "video"),
-                               with_=request.form.get("with", ""), note=request.form.get("note", "")[:20_000],
+                               with_=request.form.get("with", ""), note=request.form.get("note", "")[:MAX_TEXT],
                                duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
     except (ServiceError, ValueError) as err:
         return _form_error(getattr(err, "message", "duration: a number of minutes"), back)

@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 from .. import clock
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
+from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date, date_in_window
 
 LIST_FIELDS = {"locations", "skills"}
 NUMBER_FIELDS = {"salary_min", "salary_max"}
 DATE_FIELDS = {"date_posted", "valid_through"}
 CHOICES = {"remote": REMOTE_KINDS, "salary_period": SALARY_PERIODS}
-LIMITS = {"title": 512, "company": 255, "employment_type": 64, "notes": 20_000, "description_text": 200_000,
+LIMITS = {"title": 512, "company": 255, "employment_type": 64, "notes": MAX_TEXT, "description_text": MAX_DESCRIPTION,
           "apply_url": 2048}
 LABELS = {
     "title": "Title", "company": "Company", "locations": "Locations", "remote": "Remote",
@@ -50,14 +51,17 @@ def field_value(name: str, raw: str):
             value = float(text.replace(",", "").replace("_", ""))
         except ValueError:
             raise FieldError(name, f"{text!r} is not a number") from None
-        if value < 0:
-            raise FieldError(name, "cannot be negative")
+        if not 0 <= value <= MAX_AMOUNT:  # also refuses nan and inf
+            raise FieldError(name, "cannot be negative" if value < 0 else f"at most {MAX_AMOUNT:,.0f}")
         return value
     if name in DATE_FIELDS:
         try:
-            return date.fromisoformat(text)
+            value = date.fromisoformat(text)
         except ValueError:
             raise FieldError(name, f"{text!r} is not a date (YYYY-MM-DD)") from None
+        if not date_in_window(value):
+            raise FieldError(name, f"a date between {EARLIEST.year} and {LATEST.year}")
+        return value
     if name in CHOICES:
         if text not in CHOICES[name]:
             raise FieldError(name, f"expected one of {', '.join(CHOICES[name])}")
@@ -81,9 +85,12 @@ def changes_from(form, editable) -> dict:
 
 def _read(parse, *args, **kwargs):
     try:
-        return parse(*args, **kwargs)
+        value = parse(*args, **kwargs)
     except clock.TimeInputError as err:
         raise ServiceError(err.message, code=err.code) from None
+    except OverflowError:  # a local time at the calendar's edge, moved to UTC
+        raise ServiceError(f"dates from {EARLIEST.year} to {LATEST.year} only", code="date_out_of_range") from None
+    return check_date(value, "date")
 
 
 def local_datetime(raw: str | None, *, field: str = "at") -> datetime | None:

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from ..clock import app_now as _now
 from ..models import WARMTH, Posting
+from ..api.errors import status_for
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from . import add_nav, charts
 from .forms import local_day
@@ -44,7 +45,7 @@ def _form_error(render):
             try:
                 return view(*args, **kwargs)
             except ServiceError as err:
-                return render(*args, form=request.form, error=err.message, **kwargs), err.status
+                return render(*args, form=request.form, error=err.message, **kwargs), status_for(err)
         return wrapper
     return decorate
 
@@ -311,9 +312,3 @@ def save_settings():
         return redirect(url_for("web.settings") + "#growth")
     flash("Targets and keep-in-touch cadence saved.", "success")
     return redirect(url_for("web.settings") + "#growth")
-
-
-@blp.errorhandler(ServiceError)
-def _not_found(err: ServiceError):
-    # A missing contact or goal on a GET: a page, not the API's JSON.
-    return render_template("growth/error.html", error=err), err.status

@@ -1,0 +1,64 @@
+"""The one table from domain exceptions to HTTP status codes, and the API's error shape.
+
+Every API error, whoever raises it, is {"error": {"code", "message"}} with the status
+below; the tracker's HTML error pages (web/errors.py) read the same table.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..services import Conflict, NotFound, ServiceError, StoreUnavailable
+
+# Most specific first: the first class an error is an instance of decides.
+STATUS = (
+    (NotFound, 404),
+    (Conflict, 409),
+    (StoreUnavailable, 503),
+    (ServiceError, 422),
+)
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large",
+              415: "unsupported_media_type", 422: "invalid", 429: "too_many_requests",
+              500: "server_error", 503: "unavailable"}
+
+
+def status_for(err: ServiceError) -> int:
+    return next(status for cls, status in STATUS if isinstance(err, cls))
+
+
+def api_error(status: int, code: str, message: str, **extra):
+    response = jsonify({"error": {"code": code, "message": message, **extra}})
+    response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def service_error_response(err: ServiceError):
+    extra = {"field": err.field} if getattr(err, "field", None) else {}
+    return api_error(status_for(err), err.code, err.message, **extra)
+
+
+def http_error_response(error: HTTPException):
+    """A werkzeug/webargs HTTP error in the API's shape, field problems flattened into the message."""
+    status = error.code or 500
+    message = error.description or "error"
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    extra = {}
+    if messages:
+        # webargs: {"json": {"field": ["problem"]}} -> "field: problem"
+        flat = []
+        for fields in messages.values():
+            for name, problems in (fields.items() if isinstance(fields, dict) else []):
+                text = "; ".join(map(str, problems)) if isinstance(problems, list) else str(problems)
+                flat.append(f"{name}: {text}")
+        message = "; ".join(flat) or message
+        extra["fields"] = json.loads(json.dumps(messages.get("json") or messages.get("query") or messages, default=str))
+    elif status == 400 and request.is_json:
+        message = "the body is not valid JSON"
+    return api_error(status, HTTP_CODES.get(status, "error"), message, **extra)

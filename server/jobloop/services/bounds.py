@@ -1,0 +1,58 @@
+"""The limits every value entering jobloop is held to, wherever it enters (API, tracker
+forms, import, CSV): one place, so the API, the forms and the store agree.
+
+Dates outside EARLIEST..LATEST are refused rather than stored: a snooze until 9999-12-31
+would later overflow any arithmetic on it (a reminder 15 minutes before, a UTC offset).
+Integers stop at 2**53 - 1, the largest a browser's JSON keeps exact and far below
+SQLite's 64-bit limit, so ids, offsets and limits can never overflow a query.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from .errors import ServiceError
+
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2200, 12, 31)
+MAX_INT = 2**53 - 1
+MAX_AMOUNT = 1e12          # a salary figure; larger is a typo or an attack
+MAX_TEXT = 20_000          # a note, a message, a reflection answer
+MAX_DESCRIPTION = 200_000  # a posting's description text
+MAX_JSON_DEPTH = 32        # API bodies nest 3 deep; 32 leaves room and stops recursion bombs
+
+
+def date_in_window(value: date | datetime) -> bool:
+    """True when the value's calendar day (in UTC for an aware datetime) is in the window."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            if not EARLIEST.year <= value.year <= LATEST.year:  # converting could overflow
+                return False
+            value = value.astimezone(timezone.utc)
+        value = value.date()
+    return EARLIEST <= value <= LATEST
+
+
+def check_date(value, field: str = "date"):
+    """The value itself, or a ServiceError naming the field; None passes through."""
+    if value is not None and not date_in_window(value):
+        raise ServiceError(f"{field}: a date between {EARLIEST.year} and {LATEST.year}, please", code="invalid_date")
+    return value
+
+
+def check_int(value, field: str = "number", *, low: int = -MAX_INT, high: int = MAX_INT):
+    if value is not None and not low <= value <= high:
+        raise ServiceError(f"{field}: a whole number from {low} to {high}", code="invalid_number")
+    return value
+
+
+def json_depth_ok(value, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Nesting of a parsed JSON value within `limit`, checked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return False
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return True
