@@ -1,18 +1,12 @@
 """Time in one place: the store keeps naive UTC, and views read the app's clock.
 
-The clock is injectable (Config.clock) so rules like "a reflection is due the
-next morning" can be tested, and driven in browser tests, with a fixed time.
+The clock is injectable (Config.clock, read by views through views.app_now) so
+rules like "a reflection is due the next morning" can be tested, and driven in
+browser tests, with a fixed time.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-
-def app_now() -> datetime:
-    """Now, by the running app's clock (real UTC unless a test set one). Views only."""
-    from flask import current_app  # imported here so services can use this module without Flask
-
-    return current_app.config["JOBLOOP"].clock()
 
 
 def naive_utc(dt: datetime | None) -> datetime | None:

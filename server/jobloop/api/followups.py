@@ -6,9 +6,10 @@ from datetime import timedelta
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..clock import app_now as _now, naive_utc as _naive_utc
+from ..clock import naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, postings, reflection
+from ..views import app_now as _now
 from .schemas import MAX_TEXT, StrictSchema
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",

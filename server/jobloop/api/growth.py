@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from ..clock import app_now as _now, naive_utc as _naive_utc
+from ..clock import naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
+from ..views import app_now as _now
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from ..clock import app_now as _now
 from ..security import rotate_token
 from ..services import ServiceError, pipeline, postings
-from . import blp, wants_json
+from ..views import app_now as _now
+from .base import blp, wants_json
 from .forms import FieldError, changes_from, field_text, local_datetime
 from .pages import _common, render_posting
 

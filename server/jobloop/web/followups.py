@@ -11,10 +11,11 @@ from datetime import date, datetime, time, timedelta
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
-from ..clock import app_now as _now, local_to_utc, utc_to_local
+from ..clock import local_to_utc, utc_to_local
 from ..models import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, postings, reflection
-from . import add_nav
+from ..views import app_now as _now
+from .base import add_nav
 
 blp = Blueprint("followups", __name__)
 TODAY_LIMIT = 8    # items on the dashboard card

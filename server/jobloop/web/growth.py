@@ -13,10 +13,11 @@ from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from ..clock import app_now as _now
 from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
-from . import add_nav, charts
+from ..views import app_now as _now
+from . import charts
+from .base import add_nav
 
 blp = Blueprint("growth", __name__)
 

@@ -7,7 +7,7 @@ from ..models import ENDINGS, REMOTE_KINDS, SALARY_PERIODS, STAGES
 from ..security import current_token
 from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
-from . import blp
+from .base import blp
 from .forms import LABELS, field_text, local_date
 
 IN_FLIGHT = ("applied", "screening", "interviewing", "offer")
