@@ -220,8 +220,7 @@ def list_reflections(args):
     """Reflections, newest first; `q` searches the answers, the title and the company."""
     now = _now()
     if args["status"] == "due":
-        rows = [r for r in reflection.due(now)
-                if not args.get("q") or r.id in {x.id for x in reflection.search(args["q"], written=False)}]
+        rows = reflection.due(now, q=args.get("q"))
     else:
         written = {"all": None, "written": True, "open": False}[args["status"]]
         rows = reflection.search(args.get("q"), written=written)

@@ -269,14 +269,14 @@ def delete_goal(goal_id):
 @blp.route("/contacts", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def list_contacts():
-    return {"contacts": [network.to_dict(c) for c in network.contacts()]}
+    return {"contacts": network.to_dicts(network.contacts())}
 
 
 @blp.route("/contacts/due", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def due_contacts():
     """Who to get back in touch with this week (next touch overdue or within 7 days)."""
-    return {"contacts": [network.to_dict(c) for c, _ in network.due(_now())]}
+    return {"contacts": network.to_dicts([c for c, _ in network.due(_now())])}
 
 
 @blp.route("/contacts", methods=["POST"])
@@ -320,7 +320,7 @@ def log_touch(body, contact_id):
 @blp.route("/postings/<int:posting_id>/contacts", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def posting_contacts(posting_id):
-    return {"contacts": [network.to_dict(c) for c in network.posting_contacts(postings.get(posting_id))]}
+    return {"contacts": network.to_dicts(network.posting_contacts(postings.get(posting_id)))}
 
 
 @blp.route("/postings/<int:posting_id>/contacts", methods=["POST"])
