@@ -2,7 +2,8 @@
 
 - `utcnow()` is "now" as the store keeps it; the app's clock (Config.clock) is
   injectable so rules like "a reflection is due the next morning" can be tested,
-  and driven in browser tests, with a fixed time; views read it with `app_now()`.
+  and driven in browser tests, with a fixed time; views read it with
+  `views.app_now()` (this module stays free of Flask).
 - Every date or time typed into a form is parsed here (`parse_date`,
   `parse_local_datetime`, `local_day_time`, `day_to_utc`) and becomes naive UTC;
   pages turn it back with `utc_to_local` (web/filters.py).
@@ -32,13 +33,6 @@ class TimeInputError(ValueError):
 def utcnow() -> datetime:
     # Naive UTC everywhere in the store: SQLite has no time zones.
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def app_now() -> datetime:
-    """Now, by the running app's clock (real UTC unless a test set one). Views only."""
-    from flask import current_app  # imported here so services can use this module without Flask
-
-    return current_app.config["JOBLOOP"].clock()
 
 
 def naive_utc(dt: datetime | None) -> datetime | None:

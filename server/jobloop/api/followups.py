@@ -6,9 +6,10 @@ from datetime import timedelta
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..clock import app_now as _now, naive_utc as _naive_utc
+from ..clock import naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, network, pipeline, postings, reflection
+from ..views import app_now as _now
 from .schemas import MAX_TEXT, RefuseUnknownKeys
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",
@@ -219,8 +220,7 @@ def list_reflections(args):
     """Reflections, newest first; `q` searches the answers, the title and the company."""
     now = _now()
     if args["status"] == "due":
-        rows = [r for r in reflection.due(now)
-                if not args.get("q") or r.id in {x.id for x in reflection.search(args["q"], written=False)}]
+        rows = reflection.due(now, q=args.get("q"))
     else:
         written = {"all": None, "written": True, "open": False}[args["status"]]
         rows = reflection.search(args.get("q"), written=written)

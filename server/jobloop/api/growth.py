@@ -9,9 +9,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..clock import app_now as _now, naive_utc as _naive_utc
+from ..clock import naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
+from ..views import app_now as _now
 from .schemas import MAX_TEXT, RefuseUnknownKeys
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
@@ -264,14 +265,14 @@ def delete_goal(goal_id):
 @blp.route("/contacts", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def list_contacts():
-    return {"contacts": [network.to_dict(c) for c in network.contacts()]}
+    return {"contacts": network.to_dicts(network.contacts())}
 
 
 @blp.route("/contacts/due", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def due_contacts():
     """Who to get back in touch with this week (next touch overdue or within 7 days)."""
-    return {"contacts": [network.to_dict(c) for c, _ in network.due(_now())]}
+    return {"contacts": network.to_dicts([c for c, _ in network.due(_now())])}
 
 
 @blp.route("/contacts", methods=["POST"])
@@ -315,7 +316,7 @@ def log_touch(body, contact_id):
 @blp.route("/postings/<int:posting_id>/contacts", methods=["GET"])
 @blp.response(200, ContactListSchema)
 def posting_contacts(posting_id):
-    return {"contacts": [network.to_dict(c) for c in network.posting_contacts(postings.get(posting_id))]}
+    return {"contacts": network.to_dicts(network.posting_contacts(postings.get(posting_id)))}
 
 
 @blp.route("/postings/<int:posting_id>/contacts", methods=["POST"])

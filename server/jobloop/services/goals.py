@@ -15,6 +15,7 @@ from .bounds import check_date
 
 DEFAULT_WEEKS = 8
 DUE_SOON_DAYS = 7  # "due" on the dashboard: overdue, or due within a week
+LEVEL_WHEN_DONE = 2  # the profile level a finished goal gives its skill
 
 
 def get(goal_id: int) -> Goal:
@@ -94,16 +95,15 @@ def add_progress(goal: Goal, note: str, *, now: datetime | None = None) -> Goal:
     return goal
 
 
-def complete(goal: Goal, *, add_to_profile: bool = True, level: int = 2,
-             now: datetime | None = None) -> Goal:
-    """Mark done. With add_to_profile, the goal's skill joins the profile (at `level`,
-    unless the profile already has it higher)."""
+def complete(goal: Goal, *, add_to_profile: bool = True, now: datetime | None = None) -> Goal:
+    """Mark done. With add_to_profile, the goal's skill joins the profile (at
+    LEVEL_WHEN_DONE, unless the profile already has it higher)."""
     goal.done_at = goal.done_at or (now or utcnow())
     goal.save()
     if add_to_profile and goal.skill:
         existing = profile.find(goal.skill)
-        if existing is None or existing.level < level:
-            profile.set_skill(goal.skill, level)
+        if existing is None or existing.level < LEVEL_WHEN_DONE:
+            profile.set_skill(goal.skill, LEVEL_WHEN_DONE)
     return goal
 
 
@@ -127,11 +127,10 @@ def done_goals() -> list[Goal]:
     return list(Goal.select().where(Goal.done_at.is_null(False)).order_by(Goal.done_at.desc()))
 
 
-def due(now: datetime | None = None, within_days: int = DUE_SOON_DAYS, *,
-        among: list[Goal] | None = None) -> list[Goal]:
-    """Open goals that are overdue or due within `within_days` days (`among`: the open
+def due(now: datetime | None = None, *, among: list[Goal] | None = None) -> list[Goal]:
+    """Open goals that are overdue or due within DUE_SOON_DAYS (`among`: the open
     goals when the caller has already read them)."""
-    limit = (now or utcnow()).date() + timedelta(days=within_days)
+    limit = (now or utcnow()).date() + timedelta(days=DUE_SOON_DAYS)
     return [g for g in (open_goals() if among is None else among) if g.deadline is not None and g.deadline <= limit]
 
 

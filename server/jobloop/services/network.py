@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..db import database
-from ..models import WARMTH, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
+from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
 from . import NotFound, ServiceError, followups, pipeline, postings
 from .bounds import MAX_TEXT, check_date
 
@@ -246,12 +246,25 @@ def due(now: datetime | None = None, within_days: int = 7) -> list[tuple[Contact
 
 
 def to_dict(contact: Contact) -> dict:
-    return {"id": contact.id, "name": contact.name, "role": contact.role,
-            "company": contact.company.name if contact.company_id else None,
-            "email": contact.email, "linkedin_url": contact.linkedin_url, "how_met": contact.how_met,
-            "warmth": contact.warmth, "last_contact_at": contact.last_contact_at, "notes": contact.notes,
-            "next_touch_at": next_touch_at(contact), "created_at": contact.created_at,
-            "postings": [p.id for p in linked_postings(contact)]}
+    return to_dicts([contact])[0]
+
+
+def to_dicts(contacts: list[Contact]) -> list[dict]:
+    """Contacts for the API: the cadence, the companies and the linked postings read once for all."""
+    days = cadence()
+    ids = [c.id for c in contacts]
+    linked: dict[int, list[int]] = {i: [] for i in ids}
+    for link in (PostingContact.select(PostingContact.contact, PostingContact.posting)
+                 .where(PostingContact.contact.in_(ids)).order_by(PostingContact.posting)):
+        linked[link.contact_id].append(link.posting_id)
+    company_ids = {c.company_id for c in contacts if c.company_id}
+    companies = {c.id: c.name for c in Company.select(Company.id, Company.name).where(Company.id.in_(company_ids))} \
+        if company_ids else {}
+    return [{"id": c.id, "name": c.name, "role": c.role, "company": companies.get(c.company_id),
+             "email": c.email, "linkedin_url": c.linkedin_url, "how_met": c.how_met,
+             "warmth": c.warmth, "last_contact_at": c.last_contact_at, "notes": c.notes,
+             "next_touch_at": next_touch_at(c, days), "created_at": c.created_at,
+             "postings": linked[c.id]} for c in contacts]
 
 
 # ---- vCard 3.0 (RFC 2426) ---------------------------------------------------------

@@ -50,9 +50,9 @@ def _query():
     return Reflection.select(Reflection, Posting, Company).join(Posting).join(Company, JOIN.LEFT_OUTER)
 
 
-def due(now: datetime, limit: int | None = None) -> list[Reflection]:
-    """Reflections whose cool-down is over and that are not written yet."""
-    query = (_query().where(Reflection.written_at.is_null() & (Reflection.due_at <= now))
+def due(now: datetime, limit: int | None = None, *, q: str | None = None) -> list[Reflection]:
+    """Reflections whose cool-down is over and that are not written yet (matching `q`, if given)."""
+    query = (_matching(_query(), q).where(Reflection.written_at.is_null() & (Reflection.due_at <= now))
              .order_by(Reflection.due_at, Reflection.id))
     return list(query.limit(limit) if limit else query)
 
@@ -67,13 +67,19 @@ def search(q: str | None = None, *, written: bool | None = None, limit: int = 10
         query = query.where(Reflection.written_at.is_null(False))
     elif written is False:
         query = query.where(Reflection.written_at.is_null())
-    if q and q.strip():
-        needle = q.strip().lower()
-        query = query.where(
-            fn.LOWER(Reflection.went_well).contains(needle) | fn.LOWER(Reflection.to_improve).contains(needle)
-            | fn.LOWER(Reflection.feedback).contains(needle) | fn.LOWER(Posting.title).contains(needle)
-            | fn.LOWER(Company.name).contains(needle))
+    query = _matching(query, q)
     return list(query.order_by(Reflection.due_at.desc(), Reflection.id.desc()).limit(limit))
+
+
+def _matching(query, q: str | None):
+    """Narrow a _query() to reflections whose answers, posting title or company contain q."""
+    if not q or not q.strip():
+        return query
+    needle = q.strip().lower()
+    return query.where(
+        fn.LOWER(Reflection.went_well).contains(needle) | fn.LOWER(Reflection.to_improve).contains(needle)
+        | fn.LOWER(Reflection.feedback).contains(needle) | fn.LOWER(Posting.title).contains(needle)
+        | fn.LOWER(Company.name).contains(needle))
 
 
 def for_posting(posting: Posting) -> list[Reflection]:

@@ -41,14 +41,14 @@ def fts_expression(words: list[str]) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
-def matching(query, q: str | None, *, force_like: bool = False):
+def matching(query, q: str | None):
     """Narrow a Posting query (already joined to Company) to postings matching every word of q."""
     from ..models import Company, Event, Posting
 
     words = terms(q)
     if not words:
         return query
-    if fts_ready() and not force_like:
+    if fts_ready():
         ids = SQL(f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?)", [fts_expression(words)])
         # `id + 0` keeps SQLite from looking up every match by rowid and sorting them
         # all: it walks the sort column's index instead and stops at the page's end,

@@ -5,25 +5,25 @@ what was typed); our scripts send `Accept: application/json` and get JSON.
 """
 from __future__ import annotations
 
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
 
-from ..clock import app_now as _now
 from ..security import rotate_token
 from ..services import ServiceError, pipeline, postings
 from ..stages import ENDINGS
-from . import blp, wants_json
+from ..views import app_now as _now
+from .base import back, blp, form_error, said, wants_json
 from .forms import FieldError, changes_from, field_text, local_datetime
 from .pages import _common, render_posting
 
 
-def _back(posting_id: int, default: str = "posting"):
-    """Where a form returns to: a fixed set of our own pages, never a URL from the request."""
-    target = request.form.get("next") or default
+def _return_to(posting_id: int) -> str:
+    """Where back() goes when `next` is not a path: the page the form names ("board", "table"), else the posting."""
+    target = request.form.get("next")
     if target == "board":
-        return redirect(url_for("web.board", _anchor=f"card-{posting_id}"))
+        return url_for("web.board", _anchor=f"card-{posting_id}")
     if target == "table":
-        return redirect(request.referrer if _same_origin(request.referrer) else url_for("web.table"))
-    return redirect(url_for("web.posting", posting_id=posting_id))
+        return request.referrer if _same_origin(request.referrer) else url_for("web.table")
+    return url_for("web.posting", posting_id=posting_id)
 
 
 def _same_origin(url: str | None) -> bool:
@@ -47,7 +47,7 @@ def edit_posting(posting_id: int):
     if wants_json():
         return jsonify({"values": {name: field_text(posting, name) for name in changes},
                         "user_edited": posting.user_edited})
-    flash("Saved. Your edit is kept when the page is clipped again.", "ok")
+    said("Saved. Your edit is kept when the page is clipped again.")
     return redirect(url_for("web.posting", posting_id=posting_id))
 
 
@@ -61,11 +61,11 @@ def change_stage(posting_id: int):
     if wants_json():
         return jsonify({"stage": posting.stage, "event": {"id": event.id, "to_stage": event.to_stage}})
     if posting.stage != stage:
-        flash(f"Recorded {stage} on that date; the application stays at {posting.stage}, "
-              f"which it reached {'later' if posting.stage in ENDINGS else 'already'}.", "ok")
+        said(f"Recorded {stage} on that date; the application stays at {posting.stage}, "
+             f"which it reached {'later' if posting.stage in ENDINGS else 'already'}.")
     else:
-        flash(f"Moved to {stage}.", "ok")
-    return _back(posting_id)
+        said(f"Moved to {stage}.")
+    return back(_return_to(posting_id))
 
 
 @blp.route("/postings/<int:posting_id>/notes", methods=["POST"])
@@ -73,8 +73,8 @@ def add_note(posting_id: int):
     posting = postings.get(posting_id)
     pipeline.add_note(posting, request.form.get("note", "").strip(),
                       at=local_datetime(request.form.get("at")), now=_now())
-    flash("Note added.", "ok")
-    return _back(posting_id)
+    said("Note added.")
+    return back(_return_to(posting_id))
 
 
 @blp.route("/postings/<int:posting_id>/delete", methods=["POST"])
@@ -84,7 +84,7 @@ def delete_posting(posting_id: int):
         raise ServiceError("deleting needs the confirmation box ticked", code="unconfirmed")
     name = posting.title or posting.url
     postings.delete(posting)
-    flash(f"Deleted \u201c{name}\u201d and its timeline.", "ok")
+    said(f"Deleted \u201c{name}\u201d and its timeline.")
     return redirect(url_for("web.table"))
 
 
@@ -101,17 +101,16 @@ def create_posting():
         posting = postings.create_manual(form.get("url", ""), fields, stage=form.get("stage") or "saved",
                                          at=local_datetime(form.get("at")), now=_now())
     except postings.Duplicate as err:
-        return render_template("posting_new.html", values=values, error=err.message, duplicate=err.posting,
-                               **_common()), 409
+        return form_error("posting_new.html", err.message, http_status=409, values=values, duplicate=err.posting,
+                          **_common())
     except ServiceError as err:
-        return render_template("posting_new.html", values=values, error=err.message, duplicate=None,
-                               **_common()), 422
-    flash("Added. Clip the page later and jobloop fills in what you left out.", "ok")
+        return form_error("posting_new.html", err.message, values=values, duplicate=None, **_common())
+    said("Added. Clip the page later and jobloop fills in what you left out.")
     return redirect(url_for("web.posting", posting_id=posting.id))
 
 
 @blp.route("/settings/token", methods=["POST"])
 def rotate():
     rotate_token(current_app.config["JOBLOOP"].data_dir)
-    flash("New token made. The old one stops working now: paste the new one into the extension's options.", "ok")
+    said("New token made. The old one stops working now: paste the new one into the extension's options.")
     return redirect(url_for("web.settings", _anchor="token"))

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from ..api.errors import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
 from ..services import ServiceError, StoreUnavailable
 from ..services.errors import store_fault
+from .base import wants_json
 
 TITLES = {400: "That request did not make sense", 401: "Please sign in", 403: "Not allowed",
           404: "Not found", 405: "Not allowed here", 409: "Already done", 413: "Too large",
@@ -25,12 +26,6 @@ TITLES = {400: "That request did not make sense", 401: "Please sign in", 403: "N
 
 def _is_api() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
-
-
-def wants_json() -> bool:
-    """Our scripts ask for JSON; a plain form post or a link followed (no script) gets a page."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def _way_back() -> str:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..clock import app_now, utc_to_local
+from ..clock import utc_to_local
 from ..stages import ENDINGS
-from . import blp
+from ..views import app_now
+from .base import blp
 
 
 @blp.app_template_filter("localtime")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from ..clock import app_now as _now, utc_to_local
+from ..clock import utc_to_local
 from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from ..services.bounds import MAX_TEXT
-from . import add_nav
+from ..views import app_now as _now
+from .base import add_nav, back, form_error, said
 from .forms import local_day_time
 
 blp = Blueprint("followups", __name__)
@@ -36,17 +36,9 @@ def local_dt(value: datetime | None) -> str:
     return f"{local:%a} {local.day} {local:%b, %H:%M}"  # "Mon 2 Mar, 10:00" (no %-d: not portable)
 
 
-def _back(default: str) -> Response:
-    """Redirect to the page the form came from, if it is one of ours."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = default
-    return redirect(target, code=303)
-
-
-def _form_error(message: str, back: str):
-    # A page of its own rather than a flash: the tracker's pages may not show flashes.
-    return render_template("followups/form_error.html", message=message, back=back), 422
+def _not_saved(message: str, back_to: str):
+    # A page of its own rather than a flash: the page the form sits on may be another feature's.
+    return form_error("followups/form_error.html", message, back=back_to)
 
 
 def _form_datetime(day_field: str, time_field: str, *, default_time: time | None = None) -> datetime:
@@ -56,35 +48,35 @@ def _form_datetime(day_field: str, time_field: str, *, default_time: time | None
 
 # ---- what the partials read ---------------------------------------------------------------
 
-@blp.app_context_processor
-def _partials():
-    def followups_today():
-        # A few at a time: a long backlog is a list page, not a dashboard card.
-        now = _now()
-        return {"now": now,
-                "followups": followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now),
-                "due_count": followups.count_due(now),
-                "reflections": [reflection.to_dict(r, now) for r in reflection.due(now, limit=TODAY_LIMIT)],
-                "reflections_count": reflection.count_due(now)}
+@blp.app_template_global()
+def followups_today():
+    # A few at a time: a long backlog is a list page, not a dashboard card.
+    now = _now()
+    return {"now": now,
+            "followups": followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now),
+            "due_count": followups.count_due(now),
+            "reflections": [reflection.to_dict(r, now) for r in reflection.due(now, limit=TODAY_LIMIT)],
+            "reflections_count": reflection.count_due(now)}
 
-    def posting_followups(posting):
-        now = _now()
-        return {
-            "now": now,
-            "followups": followups.to_dicts(followups.for_posting(posting), now),
-            "reflections": [reflection.to_dict(r, now) for r in reflection.for_posting(posting)],
-            "interviews": followups.interviews(posting=posting),
-            "interview_kinds": followups.INTERVIEW_KINDS,
-            "messages": _all_messages(posting),
-            "ended": posting.stage in ENDINGS,
-        }
 
-    def followups_settings():
-        return {"rules": followups.rules(), "templates": messages.templates(),
-                "signature": messages.signature(), "feed_url": _feed_url()}
+@blp.app_template_global()
+def posting_followups(posting):
+    now = _now()
+    return {
+        "now": now,
+        "followups": followups.to_dicts(followups.for_posting(posting), now),
+        "reflections": [reflection.to_dict(r, now) for r in reflection.for_posting(posting)],
+        "interviews": followups.interviews(posting=posting),
+        "interview_kinds": followups.INTERVIEW_KINDS,
+        "messages": _all_messages(posting),
+        "ended": posting.stage in ENDINGS,
+    }
 
-    return {"followups_today": followups_today, "posting_followups": posting_followups,
-            "followups_settings": followups_settings}
+
+@blp.app_template_global()
+def followups_settings():
+    return {"rules": followups.rules(), "templates": messages.templates(),
+            "signature": messages.signature(), "feed_url": _feed_url()}
 
 
 def _all_messages(posting) -> list[dict]:
@@ -129,8 +121,8 @@ def act(followup_id: int, action: str):
         else:
             abort(404)
     except ServiceError as err:
-        return _form_error(err.message, url_for("followups.index"))
-    return _back(url_for("followups.index"))
+        return _not_saved(err.message, url_for("followups.index"))
+    return back(url_for("followups.index"), code=303)
 
 
 @blp.route("/followups/settings", methods=["GET", "POST"])
@@ -143,19 +135,19 @@ def settings():
                                      for kind in messages.DEFAULT_TEMPLATES if f"{kind}.body" in request.form})
             if "signature" in request.form:
                 messages.set_setting(messages.SIGNATURE_KEY, request.form["signature"].strip()[:500])
-            flash("Saved.", "ok")
+            said("Saved.")
         except ServiceError as err:
             # Nothing was saved past the error; the form shows it so the user can fix the value.
-            return render_template("followups/settings.html", error=err.message), 422
-        return _back(url_for("followups.settings"))
+            return form_error("followups/settings.html", err.message)
+        return back(url_for("followups.settings"), code=303)
     return render_template("followups/settings.html")
 
 
 @blp.route("/followups/calendar/regenerate", methods=["POST"])
 def regenerate_calendar():
     calendar.regenerate()
-    flash("New calendar address made; the old one no longer works.", "ok")
-    return _back(url_for("followups.settings"))
+    said("New calendar address made; the old one no longer works.")
+    return back(url_for("followups.settings"), code=303)
 
 
 @blp.route("/calendar/<secret>.ics")
@@ -182,18 +174,17 @@ def reflections():
 @blp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 def reflection_page(reflection_id: int):
     row = reflection.get(reflection_id)
-    error = None
     if request.method == "POST":
         fields = ("stage_reached", "went_well", "to_improve", "feedback", "confidence")
         try:
             reflection.update(row, {f: request.form[f] for f in fields if f in request.form}, _now())
-            flash("Reflection saved.", "ok")
-            return _back(url_for("followups.reflection_page", reflection_id=row.id))
+            said("Reflection saved.")
+            return back(url_for("followups.reflection_page", reflection_id=row.id), code=303)
         except ServiceError as err:
-            error = err.message
-    status = 422 if error else 200
-    return render_template("followups/reflection.html", r=reflection.to_dict(row, _now()), error=error,
-                           form=request.form if error else None, stages=reflection.REACHABLE), status
+            return form_error("followups/reflection.html", err.message, r=reflection.to_dict(row, _now()),
+                              stages=reflection.REACHABLE)
+    return render_template("followups/reflection.html", r=reflection.to_dict(row, _now()), error=None,
+                           form=None, stages=reflection.REACHABLE)
 
 
 # ---- interviews and offers ---------------------------------------------------------------------
@@ -208,7 +199,7 @@ def log_interview(posting_id: int):
                                with_=request.form.get("with", ""), note=request.form.get("note", "")[:MAX_TEXT],
                                duration_minutes=int(request.form.get("duration_minutes") or 60), now=_now())
     except (ServiceError, ValueError) as err:
-        return _form_error(getattr(err, "message", "duration: a number of minutes"), back)
+        return _not_saved(getattr(err, "message", "duration: a number of minutes"), back)
     return redirect(back, code=303)
 
 
@@ -218,5 +209,5 @@ def offer_deadline(posting_id: int):
     try:
         followups.set_offer_deadline(posting, _form_datetime("date", "time", default_time=time(17, 0)), _now())
     except ServiceError as err:
-        return _form_error(err.message, url_for("web.posting", posting_id=posting.id))
+        return _not_saved(err.message, url_for("web.posting", posting_id=posting.id))
     return redirect(url_for("web.posting", posting_id=posting.id) + "#followups", code=303)

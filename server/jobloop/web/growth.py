@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from ..clock import app_now as _now
 from ..models import WARMTH, Posting
 from ..api.errors import status_for
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
-from . import add_nav, charts
+from ..views import app_now as _now
+from . import charts
+from .base import add_nav, back, form_error, refused, said
 from .forms import local_day
 
 blp = Blueprint("growth", __name__)
@@ -29,23 +30,15 @@ def _register_nav(state):
     add_nav(state.app, "Network", "growth.network", 70)
 
 
-def _back(default: str) -> str:
-    """Where a form asked to return to: a path on this site only (no open redirect)."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
-def _form_error(render):
-    """On a ServiceError, show the form's page again with the input kept (422)."""
+def _refused_shows(page: str, context):
+    """On a ServiceError, `page` again (context(*view args)) with the reason and what was typed."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             try:
                 return view(*args, **kwargs)
             except ServiceError as err:
-                return render(*args, form=request.form, error=err.message, **kwargs), status_for(err)
+                return form_error(page, err.message, http_status=status_for(err), **context(*args, **kwargs))
         return wrapper
     return decorate
 
@@ -109,38 +102,40 @@ def insights_page():
 
 # ---- Plan: gaps, goals, profile -----------------------------------------------------
 
-def _render_plan(*_, form=None, error=None, **__):
+PLAN = "growth/plan.html"
+
+
+def _plan(*_, **__) -> dict:
     now = _now()
-    return render_template("growth/plan.html", gaps=gaps.rank(), counts=gaps.group_counts(),
-                           open_goals=goals.open_goals(), done_goals=goals.done_goals(),
-                           skills=profile.skills(), levels=profile.LEVELS, status=goals.status,
-                           default_deadline=goals.default_deadline(now), weeks=goals.DEFAULT_WEEKS,
-                           now=now, form=form or {}, error=error)
+    return dict(gaps=gaps.rank(), counts=gaps.group_counts(),
+                open_goals=goals.open_goals(), done_goals=goals.done_goals(),
+                skills=profile.skills(), levels=profile.LEVELS, status=goals.status,
+                default_deadline=goals.default_deadline(now), weeks=goals.DEFAULT_WEEKS, now=now)
 
 
 @blp.route("/plan")
 def plan():
-    return _render_plan()
+    return render_template(PLAN, form={}, error=None, **_plan())
 
 
 @blp.post("/plan/skills")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def add_skill():
     skill = profile.set_skill(request.form.get("name", ""), request.form.get("level", 3))
-    flash(f"{skill.name} is in your profile at level {skill.level}.", "success")
-    return redirect(_back(url_for(".plan") + "#profile"))
+    said(f"{skill.name} is in your profile at level {skill.level}.")
+    return back(url_for(".plan") + "#profile")
 
 
 @blp.post("/plan/skills/remove")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def remove_skill():
     profile.remove_skill(request.form.get("name", ""))
-    flash("Removed from your profile.", "success")
-    return redirect(_back(url_for(".plan") + "#profile"))
+    said("Removed from your profile.")
+    return back(url_for(".plan") + "#profile")
 
 
 @blp.post("/plan/goals")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def add_goal():
     form = request.form
     if form.get("title", "").strip():
@@ -148,43 +143,43 @@ def add_goal():
                             now=_now())
     else:
         goal = goals.from_gap(form.get("skill", ""), deadline=form.get("deadline") or None, now=_now())
-    flash(f"Goal: {goal.title}, by {goal.deadline.isoformat() if goal.deadline else 'no date'}.", "success")
-    return redirect(_back(url_for(".plan") + f"#goal-{goal.id}"))
+    said(f"Goal: {goal.title}, by {goal.deadline.isoformat() if goal.deadline else 'no date'}.")
+    return back(url_for(".plan") + f"#goal-{goal.id}")
 
 
 @blp.post("/plan/goals/<int:goal_id>")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def edit_goal(goal_id: int):
     goal = goals.get(goal_id)
     goals.update(goal, title=request.form.get("title"), deadline=request.form.get("deadline"))
     if request.form.get("progress", "").strip():
         goals.add_progress(goal, request.form["progress"], now=_now())
-    flash("Goal saved.", "success")
-    return redirect(_back(url_for(".plan") + f"#goal-{goal.id}"))
+    said("Goal saved.")
+    return back(url_for(".plan") + f"#goal-{goal.id}")
 
 
 @blp.post("/plan/goals/<int:goal_id>/done")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def finish_goal(goal_id: int):
     goal = goals.complete(goals.get(goal_id), add_to_profile=bool(request.form.get("add_to_profile")), now=_now())
     extra = f" {goal.skill} is in your profile." if goal.skill and request.form.get("add_to_profile") else ""
-    flash(f"Done: {goal.title}.{extra}", "success")
-    return redirect(_back(url_for(".plan") + "#goals"))
+    said(f"Done: {goal.title}.{extra}")
+    return back(url_for(".plan") + "#goals")
 
 
 @blp.post("/plan/goals/<int:goal_id>/reopen")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def reopen_goal(goal_id: int):
     goals.reopen(goals.get(goal_id))
-    return redirect(_back(url_for(".plan") + f"#goal-{goal_id}"))
+    return back(url_for(".plan") + f"#goal-{goal_id}")
 
 
 @blp.post("/plan/goals/<int:goal_id>/delete")
-@_form_error(_render_plan)
+@_refused_shows(PLAN, _plan)
 def delete_goal(goal_id: int):
     goals.delete(goals.get(goal_id))
-    flash("Goal deleted.", "success")
-    return redirect(_back(url_for(".plan") + "#goals"))
+    said("Goal deleted.")
+    return back(url_for(".plan") + "#goals")
 
 
 # ---- Network --------------------------------------------------------------------------
@@ -192,72 +187,73 @@ def delete_goal(goal_id: int):
 CONTACT_FORM = ("name", "role", "company", "email", "linkedin_url", "how_met", "warmth", "notes")
 
 
-def _render_network(*_, form=None, error=None, **__):
+NETWORK, CONTACT = "growth/network.html", "growth/contact.html"
+
+
+def _network(*_, **__) -> dict:
     now = _now()
-    return render_template("growth/network.html", contacts=network.contacts(), due=network.due(now),
-                           next_touch=network.next_touch_at, cadence=network.cadence(), warmth=WARMTH,
-                           now=now, form=form or {}, error=error)
+    return dict(contacts=network.contacts(), due=network.due(now), next_touch=network.next_touch_at,
+                cadence=network.cadence(), warmth=WARMTH, now=now)
 
 
-def _render_contact(contact_id=None, *, form=None, error=None, **__):
+def _contact(contact_id=None, **__) -> dict:
     contact = network.get(contact_id)
     linked = network.linked_postings(contact)
     linked_ids = {p.id for p in linked}
     choices = [p for p in postings.search(limit=200) if p.id not in linked_ids]
-    return render_template("growth/contact.html", contact=contact, linked=linked, choices=choices,
-                           next_touch=network.next_touch_at(contact), warmth=WARMTH, now=_now(),
-                           form=form or {}, error=error)
+    return dict(contact=contact, linked=linked, choices=choices,
+                next_touch=network.next_touch_at(contact), warmth=WARMTH, now=_now())
 
 
 @blp.route("/network", endpoint="network")
 def network_page():
-    return _render_network()
+    return render_template(NETWORK, form={}, error=None, **_network())
 
 
 @blp.post("/network")
-@_form_error(_render_network)
+@_refused_shows(NETWORK, _network)
 def add_contact():
     values = {k: request.form.get(k, "") for k in CONTACT_FORM if k in request.form}
     contact = network.create(now=_now(), **values)
-    flash(f"{contact.name} added.", "success")
+    said(f"{contact.name} added.")
     return redirect(url_for(".contact", contact_id=contact.id))
 
 
 @blp.route("/contacts/<int:contact_id>")
 def contact(contact_id: int):
-    return _render_contact(contact_id)
+    return render_template(CONTACT, form={}, error=None, **_contact(contact_id))
 
 
 @blp.post("/contacts/<int:contact_id>")
-@_form_error(_render_contact)
+@_refused_shows(CONTACT, _contact)
 def edit_contact(contact_id: int):
     values = {k: request.form.get(k, "") for k in CONTACT_FORM if k in request.form}
     network.update(network.get(contact_id), now=_now(), **values)
-    flash("Contact saved.", "success")
+    said("Contact saved.")
     return redirect(url_for(".contact", contact_id=contact_id))
 
 
 @blp.post("/contacts/<int:contact_id>/touch")
-@_form_error(_render_contact)
+@_refused_shows(CONTACT, _contact)
 def touch(contact_id: int):
     contact = network.get(contact_id)
     at = local_day(request.form.get("date"), _now())
     network.log_touch(contact, request.form.get("note", ""), at=at, now=_now())
-    flash(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.", "success")
-    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+    said(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.")
+    return back(url_for(".contact", contact_id=contact_id))
 
 
 @blp.post("/contacts/<int:contact_id>/delete")
-@_form_error(_render_contact)
+@_refused_shows(CONTACT, _contact)
 def delete_contact(contact_id: int):
     contact = network.get(contact_id)
     network.delete(contact)
-    flash(f"{contact.name} deleted.", "success")
+    said(f"{contact.name} deleted.")
     return redirect(url_for(".network"))
 
 
 @blp.post("/contacts/<int:contact_id>/link")
-@_form_error(_render_contact)
+@_refused_shows(CONTACT, _contact)
 def link_contact(contact_id: int):
     contact = network.get(contact_id)
     try:
@@ -265,14 +261,14 @@ def link_contact(contact_id: int):
     except ValueError:
         raise ServiceError("pick a posting to link", code="invalid") from None
     network.link(contact, postings.get(posting_id))
-    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+    return back(url_for(".contact", contact_id=contact_id))
 
 
 @blp.post("/contacts/<int:contact_id>/unlink/<int:posting_id>")
-@_form_error(_render_contact)
+@_refused_shows(CONTACT, _contact)
 def unlink_contact(contact_id: int, posting_id: int):
     network.unlink(network.get(contact_id), postings.get(posting_id))
-    return redirect(_back(url_for(".contact", contact_id=contact_id)))
+    return back(url_for(".contact", contact_id=contact_id))
 
 
 @blp.post("/growth/postings/<int:posting_id>/contacts")
@@ -285,9 +281,9 @@ def posting_contact(posting_id: int):
                                                      email=request.form.get("email") or None,
                                                      role=request.form.get("role") or None, now=_now())
     except ServiceError as err:
-        flash(f"Contact not added: {err.message}", "error")
+        refused(f"Contact not added: {err.message}")
         return redirect(back)
-    flash(f"{contact.name} {'added and ' if created else ''}linked to this posting.", "success")
+    said(f"{contact.name} {'added and ' if created else ''}linked to this posting.")
     return redirect(back)
 
 
@@ -308,7 +304,7 @@ def save_settings():
         insights.set_targets(**{k: form[k] for k in ("weekly_target", "in_flight_target") if form.get(k)})
         network.set_cadence({w: form[f"cadence_{w}"] for w in WARMTH if form.get(f"cadence_{w}")}, now=_now())
     except ServiceError as err:
-        flash(f"Not saved: {err.message}", "error")
+        refused(f"Not saved: {err.message}")
         return redirect(url_for("web.settings") + "#growth")
-    flash("Targets and keep-in-touch cadence saved.", "success")
+    said("Targets and keep-in-touch cadence saved.")
     return redirect(url_for("web.settings") + "#growth")

@@ -8,7 +8,7 @@ from ..stages import ENDINGS, IN_FLIGHT, STAGES
 from ..security import current_token
 from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
-from . import blp
+from .base import blp
 from .forms import LABELS, field_text, local_date
 
 BOARD_LIMIT = 30  # cards per column; the table has the rest
