@@ -4,10 +4,11 @@ import { ERR, makeClient } from "../lib/api.js";
 import { loadSettings } from "../lib/settings.js";
 import { readTab } from "../lib/page.js";
 import { MSG } from "../lib/messages.js";
+import * as form from "./form.js";
 
 const OUTCOMES = ["applied", "screening", "interviewing", "offer", "accepted", "rejected", "withdrawn", "ghosted"];
 const $ = (id) => document.getElementById(id);
-const state = { api: null, tab: null, page: null, draft: null, posting: null };
+const state = { api: null, tab: null, page: null, draft: null, shown: null, posting: null };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -207,55 +208,22 @@ $("contact-form").addEventListener("submit", async (event) => {
 
 // ---- the preview form ------------------------------------------------------------
 
-const numberOrNull = (text) => (text.trim() === "" ? null : Number(text.trim().replace(/[\s,]/g, "")));
-
 function renderPreview(draft) {
   state.draft = draft;
   show("tracked", false);
   show("preview", true);
-  const salary = draft.salary || {};
-  $("f-title").value = draft.title || "";
-  $("f-company").value = draft.company || "";
-  $("f-location").value = (draft.locations || []).join(", ");
-  $("f-remote").value = draft.remote || "";
-  $("f-salary-min").value = salary.min ?? "";
-  $("f-salary-max").value = salary.max ?? "";
-  $("f-salary-currency").value = salary.currency || "";
-  $("f-salary-period").value = salary.period || "";
-  const notPosting = draft.is_posting === false;
-  $("not-posting").textContent = notPosting
-    ? `This page does not look like a job posting${draft.reason ? ` (${draft.reason})` : ""}. You can still save it by hand.`
-    : "";
-  show("not-posting", notPosting);
+  // What the form shows is remembered: only what the user changes from it is theirs.
+  state.shown = form.fill(document, draft, state.page ? state.page.title : "");
+  // A textarea as tall as its list, so every location is seen without scrolling.
+  $("f-location").rows = Math.min(Math.max((draft.locations || []).length, 2), 8);
   $("f-title").focus();
-}
-
-// Only what the user changed goes in `fields`: those become hand edits the server keeps.
-function changedFields() {
-  const d = state.draft, salary = d.salary || {}, fields = {};
-  const text = (id) => $(id).value.trim();
-  if (text("f-title") !== (d.title || "")) fields.title = text("f-title") || null;
-  if (text("f-company") !== (d.company || "")) fields.company = text("f-company") || null;
-  const locations = text("f-location").split(",").map((s) => s.trim()).filter(Boolean);
-  if (locations.join("|") !== (d.locations || []).join("|")) fields.locations = locations;
-  if ($("f-remote").value !== (d.remote || "")) fields.remote = $("f-remote").value || null;
-  for (const [id, key, was] of [["f-salary-min", "salary_min", salary.min], ["f-salary-max", "salary_max", salary.max]]) {
-    const value = numberOrNull($(id).value);
-    if (value !== null && (!Number.isFinite(value) || value < 0)) throw new Error(`"${$(id).value}" is not an amount.`);
-    if (value !== (was ?? null)) fields[key] = value;
-  }
-  const currency = text("f-salary-currency").toUpperCase();
-  if (currency && !/^[A-Z]{3}$/.test(currency)) throw new Error("The currency is a three-letter code, like EUR or USD.");
-  if (currency !== (salary.currency || "")) fields.salary_currency = currency || null;
-  if ($("f-salary-period").value !== (salary.period || "")) fields.salary_period = $("f-salary-period").value || null;
-  return fields;
 }
 
 $("preview").addEventListener("submit", async (event) => {
   event.preventDefault();
   let fields;
   try {
-    fields = changedFields();
+    fields = form.changes(state.shown, form.read(document));
   } catch (err) {
     return say(err.message, "error");
   }
@@ -335,8 +303,13 @@ async function start() {
     await loadTracked(preview.posting, `Already tracked: ${preview.posting.stage}.`);
   } else {
     renderPreview(preview.draft);
-    say(preview.draft.is_posting === false ? "Not a job posting, as far as jobloop can tell." : "Check the details, then save.",
-      preview.draft.is_posting === false ? "warn" : "info");
+    // One warning, in the message line (it used to be said twice, there and above the form).
+    const draft = preview.draft;
+    if (draft.is_posting === false) {
+      say(`This page does not look like a job posting${draft.reason ? ` (${draft.reason})` : ""}. You can still save it by hand.`, "warn");
+    } else {
+      say("Check the details, then save.");
+    }
   }
 }
 
