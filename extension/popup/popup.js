@@ -82,6 +82,8 @@ function renderTracked(posting) {
   $("tracked-title").textContent = posting.title || posting.url;
   $("tracked-company").textContent = [posting.company, (posting.locations || []).join(", ")].filter(Boolean).join(" · ");
   $("tracked-stage").textContent = posting.stage;
+  if (!$("applied-on").value) $("applied-on").value = today();
+  $("applied-on").max = today();
   $("tracker-link").href = posting.tracker_url || `${state.api.settings.serverUrl}/postings/${posting.id}`;
   for (const button of $("outcomes").children) {
     button.setAttribute("aria-pressed", String(button.dataset.stage === posting.stage));
@@ -110,6 +112,22 @@ async function loadTracked(posting, message, kind = "info") {
   say(message, kind);
 }
 
+// The local calendar day, as <input type=date> shows it.
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+// The Applied button's date: today means now (no `at`); an earlier day is sent as noon
+// local time that day, so it stays on that day whatever the time zone.
+function appliedAt(day) {
+  if (!day || day === today()) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error("Pick the day you applied, or clear the date for today.");
+  if (day > today()) throw new Error("The day you applied cannot be in the future.");
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d, 12).toISOString();
+}
+
 for (const stage of OUTCOMES) {
   const button = document.createElement("button");
   button.type = "button";
@@ -118,9 +136,15 @@ for (const stage of OUTCOMES) {
   button.addEventListener("click", async () => {
     if (!state.posting) return;
     if (stage === state.posting.stage) return say(`Already ${stage}.`);
+    let at;
+    try {
+      at = stage === "applied" ? appliedAt($("applied-on").value) : undefined;
+    } catch (err) {
+      return say(err.message, "error");
+    }
     say(`Marking as ${stage}…`);
     try {
-      await state.api.setStage(state.posting.id, stage);
+      await state.api.setStage(state.posting.id, stage, at);
       await loadTracked(state.posting, `Marked as ${stage}.`, "ok");
     } catch (err) {
       say(`Could not mark as ${stage}: ${err.message}`, "error");
@@ -249,11 +273,11 @@ $("preview").addEventListener("submit", async (event) => {
     }
   } catch (err) {
     if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
-      const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message });
+      const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message, tabId: state.tab.id });
       if (error) return say(`${err.message} And the clip could not be kept for later: ${error}`, "error");
       const lost = recruiter.name ? ` The recruiter (${recruiter.name}) is not kept: attach them from this popup once the page is saved.` : "";
-      say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).${lost}`, "error");
       show("preview", false); // saved once: a second click would queue it twice
+      showQueued(`${err.message} Waiting for jobloop — will save when it is back (${queued} waiting).${lost}`);
       await refreshQueue();
     } else {
       say(`Not saved: ${err.message}`, "error");
@@ -266,11 +290,46 @@ $("preview").addEventListener("submit", async (event) => {
 // ---- start -----------------------------------------------------------------------
 
 $("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
-$("pair").addEventListener("click", () => chrome.runtime.openOptionsPage());
 
-function fallbackDraft(page) {
-  return { is_posting: true, title: page.title, company: null, locations: [], remote: null, salary: null };
+// ---- not paired: one action, pairing in place ---------------------------------------
+
+function showUnpaired(text) {
+  show("preview", false);
+  show("tracked", false);
+  show("unpaired", true);
+  say(text, "warn");
 }
+
+$("pair").addEventListener("click", async () => {
+  say(`Looking for jobloop at ${state.api.settings.serverUrl}…`);
+  // The background worker does the pairing: this popup closes when the tracker's tab opens.
+  const result = await send(MSG.PAIR, { serverUrl: state.api.settings.serverUrl });
+  if (result && result.ok) return say(result.message, "info");
+  say(`${result ? result.message : "The extension's background did not answer."} If it runs on another port, set its address in Options.`, "error");
+});
+
+// ---- this page waits in the queue ----------------------------------------------------
+
+function showQueued(text) {
+  show("preview", false);
+  show("tracked", false);
+  show("queued", true);
+  say(text, "warn");
+}
+
+$("retry-page").addEventListener("click", async () => {
+  say("Sending waiting clips…");
+  const result = await send(MSG.FLUSH_QUEUE);
+  await refreshQueue();
+  const status = await send(MSG.QUEUE_STATUS);
+  if (state.page && !(status.urls || []).includes(state.page.url)) {
+    show("queued", false);
+    return start(); // landed: show it as tracked
+  }
+  say(`Still waiting for jobloop — will save when it is back. ${result.error || ""}`.trim(), "warn");
+});
+
+// ---- start -----------------------------------------------------------------------
 
 async function start() {
   const settings = await loadSettings();
@@ -282,15 +341,20 @@ async function start() {
   } catch (err) {
     return say(err.message, "error");
   }
+  const waiting = await send(MSG.QUEUE_STATUS);
+  if (waiting && (waiting.urls || []).includes(state.page.url)) {
+    return showQueued("Waiting for jobloop — will save when it is back.");
+  }
+  if (!settings.token) return showUnpaired("This browser is not paired with jobloop yet.");
   let preview;
   try {
     preview = await state.api.parse(state.page.url, state.page.html);
   } catch (err) {
+    if (err.kind === ERR.UNAUTHORIZED) return showUnpaired(err.message);
+    if (err.kind === ERR.CLIENT) return say(err.message, "error");
     // No preview without the server, but the clip can still be kept for later.
     renderPreview(fallbackDraft(state.page));
-    show("unpaired", err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED);
-    const keep = err.kind === ERR.CLIENT ? "" : " You can still save: the clip waits until it can be sent.";
-    return say(err.message + keep, "error");
+    return say(`${err.message} You can still save: the clip waits until it can be sent.`, "error");
   }
   state.api.followupsDue().then((count) => {
     if (count) {
@@ -311,6 +375,10 @@ async function start() {
       say("Check the details, then save.");
     }
   }
+}
+
+function fallbackDraft(page) {
+  return { is_posting: true, title: page.title, company: null, locations: [], remote: null, salary: null };
 }
 
 window.addEventListener("unhandledrejection", (event) => say(`Something went wrong: ${event.reason && event.reason.message || event.reason}`, "error"));

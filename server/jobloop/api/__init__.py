@@ -66,6 +66,10 @@ def init_api(app: Flask) -> JobloopApi:
     api.register_blueprint(postings.blp)
     api.register_blueprint(__import__(f"{__package__}.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, interviews
     api.register_blueprint(__import__(f"{__package__}.growth", fromlist=["blp"]).blp)  # profile, gaps, goals, contacts, insights
+    from . import pairing  # one-click pairing: its API, and the tracker page the user confirms on
+
+    api.register_blueprint(pairing.blp)
+    app.register_blueprint(pairing.page_blp)
 
     @app.errorhandler(ServiceError)
     def _service_error(err: ServiceError):
