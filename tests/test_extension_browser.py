@@ -174,6 +174,59 @@ def test_options_page_pairs_by_paste_and_says_exactly_what_is_wrong(chromium, li
     screenshot(options, "options-connected")
 
 
+def test_one_click_pairing_gets_the_token_after_the_user_confirms(chromium, live_server, token):
+    """A new user: types the address, clicks Pair, confirms on the tracker page. No copy and paste."""
+    options = chromium.new_page(chromium.extension_url("options/options.html"))
+    options.wait_for_function("() => document.getElementById('status').textContent.includes('not paired')")
+    options.fill("#server-url", live_server.url.removeprefix("http://"))
+    with chromium.context.expect_page() as opened:
+        options.click("#pair")
+    tracker = opened.value
+    tracker.wait_for_selector("#pair-confirm")
+    assert tracker.url.startswith(live_server.url + "/pair/")
+    code = tracker.locator("#pair-code").inner_text()
+    options.wait_for_function("() => document.getElementById('status').textContent.includes('Confirm on the jobloop page')")
+    assert code in options.locator("#status").inner_text()  # the same code on both sides
+    time.sleep(1.5)  # the extension is polling: nothing is handed over before the confirmation
+    assert chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings") is None
+    screenshot(tracker, "tracker-pairing")
+
+    tracker.click("#pair-confirm")
+    tracker.wait_for_selector("#pair-done")
+    options.wait_for_function("() => document.getElementById('status').className === 'ok'", timeout=10_000)
+    assert options.locator("#status").inner_text() == f"Paired with jobloop at {live_server.url}. You can clip job postings now."
+    stored = chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings")
+    assert stored == {"serverUrl": live_server.url, "token": token}
+    assert options.input_value("#token") == token
+    # The tracker's settings page says so.
+    settings = chromium.new_page(live_server.url + "/settings")
+    assert "Chrome: paired" in " ".join(settings.locator("#browsers").inner_text().split())
+
+
+def test_a_web_page_cannot_obtain_the_token(chromium, live_server, token, pages):
+    """A page the user happens to visit (here on another loopback port, the closest a page can
+    get) can neither start a pairing, nor redeem one, nor read the settings page's token."""
+    page = chromium.new_page(pages.url + "/jobs/data-analyst")
+    results = page.evaluate("""async (server) => {
+        const out = {};
+        const attempt = async (name, path, init) => {
+            try {
+                const res = await fetch(server + path, init);
+                out[name] = 'read ' + res.status + ' ' + (await res.text()).slice(0, 200);
+            } catch (err) { out[name] = 'blocked'; }
+        };
+        const json = {method: 'POST', headers: {'Content-Type': 'application/json'}};
+        await attempt('start', '/api/pairings', {...json, body: JSON.stringify({challenge: 'a'.repeat(64)})});
+        await attempt('redeem', '/api/pairings/redeem', {...json, body: JSON.stringify({id: 'x', secret: 'y'.repeat(20)})});
+        await attempt('settings', '/settings', {});
+        // A "simple" request needs no preflight, but the server wants JSON and the answer stays opaque.
+        const res = await fetch(server + '/api/pairings', {method: 'POST', mode: 'no-cors', body: 'challenge=' + 'a'.repeat(64)});
+        out.simple = res.type;
+        return out;
+    }""", live_server.url)
+    assert results == {"start": "blocked", "redeem": "blocked", "settings": "blocked", "simple": "opaque"}
+
+
 def test_stored_settings_are_validated_on_read(chromium):
     chromium.service_worker.evaluate(
         "() => chrome.storage.local.set({settings: {serverUrl: 'javascript:alert(1)', token: 'a b <script>'}})")
@@ -243,12 +296,25 @@ def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token
     posting_id = postings_for(live_server.url, token, url)[0]["id"]
     assert tracker == f"{live_server.url}/postings/{posting_id}"
 
-    for stage in ("applied", "interviewing"):
+    # Applied takes a day (today unless changed): the user applied three days ago.
+    assert popup.input_value("#applied-on") == popup.evaluate("() => document.getElementById('applied-on').max")
+    applied_day = popup.evaluate("() => { const d = new Date(Date.now() - 3 * 86400e3); "
+                                 "return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }")
+    popup.fill("#applied-on", applied_day)
+    popup.click("#outcomes button[data-stage=applied]")
+    popup.wait_for_function("() => document.getElementById('message').textContent === 'Marked as applied.'")
+    # (Which stage a back-dated change leaves the posting in is the timeline's rule, not the popup's.)
+    for stage in ("interviewing",):
         popup.click(f"#outcomes button[data-stage={stage}]")
         popup.wait_for_function(f"() => document.getElementById('tracked-stage').textContent === '{stage}'")
         assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == stage
     assert popup.get_attribute("#outcomes button[data-stage=interviewing]", "aria-pressed") == "true"
     assert "saved → applied" in popup.locator("#events").inner_text()
+    events = api(live_server.url, token, f"/api/postings/{posting_id}")["events"]
+    [applied] = [e for e in events if e["kind"] == "stage" and e["to_stage"] == "applied"]
+    assert popup.evaluate("(at) => { const d = new Date(at.endsWith('Z') || at.includes('+') ? at : at + 'Z'); "
+                          "return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }",
+                          applied["at"]) == applied_day
     wait_badge(chromium, tab, "INTV")
 
     popup.fill("#note-text", "Second round with the CTO on Monday")
@@ -352,6 +418,27 @@ def test_unpaired_popup_offers_pairing_instead_of_a_form(chromium, pages):
     popup.click("#pair")
     popup.wait_for_function("() => document.getElementById('message').className === 'error'")
     assert "No jobloop server answers at http://127.0.0.1:8765" in message(popup)
+
+
+
+def test_unpaired_popup_pairs_in_place(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, "")  # the address is known, no token yet
+    _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    popup = open_popup(chromium, tab)
+    with chromium.context.expect_page() as opened:
+        popup.click("#pair")
+    tracker = opened.value
+    tracker.click("#pair-confirm")
+    tracker.wait_for_selector("#pair-done")
+    chromium.service_worker.evaluate("""async () => {
+        for (let i = 0; i < 100; i++) {
+            if ((await chrome.storage.local.get('settings')).settings?.token) return;
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }""")
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#preview:not([hidden])")
+    assert popup.input_value("#f-title") == "Data Analyst"
 
 
 # ---- badge, context menu / shortcut --------------------------------------------------
