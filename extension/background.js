@@ -6,6 +6,7 @@ import { SETTINGS_KEY, loadSettings } from "./lib/settings.js";
 import { readTab } from "./lib/page.js";
 import * as queue from "./lib/queue.js";
 import * as badge from "./lib/badge.js";
+import { startPairing } from "./lib/pairing.js";
 
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.removeAll(() => {
@@ -73,6 +74,8 @@ chrome.runtime.onStartup.addListener(() => { flushQueue(); });
 // tab.url is only visible for pages we may see: loopback hosts, tabs the user
 // invoked us on, or everywhere once the optional "tabs" permission is granted.
 async function refreshBadge(tabId, url) {
+  const { urls } = await queue.status();
+  if (url && urls.includes(url)) return badge.showNote(tabId, "WAIT", "jobloop: waiting for the server — will save when it is back");
   const settings = await loadSettings();
   if (!settings.token || !url || url.startsWith(settings.serverUrl)) return;
   const api = await client();
@@ -100,9 +103,14 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 const handlers = {
   [MSG.CLIP_TAB]: (msg) => clipTab(msg.tabId, msg.extra || {}),
-  [MSG.ENQUEUE]: async (msg) => ({ queued: await queue.enqueue(msg.capture, msg.reason || "") }),
+  [MSG.ENQUEUE]: async (msg) => {
+    const queued = await queue.enqueue(msg.capture, msg.reason || "");
+    if (msg.tabId !== undefined) await badge.showNote(msg.tabId, "WAIT", `jobloop: waiting for the server (${queued} waiting) — ${msg.reason || ""}`);
+    return { queued };
+  },
   [MSG.FLUSH_QUEUE]: async () => { await queue.unpause(); return flushQueue(); },
   [MSG.QUEUE_STATUS]: () => queue.status(),
+  [MSG.PAIR]: (msg) => startPairing(msg.serverUrl),
   [MSG.DISCARD_FAILED]: async (msg) => ({ failed: await queue.discardFailed(msg.id) }),
   [MSG.REFRESH_BADGE]: async (msg) => {
     if (msg.posting !== undefined) {

@@ -131,32 +131,100 @@ def pages():
 
 # ---- pairing ---------------------------------------------------------------------
 
-def test_options_page_pairs_and_says_exactly_what_is_wrong(chromium, live_server, token, pages):
+def test_options_page_pairs_by_paste_and_says_exactly_what_is_wrong(chromium, live_server, token, pages):
     options = chromium.new_page(chromium.extension_url("options/options.html"))
+    options.click("#paste summary")
     status = options.locator("#status")
 
     def attempt(url, tok, button="#test"):
         options.fill("#server-url", url)
         options.fill("#token", tok)
+        options.evaluate("() => { document.getElementById('status').textContent = ''; }")
         options.click(button)
-        options.wait_for_function("() => !document.getElementById('status').textContent.includes('Testing')")
-        return status.inner_text()
+        options.wait_for_function("() => { const t = document.getElementById('status').textContent; return t && !t.startsWith('Testing'); }")
+        text = status.inner_text()
+        assert "`" not in text  # plain text, no Markdown
+        return text
 
-    # Nothing listens on this port.
-    assert "No jobloop server is running at" in attempt(f"http://127.0.0.1:{free_port()}", token)
+    # Nothing listens on this port: typed without http://, and the message names that address.
+    port = free_port()
+    text = attempt(f"localhost:{port}", token)
+    assert text.startswith(f"No jobloop server answers at http://localhost:{port}.")
+    assert f"jobloop serve --port {port}" in text and "Test connection" in text
+    assert options.input_value("#server-url") == f"http://localhost:{port}"
+    # Save while it is down: the failure comes first, never "Saved." before it.
+    text = attempt(f"127.0.0.1:{port}", token, button="#save")
+    assert text.startswith(f"No jobloop server answers at http://127.0.0.1:{port}.") and not text.startswith("Saved")
     # Something answers, but it is not jobloop (the test page server: 404 on /api/health).
     assert "not a jobloop server" in attempt(pages.url, token)
-    # jobloop, wrong token.
-    assert "refused the token" in attempt(live_server.url, "not-the-right-token-123")
-    # A non-loopback address is refused and falls back to the default.
-    text = attempt("http://jobs.example.com:8765", token, button="#save")
-    assert "not a loopback http address" in text
-    assert options.input_value("#server-url") == "http://127.0.0.1:8765"
-    # The right pair, through Save.
-    assert "Connected to jobloop" in attempt(live_server.url, token, button="#save")
+    # jobloop, wrong token: what to do on this page.
+    text = attempt(live_server.url, "not-the-right-token-123")
+    assert "refused this token" in text and "Pair with jobloop" in text and f"{live_server.url}/settings" in text
+    # A non-loopback address is refused, nothing saved, and what was typed stays for fixing.
+    text = attempt("jobs.example.com:8765", token, button="#save")
+    assert text.startswith("Not saved: jobs.example.com is not this computer")
+    assert options.input_value("#server-url") == "jobs.example.com:8765"
+    # [::1] is this computer too.
+    assert attempt(f"[::1]:{port}", token).startswith(f"No jobloop server answers at http://[::1]:{port}.")
+    # The right pair, through Save, typed without the scheme.
+    text = attempt(live_server.url.removeprefix("http://"), token, button="#save")
+    assert text.startswith("Saved. Connected to jobloop")
     stored = chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings")
     assert stored == {"serverUrl": live_server.url, "token": token}
     screenshot(options, "options-connected")
+
+
+def test_one_click_pairing_gets_the_token_after_the_user_confirms(chromium, live_server, token):
+    """A new user: types the address, clicks Pair, confirms on the tracker page. No copy and paste."""
+    options = chromium.new_page(chromium.extension_url("options/options.html"))
+    options.wait_for_function("() => document.getElementById('status').textContent.includes('not paired')")
+    options.fill("#server-url", live_server.url.removeprefix("http://"))
+    with chromium.context.expect_page() as opened:
+        options.click("#pair")
+    tracker = opened.value
+    tracker.wait_for_selector("#pair-confirm")
+    assert tracker.url.startswith(live_server.url + "/pair/")
+    code = tracker.locator("#pair-code").inner_text()
+    options.wait_for_function("() => document.getElementById('status').textContent.includes('Confirm on the jobloop page')")
+    assert code in options.locator("#status").inner_text()  # the same code on both sides
+    time.sleep(1.5)  # the extension is polling: nothing is handed over before the confirmation
+    assert chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings") is None
+    screenshot(tracker, "tracker-pairing")
+
+    tracker.click("#pair-confirm")
+    tracker.wait_for_selector("#pair-done")
+    options.wait_for_function("() => document.getElementById('status').className === 'ok'", timeout=10_000)
+    assert options.locator("#status").inner_text() == f"Paired with jobloop at {live_server.url}. You can clip job postings now."
+    stored = chromium.service_worker.evaluate("async () => (await chrome.storage.local.get('settings')).settings")
+    assert stored == {"serverUrl": live_server.url, "token": token}
+    assert options.input_value("#token") == token
+    # The tracker's settings page says so.
+    settings = chromium.new_page(live_server.url + "/settings")
+    assert "Chrome: paired" in " ".join(settings.locator("#browsers").inner_text().split())
+
+
+def test_a_web_page_cannot_obtain_the_token(chromium, live_server, token, pages):
+    """A page the user happens to visit (here on another loopback port, the closest a page can
+    get) can neither start a pairing, nor redeem one, nor read the settings page's token."""
+    page = chromium.new_page(pages.url + "/jobs/data-analyst")
+    results = page.evaluate("""async (server) => {
+        const out = {};
+        const attempt = async (name, path, init) => {
+            try {
+                const res = await fetch(server + path, init);
+                out[name] = 'read ' + res.status + ' ' + (await res.text()).slice(0, 200);
+            } catch (err) { out[name] = 'blocked'; }
+        };
+        const json = {method: 'POST', headers: {'Content-Type': 'application/json'}};
+        await attempt('start', '/api/pairings', {...json, body: JSON.stringify({challenge: 'a'.repeat(64)})});
+        await attempt('redeem', '/api/pairings/redeem', {...json, body: JSON.stringify({id: 'x', secret: 'y'.repeat(20)})});
+        await attempt('settings', '/settings', {});
+        // A "simple" request needs no preflight, but the server wants JSON and the answer stays opaque.
+        const res = await fetch(server + '/api/pairings', {method: 'POST', mode: 'no-cors', body: 'challenge=' + 'a'.repeat(64)});
+        out.simple = res.type;
+        return out;
+    }""", live_server.url)
+    assert results == {"start": "blocked", "redeem": "blocked", "settings": "blocked", "simple": "opaque"}
 
 
 def test_stored_settings_are_validated_on_read(chromium):
@@ -228,12 +296,25 @@ def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token
     posting_id = postings_for(live_server.url, token, url)[0]["id"]
     assert tracker == f"{live_server.url}/postings/{posting_id}"
 
-    for stage in ("applied", "interviewing"):
+    # Applied takes a day (today unless changed): the user applied three days ago.
+    assert popup.input_value("#applied-on") == popup.evaluate("() => document.getElementById('applied-on').max")
+    applied_day = popup.evaluate("() => { const d = new Date(Date.now() - 3 * 86400e3); "
+                                 "return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }")
+    popup.fill("#applied-on", applied_day)
+    popup.click("#outcomes button[data-stage=applied]")
+    popup.wait_for_function("() => document.getElementById('message').textContent === 'Marked as applied.'")
+    # (Which stage a back-dated change leaves the posting in is the timeline's rule, not the popup's.)
+    for stage in ("interviewing",):
         popup.click(f"#outcomes button[data-stage={stage}]")
         popup.wait_for_function(f"() => document.getElementById('tracked-stage').textContent === '{stage}'")
         assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == stage
     assert popup.get_attribute("#outcomes button[data-stage=interviewing]", "aria-pressed") == "true"
     assert "saved → applied" in popup.locator("#events").inner_text()
+    events = api(live_server.url, token, f"/api/postings/{posting_id}")["events"]
+    [applied] = [e for e in events if e["kind"] == "stage" and e["to_stage"] == "applied"]
+    assert popup.evaluate("(at) => { const d = new Date(at.endsWith('Z') || at.includes('+') ? at : at + 'Z'); "
+                          "return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }",
+                          applied["at"]) == applied_day
     wait_badge(chromium, tab, "INTV")
 
     popup.fill("#note-text", "Second round with the CTO on Monday")
@@ -303,7 +384,7 @@ def test_popup_attaches_a_recruiter_to_a_tracked_posting(chromium, app, token, p
         popup.fill("#c-role", "Sourcer")
         popup.click("#c-attach")
         popup.wait_for_function("() => document.getElementById('contact-status').className === 'error'")
-        assert "No jobloop server is running" in status.inner_text()
+        assert "No jobloop server answers at" in status.inner_text()
         assert (popup.input_value("#c-name"), popup.input_value("#c-role")) == ("Sam Sourcer", "Sourcer")
     finally:
         server.stop()
@@ -314,9 +395,9 @@ def test_a_page_that_is_not_a_posting_is_said_to_be_one_and_can_still_be_saved(c
     url = pages.url + "/blog/interview-tips"
     _, tab = open_job_tab(chromium, url)
     popup = open_popup(chromium, tab)
-    popup.wait_for_selector("#not-posting:not([hidden])")
-    assert "does not look like a job posting" in popup.locator("#not-posting").inner_text()
-    assert "Not a job posting" in message(popup)
+    popup.wait_for_selector("#preview:not([hidden])")
+    assert "does not look like a job posting" in message(popup)
+    assert popup.locator("body").inner_text().count("does not look like a job posting") == 1  # said once
     screenshot(popup, "popup-not-a-posting")
     popup.fill("#f-company", "The Career Blog")
     popup.click("#save")
@@ -326,13 +407,38 @@ def test_a_page_that_is_not_a_posting_is_said_to_be_one_and_can_still_be_saved(c
     assert posting["company"] == "The Career Blog"
 
 
-def test_popup_says_what_is_wrong_when_not_paired(chromium, pages):
+def test_unpaired_popup_offers_pairing_instead_of_a_form(chromium, pages):
     _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
     popup = open_popup(chromium, tab)
-    assert "Not paired yet" in message(popup)
-    assert popup.locator("#unpaired").is_visible()
-    assert popup.locator("#preview").is_visible()  # the clip can still be kept
+    assert message(popup) == "This browser is not paired with jobloop yet."
+    assert popup.locator("#pair").is_visible() and popup.locator("#pair").inner_text() == "Pair with jobloop"
+    assert popup.locator("#preview").is_hidden()  # no empty form, no save into the queue
     screenshot(popup, "popup-not-paired")
+    # No server on the default port here: pairing says so, naming the address it tried.
+    popup.click("#pair")
+    popup.wait_for_function("() => document.getElementById('message').className === 'error'")
+    assert "No jobloop server answers at http://127.0.0.1:8765" in message(popup)
+
+
+
+def test_unpaired_popup_pairs_in_place(chromium, live_server, token, pages):
+    set_settings(chromium, live_server.url, "")  # the address is known, no token yet
+    _, tab = open_job_tab(chromium, pages.url + "/jobs/data-analyst")
+    popup = open_popup(chromium, tab)
+    with chromium.context.expect_page() as opened:
+        popup.click("#pair")
+    tracker = opened.value
+    tracker.click("#pair-confirm")
+    tracker.wait_for_selector("#pair-done")
+    chromium.service_worker.evaluate("""async () => {
+        for (let i = 0; i < 100; i++) {
+            if ((await chrome.storage.local.get('settings')).settings?.token) return;
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }""")
+    popup = open_popup(chromium, tab)
+    popup.wait_for_selector("#preview:not([hidden])")
+    assert popup.input_value("#f-title") == "Data Analyst"
 
 
 # ---- badge, context menu / shortcut --------------------------------------------------
@@ -364,14 +470,22 @@ def test_clip_queued_while_server_is_down_lands_exactly_once(chromium, app, toke
     url = pages.url + "/jobs/platform-engineer"
     _, tab = open_job_tab(chromium, url)
     popup = open_popup(chromium, tab)
-    assert "No jobloop server is running" in message(popup)
+    assert "No jobloop server answers at" in message(popup)
     popup.fill("#f-note", "clipped on the train")
     popup.click("#save")
     popup.wait_for_selector("#queue-status:not([hidden])")
-    assert "will be sent when the server answers" in message(popup)
+    assert "Waiting for jobloop — will save when it is back (1 waiting)" in message(popup)
     assert popup.locator("#queue-count").inner_text() == "1 clip waiting to be sent."
     assert popup.locator("#preview").is_hidden()  # no second click queueing it twice
+    wait_badge(chromium, tab, "WAIT")
     screenshot(popup, "popup-queued")
+    # Reopened on that page: it says it waits, offers Retry now, and no save form.
+    popup = open_popup(chromium, tab)
+    assert message(popup) == "Waiting for jobloop — will save when it is back."
+    assert popup.locator("#retry-page").is_visible() and popup.locator("#preview").is_hidden()
+    popup.click("#retry-page")  # still down: still waiting, still once
+    popup.wait_for_function("() => document.getElementById('message').textContent.startsWith('Still waiting')")
+    assert chromium.service_worker.evaluate("() => self.jobloop.queue.status()")["waiting"] == 1
     alarm = chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')")
     assert alarm and alarm["periodInMinutes"] == 1
     # A retry while still down keeps it.
@@ -381,9 +495,10 @@ def test_clip_queued_while_server_is_down_lands_exactly_once(chromium, app, toke
     server.start()
     try:
         # "Retry now" runs what the alarm runs (the real alarm first fires after 30 s, too slow here).
-        popup.click("#retry")
-        popup.wait_for_function("() => document.getElementById('message').textContent === '1 waiting clip saved.'")
-        assert popup.locator("#queue-status").is_hidden()
+        popup.click("#retry-page")
+        popup.wait_for_selector("#tracked:not([hidden])")
+        assert popup.locator("#queue-status").is_hidden() and popup.locator("#queued").is_hidden()
+        wait_badge(chromium, tab, "SAVE")
         status = chromium.service_worker.evaluate("() => self.jobloop.queue.status()")
         assert status["waiting"] == 0
         assert chromium.service_worker.evaluate("() => chrome.alarms.get('jobloop-retry-queue')") is None

@@ -33,6 +33,9 @@ def test_every_api_route_but_health_needs_the_token(app, client):
         if path == "/api/health":
             assert res.status_code == 200
             continue
+        if path.startswith("/api/pairings"):  # no token: pairing is how one is got; extension origins only
+            assert res.status_code in (403, 422), (method, path)
+            continue
         assert res.status_code == 401, (method, path)
         wrong = client.open(path, method=method, data="{}", content_type="application/json",
                             headers={"Authorization": "Bearer not-the-token"})

@@ -29,9 +29,15 @@ export class ApiError extends Error {
 
 const TIMEOUT_MS = 20000;
 
+// "jobloop serve" listens on 8765; another port has to be asked for.
+export function portHint(serverUrl) {
+  const port = new URL(serverUrl).port;
+  return port && port !== "8765" ? ` --port ${port}` : "";
+}
+
 async function request(settings, method, path, { body, auth = true, timeout = TIMEOUT_MS } = {}) {
   if (auth && !settings.token) {
-    throw new ApiError(ERR.NOT_PAIRED, "Not paired yet: paste the token from `jobloop token` into the extension's options.");
+    throw new ApiError(ERR.NOT_PAIRED, "This browser is not paired with jobloop yet.");
   }
   const headers = { Accept: "application/json" };
   if (auth) headers.Authorization = `Bearer ${settings.token}`;
@@ -48,7 +54,7 @@ async function request(settings, method, path, { body, auth = true, timeout = TI
     if (controller.signal.aborted) {
       throw new ApiError(ERR.TIMEOUT, `The jobloop server at ${settings.serverUrl} did not answer within ${timeout / 1000} s.`);
     }
-    throw new ApiError(ERR.NETWORK, `No jobloop server is running at ${settings.serverUrl}. Start it with \`jobloop serve\`.`);
+    throw new ApiError(ERR.NETWORK, `No jobloop server answers at ${settings.serverUrl}. Start it with: jobloop serve${portHint(settings.serverUrl)}.`);
   } finally {
     clearTimeout(timer);
   }
@@ -64,7 +70,7 @@ async function request(settings, method, path, { body, auth = true, timeout = TI
   const apiMessage = data && data.error && data.error.message;
   const code = (data && data.error && data.error.code) || "";
   if (response.status === 401) {
-    throw new ApiError(ERR.UNAUTHORIZED, "The jobloop server refused the token. Run `jobloop token` and paste it into the extension's options.", { status: 401, code });
+    throw new ApiError(ERR.UNAUTHORIZED, `The jobloop server at ${settings.serverUrl} refused this browser's token: pair again.`, { status: 401, code });
   }
   if (!apiMessage) {
     // A jobloop server always answers errors as {"error": {...}}.
@@ -78,6 +84,9 @@ export function makeClient(settings) {
   return {
     settings,
     health: () => request(settings, "GET", "/api/health", { auth: false, timeout: 5000 }),
+    // One-click pairing (lib/pairing.js): ask with the hash of a secret, redeem with the secret.
+    startPairing: (challenge) => request(settings, "POST", "/api/pairings", { body: { challenge }, auth: false, timeout: 5000 }),
+    redeemPairing: (id, secret) => request(settings, "POST", "/api/pairings/redeem", { body: { id, secret }, auth: false, timeout: 5000 }),
     parse: (url, html) => request(settings, "POST", "/api/parse", { body: { url, html } }),
     // body: {url, html, title?, selection?, stage?, note?, fields?}
     capture: (body) => request(settings, "POST", "/api/captures", { body }),
@@ -86,7 +95,8 @@ export function makeClient(settings) {
       return (data.postings && data.postings[0]) || null;
     },
     posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
-    setStage: (id, stage) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "stage", stage } }),
+    // at: an ISO time to back-date the change (the day the user applied), or omitted for now.
+    setStage: (id, stage, at) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: at ? { kind: "stage", stage, at } : { kind: "stage", stage } }),
     addNote: (id, note) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "note", note } }),
     // The recruiter section: contacts linked to a posting, and attaching one.
     // body: {name, email?, role?}; the server links an existing contact (same email,
@@ -124,7 +134,7 @@ export async function testConnection(settings) {
     return { ok: false, kind: ERR.NOT_JOBLOOP, message: `${settings.serverUrl} answers, but it is not a jobloop server.` };
   }
   if (!settings.token) {
-    return { ok: false, kind: ERR.NOT_PAIRED, message: `jobloop ${health.version || ""} is running, but no token is set: run \`jobloop token\` and paste it here.` };
+    return { ok: false, kind: ERR.NOT_PAIRED, message: `jobloop ${health.version || ""} is running at ${settings.serverUrl}, but this browser is not paired yet: click Pair with jobloop.` };
   }
   try {
     await request(settings, "GET", "/api/postings?limit=1");

@@ -7,6 +7,7 @@ export const MSG = Object.freeze({
   QUEUE_STATUS: "jobloop/queue-status",  // {} -> {waiting, failed: [...], paused?}
   DISCARD_FAILED: "jobloop/discard-failed", // {id} -> {failed: n}
   REFRESH_BADGE: "jobloop/refresh-badge",   // {tabId, url, posting?} -> {}
+  PAIR: "jobloop/pair",                     // {serverUrl} -> {ok, code?, message}; progress in storage "pairing"
 });
 
 // Names of the alarm, context menu item and command (the last must match manifest.json).

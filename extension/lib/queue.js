@@ -31,6 +31,7 @@ export async function status() {
   return {
     waiting: waiting.length,
     lastError: waiting.length ? waiting[0].lastError || "" : "",
+    urls: waiting.map((w) => w.capture.url), // the popup of a queued page says it waits
     failed: failed.map(({ id, url, title, error }) => ({ id, url, title, error })),
     paused,
   };

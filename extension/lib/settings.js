@@ -3,16 +3,32 @@
 export const DEFAULT_SERVER = "http://127.0.0.1:8765";
 const KEY = "settings";
 
-// Only a loopback jobloop server: the host permissions cover nothing else.
-export function validServerUrl(value) {
-  if (typeof value !== "string") return null;
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
+
+// What people type: "localhost:19100", "127.0.0.1:8765", "[::1]:8765", with or without
+// "http://", a trailing slash, or just a port. Returns {url} (an origin like
+// http://localhost:19100) or {problem} (a sentence that says what to type instead).
+export function parseServer(value) {
+  let text = typeof value === "string" ? value.trim() : "";
+  if (!text) return { url: DEFAULT_SERVER };
+  if (/^\d{1,5}$/.test(text)) text = `127.0.0.1:${text}`;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) text = `http://${text}`;
   let url;
-  try { url = new URL(value.trim()); } catch { return null; }
-  if (url.protocol !== "http:") return null;
-  if (!["127.0.0.1", "localhost"].includes(url.hostname)) return null;
-  if (url.username || url.password || url.search || url.hash) return null;
-  if (url.pathname !== "/" && url.pathname !== "") return null;
-  return url.origin;
+  try { url = new URL(text); } catch {
+    return { problem: `"${value.trim()}" is not an address. Type one like 127.0.0.1:8765 or localhost:8765.` };
+  }
+  if (url.protocol !== "http:") return { problem: `jobloop answers on plain http on this computer: type http://${url.host || "127.0.0.1:8765"} or just ${url.host || "127.0.0.1:8765"}.` };
+  if (!LOOPBACK.includes(url.hostname)) {
+    return { problem: `${url.hostname} is not this computer. The extension only talks to a jobloop server on 127.0.0.1, localhost or [::1].` };
+  }
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+    return { problem: `Type only the address and port, like ${url.host}, without a path.` };
+  }
+  return { url: url.origin };
+}
+
+export function validServerUrl(value) {
+  return parseServer(value).url && typeof value === "string" && value.trim() ? parseServer(value).url : null;
 }
 
 // Tokens are URL-safe base64 from `jobloop token`; anything else cannot be one.
@@ -35,16 +51,12 @@ export async function loadSettings() {
   return normalize(stored[KEY]);
 }
 
-// Returns {settings, problems}: problems lists the values that were refused.
+// Store a server address and a token the caller has already checked with parseServer
+// and validToken.
 export async function saveSettings({ serverUrl, token }) {
-  const problems = [];
-  const url = validServerUrl(serverUrl);
-  if (!url) problems.push(`"${serverUrl}" is not a loopback http address like ${DEFAULT_SERVER}; using ${DEFAULT_SERVER}`);
-  const tok = validToken(token);
-  if (token && !tok) problems.push("the token has characters a jobloop token never has; paste the output of `jobloop token`");
-  const settings = { serverUrl: url || DEFAULT_SERVER, token: tok };
+  const settings = { serverUrl, token };
   await chrome.storage.local.set({ [KEY]: settings });
-  return { settings, problems };
+  return settings;
 }
 
 export const SETTINGS_KEY = KEY;

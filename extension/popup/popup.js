@@ -4,10 +4,11 @@ import { ERR, makeClient } from "../lib/api.js";
 import { loadSettings } from "../lib/settings.js";
 import { readTab } from "../lib/page.js";
 import { MSG } from "../lib/messages.js";
+import * as form from "./form.js";
 
 const OUTCOMES = ["applied", "screening", "interviewing", "offer", "accepted", "rejected", "withdrawn", "ghosted"];
 const $ = (id) => document.getElementById(id);
-const state = { api: null, tab: null, page: null, draft: null, posting: null };
+const state = { api: null, tab: null, page: null, draft: null, shown: null, posting: null };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -81,6 +82,8 @@ function renderTracked(posting) {
   $("tracked-title").textContent = posting.title || posting.url;
   $("tracked-company").textContent = [posting.company, (posting.locations || []).join(", ")].filter(Boolean).join(" · ");
   $("tracked-stage").textContent = posting.stage;
+  if (!$("applied-on").value) $("applied-on").value = today();
+  $("applied-on").max = today();
   $("tracker-link").href = posting.tracker_url || `${state.api.settings.serverUrl}/postings/${posting.id}`;
   for (const button of $("outcomes").children) {
     button.setAttribute("aria-pressed", String(button.dataset.stage === posting.stage));
@@ -109,6 +112,22 @@ async function loadTracked(posting, message, kind = "info") {
   say(message, kind);
 }
 
+// The local calendar day, as <input type=date> shows it.
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+// The Applied button's date: today means now (no `at`); an earlier day is sent as noon
+// local time that day, so it stays on that day whatever the time zone.
+function appliedAt(day) {
+  if (!day || day === today()) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error("Pick the day you applied, or clear the date for today.");
+  if (day > today()) throw new Error("The day you applied cannot be in the future.");
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(y, m - 1, d, 12).toISOString();
+}
+
 for (const stage of OUTCOMES) {
   const button = document.createElement("button");
   button.type = "button";
@@ -117,9 +136,15 @@ for (const stage of OUTCOMES) {
   button.addEventListener("click", async () => {
     if (!state.posting) return;
     if (stage === state.posting.stage) return say(`Already ${stage}.`);
+    let at;
+    try {
+      at = stage === "applied" ? appliedAt($("applied-on").value) : undefined;
+    } catch (err) {
+      return say(err.message, "error");
+    }
     say(`Marking as ${stage}…`);
     try {
-      await state.api.setStage(state.posting.id, stage);
+      await state.api.setStage(state.posting.id, stage, at);
       await loadTracked(state.posting, `Marked as ${stage}.`, "ok");
     } catch (err) {
       say(`Could not mark as ${stage}: ${err.message}`, "error");
@@ -207,55 +232,22 @@ $("contact-form").addEventListener("submit", async (event) => {
 
 // ---- the preview form ------------------------------------------------------------
 
-const numberOrNull = (text) => (text.trim() === "" ? null : Number(text.trim().replace(/[\s,]/g, "")));
-
 function renderPreview(draft) {
   state.draft = draft;
   show("tracked", false);
   show("preview", true);
-  const salary = draft.salary || {};
-  $("f-title").value = draft.title || "";
-  $("f-company").value = draft.company || "";
-  $("f-location").value = (draft.locations || []).join(", ");
-  $("f-remote").value = draft.remote || "";
-  $("f-salary-min").value = salary.min ?? "";
-  $("f-salary-max").value = salary.max ?? "";
-  $("f-salary-currency").value = salary.currency || "";
-  $("f-salary-period").value = salary.period || "";
-  const notPosting = draft.is_posting === false;
-  $("not-posting").textContent = notPosting
-    ? `This page does not look like a job posting${draft.reason ? ` (${draft.reason})` : ""}. You can still save it by hand.`
-    : "";
-  show("not-posting", notPosting);
+  // What the form shows is remembered: only what the user changes from it is theirs.
+  state.shown = form.fill(document, draft, state.page ? state.page.title : "");
+  // A textarea as tall as its list, so every location is seen without scrolling.
+  $("f-location").rows = Math.min(Math.max((draft.locations || []).length, 2), 8);
   $("f-title").focus();
-}
-
-// Only what the user changed goes in `fields`: those become hand edits the server keeps.
-function changedFields() {
-  const d = state.draft, salary = d.salary || {}, fields = {};
-  const text = (id) => $(id).value.trim();
-  if (text("f-title") !== (d.title || "")) fields.title = text("f-title") || null;
-  if (text("f-company") !== (d.company || "")) fields.company = text("f-company") || null;
-  const locations = text("f-location").split(",").map((s) => s.trim()).filter(Boolean);
-  if (locations.join("|") !== (d.locations || []).join("|")) fields.locations = locations;
-  if ($("f-remote").value !== (d.remote || "")) fields.remote = $("f-remote").value || null;
-  for (const [id, key, was] of [["f-salary-min", "salary_min", salary.min], ["f-salary-max", "salary_max", salary.max]]) {
-    const value = numberOrNull($(id).value);
-    if (value !== null && (!Number.isFinite(value) || value < 0)) throw new Error(`"${$(id).value}" is not an amount.`);
-    if (value !== (was ?? null)) fields[key] = value;
-  }
-  const currency = text("f-salary-currency").toUpperCase();
-  if (currency && !/^[A-Z]{3}$/.test(currency)) throw new Error("The currency is a three-letter code, like EUR or USD.");
-  if (currency !== (salary.currency || "")) fields.salary_currency = currency || null;
-  if ($("f-salary-period").value !== (salary.period || "")) fields.salary_period = $("f-salary-period").value || null;
-  return fields;
 }
 
 $("preview").addEventListener("submit", async (event) => {
   event.preventDefault();
   let fields;
   try {
-    fields = changedFields();
+    fields = form.changes(state.shown, form.read(document));
   } catch (err) {
     return say(err.message, "error");
   }
@@ -281,11 +273,11 @@ $("preview").addEventListener("submit", async (event) => {
     }
   } catch (err) {
     if (err.retryable || err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED) {
-      const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message });
+      const { queued, error } = await send(MSG.ENQUEUE, { capture, reason: err.message, tabId: state.tab.id });
       if (error) return say(`${err.message} And the clip could not be kept for later: ${error}`, "error");
       const lost = recruiter.name ? ` The recruiter (${recruiter.name}) is not kept: attach them from this popup once the page is saved.` : "";
-      say(`${err.message} The clip is kept and will be sent when the server answers (${queued} waiting).${lost}`, "error");
       show("preview", false); // saved once: a second click would queue it twice
+      showQueued(`${err.message} Waiting for jobloop — will save when it is back (${queued} waiting).${lost}`);
       await refreshQueue();
     } else {
       say(`Not saved: ${err.message}`, "error");
@@ -298,11 +290,46 @@ $("preview").addEventListener("submit", async (event) => {
 // ---- start -----------------------------------------------------------------------
 
 $("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
-$("pair").addEventListener("click", () => chrome.runtime.openOptionsPage());
 
-function fallbackDraft(page) {
-  return { is_posting: true, title: page.title, company: null, locations: [], remote: null, salary: null };
+// ---- not paired: one action, pairing in place ---------------------------------------
+
+function showUnpaired(text) {
+  show("preview", false);
+  show("tracked", false);
+  show("unpaired", true);
+  say(text, "warn");
 }
+
+$("pair").addEventListener("click", async () => {
+  say(`Looking for jobloop at ${state.api.settings.serverUrl}…`);
+  // The background worker does the pairing: this popup closes when the tracker's tab opens.
+  const result = await send(MSG.PAIR, { serverUrl: state.api.settings.serverUrl });
+  if (result && result.ok) return say(result.message, "info");
+  say(`${result ? result.message : "The extension's background did not answer."} If it runs on another port, set its address in Options.`, "error");
+});
+
+// ---- this page waits in the queue ----------------------------------------------------
+
+function showQueued(text) {
+  show("preview", false);
+  show("tracked", false);
+  show("queued", true);
+  say(text, "warn");
+}
+
+$("retry-page").addEventListener("click", async () => {
+  say("Sending waiting clips…");
+  const result = await send(MSG.FLUSH_QUEUE);
+  await refreshQueue();
+  const status = await send(MSG.QUEUE_STATUS);
+  if (state.page && !(status.urls || []).includes(state.page.url)) {
+    show("queued", false);
+    return start(); // landed: show it as tracked
+  }
+  say(`Still waiting for jobloop — will save when it is back. ${result.error || ""}`.trim(), "warn");
+});
+
+// ---- start -----------------------------------------------------------------------
 
 async function start() {
   const settings = await loadSettings();
@@ -314,15 +341,20 @@ async function start() {
   } catch (err) {
     return say(err.message, "error");
   }
+  const waiting = await send(MSG.QUEUE_STATUS);
+  if (waiting && (waiting.urls || []).includes(state.page.url)) {
+    return showQueued("Waiting for jobloop — will save when it is back.");
+  }
+  if (!settings.token) return showUnpaired("This browser is not paired with jobloop yet.");
   let preview;
   try {
     preview = await state.api.parse(state.page.url, state.page.html);
   } catch (err) {
+    if (err.kind === ERR.UNAUTHORIZED) return showUnpaired(err.message);
+    if (err.kind === ERR.CLIENT) return say(err.message, "error");
     // No preview without the server, but the clip can still be kept for later.
     renderPreview(fallbackDraft(state.page));
-    show("unpaired", err.kind === ERR.NOT_PAIRED || err.kind === ERR.UNAUTHORIZED);
-    const keep = err.kind === ERR.CLIENT ? "" : " You can still save: the clip waits until it can be sent.";
-    return say(err.message + keep, "error");
+    return say(`${err.message} You can still save: the clip waits until it can be sent.`, "error");
   }
   state.api.followupsDue().then((count) => {
     if (count) {
@@ -335,9 +367,18 @@ async function start() {
     await loadTracked(preview.posting, `Already tracked: ${preview.posting.stage}.`);
   } else {
     renderPreview(preview.draft);
-    say(preview.draft.is_posting === false ? "Not a job posting, as far as jobloop can tell." : "Check the details, then save.",
-      preview.draft.is_posting === false ? "warn" : "info");
+    // One warning, in the message line (it used to be said twice, there and above the form).
+    const draft = preview.draft;
+    if (draft.is_posting === false) {
+      say(`This page does not look like a job posting${draft.reason ? ` (${draft.reason})` : ""}. You can still save it by hand.`, "warn");
+    } else {
+      say("Check the details, then save.");
+    }
   }
+}
+
+function fallbackDraft(page) {
+  return { is_posting: true, title: page.title, company: null, locations: [], remote: null, salary: null };
 }
 
 window.addEventListener("unhandledrejection", (event) => say(`Something went wrong: ${event.reason && event.reason.message || event.reason}`, "error"));

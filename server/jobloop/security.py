@@ -23,7 +23,8 @@ from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
 
 TOKEN_FILE = "token"
 EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a-f-]{36}$"]
-PUBLIC_API_PATHS = {"/api/health"}
+# Pairing needs no token: it is how the extension gets one (api/pairing.py guards it).
+PUBLIC_API_PATHS = {"/api/health", "/api/pairings", "/api/pairings/redeem"}
 CAPTURE_PATHS = {"/api/captures", "/api/parse"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

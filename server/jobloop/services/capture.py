@@ -42,9 +42,35 @@ def _day(value: str | None) -> date | None:
         return None
 
 
+# What the API accepts as a hand edit (api/schemas.py PostingEditSchema) is at least this
+# wide, so a parsed value the popup sends back unchanged is never refused.
+MAX_LOCATIONS = 50
+MAX_LOCATION_CHARS = 200
+
+
+def capped(draft: PostingDraft) -> PostingDraft:
+    """Cut parsed lists to what the store and the API take. The parser caps its own
+    output too; this is the server's guarantee, applied to preview and capture alike
+    so the popup shows exactly what will be stored."""
+    locations: list[str] = []
+    for place in draft.locations or []:
+        place = str(place).strip()[:MAX_LOCATION_CHARS].strip()
+        if place and place not in locations:
+            locations.append(place)
+    draft.locations = locations[:MAX_LOCATIONS]
+    return draft
+
+
+def user_changes(fields: dict[str, Any] | None, parsed: dict[str, Any]) -> dict[str, Any]:
+    """The hand edits that really change something: a field sent back equal to what
+    the parser read is not the user's (an older popup sent every field)."""
+    return {name: value for name, value in (fields or {}).items()
+            if name not in parsed or value != parsed[name]}
+
+
 def preview(url: str, html: str, now: datetime | None = None) -> dict[str, Any]:
     """What the popup shows before saving: the draft, and the tracked posting if any."""
-    draft = parse(html, url, now=now)
+    draft = capped(parse(html, url, now=now))
     existing = postings.find_by_url(url)
     return {"draft": draft.to_dict(), "posting": postings.to_dict(existing) if existing else None}
 
@@ -61,7 +87,7 @@ def capture(url: str, html: str, *, title: str | None = None, selection: str | N
     if not (url or "").strip().lower().startswith(("http://", "https://")):
         raise ServiceError("url must be an http(s) address", code="invalid_url")
     now = now or utcnow()
-    draft = parse(html or "", url, now=now)
+    draft = capped(parse(html or "", url, now=now))
     values = _draft_values(draft)
     if not values["title"] and title:
         values["title"] = title.strip()[:512]
@@ -103,6 +129,7 @@ def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any
     posting.url = url
     posting.updated_at = now
     posting.save()
+    fields = user_changes(fields, values)
     if fields:
         postings.update(posting, fields)
     _store_snapshot(posting, url, html or "", now)
