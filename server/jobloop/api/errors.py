@@ -10,12 +10,13 @@ import json
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..services import Conflict, NotFound, ServiceError, StoreUnavailable
+from ..services import Conflict, NotFound, ServiceError, StoreUnavailable, TooMany
 
 # Most specific first: the first class an error is an instance of decides.
 STATUS = (
     (NotFound, 404),
     (Conflict, 409),
+    (TooMany, 429),
     (StoreUnavailable, 503),
     (ServiceError, 422),
 )

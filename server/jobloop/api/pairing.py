@@ -14,10 +14,11 @@ import re
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Forbidden
 
 from ..views import app_now
 from ..security import EXTENSION_ORIGINS, current_token
-from ..services import ServiceError, pairing as pairing_service
+from ..services import pairing as pairing_service
 
 blp = ApiBlueprint("api_pairing", __name__, url_prefix="/api", description="Pair a browser extension in one click")
 page_blp = Blueprint("pairing", __name__)
@@ -51,7 +52,7 @@ def _pairings() -> pairing_service.Pairings:
 def _extension_origin() -> str:
     origin = request.headers.get("Origin", "")
     if not any(re.match(pattern, origin) for pattern in EXTENSION_ORIGINS):
-        raise ServiceError("pairing is only for the jobloop browser extension", code="forbidden", status=403)
+        raise Forbidden("pairing is only for the jobloop browser extension")
     return origin
 
 

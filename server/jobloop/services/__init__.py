@@ -1,4 +1,4 @@
 """The domain, as plain functions over the models. Views stay thin on top."""
-from .errors import Conflict, NotFound, ServiceError, StoreUnavailable
+from .errors import Conflict, NotFound, ServiceError, StoreUnavailable, TooMany
 
-__all__ = ["Conflict", "NotFound", "ServiceError", "StoreUnavailable"]
+__all__ = ["Conflict", "NotFound", "ServiceError", "StoreUnavailable", "TooMany"]

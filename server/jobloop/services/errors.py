@@ -34,6 +34,12 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
+class TooMany(ServiceError):
+    """Too many of something are waiting (e.g. pairings); the user can retry later."""
+
+    code = "too_many"
+
+
 class StoreUnavailable(ServiceError):
     """The store cannot be written (or read) right now; retrying after a fix will work."""
 

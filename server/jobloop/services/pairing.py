@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import ServiceError
+from . import NotFound, ServiceError, TooMany
 
 PAIRING_TTL = timedelta(minutes=10)
 MAX_PENDING = 20               # a flood of requests cannot grow memory
@@ -54,11 +54,11 @@ class Pairings:
 
     def start(self, challenge: str, origin: str, browser: str, now: datetime) -> Pairing:
         if len(challenge) != 64 or any(c not in "0123456789abcdef" for c in challenge):
-            raise ServiceError("challenge: the SHA-256 of the extension's secret, 64 lowercase hex digits", code="invalid", status=422)
+            raise ServiceError("challenge: the SHA-256 of the extension's secret, 64 lowercase hex digits", code="invalid")
         with self._lock:
             self._expire(now)
             if len(self._pending) >= MAX_PENDING:
-                raise ServiceError("too many pairings are waiting; confirm or let them expire first", code="too_many", status=429)
+                raise TooMany("too many pairings are waiting; confirm or let them expire first")
             pairing = Pairing(id=secrets.token_urlsafe(18), challenge=challenge, origin=origin, browser=browser,
                               created_at=now, code=secrets.token_hex(3).upper())
             self._pending[pairing.id] = pairing
@@ -74,7 +74,7 @@ class Pairings:
             self._expire(now)
             pairing = self._pending.get(pairing_id)
             if not pairing:
-                raise ServiceError("this pairing has expired or was already used: click Pair with jobloop again", code="not_found", status=404)
+                raise NotFound("this pairing has expired or was already used: click Pair with jobloop again")
             pairing.confirmed_at = pairing.confirmed_at or now
             return pairing
 
@@ -86,7 +86,7 @@ class Pairings:
             given = hashlib.sha256((secret or "").encode()).hexdigest()
             if not pairing or not hmac.compare_digest(given, pairing.challenge) or origin != pairing.origin:
                 # One answer for all three: a guesser learns nothing.
-                raise ServiceError("no such pairing: it expired or was already used; click Pair with jobloop again", code="not_found", status=404)
+                raise NotFound("no such pairing: it expired or was already used; click Pair with jobloop again")
             if not pairing.confirmed_at:
                 return None
             del self._pending[pairing_id]
