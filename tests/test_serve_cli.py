@@ -91,7 +91,7 @@ def test_serve_refuses_a_public_host_without_allow_remote(tmp_path):
 
 
 def test_token_is_stable_until_rotated(tmp_path):
-    first = run("token", data_dir=tmp_path).stdout.strip()
+    first = run("token", "--create", data_dir=tmp_path).stdout.strip()
     assert len(first) >= 43
     assert run("token", data_dir=tmp_path).stdout.strip() == first
     rotated = run("token", "--rotate", data_dir=tmp_path).stdout.strip()

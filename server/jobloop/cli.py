@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .config import DEFAULT_HOST, DEFAULT_PORT, LOOPBACK_HOSTS, Config, default_data_dir
+from .config import (
+    DEFAULT_HOST, DEFAULT_PORT, LOOPBACK_HOSTS, Config, ServerClaim, announced_server, default_data_dir,
+    private_dir, server_using,
+)
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -17,7 +22,15 @@ data_dir_option = click.option(
 )
 
 
-def _config(data_dir: Path | None, **kwargs) -> Config:
+def _config(data_dir: Path | None, *, find_server: bool = True, **kwargs) -> Config:
+    """--data-dir, else JOBLOOP_DATA_DIR, else the dir of the server running now (said on
+    stderr, so nobody wonders which store a command used), else the default dir."""
+    if data_dir is None and not os.environ.get("JOBLOOP_DATA_DIR") and find_server:
+        running = announced_server()
+        if running:
+            click.echo(f"Using {running['data_dir']}, the data dir of the jobloop server at {running['url']}",
+                       err=True)
+            data_dir = Path(running["data_dir"])
     return Config(data_dir=data_dir or default_data_dir(), **kwargs)
 
 
@@ -57,16 +70,24 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
     from .migrations import StoreError
 
     extra = (host,) if allow_remote else ()
-    config = _config(data_dir, host=host, port=port, extra_hosts=extra)
+    config = _config(data_dir, find_server=False, host=host, port=port, extra_hosts=extra)
+    click.echo(f"jobloop {__version__} — data dir {config.data_dir}")
+    sys.stdout.flush()
     try:
         app = create_app(config)
-    except StoreError as err:
+        claim = ServerClaim(config)
+    except (StoreError, RuntimeError) as err:
         raise click.ClickException(str(err)) from None
-    click.echo(f"jobloop {__version__} — tracker at {config.tracker_url}")
+    click.echo(f"Tracker at {config.tracker_url}")
     click.echo(f"Data in {config.data_dir}")
     click.echo(f"API token: run `jobloop token{_dir_flag(data_dir)}` (kept in {token_path(config.data_dir)})")
     sys.stdout.flush()
-    waitress.serve(app, host=host, port=port, threads=threads, ident="jobloop", _quiet=True)
+    # SIGTERM ends the process through SystemExit, so the runtime file is removed on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="jobloop", _quiet=True)
+    finally:
+        claim.release()
 
 
 def _dir_flag(data_dir: Path | None) -> str:
@@ -76,11 +97,14 @@ def _dir_flag(data_dir: Path | None) -> str:
 @main.command()
 @data_dir_option
 @click.option("--rotate", is_flag=True, help="Replace the token; the old one stops working at once.")
-def token(data_dir: Path | None, rotate: bool) -> None:
+@click.option("--create", is_flag=True, help="Make the data dir and its token if there is none yet.")
+def token(data_dir: Path | None, rotate: bool, create: bool) -> None:
     """Print the API token to paste into the extension's options."""
-    from .security import load_or_create_token, rotate_token
+    from .security import load_or_create_token, rotate_token, token_path
 
     config = _config(data_dir)
+    if not create and not token_path(config.data_dir).is_file():
+        _store_config(data_dir=config.data_dir)  # refuses, naming the dir, when there is no store either
     click.echo(rotate_token(config.data_dir) if rotate else load_or_create_token(config.data_dir))
 
 
@@ -104,7 +128,7 @@ def _store_config(data_dir: Path | None, *, create: bool = False) -> Config:
     config = _config(data_dir)
     if not config.database_url and not create and not config.sqlite_path.is_file():
         raise click.ClickException(f"no jobloop store in {config.data_dir} (looked for {config.sqlite_path.name});"
-                                   " pass --data-dir to name the right one")
+                                   " pass --data-dir to name the right one, or start `jobloop serve` to make one")
     return config
 
 
@@ -205,6 +229,41 @@ def backup(data_dir: Path | None, target: Path) -> None:
         raise click.ClickException("backup copies the SQLite file; for PostgreSQL use pg_dump or `jobloop export`")
     _service_call(transfer.backup, config.sqlite_path, target)
     click.echo(f"Backed up {config.sqlite_path} to {target}")
+
+
+@main.command()
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(data_dir: Path | None, file: Path) -> None:
+    """Make a backup file the store of a data dir. The current store is kept aside, never deleted."""
+    from .migrations import SCHEMA_VERSION
+    from .models import utcnow
+    from .services import transfer
+
+    config = _config(data_dir)
+    if config.database_url:
+        raise click.ClickException("restore replaces the SQLite file; for PostgreSQL use pg_restore or `jobloop import`")
+    running = server_using(config.data_dir)
+    if running:
+        raise click.ClickException(f"a jobloop server (pid {running.get('pid')}, {running.get('url')}) is using"
+                                   f" {config.data_dir}; stop it first, then restore")
+    private_dir(config.data_dir)
+    staged = _service_call(transfer.stage_restore, file, config.sqlite_path)
+    aside = transfer.swap_in(staged, config.sqlite_path, utcnow())
+    _open_store(config)
+    counts = transfer.table_counts()
+    _close_store()
+    click.echo(f"Restored {file} into {config.data_dir} (schema version {SCHEMA_VERSION}; integrity ok):")
+    click.echo("  " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+    if aside:
+        click.echo(f"The store it replaced is kept in {aside}")
+    from .security import token_path
+
+    if token_path(config.data_dir).is_file():
+        click.echo("The API token of this data dir is unchanged: the extension stays paired.")
+    else:
+        click.echo(f"This data dir has no API token yet: run `jobloop token --create{_dir_flag(data_dir)}`"
+                   " and paste it into the extension's options.")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ the rest of the code reads one object instead of os.environ.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -70,3 +71,117 @@ class Config:
 
     def allowed_hosts(self) -> frozenset[str]:
         return LOOPBACK_HOSTS | frozenset(h.lower() for h in self.extra_hosts)
+
+
+# ---- a running server: which data dir it uses, and on which port ---------------------------
+# The server holds an exclusive lock on <data dir>/server.lock for as long as it runs (the
+# kernel drops it even on kill -9), so "is a server using this dir?" is a lock test, not a
+# guess from a pid. It also writes <runtime dir>/server.json, naming its data dir and port,
+# so commands run without --data-dir use the dir the server uses; removed when it stops.
+
+LOCK_FILE = "server.lock"
+SERVER_FILE = "server.json"
+
+
+def runtime_dir() -> Path:
+    env = os.environ.get("JOBLOOP_RUNTIME_DIR")
+    return Path(env).expanduser() if env else Path(platformdirs.user_runtime_dir("jobloop", appauthor=False))
+
+
+def _locked(fh, exclusive: bool) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): trust the pid in the file
+        info = _read_json(fh)
+        return bool(info) and _pid_alive(info.get("pid"))
+    try:
+        fcntl.flock(fh, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    return False
+
+
+def _pid_alive(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+        return True
+    except (OSError, TypeError, ValueError):
+        return False
+
+
+def _read_json(fh) -> dict:
+    import json
+
+    fh.seek(0)
+    try:
+        data = json.loads(fh.read() or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def server_using(data_dir: Path) -> dict | None:
+    """{pid, port, url, data_dir} of the server using data_dir, or None."""
+    path = Path(data_dir) / LOCK_FILE
+    try:
+        with open(path, "r", encoding="utf-8") as fh:
+            # Locked while the server is still writing its details: it is running all the same.
+            return (_read_json(fh) or {"data_dir": str(data_dir)}) if _locked(fh, exclusive=False) else None
+    except OSError:
+        return None
+
+
+class ServerClaim:
+    """What `jobloop serve` holds while it runs: the data dir's lock and the runtime file."""
+
+    def __init__(self, config: Config):
+        import json
+
+        self.info = {"pid": os.getpid(), "port": config.port, "url": config.tracker_url,
+                     "data_dir": str(config.data_dir)}
+        path = config.data_dir / LOCK_FILE
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._lock = os.fdopen(fd, "r+", encoding="utf-8")
+        for _ in range(20):  # a command peeking at the lock holds it shared for a moment
+            if not _locked(self._lock, exclusive=True):
+                break
+            time.sleep(0.05)
+        else:
+            other = _read_json(self._lock)
+            self._lock.close()
+            raise RuntimeError(f"another jobloop server (pid {other.get('pid')}, {other.get('url')}) is using"
+                               f" {config.data_dir}")
+        self._lock.seek(0)
+        self._lock.truncate()
+        self._lock.write(json.dumps(self.info))
+        self._lock.flush()
+        self.runtime_file: Path | None = runtime_dir() / SERVER_FILE
+        try:
+            self.runtime_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = self.runtime_file.with_suffix(f".{os.getpid()}.tmp")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+                out.write(json.dumps(self.info))
+            os.replace(tmp, self.runtime_file)
+        except OSError:
+            self.runtime_file = None  # no runtime dir here: commands then need --data-dir
+
+    def release(self) -> None:
+        if self.runtime_file is not None:
+            try:
+                with open(self.runtime_file, encoding="utf-8") as fh:
+                    if _read_json(fh).get("pid") == os.getpid():  # a later server may have replaced it
+                        self.runtime_file.unlink()
+            except OSError:
+                pass
+        self._lock.close()
+
+
+def announced_server() -> dict | None:
+    """The running server named in the runtime file, if it is still running."""
+    try:
+        with open(runtime_dir() / SERVER_FILE, encoding="utf-8") as fh:
+            info = _read_json(fh)
+    except OSError:
+        return None
+    using = server_using(Path(info.get("data_dir", ""))) if info.get("data_dir") else None
+    return info if using and using.get("pid") == info.get("pid") else None

@@ -191,3 +191,85 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                     raise ServiceError(f"nothing imported: {table} row {n}: {err}", code="bad_rows") from None
             counts[table] = len(ready.get(table, []))
     return counts
+
+
+# ---- restore -----------------------------------------------------------------------------------
+
+SIDE_FILES = ("-wal", "-shm")
+
+
+def _parts(path: Path) -> list[Path]:
+    """The store and its WAL companions: they belong together, or the store is garbled."""
+    return [path] + [path.with_name(path.name + suffix) for suffix in SIDE_FILES]
+
+
+def stage_restore(source: Path, sqlite_path: Path) -> Path:
+    """Copy a backup next to the store and prove it sound; the store is not touched yet.
+
+    The copy goes through SQLite's backup API, so a backup file that still has its own
+    -wal beside it is read whole. Returns the staged file; refuses with one line."""
+    source = Path(source)
+    staged = sqlite_path.with_name(sqlite_path.name + ".restoring")
+    for part in _parts(staged):
+        part.unlink(missing_ok=True)
+    create_private(staged, exclusive=True)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(str(staged))
+        try:
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            with dst:
+                src.backup(dst)
+            result = dst.execute("PRAGMA integrity_check").fetchall()
+        finally:
+            src.close()
+            dst.close()
+    except sqlite3.Error as err:
+        for part in _parts(staged):
+            part.unlink(missing_ok=True)
+        raise ServiceError(f"{source} is not a readable jobloop store: {err}", code="bad_backup") from None
+    if [tuple(r) for r in result] != [("ok",)]:
+        for part in _parts(staged):
+            part.unlink(missing_ok=True)
+        raise ServiceError(f"{source} failed SQLite's integrity check: {result[0][0]}", code="bad_backup")
+    con = sqlite3.connect(str(staged))
+    try:
+        has_postings = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'posting'").fetchone()
+        version = con.execute("SELECT version FROM schema_version").fetchone() if has_postings else None
+    except sqlite3.Error:
+        version = None
+    finally:
+        con.close()
+    problem = None
+    if not (has_postings and version):
+        problem = f"{source} is an SQLite file but not a jobloop store"
+    elif version[0] > SCHEMA_VERSION:
+        problem = (f"{source} has schema version {version[0]}, newer than jobloop {__version__} knows"
+                   f" (schema version {SCHEMA_VERSION}); restore it with the newer jobloop")
+    if problem:
+        for part in _parts(staged):
+            part.unlink(missing_ok=True)
+        raise ServiceError(problem, code="bad_backup")
+    return staged
+
+
+def swap_in(staged: Path, sqlite_path: Path, now: datetime) -> Path | None:
+    """Put the current store (with its -wal/-shm) aside in a dated folder, never deleting it,
+    and the staged copy in its place. Returns the folder the old store went to, if any."""
+    aside = None
+    if any(part.exists() for part in _parts(sqlite_path)):
+        aside = sqlite_path.parent / f"before-restore-{now:%Y%m%d-%H%M%S}"
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = sqlite_path.parent / f"before-restore-{now:%Y%m%d-%H%M%S}-{n}"
+        aside.mkdir(mode=0o700)
+        for part in _parts(sqlite_path):
+            if part.exists():
+                os.replace(part, aside / part.name)
+    os.replace(staged, sqlite_path)
+    return aside
+
+
+def table_counts() -> dict[str, int]:
+    return {model._meta.table_name: model.select().count() for model in ALL_MODELS}
