@@ -94,6 +94,25 @@ def remote_from_text(text: str) -> str | None:
     return None
 
 
+def remote_words_in(text: str) -> str | None:
+    """Hybrid or remote said in a description in any language of the table other than English
+    (English free text is read by the stricter patterns above: "remote" alone is too loose)."""
+    if not text:
+        return None
+    f = labels.lfold(text)
+    langs = [lang for lang in labels.languages() if lang != "en"]
+    for kind in ("hybrid", "remote"):
+        if labels.matcher_for(("values", kind), tuple(langs)).search(f):
+            return kind
+    return None
+
+
+def mentions_remote(text: str) -> bool:
+    f = labels.lfold(text or "")
+    return bool(labels.matcher("values", "remote").search(f) or labels.matcher("values", "hybrid").search(f)
+                or re.search(r"remote|home ?office|telework|telecommut", f))
+
+
 # --- dates ---------------------------------------------------------------------------
 
 _MONTHS = {

@@ -56,6 +56,11 @@ def matcher(section: str, key: str = "") -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def matcher_for(path: tuple[str, str], langs: tuple[str, ...] | list[str]) -> re.Pattern:
+    return re.compile(pattern(words(path[0], path[1], tuple(langs))) or r"(?!x)x")
+
+
+@lru_cache(maxsize=None)
 def label_matcher(field: str) -> re.Pattern:
     """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
     p = pattern(words('labels', field))
