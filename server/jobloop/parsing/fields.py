@@ -94,6 +94,39 @@ def remote_from_text(text: str) -> str | None:
     return None
 
 
+_TEXT_EMPLOYMENT = re.compile(
+    r"\b(?:this|a|the|is|as)\s+(?:(?:permanent|temporary|fixed[- ]term)\s*,?\s*)?(full[- ]time|part[- ]time)\s*,?\s*"
+    r"(?:(?:permanent|temporary|fixed[- ]term)\s+)?(?:role|position|job|post|opportunity|appointment|contract)\b", re.I)
+_NUMBER_WORDS = r"\d+|one|two|three|four|five|six|nine|twelve|eighteen|twenty[- ]four"
+_TEXT_TEMPORARY = re.compile(
+    r"\bfixed[- ]term\b|\b(?:duration|appointment|position|contract|employment|post-?docs?|postdoctoral position|positions?)\b"
+    rf"[^.\n]{{0,40}}?\b(?:for|of|is)\s+(?:an?\s+)?(?:initially\s+|up to\s+)?(?:{_NUMBER_WORDS})(?:\s*\(\d+\))?[- ]?(?:years?|months?)\b|"
+    rf"\b(?:initially|initial position will be for)\s+(?:{_NUMBER_WORDS})\s+years?\b|^duration\s*:?\s*(?:{_NUMBER_WORDS})", re.I | re.M)
+
+
+def employment_from_text(text: str) -> str | None:
+    """Employment type a description states in passing: 'This full-time, permanent role',
+    a line like 'CDI · Temps plein', 'a position for two years' (fixed-term)."""
+    if not text:
+        return None
+    text = text[:60_000]
+    m = _TEXT_EMPLOYMENT.search(text)
+    if m:
+        return employment_type(m[1])
+    for line in text.split("\n")[:400]:
+        line = line.strip(" .•·-")
+        if 2 < len(line) <= 90 and re.match(r"^\S+", line):
+            first = re.split(r"[,·/(|]", line)[0].strip()
+            if first and len(first) <= 25 and employment_type(first) and not re.search(r"\b(or|and|oder|ou|o)\b", first, re.I):
+                return employment_type(line) or employment_type(first)
+    if _TEXT_TEMPORARY.search(text):
+        return "TEMPORARY"
+    f = labels.lfold(text)
+    langs = tuple(lang for lang in labels.languages() if lang != "en")
+    found = [kind for kind in labels.EMPLOYMENT_KINDS if labels.matcher_for(("values", kind), langs).search(f)]
+    return found[0] if len(found) == 1 else None
+
+
 def remote_words_in(text: str) -> str | None:
     """Hybrid or remote said in a description in any language of the table other than English
     (English free text is read by the stricter patterns above: "remote" alone is too loose)."""

@@ -114,21 +114,37 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
-                    if len(value) <= 150 and not _is_label(value):
+                    if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
         for name, rx in _INLINE_RE:
             m = rx.match(s)
             if m:
-                out.setdefault(name, m["v"])
+                if _readable(name, m["v"]):
+                    out.setdefault(name, m["v"])
                 break
         else:
             for name, rx in table_inline:
                 m = rx.match(f)
                 if m:
-                    out.setdefault(name, s[len(s) - len(m["v"]):] if len(f) == len(s) else m["v"])
+                    v = s[len(s) - len(m["v"]):] if len(f) == len(s) else m["v"]
+                    if _readable(name, v):
+                        out.setdefault(name, v)
                     break
     return out
+
+
+def _readable(name: str, value: str) -> bool:
+    """A labelled value counts only if it reads as that field ("Hours: 37" is no job type)."""
+    if name == "employment_type":
+        return fields.employment_type(value) is not None
+    if name == "remote":
+        return fields.remote_kind(value) is not None
+    if name in ("date_posted", "valid_through"):
+        return fields.iso_date(value) is not None
+    if name == "salary":
+        return bool(re.search(r"\d", value))
+    return True
 
 
 def _is_label(value: str) -> bool:

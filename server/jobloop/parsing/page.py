@@ -179,6 +179,8 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
         # coarse board tags ("In-Office") lose to it.
         draft.replace("remote", "hybrid", "text")
 
+    if draft.employment_type in (None, "OTHER") and draft.is_posting:  # "OTHER" says nothing: the text may
+        draft.replace("employment_type", fields.employment_from_text(text or page.text[:20_000]), "text")
     if draft.salary is None and text:
         found = salary.from_text(text)
         if found and not _foreign_salary(text, found, draft):
