@@ -121,9 +121,9 @@ def employment_from_text(text: str) -> str | None:
                 return employment_type(line) or employment_type(first)
     if _TEXT_TEMPORARY.search(text):
         return "TEMPORARY"
-    f = labels.lfold(text)
+    f = labels.lfold(text[:30_000])
     langs = tuple(lang for lang in labels.languages() if lang != "en")
-    found = [kind for kind in labels.EMPLOYMENT_KINDS if labels.matcher_for(("values", kind), langs).search(f)]
+    found = [kind for kind in labels.EMPLOYMENT_KINDS if labels.found_in(f, "values", kind, langs)]
     return found[0] if len(found) == 1 else None
 
 
@@ -132,17 +132,17 @@ def remote_words_in(text: str) -> str | None:
     (English free text is read by the stricter patterns above: "remote" alone is too loose)."""
     if not text:
         return None
-    f = labels.lfold(text)
+    f = labels.lfold(text[:30_000])
     langs = [lang for lang in labels.languages() if lang != "en"]
     for kind in ("hybrid", "remote"):
-        if labels.matcher_for(("values", kind), tuple(langs)).search(f):
+        if labels.found_in(f, "values", kind, tuple(langs)):
             return kind
     return None
 
 
 def mentions_remote(text: str) -> bool:
-    f = labels.lfold(text or "")
-    return bool(labels.matcher("values", "remote").search(f) or labels.matcher("values", "hybrid").search(f)
+    f = labels.lfold((text or "")[:30_000])
+    return bool(labels.found_in(f, "values", "remote") or labels.found_in(f, "values", "hybrid")
                 or re.search(r"remote|home ?office|telework|telecommut", f))
 
 

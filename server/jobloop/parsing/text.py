@@ -25,6 +25,8 @@ def clean(value, limit: int = 300) -> str | None:
 
 def fold(s: str) -> str:
     """Lowercase without accents, for matching labels in many languages."""
-    s = unicodedata.normalize("NFKD", s or "")
+    if not s or s.isascii():
+        return (s or "").lower()
+    s = unicodedata.normalize("NFKD", s)
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
