@@ -31,6 +31,15 @@ _EXPIRED = re.compile(
     r"n'est plus disponible|ya no est[aá] disponible|nicht mehr verf[uü]gbar|non [eè] pi[uù] disponibile|"
     r"no longer open|applications (are )?(now )?closed|"
     r"募集(は)?終了|掲載(は)?終了|已截止|已过期|마감되었습니다", re.I)
+_RESULT_COUNT = re.compile(
+    r"^\s*\d[\d,.]*\s*[-–]\s*\d[\d,.]*\s+(?:of|di|de|von|sur|van|z|из|з)\s+\d[\d,.]*|"
+    r"^\s*\d[\d,.]*\+?\s+(?:results?|jobs? found|matching jobs|offerte|ofertas|offres|treffer|ergebnisse|stellenangebote|"
+    r"vacatures|resultados|risultati|wyników|вакансі\w*|ваканси\w*|件の求人|个职位|건)\b", re.I)
+_NO_OPENINGS = re.compile(
+    r"\b(?:there (?:is|are) (?:currently )?no (?:\w+ )?(?:positions?|openings?|vacanc\w+|jobs?)(?: \w+)? (?:available|open)|"
+    r"no (?:current |open )?(?:positions|openings|vacancies) (?:available|at (?:this|the moment))|we are not (?:currently )?hiring|"
+    r"keine (?:offenen|freien) stellen|aucune offre|no hay (?:vacantes|ofertas)|nessuna posizione aperta)\b|"
+    r"暂无招聘|現在募集していません|募集は終了", re.I)
 _ROLE = re.compile(r"(?<!\w)(engineer|developer|analyst|manager|scientist|designer|specialist|assistant|associate|director|"
                    r"officer|consultant|technician|coordinator|administrator|architect|lead|intern|postdoc|post-doc|"
                    r"researcher|fellow|driver|nurse|teacher|lecturer|professor|operator|accountant|clerk|advisor|"
@@ -75,6 +84,27 @@ def role_like(title: str | None) -> bool:
     return bool(title) and bool(_ROLE.search(title))
 
 
+def result_count(page) -> bool:
+    """'1 - 10 di 886 offerte', '260 results': a page of search results."""
+    return any(len(s) < 60 and _RESULT_COUNT.search(s) for s in page.strings[:1500])
+
+
+def repeated_sections(page) -> int:
+    """How often the most repeated job section heading ('Requirements:', '岗位职责：') recurs:
+    one posting has each once, a page of several jobs has them again and again."""
+    counts: dict[str, int] = {}
+    for s in page.strings[:6000]:
+        if len(s) <= 30:
+            f = labels.lfold(s).strip(" :：")
+            if f and labels.generic_section().match(f):
+                counts[f] = counts.get(f, 0) + 1
+    return max(counts.values(), default=0)
+
+
+def no_openings(page) -> bool:
+    return any(len(s) < 200 and _NO_OPENINGS.search(s) for s in page.strings[:3000])
+
+
 def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:
     if site_kind is False:
         return False, site_reason
@@ -88,6 +118,14 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
         return False, EXPIRED
     if site_kind:
         return True, None
+    if len(jobs) <= 1 and not page.microdata_scopes:
+        if result_count(page) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
+            if not jobs:
+                return False, LISTING
+        if repeated_sections(page) >= 3 and not jobs:
+            return False, THREAD
+        if no_openings(page) and not jobs and not facts.get("title") and len(page.text) < 20_000:
+            return False, EXPIRED
     links = heuristics.job_links(page)
     if heuristics.looks_like_listing(page, draft.title) and links >= 5:
         return False, LISTING
@@ -96,9 +134,9 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state:
-        return False, LISTING
     score = evidence(page, draft, found_state, facts)
+    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state and not (role_like(draft.title) and score >= 7):
+        return False, LISTING
     if score >= 5 and draft.title:
         return True, None
     if not page.h1s and not facts:

@@ -120,5 +120,11 @@ def generic_heading() -> re.Pattern:
     return re.compile(rf"^(?:{pattern(words('generic_headings', ''))})$")
 
 
+@lru_cache(maxsize=1)
+def generic_section() -> re.Pattern:
+    """A section heading of a posting ("responsibilities", "岗位职责") and nothing else."""
+    return re.compile(rf"^(?:{pattern(words('posting_words', ''))})$")
+
+
 def languages() -> list[str]:
     return list(table())
