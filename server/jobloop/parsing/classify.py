@@ -84,9 +84,16 @@ def role_like(title: str | None) -> bool:
     return bool(title) and bool(_ROLE.search(title))
 
 
-def result_count(page) -> bool:
-    """'1 - 10 di 886 offerte', '260 results': a page of search results."""
-    return any(len(s) < 60 and _RESULT_COUNT.search(s) for s in page.strings[:1500])
+def result_count(page, title: str | None) -> bool:
+    """'1 - 10 di 886 offerte', '260 results': a page of search results. A bare small count
+    under a job's own title is a sidebar ("14 vacancies" at this company), not results."""
+    for s in page.strings[:1500]:
+        m = _RESULT_COUNT.search(s) if len(s) < 60 else None
+        if m:
+            n = int(re.sub(r"\D", "", m.group(0).split()[0]) or 0)
+            if "-" in m.group(0) or "–" in m.group(0) or (n >= 20 and not role_like(title)):
+                return True
+    return False
 
 
 def repeated_sections(page) -> int:
@@ -119,7 +126,7 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     if site_kind:
         return True, None
     if len(jobs) <= 1 and not page.microdata_scopes:
-        if result_count(page) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
+        if result_count(page, draft.title) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
             if not jobs:
                 return False, LISTING
         if repeated_sections(page) >= 3 and not jobs:
