@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from . import heuristics, labels, structured
+from . import heuristics, labels, salary, structured
 from .text import clean, fold
 
 VERIFICATION = "a verification page: open the job normally, then clip again"
@@ -168,6 +168,6 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
     job_facts = {k for k in facts if k in ("locations", "employment_type", "salary", "remote", "title", "valid_through")}
     score += min(len(job_facts), 3)
     score += min(job_words(draft.description_text or page.text), 4)
-    if draft.salary or draft.employment_type:
+    if draft.salary or draft.employment_type or salary.from_text((draft.description_text or page.text)[:20_000]):
         score += 1
     return score

@@ -230,6 +230,9 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
         if hi and m["lok"] and not m["hik"] and lo and hi / lo > 100:
             hi = number(m["hi"])  # "$120k - 150,000"
         before = text[max(0, m.start() - 90):m.start()]
+        lead = tail.strip()
+        if (not lead.startswith(("+", "plus", "&")) and _allowance(" ".join(lead.split()[:3]))) or _allowance(before[-20:]):
+            continue  # "£5,400 car allowance", "bonus of $10k": money, not the salary
         per = _period_in(m.group(0)[len(m["lo"]):] if m["lo"] else "") or _period_in(tail[:25])
         if want_context and not (_CONTEXT.search(before) or _CONTEXT.search(tail[:30]) or per):
             continue
@@ -237,12 +240,27 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
             continue
         if m["hi"] and hi and lo and hi > lo * 20:
             continue  # "$5 to $200,000" is not one range
+        if not m["hi"] and _up_to(before[-16:]):
+            lo, hi = None, lo  # "up to £65,000" is a ceiling, not a salary of exactly that
         found = make(lo, hi or lo, cur, per)
         if found:
             sign = (m["cur"] or m["curb"] or m["cur2"] or m["cur3"] or "")
             found.bare_dollar = sign == "$"  # not a field: the caller may know the country better
             return found
     return None
+
+
+def _up_to(s: str) -> bool:
+    from . import labels
+
+    f = labels.lfold(s).rstrip(" :")
+    return any(f.endswith(w) for w in labels.found_in(f, "salary", "up_to"))
+
+
+def _allowance(s: str) -> bool:
+    from . import labels
+
+    return bool(s) and bool(labels.found_in(labels.lfold(s), "salary", "allowance"))
 
 
 def _period_in(s: str) -> str | None:
