@@ -43,7 +43,7 @@ _NO_OPENINGS = re.compile(
 _ROLE = re.compile(r"(?<!\w)(engineer|developer|analyst|manager|scientist|designer|specialist|assistant|associate|director|"
                    r"officer|consultant|technician|coordinator|administrator|architect|lead|intern|postdoc|post-doc|"
                    r"researcher|fellow|driver|nurse|teacher|lecturer|professor|operator|accountant|clerk|advisor|"
-                   r"representative|head of|instructor|programmer|administrat|mechanic|ingenieur|entwickler|"
+                   r"representative|head of|vp|vice president|chief|cto|ceo|cfo|instructor|programmer|administrat|mechanic|ingenieur|entwickler|"
                    r"ingenieur|developpeur|desarrollador|ingeniero|sviluppatore|(m/w/d)|(h/f)|(f/h)|(m/f/d))", re.I)
 
 
@@ -144,11 +144,17 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     score = evidence(page, draft, found_state, facts)
     if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state and not (role_like(draft.title) and score >= 7):
         return False, LISTING
-    if score >= 5 and draft.title:
+    if score >= 5 and draft.title and (found_state or role_like(draft.title) or has_apply(page) or job_path(page)
+                                       or {"locations", "employment_type", "salary", "title"} & set(facts)):
         return True, None
     if not page.h1s and not facts:
         return False, NOTHING if score < 3 else COMPANY
     return False, COMPANY if score >= 3 else NOTHING
+
+
+def job_path(page) -> bool:
+    return bool(re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
+                          r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", page.path, re.I))
 
 
 def evidence(page, draft, found_state: bool, facts: dict) -> int:
@@ -160,8 +166,7 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
         score += 1
     if found_state:
         score += 2
-    if re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
-                 r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*)s?([/._-]|$)", page.path, re.I):
+    if job_path(page):
         score += 1
     if has_apply(page):
         score += 1

@@ -217,7 +217,7 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
 # --- is this one posting? ------------------------------------------------------------------
 
 LISTING_H1 = re.compile(
-    r"^\s*[\d.,]+\+?\s+\S.*\b(jobs?|stellen\w*|treffer|offres?|empleos?|ofertas|lavori|offerte|vacatures|vacanc\w*|results?|ergebnisse)\b|"
+    r"^\s*[\d.,]+\+?\s+(?:\S.*)?\b(jobs?|stellen\w*|treffer|offres?|empleos?|ofertas|lavori|offerte|vacatures|vacanc\w*|results?|ergebnisse)\b|"
     r"\bjobs? (in|near|for)\b|\b(top|latest|recommended|search) .*jobs\b|^(jobs?|careers|search|job search)$|your job search|"
     r"stellenangebote|offres d'emploi|ofertas de (trabajo|empleo)",
     re.I)
