@@ -235,6 +235,19 @@ def relative_date(text: str, now: datetime | None = None) -> str | None:
 
 # --- locations -----------------------------------------------------------------------
 
+_PROSE_PLACE = re.compile(
+    r"\b(?:located|based|situated|headquartered)\b[^.\n]{0,60}?\bin ((?:[A-ZÀ-Ý][\w'’-]+)(?: [A-ZÀ-Ý][\w'’-]+)?)"
+    r"(?:,\s*([A-ZÀ-Ý][\w'’-]+))?")
+
+
+def location_from_text(text: str) -> list[str]:
+    """'Our offices are located in Zurich', 'based in Berlin, Germany': the place in prose."""
+    m = _PROSE_PLACE.search(text or "")
+    if not m:
+        return []
+    return [", ".join(g for g in m.groups() if g)]
+
+
 def split_locations(value) -> list[str]:
     """A location label or list to a clean, de-duplicated list ("A; B" and "A | B" are two places)."""
     items = value if isinstance(value, (list, tuple)) else [value]

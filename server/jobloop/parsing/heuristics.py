@@ -170,7 +170,8 @@ def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "te
 
 # --- the header next to the title ---------------------------------------------------------
 
-_LOCATION_LIKE = re.compile(r"^[A-ZÀ-Ý][\w .'’()-]+(?:,\s*[A-ZÀ-Ý0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[A-ZÀ-Ý][\w .,'’()-]+)*$")
+_UPPER = "A-ZÀ-ÝА-ЯЁІЇЄҐ"
+_LOCATION_LIKE = re.compile(rf"^[{_UPPER}][\w .'’()-]+(?:,\s*[{_UPPER}0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[{_UPPER}][\w .,'’()-]+)*$")
 
 
 _NOT_PLACE = re.compile(r"\b(engineering|product|marketing|sales|design|finance|operations|team|department|data|"
@@ -178,13 +179,22 @@ _NOT_PLACE = re.compile(r"\b(engineering|product|marketing|sales|design|finance|
 
 
 def header_zone(page, title: str | None) -> range:
+    """The strings right after the title (a title split over two strings counts too)."""
     strings = page.strings
     if not title:
         return range(0)
-    ft = fold(title)
+    ft = " ".join(fold(title).split())
     for i, s in enumerate(strings[:3000]):
-        if fold(s) == ft:
+        fs = fold(s)
+        if fs == ft:
             return range(i + 1, min(len(strings), i + 25))
+        if len(fs) >= 8 and ft.startswith(fs):
+            joined, j = fs, i + 1
+            while j < len(strings) and len(joined) < len(ft) and ft.startswith(" ".join((joined + " " + fold(strings[j])).split())):
+                joined = " ".join((joined + " " + fold(strings[j])).split())
+                j += 1
+            if joined == ft:
+                return range(j, min(len(strings), j + 25))
     return range(0)
 
 
@@ -192,14 +202,17 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
     """Chips and lines right under the title: 'Hybrid', 'Full-time', '$20K - $30K', 'City, Region'."""
     strings = page.strings
     for i in zone:
-        s = strings[i]
+        s = strings[i].strip(" |•·–-")
         if len(s) > 60 or len(s.split()) > 7:
             continue
         kind = fields.remote_kind(s)
         if kind and len(s.split()) <= 4:
             draft.set("remote", kind, "header")
             if kind == "remote" and re.search(r"\(\w{2,3}\)|,|/", s):
-                locs = [p for p in fields.split_locations(re.split(r"\s*/\s*", s)) if not fields.remote_kind(p)]
+                # "Zürich (Birmensdorferstrasse), Remote": the place without the remote chip.
+                parts = [p for p in re.split(r"\s*/\s*", s) if p]
+                parts = [", ".join(q for q in re.split(r"\s*,\s*", p) if q and not fields.remote_kind(q)) for p in parts]
+                locs = [p for p in fields.split_locations(parts) if re.match(rf"^[{_UPPER}]", p) and not p.endswith(":")]
                 draft.set("locations", locs, "header")
             continue
         et = fields.employment_type(s)

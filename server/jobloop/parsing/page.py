@@ -192,8 +192,10 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
         else:
             draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     draft.set("date_posted", draft.pending.get("date_posted"), "text")
+    if not draft.locations and draft.is_posting:
+        draft.set("locations", fields.location_from_text(text[:30_000]), "text")
     if draft.date_posted is None:
-        for i in zone:
+        for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
             if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
                 d = fields.relative_date(s, draft.now)
