@@ -222,8 +222,13 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
         if re.search(r"[$€£₹]|\b(USD|EUR|GBP)\b", s) and re.search(r"\d", s):
             draft.set("salary", salary.from_text(s, want_context=False), "header")
             continue
-        if i - zone.start < 8 and _LOCATION_LIKE.match(s) and not re.search(r"\d{3,}", s.split(",")[0]) \
-                and not _NOT_PLACE.search(s):
+        parts = re.split(r"\s*,\s*", s)
+        chips = [p for p in parts if fields.remote_kind(p)]
+        if chips and len(chips) < len(parts):  # "Київ, Львів, Варшава (Польща), віддалено"
+            draft.set("remote", fields.remote_kind(chips), "header")
+            s = ", ".join(p for p in parts if p not in chips)
+        if i - zone.start < 8 and (_LOCATION_LIKE.match(s) or (chips and re.match(rf"^[{_UPPER}][\w .'’()-]+$", s))) \
+                and not re.search(r"\d{3,}", s.split(",")[0]) and not _NOT_PLACE.search(s):
             draft.set("locations", fields.split_locations(s), "header")
 
 

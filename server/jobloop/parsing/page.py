@@ -198,7 +198,7 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
         for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
             if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
-                d = fields.relative_date(s, draft.now)
+                d = fields.iso_date(s, draft.now) if re.search(r"\d{4}", s) else fields.relative_date(s, draft.now)
                 if d:
                     draft.set("date_posted", d, "text")
                     break
