@@ -240,12 +240,21 @@ _PROSE_PLACE = re.compile(
     r"(?:,\s*([A-ZÀ-Ý][\w'’-]+))?")
 
 
+_POSTAL_PLACE = re.compile(r"(?:^|,\s*|\s)(?:[A-Z]{1,2}-)?(?:\d{2}-\d{3}|\d{4,5})\s+([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)?)\s*$", re.M)
+
+
 def location_from_text(text: str) -> list[str]:
-    """'Our offices are located in Zurich', 'based in Berlin, Germany': the place in prose."""
+    """'Our offices are located in Zurich', 'based in Berlin, Germany', or the town of a postal
+    address line ('20-031 Lublin', '1773 Léchelles'): the place in prose, as a last resort."""
     m = _PROSE_PLACE.search(text or "")
-    if not m:
-        return []
-    return [", ".join(g for g in m.groups() if g)]
+    if m:
+        return [", ".join(g for g in m.groups() if g)]
+    for line in (text or "").split("\n")[:600]:
+        if len(line) < 90:
+            m = _POSTAL_PLACE.search(line)
+            if m:
+                return [m[1]]
+    return []
 
 
 def split_locations(value) -> list[str]:

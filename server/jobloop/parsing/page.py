@@ -165,6 +165,8 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     draft.locations = [COUNTRY_CODES.get(l, l) if len(l) <= 3 else l for l in draft.locations]
 
     text = draft.description_text or ""
+    if not draft.locations and draft.is_posting:
+        draft.set("locations", fields.location_from_text(text[:30_000]), "text")
     said = fields.remote_from_text(text[:60_000])
     if draft.remote is None:
         if any(fields.remote_kind(l) == "remote" for l in draft.locations):
@@ -192,8 +194,6 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
         else:
             draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     draft.set("date_posted", draft.pending.get("date_posted"), "text")
-    if not draft.locations and draft.is_posting:
-        draft.set("locations", fields.location_from_text(text[:30_000]), "text")
     if draft.date_posted is None:
         for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
