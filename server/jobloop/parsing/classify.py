@@ -108,6 +108,15 @@ def repeated_sections(page) -> int:
     return max(counts.values(), default=0)
 
 
+def job_lines(page) -> int:
+    """Lines shaped like a job's header in a hiring thread: 'Acme | Senior Engineer | Remote | $150k'."""
+    n = 0
+    for s in page.strings[:8000]:
+        if s.count("|") >= 2 and len(s) < 300 and any(role_like(part) for part in s.split("|")):
+            n += 1
+    return n
+
+
 def no_openings(page) -> bool:
     return any(len(s) < 200 and _NO_OPENINGS.search(s) for s in page.strings[:3000])
 
@@ -129,7 +138,7 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
         if result_count(page, draft.title) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
             if not jobs:
                 return False, LISTING
-        if repeated_sections(page) >= 3 and not jobs:
+        if (repeated_sections(page) >= 3 or job_lines(page) >= 3) and not jobs:
             return False, THREAD
         if no_openings(page) and not jobs and not facts.get("title") and len(page.text) < 20_000:
             return False, EXPIRED

@@ -127,7 +127,7 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             for name, rx in table_inline:
                 m = rx.match(f)
                 if m:
-                    v = s[len(s) - len(m["v"]):] if len(f) == len(s) else m["v"]
+                    v = re.split(r"[:：]", s, maxsplit=1)[1].strip() if re.search(r"[:：]", s) else m["v"]
                     if _readable(name, v):
                         out.setdefault(name, v)
                     break

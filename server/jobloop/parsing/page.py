@@ -115,6 +115,8 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
     if not is_posting:
         _blank(draft)
+        if reason == classify.VERIFICATION:
+            draft.title = None  # the challenge's heading, not the job's
     return draft
 
 
