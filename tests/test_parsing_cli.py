@@ -42,8 +42,8 @@ def _corpus(tmp_path: Path, truth_title: str) -> Path:
     return tmp_path
 
 
-def _run(folder: Path) -> list[str]:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval-corpus"), str(folder)],
+def _run(folder: Path, *options: str) -> list[str]:
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "eval-corpus"), str(folder), *options],
                             capture_output=True, text=True, timeout=120, check=True)
     return result.stdout.strip().splitlines()
 
@@ -60,3 +60,13 @@ def test_eval_corpus_reports_a_miss(tmp_path):
     lines = _run(_corpus(tmp_path / "bad", "Chief Executive Officer"))
     assert any("MISS title" in line for line in lines)
     assert lines[-1] == "overall field accuracy: 7/8 = 87.5%"
+
+
+def test_eval_corpus_leave_site_out_turns_off_the_pages_own_adapter(tmp_path):
+    """The Lever apply tab is read by its adapter; without it the same page scores lower."""
+    (tmp_path / "good").mkdir()
+    folder = _corpus(tmp_path / "good", "Senior Data Scientist")
+    assert _run(folder)[-1] == "overall field accuracy: 8/8 = 100.0%"
+    lines = _run(folder, "--leave-site-out")
+    assert any(line.startswith("pages/a.html") and "MISS" in line for line in lines)
+    assert lines[-1] != "overall field accuracy: 8/8 = 100.0%"

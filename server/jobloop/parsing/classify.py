@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from . import heuristics, labels, structured
+from . import heuristics, labels, salary, structured
 from .text import clean, fold
 
 VERIFICATION = "a verification page: open the job normally, then clip again"
@@ -31,10 +31,19 @@ _EXPIRED = re.compile(
     r"n'est plus disponible|ya no est[aá] disponible|nicht mehr verf[uü]gbar|non [eè] pi[uù] disponibile|"
     r"no longer open|applications (are )?(now )?closed|"
     r"募集(は)?終了|掲載(は)?終了|已截止|已过期|마감되었습니다", re.I)
+_RESULT_COUNT = re.compile(
+    r"^\s*\d[\d,.]*\s*[-–]\s*\d[\d,.]*\s+(?:of|di|de|von|sur|van|z|из|з)\s+\d[\d,.]*|"
+    r"^\s*\d[\d,.]*\+?\s+(?:results?|jobs? found|matching jobs|offerte|ofertas|offres|treffer|ergebnisse|stellenangebote|"
+    r"vacatures|resultados|risultati|wyników|вакансі\w*|ваканси\w*|件の求人|个职位|건)\b", re.I)
+_NO_OPENINGS = re.compile(
+    r"\b(?:there (?:is|are) (?:currently )?no (?:\w+ )?(?:positions?|openings?|vacanc\w+|jobs?)(?: \w+)? (?:available|open)|"
+    r"no (?:current |open )?(?:positions|openings|vacancies) (?:available|at (?:this|the moment))|we are not (?:currently )?hiring|"
+    r"keine (?:offenen|freien) stellen|aucune offre|no hay (?:vacantes|ofertas)|nessuna posizione aperta)\b|"
+    r"暂无招聘|現在募集していません|募集は終了", re.I)
 _ROLE = re.compile(r"(?<!\w)(engineer|developer|analyst|manager|scientist|designer|specialist|assistant|associate|director|"
                    r"officer|consultant|technician|coordinator|administrator|architect|lead|intern|postdoc|post-doc|"
                    r"researcher|fellow|driver|nurse|teacher|lecturer|professor|operator|accountant|clerk|advisor|"
-                   r"representative|head of|instructor|programmer|administrat|mechanic|ingenieur|entwickler|"
+                   r"representative|head of|vp|vice president|chief|cto|ceo|cfo|instructor|programmer|administrat|mechanic|ingenieur|entwickler|"
                    r"ingenieur|developpeur|desarrollador|ingeniero|sviluppatore|(m/w/d)|(h/f)|(f/h)|(m/f/d))", re.I)
 
 
@@ -56,8 +65,8 @@ def expired(page, draft) -> bool:
 
 def job_words(text: str) -> int:
     """How many distinct job-posting words (in any language of the table) the text uses."""
-    f = labels.lfold(text[:60_000])
-    return len({m.group(0) for m in labels.matcher("posting_words").finditer(f)})
+    f = labels.lfold(text[:20_000])  # the first screens say whether it is a job; the rest adds nothing
+    return len(labels.found_in(f, "posting_words"))
 
 
 def has_apply(page) -> bool:
@@ -75,6 +84,43 @@ def role_like(title: str | None) -> bool:
     return bool(title) and bool(_ROLE.search(title))
 
 
+def result_count(page, title: str | None) -> bool:
+    """'1 - 10 di 886 offerte', '260 results': a page of search results. A bare small count
+    under a job's own title is a sidebar ("14 vacancies" at this company), not results."""
+    for s in page.strings[:1500]:
+        m = _RESULT_COUNT.search(s) if len(s) < 60 else None
+        if m:
+            n = int(re.sub(r"\D", "", m.group(0).split()[0]) or 0)
+            if "-" in m.group(0) or "–" in m.group(0) or (n >= 20 and not role_like(title)):
+                return True
+    return False
+
+
+def repeated_sections(page) -> int:
+    """How often the most repeated job section heading ('Requirements:', '岗位职责：') recurs:
+    one posting has each once, a page of several jobs has them again and again."""
+    counts: dict[str, int] = {}
+    for s in page.strings[:6000]:
+        if len(s) <= 30:
+            f = labels.lfold(s).strip(" :：")
+            if f and labels.generic_section().match(f):
+                counts[f] = counts.get(f, 0) + 1
+    return max(counts.values(), default=0)
+
+
+def job_lines(page) -> int:
+    """Lines shaped like a job's header in a hiring thread: 'Acme | Senior Engineer | Remote | $150k'."""
+    n = 0
+    for s in page.strings[:8000]:
+        if s.count("|") >= 2 and len(s) < 300 and any(role_like(part) for part in s.split("|")):
+            n += 1
+    return n
+
+
+def no_openings(page) -> bool:
+    return any(len(s) < 200 and _NO_OPENINGS.search(s) for s in page.strings[:3000])
+
+
 def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:
     if site_kind is False:
         return False, site_reason
@@ -88,6 +134,14 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
         return False, EXPIRED
     if site_kind:
         return True, None
+    if len(jobs) <= 1 and not page.microdata_scopes:
+        if result_count(page, draft.title) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
+            if not jobs:
+                return False, LISTING
+        if (repeated_sections(page) >= 3 or job_lines(page) >= 3) and not jobs:
+            return False, THREAD
+        if no_openings(page) and not jobs and not facts.get("title") and len(page.text) < 20_000:
+            return False, EXPIRED
     links = heuristics.job_links(page)
     if heuristics.looks_like_listing(page, draft.title) and links >= 5:
         return False, LISTING
@@ -96,14 +150,20 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state:
-        return False, LISTING
     score = evidence(page, draft, found_state, facts)
-    if score >= 5 and draft.title:
+    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state and not (role_like(draft.title) and score >= 7):
+        return False, LISTING
+    if score >= 5 and draft.title and (found_state or role_like(draft.title) or has_apply(page) or job_path(page)
+                                       or {"locations", "employment_type", "salary", "title"} & set(facts)):
         return True, None
     if not page.h1s and not facts:
         return False, NOTHING if score < 3 else COMPANY
     return False, COMPANY if score >= 3 else NOTHING
+
+
+def job_path(page) -> bool:
+    return bool(re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
+                          r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", page.path, re.I))
 
 
 def evidence(page, draft, found_state: bool, facts: dict) -> int:
@@ -115,14 +175,13 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
         score += 1
     if found_state:
         score += 2
-    if re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
-                 r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*)s?([/._-]|$)", page.path, re.I):
+    if job_path(page):
         score += 1
     if has_apply(page):
         score += 1
     job_facts = {k for k in facts if k in ("locations", "employment_type", "salary", "remote", "title", "valid_through")}
     score += min(len(job_facts), 3)
     score += min(job_words(draft.description_text or page.text), 4)
-    if draft.salary or draft.employment_type:
+    if draft.salary or draft.employment_type or salary.from_text((draft.description_text or page.text)[:20_000]):
         score += 1
     return score

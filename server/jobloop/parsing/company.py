@@ -95,15 +95,29 @@ def _site_names(page) -> list[tuple[str, str]]:
             out.append((text, "site"))
     seen = 0
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 50 and LEGAL.search(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
+        if len(s) <= 70 and LEGAL.search(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
                 and _name_like(s):
-            for part in re.split(r"\s*[|｜/]\s*", s):
-                if LEGAL.search(part) and 3 <= len(part):
+            for part in re.split(r"\s*[|｜/]\s*|,\s+", s):
+                if LEGAL.search(part) and 3 <= len(part) <= 50 and _name_like(part):
                     out.append((part.strip(), "legal"))
                     seen += 1
         if seen >= 6:
             break
     return out
+
+
+_INSTITUTION = re.compile(
+    r"((?:[A-Z][\w'’&.-]+\s+){0,3}(?:University|Institute|College|Hospital|Laboratory|Research Institute)"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,3})?)")
+
+
+def institution_in(text: str) -> str | None:
+    """A university or institute named in the text, when the page names no employer otherwise."""
+    m = _INSTITUTION.search(text or "")
+    if not m:
+        return None
+    name = re.sub(r"[’']s$", "", m[1].strip())
+    return name if len(name.split()) >= 2 else None
 
 
 def _name_like(s: str) -> bool:
@@ -135,6 +149,10 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     for name, src in _site_names(page):
         if _ok(name, title):
             cands.append((name, src, WEIGHTS[src]))
+    if not cands:
+        prose = institution_in(draft.description_text or page.text[:20_000])
+        if prose:
+            cands.append((prose, "text", 2))
     brand, named = host_brand(page.host)
     if brand and named:
         cands.append((brand.replace("-", " ").title() if brand.islower() else brand, "host", WEIGHTS["host"]))

@@ -94,6 +94,58 @@ def remote_from_text(text: str) -> str | None:
     return None
 
 
+_TEXT_EMPLOYMENT = re.compile(
+    r"\b(?:this|a|the|is|as)\s+(?:(?:permanent|temporary|fixed[- ]term)\s*,?\s*)?(full[- ]time|part[- ]time)\s*,?\s*"
+    r"(?:(?:permanent|temporary|fixed[- ]term)\s+)?(?:role|position|job|post|opportunity|appointment|contract)\b", re.I)
+_NUMBER_WORDS = r"\d+|one|two|three|four|five|six|nine|twelve|eighteen|twenty[- ]four"
+_TEXT_TEMPORARY = re.compile(
+    r"\bfixed[- ]term\b|\b(?:duration|appointment|position|contract|employment|post-?docs?|postdoctoral position|positions?)\b"
+    rf"[^.\n]{{0,40}}?\b(?:for|of|is)\s+(?:an?\s+)?(?:initially\s+|up to\s+)?(?:{_NUMBER_WORDS})(?:\s*\(\d+\))?[- ]?(?:years?|months?)\b|"
+    rf"\b(?:initially|initial position will be for)\s+(?:{_NUMBER_WORDS})\s+years?\b|^duration\s*:?\s*(?:{_NUMBER_WORDS})", re.I | re.M)
+
+
+def employment_from_text(text: str) -> str | None:
+    """Employment type a description states in passing: 'This full-time, permanent role',
+    a line like 'CDI · Temps plein', 'a position for two years' (fixed-term)."""
+    if not text:
+        return None
+    text = text[:60_000]
+    m = _TEXT_EMPLOYMENT.search(text)
+    if m:
+        return employment_type(m[1])
+    for line in text.split("\n")[:400]:
+        line = line.strip(" .•·-")
+        if 2 < len(line) <= 90 and re.match(r"^\S+", line):
+            first = re.split(r"[,·/(|]", line)[0].strip()
+            if first and len(first) <= 25 and employment_type(first) and not re.search(r"\b(or|and|oder|ou|o)\b", first, re.I):
+                return employment_type(line) or employment_type(first)
+    if _TEXT_TEMPORARY.search(text):
+        return "TEMPORARY"
+    f = labels.lfold(text[:30_000])
+    langs = tuple(lang for lang in labels.languages() if lang != "en")
+    found = [kind for kind in labels.EMPLOYMENT_KINDS if labels.found_in(f, "values", kind, langs)]
+    return found[0] if len(found) == 1 else None
+
+
+def remote_words_in(text: str) -> str | None:
+    """Hybrid or remote said in a description in any language of the table other than English
+    (English free text is read by the stricter patterns above: "remote" alone is too loose)."""
+    if not text:
+        return None
+    f = labels.lfold(text[:30_000])
+    langs = [lang for lang in labels.languages() if lang != "en"]
+    for kind in ("hybrid", "remote"):
+        if labels.found_in(f, "values", kind, tuple(langs)):
+            return kind
+    return None
+
+
+def mentions_remote(text: str) -> bool:
+    f = labels.lfold((text or "")[:30_000])
+    return bool(labels.found_in(f, "values", "remote") or labels.found_in(f, "values", "hybrid")
+                or re.search(r"remote|home ?office|telework|telecommut", f))
+
+
 # --- dates ---------------------------------------------------------------------------
 
 _MONTHS = {
@@ -182,6 +234,28 @@ def relative_date(text: str, now: datetime | None = None) -> str | None:
 
 
 # --- locations -----------------------------------------------------------------------
+
+_PROSE_PLACE = re.compile(
+    r"\b(?:located|based|situated|headquartered)\b[^.\n]{0,60}?\bin ((?:[A-ZÀ-Ý][\w'’-]+)(?: [A-ZÀ-Ý][\w'’-]+)?)"
+    r"(?:,\s*([A-ZÀ-Ý][\w'’-]+))?")
+
+
+_POSTAL_PLACE = re.compile(r"(?:^|,\s*|\s)(?:[A-Z]{1,2}-)?(?:\d{2}-\d{3}|\d{4,5})\s+([A-ZÀ-Ý][\w'’-]+(?:[ -][A-ZÀ-Ý][\w'’-]+)?)\s*$", re.M)
+
+
+def location_from_text(text: str) -> list[str]:
+    """'Our offices are located in Zurich', 'based in Berlin, Germany', or the town of a postal
+    address line ('20-031 Lublin', '1773 Léchelles'): the place in prose, as a last resort."""
+    m = _PROSE_PLACE.search(text or "")
+    if m:
+        return [", ".join(g for g in m.groups() if g)]
+    for line in (text or "").split("\n")[:600]:
+        if len(line) < 90:
+            m = _POSTAL_PLACE.search(line)
+            if m:
+                return [m[1]]
+    return []
+
 
 def split_locations(value) -> list[str]:
     """A location label or list to a clean, de-duplicated list ("A; B" and "A | B" are two places)."""

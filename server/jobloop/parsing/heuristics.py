@@ -114,21 +114,37 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
-                    if len(value) <= 150 and not _is_label(value):
+                    if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
         for name, rx in _INLINE_RE:
             m = rx.match(s)
             if m:
-                out.setdefault(name, m["v"])
+                if _readable(name, m["v"]):
+                    out.setdefault(name, m["v"])
                 break
         else:
             for name, rx in table_inline:
                 m = rx.match(f)
                 if m:
-                    out.setdefault(name, s[len(s) - len(m["v"]):] if len(f) == len(s) else m["v"])
+                    v = re.split(r"[:：]", s, maxsplit=1)[1].strip() if re.search(r"[:：]", s) else m["v"]
+                    if _readable(name, v):
+                        out.setdefault(name, v)
                     break
     return out
+
+
+def _readable(name: str, value: str) -> bool:
+    """A labelled value counts only if it reads as that field ("Hours: 37" is no job type)."""
+    if name == "employment_type":
+        return fields.employment_type(value) is not None
+    if name == "remote":
+        return fields.remote_kind(value) is not None
+    if name in ("date_posted", "valid_through"):
+        return fields.iso_date(value) is not None
+    if name == "salary":
+        return bool(re.search(r"\d", value))
+    return True
 
 
 def _is_label(value: str) -> bool:
@@ -154,7 +170,8 @@ def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "te
 
 # --- the header next to the title ---------------------------------------------------------
 
-_LOCATION_LIKE = re.compile(r"^[A-ZÀ-Ý][\w .'’()-]+(?:,\s*[A-ZÀ-Ý0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[A-ZÀ-Ý][\w .,'’()-]+)*$")
+_UPPER = "A-ZÀ-ÝА-ЯЁІЇЄҐ"
+_LOCATION_LIKE = re.compile(rf"^[{_UPPER}][\w .'’()-]+(?:,\s*[{_UPPER}0-9][\w .'’()-]*)+(?:\s*[;/|]\s*[{_UPPER}][\w .,'’()-]+)*$")
 
 
 _NOT_PLACE = re.compile(r"\b(engineering|product|marketing|sales|design|finance|operations|team|department|data|"
@@ -162,13 +179,22 @@ _NOT_PLACE = re.compile(r"\b(engineering|product|marketing|sales|design|finance|
 
 
 def header_zone(page, title: str | None) -> range:
+    """The strings right after the title (a title split over two strings counts too)."""
     strings = page.strings
     if not title:
         return range(0)
-    ft = fold(title)
+    ft = " ".join(fold(title).split())
     for i, s in enumerate(strings[:3000]):
-        if fold(s) == ft:
+        fs = fold(s)
+        if fs == ft:
             return range(i + 1, min(len(strings), i + 25))
+        if len(fs) >= 8 and ft.startswith(fs):
+            joined, j = fs, i + 1
+            while j < len(strings) and len(joined) < len(ft) and ft.startswith(" ".join((joined + " " + fold(strings[j])).split())):
+                joined = " ".join((joined + " " + fold(strings[j])).split())
+                j += 1
+            if joined == ft:
+                return range(j, min(len(strings), j + 25))
     return range(0)
 
 
@@ -176,14 +202,17 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
     """Chips and lines right under the title: 'Hybrid', 'Full-time', '$20K - $30K', 'City, Region'."""
     strings = page.strings
     for i in zone:
-        s = strings[i]
+        s = strings[i].strip(" |•·–-")
         if len(s) > 60 or len(s.split()) > 7:
             continue
         kind = fields.remote_kind(s)
         if kind and len(s.split()) <= 4:
             draft.set("remote", kind, "header")
             if kind == "remote" and re.search(r"\(\w{2,3}\)|,|/", s):
-                locs = [p for p in fields.split_locations(re.split(r"\s*/\s*", s)) if not fields.remote_kind(p)]
+                # "Zürich (Birmensdorferstrasse), Remote": the place without the remote chip.
+                parts = [p for p in re.split(r"\s*/\s*", s) if p]
+                parts = [", ".join(q for q in re.split(r"\s*,\s*", p) if q and not fields.remote_kind(q)) for p in parts]
+                locs = [p for p in fields.split_locations(parts) if re.match(rf"^[{_UPPER}]", p) and not p.endswith(":")]
                 draft.set("locations", locs, "header")
             continue
         et = fields.employment_type(s)
@@ -193,15 +222,20 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
         if re.search(r"[$€£₹]|\b(USD|EUR|GBP)\b", s) and re.search(r"\d", s):
             draft.set("salary", salary.from_text(s, want_context=False), "header")
             continue
-        if i - zone.start < 8 and _LOCATION_LIKE.match(s) and not re.search(r"\d{3,}", s.split(",")[0]) \
-                and not _NOT_PLACE.search(s):
+        parts = re.split(r"\s*,\s*", s)
+        chips = [p for p in parts if fields.remote_kind(p)]
+        if chips and len(chips) < len(parts):  # "Київ, Львів, Варшава (Польща), віддалено"
+            draft.set("remote", fields.remote_kind(chips), "header")
+            s = ", ".join(p for p in parts if p not in chips)
+        if i - zone.start < 8 and (_LOCATION_LIKE.match(s) or (chips and re.match(rf"^[{_UPPER}][\w .'’()-]+$", s))) \
+                and not re.search(r"\d{3,}", s.split(",")[0]) and not _NOT_PLACE.search(s):
             draft.set("locations", fields.split_locations(s), "header")
 
 
 # --- is this one posting? ------------------------------------------------------------------
 
 LISTING_H1 = re.compile(
-    r"^\s*[\d.,]+\+?\s+\S.*\b(jobs?|stellen\w*|treffer|offres?|empleos?|ofertas|lavori|offerte|vacatures|vacanc\w*|results?|ergebnisse)\b|"
+    r"^\s*[\d.,]+\+?\s+(?:\S.*)?\b(jobs?|stellen\w*|treffer|offres?|empleos?|ofertas|lavori|offerte|vacatures|vacanc\w*|results?|ergebnisse)\b|"
     r"\bjobs? (in|near|for)\b|\b(top|latest|recommended|search) .*jobs\b|^(jobs?|careers|search|job search)$|your job search|"
     r"stellenangebote|offres d'emploi|ofertas de (trabajo|empleo)",
     re.I)

@@ -16,7 +16,8 @@ _WIDE = re.compile(r"[\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00
 
 def lfold(s: str) -> str:
     """fold() plus the letters NFKD leaves alone (Turkish dotless i)."""
-    return fold(s or "").replace("ı", "i").replace("’", "'").replace("ʼ", "'")
+    f = fold(s or "")
+    return f if f.isascii() else f.replace("ı", "i").replace("’", "'").replace("ʼ", "'")
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,36 @@ def matcher(section: str, key: str = "") -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tuple[str, bool, bool], ...]:
+    out = []
+    for phrase in set(words(section, key, langs)):
+        body = " ".join(lfold(phrase.rstrip("*")).split())
+        out.append((body, phrase.endswith("*"), bool(_WIDE.search(body))))
+    return tuple(out)
+
+
+def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
+    """Which phrases of the table occur in a long folded text: substring search first (fast),
+    word boundaries checked only where a phrase occurs. Same rules as pattern()."""
+    f = text_folded
+    hits = set()
+    for body, prefix, wide in _phrases(section, key, langs):
+        i = f.find(body)
+        while i >= 0:
+            end = i + len(body)
+            if wide or ((i == 0 or not f[i - 1].isalnum()) and (prefix or end == len(f) or not f[end].isalnum())):
+                hits.add(body)
+                break
+            i = f.find(body, i + 1)
+    return hits
+
+
+@lru_cache(maxsize=None)
+def matcher_for(path: tuple[str, str], langs: tuple[str, ...] | list[str]) -> re.Pattern:
+    return re.compile(pattern(words(path[0], path[1], tuple(langs))) or r"(?!x)x")
+
+
+@lru_cache(maxsize=None)
 def label_matcher(field: str) -> re.Pattern:
     """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
     p = pattern(words('labels', field))
@@ -87,6 +118,12 @@ def value_kind(text: str, kinds: tuple[str, ...]) -> str | None:
 def generic_heading() -> re.Pattern:
     """A heading that names a section of a site, not a job ("Careers", "Offre d'emploi")."""
     return re.compile(rf"^(?:{pattern(words('generic_headings', ''))})$")
+
+
+@lru_cache(maxsize=1)
+def generic_section() -> re.Pattern:
+    """A section heading of a posting ("responsibilities", "岗位职责") and nothing else."""
+    return re.compile(rf"^(?:{pattern(words('posting_words', ''))})$")
 
 
 def languages() -> list[str]:

@@ -115,6 +115,8 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
     if not is_posting:
         _blank(draft)
+        if reason == classify.VERIFICATION:
+            draft.title = None  # the challenge's heading, not the job's
     return draft
 
 
@@ -165,17 +167,24 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     draft.locations = [COUNTRY_CODES.get(l, l) if len(l) <= 3 else l for l in draft.locations]
 
     text = draft.description_text or ""
+    if not draft.locations and draft.is_posting:
+        draft.set("locations", fields.location_from_text(text[:30_000]), "text")
     said = fields.remote_from_text(text[:60_000])
     if draft.remote is None:
         if any(fields.remote_kind(l) == "remote" for l in draft.locations):
             draft.set("remote", "remote", "location")
         else:
-            draft.set("remote", said, "text")
+            draft.set("remote", said or fields.remote_words_in(text[:60_000] or page.text[:20_000]), "text")
+        if draft.remote is None and draft.is_posting and draft.locations and not fields.mentions_remote(text[:60_000]):
+            # A posting that names its workplace and never speaks of remote or hybrid work is on-site.
+            draft.set("remote", "onsite", "inferred")
     elif said == "hybrid" and draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:"):
         # The description spells out a hybrid arrangement: stale metadata ("TELECOMMUTE") and
         # coarse board tags ("In-Office") lose to it.
         draft.replace("remote", "hybrid", "text")
 
+    if draft.employment_type in (None, "OTHER") and draft.is_posting:  # "OTHER" says nothing: the text may
+        draft.replace("employment_type", fields.employment_from_text(text or page.text[:20_000]), "text")
     if draft.salary is None and text:
         found = salary.from_text(text)
         if found and not _foreign_salary(text, found, draft):
@@ -188,10 +197,10 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
             draft.salary.currency = _dollar_currency(page, draft) or draft.salary.currency
     draft.set("date_posted", draft.pending.get("date_posted"), "text")
     if draft.date_posted is None:
-        for i in zone:
+        for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
             if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
-                d = fields.relative_date(s, draft.now)
+                d = fields.iso_date(s, draft.now) if re.search(r"\d{4}", s) else fields.relative_date(s, draft.now)
                 if d:
                     draft.set("date_posted", d, "text")
                     break

@@ -181,10 +181,43 @@ def _matches(text: str):
         yield from _TEXT_RE.finditer(text, start, end)
 
 
+# Amounts written the East Asian way: 時給1,350円, 日額5,000円, 월 정액 30만원, 月薪1.5-2万元.
+_EA_PERIOD = [("hour", "時給|时薪|시급"), ("day", "日給|日額|日薪|일급|일당"), ("week", "週給|周薪|주급"),
+              ("month", "月給|月収|月薪|月额|월급|월\\s|월$|月"), ("year", "年収|年俸|年薪|연봉|年")]
+_EA_AMOUNT = re.compile(
+    r"(?P<lo>\d[\d,]*(?:\.\d+)?)\s*(?P<lom>万|만|千|천)?\s*(?:(?P<cur1>円|원|元|人民币)\s*)?"
+    r"(?:[-~〜～–至到]\s*(?P<hi>\d[\d,]*(?:\.\d+)?)\s*(?P<him>万|만|千|천)?\s*)?(?P<cur>円|원|元|人民币)?")
+_EA_UNITS = {"万": 10_000, "만": 10_000, "千": 1_000, "천": 1_000}
+_EA_CURRENCY = {"円": "JPY", "원": "KRW", "元": "CNY", "人民币": "CNY"}
+_EA_MARK = re.compile(r"時給|日給|日額|月給|月収|年収|年俸|时薪|日薪|月薪|年薪|시급|일급|월급|연봉|급여|給与|报酬|報酬|薪资|工资")
+
+
+def east_asian(text: str) -> Salary | None:
+    """A labelled amount in yen, won or yuan, with its period word before it."""
+    for mark in _EA_MARK.finditer(text[:100_000]):
+        window = text[mark.start(): mark.end() + 40]
+        for m in _EA_AMOUNT.finditer(window):
+            cur = _EA_CURRENCY.get(m["cur"] or m["cur1"] or "")
+            if not cur:
+                continue
+            lo = number(m["lo"]) * _EA_UNITS.get(m["lom"] or m["him"] or "", 1)
+            hi = number(m["hi"]) * _EA_UNITS.get(m["him"] or m["lom"] or "", 1) if m["hi"] else lo
+            head = window[: m.start()] or mark.group(0)
+            per = next((name for name, rx in _EA_PERIOD if re.search(rx, head)), None)
+            found = make(lo, hi, cur, per)
+            if found:
+                return found
+    return None
+
+
 def from_text(text: str, want_context: bool = True) -> Salary | None:
     """The first salary-looking amount in text that has a currency and a salary context."""
     if not text:
         return None
+    if _EA_MARK.search(text[:100_000]):
+        found = east_asian(text)
+        if found:
+            return found
     for m in _matches(text[:200_000]):
         cur = currency(m["cur"] or m["curb"] or m["cur2"] or m["cur3"])
         if not cur:
@@ -197,6 +230,9 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
         if hi and m["lok"] and not m["hik"] and lo and hi / lo > 100:
             hi = number(m["hi"])  # "$120k - 150,000"
         before = text[max(0, m.start() - 90):m.start()]
+        lead = tail.strip()
+        if (not lead.startswith(("+", "plus", "&")) and _allowance(" ".join(lead.split()[:3]))) or _allowance(before[-20:]):
+            continue  # "£5,400 car allowance", "bonus of $10k": money, not the salary
         per = _period_in(m.group(0)[len(m["lo"]):] if m["lo"] else "") or _period_in(tail[:25])
         if want_context and not (_CONTEXT.search(before) or _CONTEXT.search(tail[:30]) or per):
             continue
@@ -204,6 +240,8 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
             continue
         if m["hi"] and hi and lo and hi > lo * 20:
             continue  # "$5 to $200,000" is not one range
+        if not m["hi"] and _up_to(before[-16:]):
+            lo, hi = None, lo  # "up to £65,000" is a ceiling, not a salary of exactly that
         found = make(lo, hi or lo, cur, per)
         if found:
             sign = (m["cur"] or m["curb"] or m["cur2"] or m["cur3"] or "")
@@ -212,9 +250,22 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
     return None
 
 
+def _up_to(s: str) -> bool:
+    from . import labels
+
+    f = labels.lfold(s).rstrip(" :")
+    return any(f.endswith(w) for w in labels.found_in(f, "salary", "up_to"))
+
+
+def _allowance(s: str) -> bool:
+    from . import labels
+
+    return bool(s) and bool(labels.found_in(labels.lfold(s), "salary", "allowance"))
+
+
 def _period_in(s: str) -> str | None:
-    m = re.search(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpro\b|\bpar\b|\bal\b|\bna\b|\bза\b|brutto/|\bin\b|\bby\b|^)\s*"
-                  r"(hourly|hour|hr|h|yearly|year|yr|annum|annually|annual|month|monthly|mo|mth|week|weekly|day|daily|jahr|monat|stunde|std|mois|heure|année|an|mes|año|mese|anno|ora|рік|місяць|годину|p\.?a\.?)\b", s, re.I)
+    m = re.search(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpro\b|\bpar\b|\bal\b|\bna\b|\bза\b|brutto/|\bin\b|\bby\b|\bpor\b|^)\s*"
+                  r"(hourly|hour|hr|h|yearly|year|yr|annum|annually|annual|month|monthly|mo|mth|week|weekly|day|daily|jahr|monat|stunde|std|mois|heure|année|an|mes|año|mese|anno|ora|рік|місяць|годину|semana|semaine|woche|settimana|dia|día|p\.?a\.?)\b", s, re.I)
     if m:
         return period(m[1])
     m = re.search(r"\b(annual(?:ly)?|yearly|per annum|monthly|hourly|weekly|daily|jährlich|monatlich|annuel|mensuel|annuo|mensile)\b", s, re.I)

@@ -23,8 +23,13 @@ def clean(value, limit: int = 300) -> str | None:
     return s[:limit]
 
 
+_STROKES = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i"})
+
+
 def fold(s: str) -> str:
     """Lowercase without accents, for matching labels in many languages."""
-    s = unicodedata.normalize("NFKD", s or "")
+    if not s or s.isascii():
+        return (s or "").lower()
+    s = unicodedata.normalize("NFKD", s.translate(_STROKES))  # letters with strokes have no NFKD base
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 

@@ -9,7 +9,7 @@ import re
 from . import classify, labels
 from .text import clean, fold
 
-PRIORS = {"structured": 8, "label": 6, "markup": 6, "h1": 4, "og": 3, "h2": 2, "title": 2, "strong": 1}
+PRIORS = {"structured": 8, "label": 6, "markup": 6, "h1": 4, "og": 3, "h2": 2, "title": 2, "strong": 1, "text": 1}
 _MARKUP = re.compile(r"^(?:.*[-_])?(job|posting|position|vacancy|req|opening|career)[-_]?(title|name)(?:[-_].*)?$|jobtitle|"
                      r"^title[-_]?(job|posting)|^DataCell_Req_Title", re.I)
 _SITEISH = re.compile(r"(?<!\w)(lab|laboratory|group|institute|university|department|faculty|school|centre|center|"
@@ -24,11 +24,17 @@ def _generic(text: str) -> bool:
     return bool(labels.generic_heading().match(f)) or f.endswith(":")
 
 
-def _tidy(text: str | None, site_names: list[str]) -> str | None:
+_BOARD_TAIL = re.compile(r"\s+(?:jobs?|vacanc\w+|careers?)\s+(?:in|at)\s+.*$|\s+(?:at|@|bei|chez)\s+[^,]+$", re.I)
+
+
+def _tidy(text: str | None, site_names: list[str], page_title: bool = False) -> str | None:
     t = clean(text)
     if not t:
         return None
     t = _DROP_TAIL.sub("", t)
+    if page_title:  # "Other - SYS QA jobs in Buenos Aires at Verizon": the job is the middle part
+        parts = [p for p in re.split(r"\s+[-|–—]\s+", t) if p and not re.fullmatch(r"(?i)other|home|jobs?|careers?", p.strip())]
+        t = _BOARD_TAIL.sub("", " - ".join(parts)) or t
     # "New Post-doc Opportunity- Wessinger Lab": a part that names the site is not the title.
     parts = [p.strip() for p in re.split(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+", t) if p.strip()]
     if len(parts) > 1:
@@ -60,10 +66,15 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         text = el.get_text(" ", strip=True)
         if text and len(text) < 80 and classify.role_like(text):
             cands.append((text, "strong", PRIORS["strong"]))
+    for text in page.strings[:40]:  # an unmarked header line: "Jane Doe: Postdoctoral Position Available"
+        if 8 < len(text) <= 80 and classify.role_like(text) and _JOBISH.search(text):
+            cands.append((text, "text", PRIORS["text"]))
+            break
     page_title = fold(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
+    visible = {fold(x) for x in page.strings[:3000] if len(x) <= 150}
     best, best_score = None, -99
     for raw, s, prior in cands:
-        text = _tidy(raw, names)
+        text = _tidy(raw, names, s in ("og", "title"))
         if not text or _generic(text) or (s != "structured" and any(fold(text) == fold(n) for n in names)):
             continue
         score = prior
@@ -75,6 +86,8 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
             score -= 3
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3
+        if s in ("og", "title") and fold(text) in visible:
+            score += 2  # the page shows the page title's job part as a line of its own
         if len(text) > 110:
             score -= 2
         if score > best_score:
