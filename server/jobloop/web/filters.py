@@ -24,6 +24,17 @@ def localdate(dt: datetime | date | None) -> str:
     return dt.isoformat()
 
 
+@blp.app_template_filter("iso_localtime")
+def iso_localtime(text: str | None) -> str:
+    """A stored ISO text (naive UTC, as edits record it) in local time."""
+    if not text:
+        return ""
+    try:
+        return localtime(datetime.fromisoformat(text))
+    except ValueError:
+        return text
+
+
 @blp.app_template_filter("isodatetime")
 def isodatetime(dt: datetime | None) -> str:
     """For <time datetime=...>: UTC with a Z."""
