@@ -60,9 +60,9 @@ def _partials():
     def followups_today():
         # A few at a time: a long backlog is a list page, not a dashboard card.
         now = _now()
-        return {"now": now,
-                "followups": followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now),
-                "due_count": followups.count_due(now),
+        rows = followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now)
+        return {"now": now, "followups": rows, "groups": followups.grouped(rows),
+                "due_count": followups.count_due(now), "snoozed_count": followups.count_snoozed(now),
                 "reflections": [reflection.to_dict(r, now) for r in reflection.due(now, limit=TODAY_LIMIT)],
                 "reflections_count": reflection.count_due(now)}
 
@@ -130,6 +130,40 @@ def act(followup_id: int, action: str):
     except ServiceError as err:
         return _form_error(err.message, url_for("followups.index"))
     return _back(url_for("followups.index"))
+
+
+BULK_ACTIONS = ("done", "snooze_week")
+
+
+@blp.route("/followups/bulk", methods=["POST"])
+def act_on_several():
+    """Done, or snoozed a week, for every ticked follow-up (the Today list); ones already
+    closed are skipped and counted, so a second click changes nothing."""
+    now = _now()
+    action = request.form.get("action", "")
+    back = url_for("web.dashboard")
+    if action not in BULK_ACTIONS:
+        return _form_error("choose Done or Snooze a week", back)
+    try:
+        ids = sorted({int(raw) for raw in request.form.getlist("ids")})
+    except ValueError:
+        return _form_error("the follow-ups to act on are not ids", back)
+    if not ids:
+        return _form_error("tick at least one follow-up", back)
+    acted = skipped = 0
+    for followup_id in ids[:200]:
+        try:
+            followup = followups.get(followup_id)
+            if action == "done":
+                network.followup_done(followup, now)
+            else:
+                followups.snooze(followup, now + timedelta(days=7), now)
+            acted += 1
+        except ServiceError:
+            skipped += 1
+    verb = "Marked done" if action == "done" else "Snoozed for a week"
+    flash(f"{verb}: {acted}." + (f" {skipped} were already closed or gone." if skipped else ""), "ok")
+    return _back(back)
 
 
 @blp.route("/followups/settings", methods=["GET", "POST"])
