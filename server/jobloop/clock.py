@@ -11,7 +11,10 @@ The server runs on the user's own machine, so the machine's time zone is theirs.
 """
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Dates outside this window are typing mistakes, and far-future ones overflow date arithmetic.
 EARLIEST = date(1970, 1, 1)
@@ -49,12 +52,33 @@ def naive_utc(dt: datetime | None) -> datetime | None:
 
 
 def utc_to_local(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    try:
+        return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    except (OverflowError, ValueError):  # within hours of year 1 or 9999: no room for the offset
+        return dt
 
 
 def local_to_utc(dt: datetime) -> datetime:
     # A naive datetime's astimezone() reads it as the machine's local time.
-    return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return dt.astimezone(timezone.utc).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        return dt
+
+
+def local_zone() -> ZoneInfo | None:
+    """The machine's time zone by its IANA name (for calendar feeds), or None when it has none."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = str(Path("/etc/localtime").resolve())
+        except OSError:
+            return None
+        name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def local_today(now: datetime) -> date:
