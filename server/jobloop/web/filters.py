@@ -15,6 +15,15 @@ def localtime(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return utc_to_local(dt).strftime(fmt)
 
 
+@blp.app_template_filter("local_dt")
+def local_dt(dt: datetime | None) -> str:
+    """Short, for lists: "Mon 2 Mar, 10:00" in local time (no %-d: not portable)."""
+    if dt is None:
+        return ""
+    local = utc_to_local(dt)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
 @blp.app_template_filter("localdate")
 def localdate(dt: datetime | date | None) -> str:
     if dt is None:

@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    url_for)
 
-from ..clock import app_now as _now, utc_to_local
+from ..clock import app_now as _now
 from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from . import add_nav
@@ -25,14 +25,6 @@ PAGE_LIMIT = 100   # items per list on /followups
 @blp.record_once
 def _register_nav(state):
     add_nav(state.app, "Follow-ups", "followups.index", 40)
-
-
-@blp.app_template_filter("local_dt")
-def local_dt(value: datetime | None) -> str:
-    if not value:
-        return ""
-    local = utc_to_local(value)
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"  # "Mon 2 Mar, 10:00" (no %-d: not portable)
 
 
 def _back(default: str) -> Response:

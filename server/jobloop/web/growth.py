@@ -16,6 +16,7 @@ from ..clock import app_now as _now
 from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from . import add_nav, charts
+from .filters import localdate
 from .forms import local_day
 
 blp = Blueprint("growth", __name__)
@@ -242,7 +243,7 @@ def touch(contact_id: int):
     contact = network.get(contact_id)
     at = local_day(request.form.get("date"), _now())
     network.log_touch(contact, request.form.get("note", ""), at=at, now=_now())
-    flash(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.", "success")
+    flash(f"Logged: in touch with {contact.name}. Next touch by {localdate(network.next_touch_at(contact))}.", "success")
     return redirect(_back(url_for(".contact", contact_id=contact_id)))
 
 
