@@ -47,7 +47,10 @@ def app_now() -> datetime:
 def naive_utc(dt: datetime | None) -> datetime | None:
     """A time with an offset becomes naive UTC; a naive one is already read as UTC."""
     if dt is not None and dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # year 1 or 9999 with an offset: outside any sane window anyway
+            dt = datetime.min if dt.year < 5000 else datetime.max
     return dt
 
 

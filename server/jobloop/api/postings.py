@@ -59,9 +59,10 @@ def _when(body: dict, now: datetime) -> datetime | None:
     """The moment a WhenSchema body names, as naive UTC; None when it names none."""
     if body.get("at") is not None and body.get("on") is not None:
         raise ServiceError("give either at or on, not both", code="invalid")
+    day = body["on"] if body.get("on") is not None else body["at"].date() if body.get("at") is not None else None
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise ServiceError(f"pick a date between {EARLIEST.year} and {LATEST.year}", code="invalid_date")
     if body.get("on") is not None:
-        if not EARLIEST <= body["on"] <= LATEST:
-            raise ServiceError(f"on: pick a date between {EARLIEST.year} and {LATEST.year}", code="invalid_date")
         return day_to_utc(body["on"], now)
     return _naive_utc(body.get("at"))
 
