@@ -74,3 +74,20 @@ def test_applied_today_and_the_today_card_in_every_zone(client, db, zone):
     assert check_in.due_at < NOW
     page = client.get(f"/postings/{posting.id}").text
     assert f'name="applied_on" required max="{LOCAL_TODAY[zone]}" value="{day}"' in page
+
+
+def test_goal_status_and_weekly_counts_use_the_local_day(db, zone):
+    from jobloop.models import Goal
+    from jobloop.services import goals, insights
+
+    goal = Goal.create(title="Finish the course", deadline=datetime(2026, 11, 30).date())
+    # At 09:00 on 1 December in Sydney, a deadline of 30 November has passed.
+    assert goals.status(goal, NOW) == ("overdue" if zone == "Australia/Sydney" else "due soon")
+
+    posting = Posting.create(canonical_url="https://jobs.example.test/w", url="https://jobs.example.test/w",
+                             created_at=NOW - timedelta(days=3), stage_changed_at=NOW - timedelta(days=3))
+    monday_morning_sydney = datetime(2026, 11, 29, 21, 0)  # 08:00 Monday 30 Nov in Sydney; Sunday in UTC
+    pipeline.change_stage(posting, "applied", at=monday_morning_sydney, now=NOW)
+    weeks = insights.weekly(insights.histories(), NOW)
+    counted = {w["week_start"].isoformat(): w["count"] for w in weeks if w["count"]}
+    assert counted == ({"2026-11-30": 1} if zone == "Australia/Sydney" else {"2026-11-23": 1})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from ..clock import local_today
 from ..models import Goal, utcnow
 from . import NotFound, ServiceError, profile
 
@@ -24,7 +25,7 @@ def get(goal_id: int) -> Goal:
 
 
 def default_deadline(now: datetime | None = None) -> date:
-    return (now or utcnow()).date() + timedelta(weeks=DEFAULT_WEEKS)
+    return local_today(now or utcnow()) + timedelta(weeks=DEFAULT_WEEKS)
 
 
 def _deadline(value) -> date | None:
@@ -87,7 +88,7 @@ def add_progress(goal: Goal, note: str, *, now: datetime | None = None) -> Goal:
     note = " ".join((note or "").split())
     if not note:
         raise ServiceError("a progress note needs some text", code="empty_note")
-    line = f"{(now or utcnow()).date().isoformat()}: {note}"
+    line = f"{local_today(now or utcnow()).isoformat()}: {note}"
     goal.progress = f"{goal.progress}\n{line}" if goal.progress else line
     goal.save()
     return goal
@@ -130,7 +131,7 @@ def due(now: datetime | None = None, within_days: int = DUE_SOON_DAYS, *,
         among: list[Goal] | None = None) -> list[Goal]:
     """Open goals that are overdue or due within `within_days` days (`among`: the open
     goals when the caller has already read them)."""
-    limit = (now or utcnow()).date() + timedelta(days=within_days)
+    limit = local_today(now or utcnow()) + timedelta(days=within_days)
     return [g for g in (open_goals() if among is None else among) if g.deadline is not None and g.deadline <= limit]
 
 
@@ -139,7 +140,7 @@ def status(goal: Goal, now: datetime | None = None) -> str:
         return "done"
     if goal.deadline is None:
         return "open"
-    today = (now or utcnow()).date()
+    today = local_today(now or utcnow())  # the user's day, not the UTC one
     if goal.deadline < today:
         return "overdue"
     return "due soon" if goal.deadline <= today + timedelta(days=DUE_SOON_DAYS) else "open"
