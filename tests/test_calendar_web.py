@@ -165,3 +165,23 @@ def test_far_future_dates_do_not_break_the_feed(client, auth, db, zone):
     goal = next(e for uid, e in events.items() if uid.startswith("goal-"))
     assert goal.decoded("dtstart") == date(9999, 12, 31) and "DTEND" not in goal
     assert client.get(f"/postings/{posting.id}").status_code == 200
+
+
+def test_a_zone_without_a_name_writes_utc_times(client, db, monkeypatch):
+    import time
+
+    from jobloop.clock import local_zone
+
+    monkeypatch.setenv("TZ", "XYZ-3")  # a POSIX zone string: an offset, no IANA name
+    time.tzset()
+    try:
+        assert local_zone() is None
+        posting = make_posting("screening", title="Pilot")
+        interview = pipeline.log_interview(posting, datetime(2026, 3, 5, 9, 0), now=T0)
+        events = events_of(client.get(feed_url(client).replace("http://localhost", "")).data)
+        iv = events[f"interview-{interview.id}@jobloop"]
+        assert iv.decoded("dtstart") == datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+        assert "TZID" not in iv["dtstart"].params
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -81,6 +81,14 @@ def test_a_stage_change_cannot_be_moved_into_the_future_and_nothing_changes(db):
     assert FollowUp.get(FollowUp.kind == "check_in").due_at == T0 + timedelta(days=8)
 
 
+def test_a_note_cannot_be_emptied(db):
+    posting = make(("applied", 1))
+    note = pipeline.add_note(posting, "Called Dana", now=NOW)
+    with pytest.raises(ServiceError):
+        pipeline.edit_event(note, note="   ", now=NOW)
+    assert Event.get_by_id(note.id).note == "Called Dana"
+
+
 def test_an_edit_that_changes_nothing_records_nothing(db):
     make(("applied", 1))
     event = stage_event("applied")

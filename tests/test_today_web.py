@@ -76,6 +76,7 @@ def test_bulk_done_and_snooze_a_week(client, db, clock):
     ({"action": "done"}, "tick at least one"),
     ({"action": "explode", "ids": ["1"]}, "choose Done"),
     ({"action": "done", "ids": ["x"]}, "not ids"),
+    ({"action": "done", "ids": [str(i) for i in range(1, 202)]}, "at most 200"),
 ])
 def test_bulk_refuses_bad_input(client, db, clock, data, message):
     make_posting("Archivist")

@@ -62,11 +62,9 @@ def utc_to_local(dt: datetime) -> datetime:
 
 
 def local_to_utc(dt: datetime) -> datetime:
-    # A naive datetime's astimezone() reads it as the machine's local time.
-    try:
-        return dt.astimezone(timezone.utc).replace(tzinfo=None)
-    except (OverflowError, ValueError):
-        return dt
+    # A naive datetime's astimezone() reads it as the machine's local time. (Form input is
+    # held to 1970–2200 before it gets here, so there is room for any offset.)
+    return dt.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def local_zone() -> ZoneInfo | None:

@@ -125,6 +125,7 @@ def act(followup_id: int, action: str):
 
 
 BULK_ACTIONS = ("done", "snooze_week")
+BULK_MAX = 200  # more than any list shows; keeps one request's work bounded
 
 
 @blp.route("/followups/bulk", methods=["POST"])
@@ -142,8 +143,10 @@ def act_on_several():
         return _form_error("the follow-ups to act on are not ids", back)
     if not ids:
         return _form_error("tick at least one follow-up", back)
+    if len(ids) > BULK_MAX:
+        return _form_error(f"at most {BULK_MAX} at a time", back)
     acted = skipped = 0
-    for followup_id in ids[:200]:
+    for followup_id in ids:
         try:
             followup = followups.get(followup_id)
             if action == "done":
