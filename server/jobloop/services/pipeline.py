@@ -36,10 +36,6 @@ def deciding_event(posting: Posting) -> Event | None:
     return stages.deciding_event(stage_events(posting))
 
 
-def stage_reached(posting: Posting) -> str | None:
-    return stages.reached_before_end(stage_events(posting))
-
-
 def applied_event(posting: Posting) -> Event | None:
     """The event that says when the user applied: the first "applied" on the timeline."""
     return (Event.select().where((Event.posting == posting) & (Event.kind == "stage") & (Event.to_stage == "applied"))
