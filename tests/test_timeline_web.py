@@ -93,6 +93,17 @@ def test_correct_and_remove_an_event_from_the_timeline(client, db):
     assert "Removed “rejected”" in page and "(tracker)" in page
 
 
+def test_changing_only_the_note_leaves_the_date_alone(client, db):
+    posting = make_posting(stage="applied")
+    event = Event.get(Event.to_stage == "applied")
+    shown = utc_to_local(event.at).strftime("%Y-%m-%dT%H:%M")
+    assert f'value="{shown}"' in client.get(f"/postings/{posting.id}").text
+    post(client, f"/postings/{posting.id}/events/{event.id}/edit", {"at": shown, "note": "by e-mail"})
+    edited = Event.get_by_id(event.id)
+    assert edited.at == event.at and edited.note == "by e-mail"
+    assert [sorted(e) for e in edited.details["edits"]] == [["by", "note", "on"]]
+
+
 def test_corrections_need_the_csrf_token(client, db):
     posting = make_posting(stage="applied")
     event = Event.get(Event.to_stage == "applied")

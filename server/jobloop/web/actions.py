@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from ..clock import app_now as _now
+from ..clock import app_now as _now, utc_to_local
 from ..db import database
 from ..security import rotate_token
 from ..services import ServiceError, pipeline, postings
@@ -87,8 +87,10 @@ def edit_event(posting_id: int, event_id: int):
     """Correct an event's date or note; the edit is recorded on the event."""
     event = pipeline.get_event(postings.get(posting_id), event_id)
     form = request.form
-    pipeline.edit_event(event, at=local_datetime(form.get("at")),
-                        note=form["note"] if "note" in form else None, now=_now())
+    # The form shows the time to the minute: sent back unchanged, the date was not edited.
+    shown = utc_to_local(event.at).strftime("%Y-%m-%dT%H:%M")
+    at = None if (form.get("at") or "").strip() == shown else local_datetime(form.get("at"))
+    pipeline.edit_event(event, at=at, note=form["note"] if "note" in form else None, now=_now())
     flash("Event corrected; the stage and follow-ups follow it.", "ok")
     return redirect(url_for("web.posting", posting_id=posting_id, _anchor="h-timeline"))
 
