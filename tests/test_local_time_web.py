@@ -91,3 +91,16 @@ def test_goal_status_and_weekly_counts_use_the_local_day(db, zone):
     weeks = insights.weekly(insights.histories(), NOW)
     counted = {w["week_start"].isoformat(): w["count"] for w in weeks if w["count"]}
     assert counted == ({"2026-11-30": 1} if zone == "Australia/Sydney" else {"2026-11-23": 1})
+
+
+@pytest.mark.parametrize("deadline", ["9999-12-31", "1900-01-01", "next week"])
+def test_goal_deadlines_go_through_the_one_date_parser(db, deadline):
+    from datetime import date
+
+    from jobloop.services import ServiceError, goals
+
+    with pytest.raises(ServiceError) as err:
+        goals.create("Learn Go", deadline=deadline)
+    assert err.value.code == "invalid_date"
+    with pytest.raises(ServiceError):
+        goals.create("Learn Go", deadline=date(9999, 12, 31))

@@ -27,9 +27,10 @@ class TimeInputError(ValueError):
 
     code = "invalid_date"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, label: str, reason: str):
+        self.reason = reason  # without the field's name, for forms that show it beside the field
+        self.message = f"{label}: {reason}"
+        super().__init__(self.message)
 
 
 def utcnow() -> datetime:
@@ -89,8 +90,8 @@ def local_today(now: datetime) -> date:
 
 def _in_window(day: date, label: str) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise TimeInputError(f"{label}: {day.isoformat()} is too far in the past or future; "
-                             f"pick a date between {EARLIEST.year} and {LATEST.year}")
+        raise TimeInputError(label, f"{day.isoformat()} is too far in the past or future; "
+                                    f"pick a date between {EARLIEST.year} and {LATEST.year}")
     return day
 
 
@@ -102,7 +103,7 @@ def parse_date(raw: str | None, label: str = "date") -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise TimeInputError(label, f"{text!r} is not a date (YYYY-MM-DD)") from None
     return _in_window(day, label)
 
 
@@ -114,7 +115,7 @@ def parse_local_datetime(raw: str | None, label: str = "date and time") -> datet
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a date and time") from None
+        raise TimeInputError(label, f"{text!r} is not a date and time") from None
     if value.tzinfo is not None:
         return naive_utc(value)
     _in_window(value.date(), label)
@@ -127,16 +128,16 @@ def local_day_time(day_raw: str | None, time_raw: str | None, *, default_time: t
     try:
         day = parse_date(day_raw, label)
     except TimeInputError as err:
-        raise TimeInputError(f"{err.message}: pick a date") from None
+        raise TimeInputError(label, f"{err.reason}: pick a date") from None
     if day is None:
-        raise TimeInputError(f"{label}: pick a date")
+        raise TimeInputError(label, "pick a date")
     text = (time_raw or "").strip()
     try:
         clock = time.fromisoformat(text) if text else default_time
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a time (HH:MM)") from None
+        raise TimeInputError(label, f"{text!r} is not a time (HH:MM)") from None
     if clock is None:
-        raise TimeInputError(f"{label}: pick a time")
+        raise TimeInputError(label, "pick a time")
     return local_to_utc(datetime.combine(day, clock))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..clock import local_today
+from ..clock import TimeInputError, local_today, parse_date
 from ..models import Goal, utcnow
 from . import NotFound, ServiceError, profile
 
@@ -32,13 +32,11 @@ def _deadline(value) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ServiceError("deadline must be a date like 2027-03-01", code="invalid_date") from None
+        value = value.date()
+    try:  # one parser for every date a person types (jobloop/clock.py), window included
+        return parse_date(value.isoformat() if isinstance(value, date) else str(value), "deadline")
+    except TimeInputError as err:
+        raise ServiceError(f"deadline: {err.reason}; a date like 2027-03-01", code="invalid_date") from None
 
 
 def _title(value: str | None) -> str:

@@ -55,9 +55,9 @@ def field_value(name: str, raw: str):
         return value
     if name in DATE_FIELDS:
         try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise FieldError(name, f"{text!r} is not a date (YYYY-MM-DD)") from None
+            return clock.parse_date(text, LABELS[name])
+        except clock.TimeInputError as err:
+            raise FieldError(name, err.reason) from None
     if name in CHOICES:
         if text not in CHOICES[name]:
             raise FieldError(name, f"expected one of {', '.join(CHOICES[name])}")
