@@ -104,3 +104,9 @@ def test_goal_deadlines_go_through_the_one_date_parser(db, deadline):
     assert err.value.code == "invalid_date"
     with pytest.raises(ServiceError):
         goals.create("Learn Go", deadline=date(9999, 12, 31))
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31", "to=9999-12-31", "from=0001-01-01"])
+def test_table_filters_outside_the_date_window_say_so(client, db, query):
+    r = client.get("/table?" + query)
+    assert r.status_code == 200 and "between 1970 and 2200" in r.text
