@@ -57,7 +57,9 @@ def test_feed_holds_followups_interviews_and_goals(client, db):
     check_in = [e for uid, e in events.items() if uid.startswith("followup-") and "Check in" in str(e["summary"])]
     assert len(check_in) == 1
     assert "SRE at Stark Industries" in str(check_in[0]["summary"])
-    assert check_in[0].decoded("dtstart") == datetime(2026, 3, 9, 10, 0, tzinfo=timezone.utc)
+    # An all-day task on its due date, not an appointment at the minute of the click.
+    assert check_in[0].decoded("dtstart") == date(2026, 3, 9)
+    assert check_in[0].decoded("dtend") == date(2026, 3, 10)
     assert str(check_in[0]["description"]) == "Message: Following up on my application — SRE"
 
     iv = events[f"interview-{interview.id}@jobloop"]
@@ -103,3 +105,83 @@ def test_feed_answers_only_loopback_hosts(client, db):
     url = f"/calendar/{calendar.secret()}.ics"
     assert client.get(url, headers={"Host": "evil.example"}).status_code == 403
     assert client.get(url, headers={"Host": "127.0.0.1:8765"}).status_code == 200
+
+
+@pytest.fixture(params=("UTC", "Australia/Sydney", "America/Los_Angeles"))
+def zone(request, monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_follow_ups_fall_on_the_local_day_and_interviews_keep_their_zone(client, db, zone):
+    from zoneinfo import ZoneInfo
+
+    from jobloop.clock import utc_to_local
+
+    make_posting("applied", title="Analyst")
+    interviewing = make_posting("screening", title="Auditor")
+    interview = pipeline.log_interview(interviewing, datetime(2026, 3, 5, 23, 30), with_="Ada", now=T0)
+    Goal.create(title="Ship the portfolio", deadline=date(2026, 4, 1))
+    events = events_of(client.get(feed_url(client).replace("http://localhost", "")).data)
+    check_in = next(e for uid, e in events.items() if "Check in" in str(e["summary"]))
+    assert check_in.decoded("dtstart") == utc_to_local(T0 + timedelta(days=7)).date()
+    iv = events[f"interview-{interview.id}@jobloop"]
+    # In the machine's zone, by name (UTC is written as UTC: "…Z", no TZID).
+    assert iv["dtstart"].params.get("TZID") == (None if zone == "UTC" else zone)
+    assert iv.decoded("dtstart") == datetime(2026, 3, 5, 23, 30, tzinfo=timezone.utc)
+    assert iv.decoded("dtstart").utcoffset() == datetime(2026, 3, 5, 23, 30, tzinfo=ZoneInfo(zone)).utcoffset()
+    goal = next(e for uid, e in events.items() if uid.startswith("goal-"))
+    assert goal.decoded("dtstart") == date(2026, 4, 1)
+    cal = Calendar.from_ical(client.get(feed_url(client).replace("http://localhost", "")).data)
+    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == ([] if zone == "UTC" else [zone])
+
+
+def test_a_moved_follow_up_keeps_its_uid(client, db):
+    posting = make_posting("applied", title="Geologist")
+    url = feed_url(client).replace("http://localhost", "")
+    before = {uid for uid in events_of(client.get(url).data) if uid.startswith("followup-")}
+    pipeline.set_applied_on(posting, T0 - timedelta(days=2), now=T0 + timedelta(days=1))
+    after = events_of(client.get(url).data)
+    assert {uid for uid in after if uid.startswith("followup-")} == before
+    (uid,) = before
+    assert after[uid].decoded("dtstart") == date(2026, 3, 7)
+
+
+def test_far_future_dates_do_not_break_the_feed(client, auth, db, zone):
+    posting = make_posting("offer", title="Astronaut")
+    offer_reply = followups.for_posting(posting)[0]
+    r = client.post(f"/api/followups/{offer_reply.id}/snooze", json={"until": "9999-12-31T23:50:00Z"}, headers=auth)
+    assert r.status_code == 200
+    pipeline.log_interview(posting, datetime(9999, 12, 31, 23, 50), now=T0)
+    Goal.create(title="Retire", deadline=date(9999, 12, 31))
+    response = client.get(feed_url(client).replace("http://localhost", ""))
+    assert response.status_code == 200
+    events = events_of(response.data)
+    goal = next(e for uid, e in events.items() if uid.startswith("goal-"))
+    assert goal.decoded("dtstart") == date(9999, 12, 31) and "DTEND" not in goal
+    assert client.get(f"/postings/{posting.id}").status_code == 200
+
+
+def test_a_zone_without_a_name_writes_utc_times(client, db, monkeypatch):
+    import time
+
+    from jobloop.clock import local_zone
+
+    monkeypatch.setenv("TZ", "XYZ-3")  # a POSIX zone string: an offset, no IANA name
+    time.tzset()
+    try:
+        assert local_zone() is None
+        posting = make_posting("screening", title="Pilot")
+        interview = pipeline.log_interview(posting, datetime(2026, 3, 5, 9, 0), now=T0)
+        events = events_of(client.get(feed_url(client).replace("http://localhost", "")).data)
+        iv = events[f"interview-{interview.id}@jobloop"]
+        assert iv.decoded("dtstart") == datetime(2026, 3, 5, 9, 0, tzinfo=timezone.utc)
+        assert "TZID" not in iv["dtstart"].params
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -128,3 +128,28 @@ def test_stages_endpoint_serves_the_groups(client, auth):
     assert body["groups"]["in_flight"] == ["applied", "screening", "interviewing", "offer"]
     assert set(body["groups"]) >= {"in_flight", "ended", "responded", "open"}
     assert client.get("/api/stages").status_code == 401
+
+
+def test_upgrading_re_reads_stages_cached_by_the_old_rule(tmp_path):
+    """A store from before: the posting clipped today with "applied" back-dated was cached
+    as "saved" (latest by date). The v6 step re-reads it from the timeline."""
+    from peewee import SqliteDatabase
+
+    from jobloop.db import database
+    from jobloop.migrations import MIGRATIONS, _v6_stage_by_pipeline_order, migrate
+    from jobloop.models import Event
+
+    db = SqliteDatabase(str(tmp_path / "old.sqlite3"))
+    database.initialize(db)
+    migrate(db, target=MIGRATIONS.index(_v6_stage_by_pipeline_order))  # every step before it
+    posting = Posting.create(canonical_url="https://x.test/old", url="https://x.test/old", stage="saved",
+                             stage_changed_at=T0 + timedelta(days=20))
+    Event.create(posting=posting, kind="stage", to_stage="saved", at=T0 + timedelta(days=20))
+    applied = Event.create(posting=posting, kind="stage", to_stage="applied", at=T0 + timedelta(days=10))
+    untouched = Posting.create(canonical_url="https://x.test/new", url="https://x.test/new", stage="saved",
+                               stage_changed_at=T0)
+    migrate(db)
+    moved = Posting.get_by_id(posting.id)
+    assert (moved.stage, moved.stage_changed_at) == ("applied", applied.at)
+    assert Posting.get_by_id(untouched.id).stage == "saved"
+    db.close()

@@ -12,7 +12,10 @@ The server runs on the user's own machine, so the machine's time zone is theirs.
 """
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Dates outside this window are typing mistakes, and far-future ones overflow date arithmetic.
 EARLIEST = date(1970, 1, 1)
@@ -25,9 +28,10 @@ class TimeInputError(ValueError):
 
     code = "invalid_date"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, label: str, reason: str):
+        self.reason = reason  # without the field's name, for forms that show it beside the field
+        self.message = f"{label}: {reason}"
+        super().__init__(self.message)
 
 
 def utcnow() -> datetime:
@@ -38,17 +42,39 @@ def utcnow() -> datetime:
 def naive_utc(dt: datetime | None) -> datetime | None:
     """A time with an offset becomes naive UTC; a naive one is already read as UTC."""
     if dt is not None and dt.tzinfo is not None:
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # year 1 or 9999 with an offset: outside any sane window anyway
+            dt = datetime.min if dt.year < 5000 else datetime.max
     return dt
 
 
 def utc_to_local(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    try:
+        return dt.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    except (OverflowError, ValueError):  # within hours of year 1 or 9999: no room for the offset
+        return dt
 
 
 def local_to_utc(dt: datetime) -> datetime:
-    # A naive datetime's astimezone() reads it as the machine's local time.
+    # A naive datetime's astimezone() reads it as the machine's local time. (Form input is
+    # held to 1970–2200 before it gets here, so there is room for any offset.)
     return dt.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_zone() -> ZoneInfo | None:
+    """The machine's time zone by its IANA name (for calendar feeds), or None when it has none."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            target = str(Path("/etc/localtime").resolve())
+        except OSError:
+            return None
+        name = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def local_today(now: datetime) -> date:
@@ -58,8 +84,8 @@ def local_today(now: datetime) -> date:
 
 def _in_window(day: date, label: str) -> date:
     if not EARLIEST <= day <= LATEST:
-        raise TimeInputError(f"{label}: {day.isoformat()} is too far in the past or future; "
-                             f"pick a date between {EARLIEST.year} and {LATEST.year}")
+        raise TimeInputError(label, f"{day.isoformat()} is too far in the past or future; "
+                                    f"pick a date between {EARLIEST.year} and {LATEST.year}")
     return day
 
 
@@ -71,7 +97,7 @@ def parse_date(raw: str | None, label: str = "date") -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise TimeInputError(label, f"{text!r} is not a date (YYYY-MM-DD)") from None
     return _in_window(day, label)
 
 
@@ -83,7 +109,7 @@ def parse_local_datetime(raw: str | None, label: str = "date and time") -> datet
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a date and time") from None
+        raise TimeInputError(label, f"{text!r} is not a date and time") from None
     if value.tzinfo is not None:
         return naive_utc(value)
     _in_window(value.date(), label)
@@ -96,16 +122,16 @@ def local_day_time(day_raw: str | None, time_raw: str | None, *, default_time: t
     try:
         day = parse_date(day_raw, label)
     except TimeInputError as err:
-        raise TimeInputError(f"{err.message}: pick a date") from None
+        raise TimeInputError(label, f"{err.reason}: pick a date") from None
     if day is None:
-        raise TimeInputError(f"{label}: pick a date")
+        raise TimeInputError(label, "pick a date")
     text = (time_raw or "").strip()
     try:
         clock = time.fromisoformat(text) if text else default_time
     except ValueError:
-        raise TimeInputError(f"{label}: {text!r} is not a time (HH:MM)") from None
+        raise TimeInputError(label, f"{text!r} is not a time (HH:MM)") from None
     if clock is None:
-        raise TimeInputError(f"{label}: pick a time")
+        raise TimeInputError(label, "pick a time")
     return local_to_utc(datetime.combine(day, clock))
 
 

@@ -169,9 +169,30 @@ def _v5_repair_followup_sources(db: Database) -> str | None:
             + (f"; {left} others without one left as they are" if left else ""))
 
 
+def _v6_stage_by_pipeline_order(db: Database) -> str | None:
+    """The current stage became the furthest one reached (jobloop/stages.py) instead of the
+    latest by date: re-read each posting's cached stage from its timeline. Data only."""
+    from . import stages
+
+    timelines: dict[int, list] = {}
+    query = (models.Event.select(models.Event.id, models.Event.posting, models.Event.to_stage, models.Event.at)
+             .where(models.Event.kind == "stage").order_by(models.Event.posting, models.Event.at, models.Event.id))
+    for event in query:
+        timelines.setdefault(event.posting_id, []).append(event)
+    changed = 0
+    for posting in models.Posting.select(models.Posting.id, models.Posting.stage, models.Posting.stage_changed_at):
+        decider = stages.deciding_event(timelines.get(posting.id, []))
+        if decider is not None and (decider.to_stage, decider.at) != (posting.stage, posting.stage_changed_at):
+            (models.Posting.update(stage=decider.to_stage, stage_changed_at=decider.at)
+             .where(models.Posting.id == posting.id).execute())
+            changed += 1
+    return f"re-read the stage of {changed} postings from their timelines (furthest stage reached)" if changed else None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
+    _v6_stage_by_pipeline_order,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

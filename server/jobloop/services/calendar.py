@@ -1,5 +1,12 @@
 """The .ics feed: open follow-ups, interviews and goal deadlines, for any calendar app.
 
+Follow-ups and goal deadlines are all-day events on their (local) due date: they
+are tasks for a day, not appointments at the minute a button was clicked.
+Interviews keep their time, in the machine's time zone (with its VTIMEZONE), so
+a calendar shows them as entered. Every event's UID is made from its row
+("followup-12@jobloop"), so a calendar app updates an event instead of adding a
+second one when a date moves.
+
 Calendar apps cannot send an Authorization header, so the feed lives at a secret
 URL (/calendar/<secret>.ics). The secret is 32 random bytes kept in the Setting
 table, compared in constant time, and regenerable (which breaks old subscriptions).
@@ -8,15 +15,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar, Event as VEvent
 
+from ..clock import add_days, local_zone, utc_to_local
 from ..models import Goal, Setting
 from . import followups, messages
 
 SECRET_KEY = "calendar.secret"
-FOLLOWUP_MINUTES = 15
 # Old interviews stay in the feed a while so the calendar keeps its history.
 INTERVIEW_HISTORY = timedelta(days=180)
 
@@ -46,10 +53,6 @@ def secret_matches(given: str) -> bool:
     return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
 
 
-def _utc(dt: datetime) -> datetime:
-    return dt.replace(tzinfo=timezone.utc)
-
-
 def _where(posting) -> str:
     if posting is None:
         return ""
@@ -57,12 +60,33 @@ def _where(posting) -> str:
     return f"{title} at {posting.company.name}" if posting.company_id else title
 
 
+def _all_day(ev: VEvent, day: date) -> None:
+    ev.add("dtstart", day)
+    if day < date.max:  # without DTEND an all-day event lasts its one day (RFC 5545 3.6.1)
+        ev.add("dtend", day + timedelta(days=1))
+
+
+def _zoned(dt: datetime, zone) -> datetime:
+    aware = dt.replace(tzinfo=timezone.utc)
+    if zone is None:
+        return aware
+    try:
+        return aware.astimezone(zone)
+    except (OverflowError, ValueError):
+        return aware
+
+
+def _edits(event) -> int:
+    return len((event.details or {}).get("edits", []))
+
+
 def feed(now: datetime, *, tracker_url: str = "") -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//jobloop//follow-ups//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "jobloop")
-    stamp = _utc(now)
+    stamp = now.replace(tzinfo=timezone.utc)
+    zone = local_zone()
 
     rows = followups.upcoming(now, days=3650) + followups.due(now)
     renderer = messages.Renderer([fu.posting for fu in rows if fu.posting_id])
@@ -72,8 +96,8 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
         ev = VEvent()
         ev.add("uid", f"followup-{fu.id}@jobloop")
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", _utc(start))
-        ev.add("dtend", _utc(start + timedelta(minutes=FOLLOWUP_MINUTES)))
+        _all_day(ev, utc_to_local(start).date())
+        ev.add("transp", "TRANSPARENT")  # a task for the day, not time taken
         about = _where(posting) or (fu.contact.name if fu.contact_id else "")
         ev.add("summary", f"{followups.label(fu)}: {about}" if about else followups.label(fu))
         # The subject, not the whole message: it says what to send, and line folding of long
@@ -91,8 +115,9 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
         ev = VEvent()
         ev.add("uid", f"interview-{interview.id}@jobloop")
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", _utc(interview.at))
-        ev.add("dtend", _utc(interview.at + timedelta(minutes=minutes)))
+        ev.add("sequence", _edits(interview))  # a corrected time is an update, not a new event
+        ev.add("dtstart", _zoned(interview.at, zone))
+        ev.add("dtend", _zoned(add_days(interview.at, minutes / (24 * 60)), zone))
         who = f" with {details['with']}" if details.get("with") else ""
         ev.add("summary", f"Interview{who}: {_where(interview.posting)}")
         if interview.note:
@@ -105,7 +130,10 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
         ev = VEvent()
         ev.add("uid", f"goal-{goal.id}@jobloop")
         ev.add("dtstamp", stamp)
-        ev.add("dtstart", goal.deadline)  # an all-day event on the deadline
+        _all_day(ev, goal.deadline)
+        ev.add("transp", "TRANSPARENT")
         ev.add("summary", f"Goal deadline: {goal.title}")
         cal.add_component(ev)
+    if zone is not None:
+        cal.add_missing_timezones()
     return cal.to_ical()

@@ -155,6 +155,24 @@ def count_due(now: datetime) -> int:
             .where(_actionable(now)).count())
 
 
+def count_snoozed(now: datetime) -> int:
+    """Open follow-ups a snooze keeps off the list right now."""
+    return FollowUp.select().where((FollowUp.status == "open") & (FollowUp.snoozed_until > now)).count()
+
+
+def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Follow-ups (to_dicts) grouped by their posting — or contact — in the order they come,
+    so a list shows each application once with its steps under it."""
+    groups: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = ("posting", row["posting_id"]) if row["posting_id"] else ("contact", row["contact_id"])
+        group = groups.setdefault(key, {"posting_id": row["posting_id"], "posting_title": row["posting_title"],
+                                        "company": row["company"], "contact_name": row["contact_name"],
+                                        "followups": []})
+        group["followups"].append(row)
+    return list(groups.values())
+
+
 def upcoming(now: datetime, days: int = 30, limit: int | None = None) -> list[FollowUp]:
     """Open follow-ups not yet to act on (later, or snoozed) within `days`."""
     horizon = now + timedelta(days=days)

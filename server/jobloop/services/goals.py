@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from ..clock import TimeInputError, local_today, parse_date
 from ..models import Goal, utcnow
 from . import NotFound, ServiceError, profile
-from .bounds import check_date
 
 DEFAULT_WEEKS = 8
 DUE_SOON_DAYS = 7  # "due" on the dashboard: overdue, or due within a week
@@ -26,7 +26,7 @@ def get(goal_id: int) -> Goal:
 
 
 def default_deadline(now: datetime | None = None) -> date:
-    return (now or utcnow()).date() + timedelta(weeks=DEFAULT_WEEKS)
+    return local_today(now or utcnow()) + timedelta(weeks=DEFAULT_WEEKS)
 
 
 def _deadline(value) -> date | None:
@@ -34,12 +34,10 @@ def _deadline(value) -> date | None:
         return None
     if isinstance(value, datetime):
         value = value.date()
-    if not isinstance(value, date):
-        try:
-            value = date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ServiceError("deadline must be a date like 2027-03-01", code="invalid_date") from None
-    return check_date(value, "deadline")
+    try:  # one parser for every date a person types (jobloop/clock.py), window included
+        return parse_date(value.isoformat() if isinstance(value, date) else str(value), "deadline")
+    except TimeInputError as err:
+        raise ServiceError(f"deadline: {err.reason}; a date like 2027-03-01", code="invalid_date") from None
 
 
 def _title(value: str | None) -> str:
@@ -89,7 +87,7 @@ def add_progress(goal: Goal, note: str, *, now: datetime | None = None) -> Goal:
     note = " ".join((note or "").split())
     if not note:
         raise ServiceError("a progress note needs some text", code="empty_note")
-    line = f"{(now or utcnow()).date().isoformat()}: {note}"
+    line = f"{local_today(now or utcnow()).isoformat()}: {note}"
     goal.progress = f"{goal.progress}\n{line}" if goal.progress else line
     goal.save()
     return goal
@@ -130,7 +128,7 @@ def done_goals() -> list[Goal]:
 def due(now: datetime | None = None, *, among: list[Goal] | None = None) -> list[Goal]:
     """Open goals that are overdue or due within DUE_SOON_DAYS (`among`: the open
     goals when the caller has already read them)."""
-    limit = (now or utcnow()).date() + timedelta(days=DUE_SOON_DAYS)
+    limit = local_today(now or utcnow()) + timedelta(days=DUE_SOON_DAYS)
     return [g for g in (open_goals() if among is None else among) if g.deadline is not None and g.deadline <= limit]
 
 
@@ -139,7 +137,7 @@ def status(goal: Goal, now: datetime | None = None) -> str:
         return "done"
     if goal.deadline is None:
         return "open"
-    today = (now or utcnow()).date()
+    today = local_today(now or utcnow())  # the user's day, not the UTC one
     if goal.deadline < today:
         return "overdue"
     return "due soon" if goal.deadline <= today + timedelta(days=DUE_SOON_DAYS) else "open"

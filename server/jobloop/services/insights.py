@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 from ..db import database
 from .. import stages
+from ..clock import local_today, utc_to_local
 from ..models import Contact, Event, Goal, Posting, Reflection, Setting, utcnow
 from ..stages import ENDINGS, IN_FLIGHT
 from . import ServiceError
@@ -226,9 +227,10 @@ def week_start(day: date) -> date:
 
 
 def weekly(hs: list[History], now: datetime, weeks: int = 12) -> list[dict]:
-    this_week = week_start(now.date())
+    # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC.
+    this_week = week_start(local_today(now))
     starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-    counts = Counter(week_start(h.applied_at.date()) for h in hs if h.applied_at)
+    counts = Counter(week_start(utc_to_local(h.applied_at).date()) for h in hs if h.applied_at)
     return [{"week_start": s, "count": counts.get(s, 0)} for s in starts]
 
 

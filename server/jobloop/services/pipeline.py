@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from peewee import fn
+
 from .. import stages
 from ..clock import utcnow
 from ..db import database
@@ -35,14 +37,25 @@ def deciding_event(posting: Posting) -> Event | None:
     return stages.deciding_event(stage_events(posting))
 
 
-def stage_reached(posting: Posting) -> str | None:
-    return stages.reached_before_end(stage_events(posting))
-
-
 def applied_event(posting: Posting) -> Event | None:
     """The event that says when the user applied: the first "applied" on the timeline."""
     return (Event.select().where((Event.posting == posting) & (Event.kind == "stage") & (Event.to_stage == "applied"))
             .order_by(Event.at, Event.id).first())
+
+
+def applied_dates(posting_ids: list[int]) -> dict[int, datetime]:
+    """posting id -> when the user applied, for a page of postings in one query."""
+    if not posting_ids:
+        return {}
+    rows = (Event.select(Event.posting, fn.MIN(Event.at).alias("applied_at"))
+            .where(Event.posting.in_(posting_ids) & (Event.kind == "stage") & (Event.to_stage == "applied"))
+            .group_by(Event.posting).tuples())
+    return {posting_id: _as_datetime(at) for posting_id, at in rows}
+
+
+def _as_datetime(value) -> datetime:
+    # An aggregate comes back as the stored text on SQLite (MIN() loses the column's type).
+    return value if isinstance(value, datetime) else Event.at.python_value(value)
 
 
 def _settle(posting: Posting, now: datetime, *, retimed: Event | None = None) -> None:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, request, url_for
 
+from ..clock import utc_to_local
+from ..db import database
 from ..security import rotate_token
 from ..services import ServiceError, pipeline, postings
 from ..stages import ENDINGS
 from ..views import app_now as _now
 from .base import back, blp, form_error, said, wants_json
-from .forms import FieldError, changes_from, field_text, local_datetime
+from .forms import FieldError, changes_from, field_text, local_datetime, local_day
 from .pages import _common, render_posting
 
 
@@ -68,6 +70,42 @@ def change_stage(posting_id: int):
     return back(_return_to(posting_id))
 
 
+@blp.route("/postings/<int:posting_id>/applied", methods=["POST"])
+def set_applied(posting_id: int):
+    """The "applied on" field: moves the applied event (and the check-in made from it)."""
+    posting = postings.get(posting_id)
+    now = _now()
+    at = local_day(request.form.get("applied_on"), now, "Applied on")
+    if at is None:
+        raise ServiceError("Applied on: pick a date", code="invalid_date")
+    pipeline.set_applied_on(posting, at, now=now)
+    said("Applied date saved; the check-in counts from it.")
+    return back(_return_to(posting_id))
+
+
+@blp.route("/postings/<int:posting_id>/events/<int:event_id>/edit", methods=["POST"])
+def edit_event(posting_id: int, event_id: int):
+    """Correct an event's date or note; the edit is recorded on the event."""
+    event = pipeline.get_event(postings.get(posting_id), event_id)
+    form = request.form
+    # The form shows the time to the minute: sent back unchanged, the date was not edited.
+    shown = utc_to_local(event.at).strftime("%Y-%m-%dT%H:%M")
+    at = None if (form.get("at") or "").strip() == shown else local_datetime(form.get("at"))
+    pipeline.edit_event(event, at=at, note=form["note"] if "note" in form else None, now=_now())
+    said("Event corrected; the stage and follow-ups follow it.")
+    return redirect(url_for("web.posting", posting_id=posting_id, _anchor="h-timeline"))
+
+
+@blp.route("/postings/<int:posting_id>/events/<int:event_id>/delete", methods=["POST"])
+def delete_event(posting_id: int, event_id: int):
+    event = pipeline.get_event(postings.get(posting_id), event_id)
+    if request.form.get("confirm") != "yes":
+        raise ServiceError("removing an event needs the confirmation box ticked", code="unconfirmed")
+    pipeline.delete_event(event, now=_now())
+    said("Event removed; the timeline notes the correction.")
+    return redirect(url_for("web.posting", posting_id=posting_id, _anchor="h-timeline"))
+
+
 @blp.route("/postings/<int:posting_id>/notes", methods=["POST"])
 def add_note(posting_id: int):
     posting = postings.get(posting_id)
@@ -95,11 +133,18 @@ MANUAL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "
 @blp.route("/postings/new", methods=["POST"])
 def create_posting():
     form = request.form
-    values = {k: form.get(k, "") for k in (*MANUAL_FIELDS, "url", "stage", "at")}
+    values = {k: form.get(k, "") for k in (*MANUAL_FIELDS, "url", "stage", "at", "applied_on")}
+    now = _now()
     try:
         fields = changes_from(form, MANUAL_FIELDS)
-        posting = postings.create_manual(form.get("url", ""), fields, stage=form.get("stage") or "saved",
-                                         at=local_datetime(form.get("at")), now=_now())
+        applied_at = local_day(form.get("applied_on"), now, "Applied on")
+        if applied_at is not None and applied_at > now:
+            raise ServiceError("Applied on: a date in the future", code="future_date")
+        with database.atomic():
+            posting = postings.create_manual(form.get("url", ""), fields, stage=form.get("stage") or "saved",
+                                             at=local_datetime(form.get("at")), now=now)
+            if applied_at is not None:
+                pipeline.set_applied_on(posting, applied_at, now=now)
     except postings.Duplicate as err:
         return form_error("posting_new.html", err.message, http_status=409, values=values, duplicate=err.posting,
                           **_common())

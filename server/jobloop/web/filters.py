@@ -16,6 +16,15 @@ def localtime(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return utc_to_local(dt).strftime(fmt)
 
 
+@blp.app_template_filter("local_dt")
+def local_dt(dt: datetime | None) -> str:
+    """Short, for lists: "Mon 2 Mar, 10:00" in local time (no %-d: not portable)."""
+    if dt is None:
+        return ""
+    local = utc_to_local(dt)
+    return f"{local:%a} {local.day} {local:%b, %H:%M}"
+
+
 @blp.app_template_filter("localdate")
 def localdate(dt: datetime | date | None) -> str:
     if dt is None:
@@ -23,6 +32,17 @@ def localdate(dt: datetime | date | None) -> str:
     if isinstance(dt, datetime):
         return utc_to_local(dt).strftime("%Y-%m-%d")
     return dt.isoformat()
+
+
+@blp.app_template_filter("iso_localtime")
+def iso_localtime(text: str | None) -> str:
+    """A stored ISO text (naive UTC, as edits record it) in local time."""
+    if not text:
+        return ""
+    try:
+        return localtime(datetime.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 @blp.app_template_filter("isodatetime")

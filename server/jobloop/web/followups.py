@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
-from ..clock import utc_to_local
 from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
 from ..services.bounds import MAX_TEXT
@@ -26,14 +25,6 @@ PAGE_LIMIT = 100   # items per list on /followups
 @blp.record_once
 def _register_nav(state):
     add_nav(state.app, "Follow-ups", "followups.index", 40)
-
-
-@blp.app_template_filter("local_dt")
-def local_dt(value: datetime | None) -> str:
-    if not value:
-        return ""
-    local = utc_to_local(value)
-    return f"{local:%a} {local.day} {local:%b, %H:%M}"  # "Mon 2 Mar, 10:00" (no %-d: not portable)
 
 
 def _not_saved(message: str, back_to: str):
@@ -52,9 +43,9 @@ def _form_datetime(day_field: str, time_field: str, *, default_time: time | None
 def followups_today():
     # A few at a time: a long backlog is a list page, not a dashboard card.
     now = _now()
-    return {"now": now,
-            "followups": followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now),
-            "due_count": followups.count_due(now),
+    rows = followups.to_dicts(followups.due(now, limit=TODAY_LIMIT), now)
+    return {"now": now, "followups": rows, "groups": followups.grouped(rows),
+            "due_count": followups.count_due(now), "snoozed_count": followups.count_snoozed(now),
             "reflections": [reflection.to_dict(r, now) for r in reflection.due(now, limit=TODAY_LIMIT)],
             "reflections_count": reflection.count_due(now)}
 
@@ -123,6 +114,43 @@ def act(followup_id: int, action: str):
     except ServiceError as err:
         return _not_saved(err.message, url_for("followups.index"))
     return back(url_for("followups.index"), code=303)
+
+
+BULK_ACTIONS = ("done", "snooze_week")
+BULK_MAX = 200  # more than any list shows; keeps one request's work bounded
+
+
+@blp.route("/followups/bulk", methods=["POST"])
+def act_on_several():
+    """Done, or snoozed a week, for every ticked follow-up (the Today list); ones already
+    closed are skipped and counted, so a second click changes nothing."""
+    now = _now()
+    action = request.form.get("action", "")
+    to_dashboard = url_for("web.dashboard")
+    if action not in BULK_ACTIONS:
+        return _not_saved("choose Done or Snooze a week", to_dashboard)
+    try:
+        ids = sorted({int(raw) for raw in request.form.getlist("ids")})
+    except ValueError:
+        return _not_saved("the follow-ups to act on are not ids", to_dashboard)
+    if not ids:
+        return _not_saved("tick at least one follow-up", to_dashboard)
+    if len(ids) > BULK_MAX:
+        return _not_saved(f"at most {BULK_MAX} at a time", to_dashboard)
+    acted = skipped = 0
+    for followup_id in ids:
+        try:
+            followup = followups.get(followup_id)
+            if action == "done":
+                network.followup_done(followup, now)
+            else:
+                followups.snooze(followup, now + timedelta(days=7), now)
+            acted += 1
+        except ServiceError:
+            skipped += 1
+    verb = "Marked done" if action == "done" else "Snoozed for a week"
+    said(f"{verb}: {acted}." + (f" {skipped} were already closed or gone." if skipped else ""))
+    return back(to_dashboard, code=303)
 
 
 @blp.route("/followups/settings", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .. import clock
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
-from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date, date_in_window
+from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date
 
 LIST_FIELDS = {"locations", "skills"}
 NUMBER_FIELDS = {"salary_min", "salary_max"}
@@ -56,12 +56,9 @@ def field_value(name: str, raw: str):
         return value
     if name in DATE_FIELDS:
         try:
-            value = date.fromisoformat(text)
-        except ValueError:
-            raise FieldError(name, f"{text!r} is not a date (YYYY-MM-DD)") from None
-        if not date_in_window(value):
-            raise FieldError(name, f"a date between {EARLIEST.year} and {LATEST.year}")
-        return value
+            return clock.parse_date(text, LABELS[name])
+        except clock.TimeInputError as err:
+            raise FieldError(name, err.reason) from None
     if name in CHOICES:
         if text not in CHOICES[name]:
             raise FieldError(name, f"expected one of {', '.join(CHOICES[name])}")

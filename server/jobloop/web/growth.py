@@ -18,6 +18,7 @@ from ..services import ServiceError, gaps, goals, insights, network, postings, p
 from ..views import app_now as _now
 from . import charts
 from .base import add_nav, back, form_error, refused, said
+from .filters import localdate
 from .forms import local_day
 
 blp = Blueprint("growth", __name__)
@@ -239,7 +240,7 @@ def touch(contact_id: int):
     contact = network.get(contact_id)
     at = local_day(request.form.get("date"), _now())
     network.log_touch(contact, request.form.get("note", ""), at=at, now=_now())
-    said(f"Logged: in touch with {contact.name}. Next touch by {network.next_touch_at(contact):%Y-%m-%d}.")
+    said(f"Logged: in touch with {contact.name}. Next touch by {localdate(network.next_touch_at(contact))}.")
     return back(url_for(".contact", contact_id=contact_id))
 
 

@@ -67,6 +67,7 @@ def table():
         return link(sort=key, dir=("asc" if same and descending else "desc"), page=None)
 
     return render_template("table.html", page=page, args=args, sort=sort, descending=descending,
+                           applied=pipeline.applied_dates([p.id for p in page.rows]),
                            error=error, link=link, sort_link=sort_link, sources=postings.source_sites(),
                            filtering=any(args[k] for k in TABLE_ARGS[:7]), **_common())
 
@@ -79,6 +80,7 @@ def render_posting(posting, *, status: int = 200, errors: dict | None = None, va
     """The posting page; after a refused edit, with the user's text and the reason kept."""
     return render_template(
         "posting.html", posting=posting, timeline=pipeline.timeline(posting),
+        applied_event=pipeline.applied_event(posting),
         has_snapshot=postings.has_snapshot(posting), edit_fields=EDIT_FIELDS,
         edited=set(posting.user_edited or []), sources=posting.field_sources or {},
         errors=errors or {}, values=values or {}, **_common()), status

@@ -1,0 +1,94 @@
+"""The dates walk-through in real Chromium against a real server: clip today, set applied to
+ten days ago, see the check-in once on Today, correct the date, remove a wrong "rejected" —
+with the server process in UTC and in Australia/Sydney."""
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+from datetime import datetime, timedelta
+
+import pytest
+
+from browser import launch_chromium, screenshot
+from factories import job_page
+from jobloop.models import FollowUp, Posting
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    with launch_chromium(tmp_path_factory.mktemp("timeline-browser")) as browser:
+        yield browser
+
+
+@pytest.fixture(params=("UTC", "Australia/Sydney"))
+def zone(request, monkeypatch):
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
+
+
+def clip(server, token) -> dict:
+    request = urllib.request.Request(
+        server.url + "/api/captures",
+        data=json.dumps({"url": "https://boards.example-ats.test/acme/jobs/77",
+                         "html": job_page(title="Field Geologist")}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_server, token, db):
+    posting_id = clip(live_server, token)["id"]
+    today = datetime.now().date()  # the server's (= the user's) local day
+    page = chromium.new_page(width=1280, height=900)
+    try:
+        page.goto(f"{live_server.url}/postings/{posting_id}")
+        page.fill("#applied-on", (today - timedelta(days=10)).isoformat())
+        page.click("form.applied-on button")
+        page.wait_for_selector(".posting-sub .badge:has-text('applied')")
+        assert page.locator("#followups [data-kind='check_in']").count() == 1
+        assert "overdue since" in page.locator("#followups [data-kind='check_in']").inner_text()
+
+        page.goto(live_server.url + "/")
+        today_card = page.locator("#today")
+        assert today_card.locator("[data-kind='check_in']").count() == 1
+        assert today_card.locator(".today-group-head").inner_text().startswith("Field Geologist")
+        screenshot(page, f"today-applied-ten-days-ago-{zone.replace('/', '-')}")
+
+        # Correct the applied date: the check-in moves into the future and leaves Today.
+        page.goto(f"{live_server.url}/postings/{posting_id}")
+        page.fill("#applied-on", (today - timedelta(days=2)).isoformat())
+        page.click("form.applied-on button")
+        page.wait_for_selector(".flash:has-text('Applied date saved')")
+        due = FollowUp.get(FollowUp.kind == "check_in").due_at
+        assert due > datetime.utcnow()
+        assert "from" in page.locator("#followups [data-kind='check_in'] .badge").inner_text()
+        page.goto(live_server.url + "/")
+        assert page.locator("#today [data-kind='check_in']").count() == 0
+
+        # A "rejected" recorded by mistake, then removed through the timeline.
+        page.goto(f"{live_server.url}/postings/{posting_id}")
+        page.select_option("#stage-select", "rejected")
+        page.click("text=Record the move")
+        page.wait_for_selector(".posting-sub .badge:has-text('rejected')")
+        assert page.locator("#followups [data-kind='feedback_request']").count() == 1
+        entry = page.locator(".timeline li.timeline-stage", has=page.locator(".badge:has-text('rejected')")).first
+        entry.locator("summary:has-text('Correct')").click()
+        entry.locator("button:has-text('Remove event')").click()
+        # The confirmation box is required: the browser refuses the form without it.
+        assert Posting.get_by_id(posting_id).stage == "rejected"
+        entry.locator("input[name=confirm]").check()
+        entry.locator("button:has-text('Remove event')").click()
+        page.wait_for_selector(".posting-sub .badge:has-text('applied')")
+        assert page.locator("#followups [data-kind='feedback_request']").count() == 0
+        assert page.locator("#followups [data-kind='check_in']").count() == 1
+        assert page.locator(".timeline li.timeline-correction").count() == 1
+        assert Posting.get_by_id(posting_id).stage == "applied"
+        screenshot(page, f"timeline-correction-{zone.replace('/', '-')}")
+    finally:
+        page.close()
