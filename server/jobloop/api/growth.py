@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
-from .schemas import MAX_TEXT, RefuseUnknownKeys
+from .schemas import MAX_TEXT, RefuseUnknownKeys, UtcDateTime
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
 
@@ -67,8 +67,8 @@ class GoalSchema(Schema):
     skill = fields.String(allow_none=True)
     deadline = fields.String(allow_none=True)
     progress = fields.String()
-    done_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    done_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
     status = fields.String()
 
 
@@ -101,9 +101,9 @@ class ContactSchema(Schema):
     how_met = fields.String()
     warmth = fields.String()
     notes = fields.String()
-    last_contact_at = fields.DateTime(allow_none=True)
-    next_touch_at = fields.DateTime()
-    created_at = fields.DateTime()
+    last_contact_at = UtcDateTime(allow_none=True)
+    next_touch_at = UtcDateTime()
+    created_at = UtcDateTime()
     postings = fields.List(fields.Integer())
 
 
@@ -128,7 +128,7 @@ class ContactListSchema(Schema):
 
 class TouchInSchema(RefuseUnknownKeys):
     note = fields.String(load_default="", validate=validate.Length(max=5000))
-    at = fields.DateTime(allow_none=True)
+    at = UtcDateTime(allow_none=True)
 
 
 class RecruiterInSchema(RefuseUnknownKeys):
@@ -169,7 +169,7 @@ class InFlightSchema(Schema):
 
 
 class InsightsSchema(Schema):
-    now = fields.DateTime()
+    now = UtcDateTime()
     funnel = fields.List(fields.Nested(FunnelStepSchema))
     response_rate = fields.Float(allow_none=True)
     median_days_to_response = fields.Float(allow_none=True)
