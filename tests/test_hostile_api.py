@@ -188,3 +188,14 @@ def test_store_fault_is_a_503_saying_what_to_do_and_recovers(client, auth, store
     assert page.status_code == 503 and "text/html" in page.content_type and words in page.get_data(as_text=True)
     store_fault.lift()
     assert client.post("/api/captures", json=body, headers=auth).status_code == 201
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_offer_deadline_at_the_ends_of_the_calendar_is_refused_not_overflowed(client, db, posting_id, day):
+    # Found by the form fuzzer: 0001-01-01 in the tracker's offer form overflowed the UTC conversion.
+    from jobloop.models import Posting
+    from jobloop.services import pipeline
+
+    pipeline.change_stage(Posting.get_by_id(posting_id), "offer")
+    res = client.post(f"/postings/{posting_id}/offer-deadline", data={"csrf_token": csrf(client), "date": day})
+    assert res.status_code == 422 and "between 1970 and 2200" in res.get_data(as_text=True)

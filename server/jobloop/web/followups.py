@@ -14,7 +14,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from ..clock import app_now as _now, local_to_utc, utc_to_local
 from ..models import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, postings, reflection
-from ..services.bounds import MAX_TEXT
+from ..services.bounds import MAX_TEXT, check_date
 from . import add_nav
 
 blp = Blueprint("followups", __name__)
@@ -61,7 +61,7 @@ def _form_datetime(day_field: str, time_field: str, *, default_time: time | None
         raise ServiceError("pick a time", code="invalid_date") from None
     if clock is None:
         raise ServiceError("pick a time", code="invalid_date")
-    return local_to_utc(datetime.combine(day, clock))
+    return local_to_utc(check_date(datetime.combine(day, clock), day_field))  # checked before converting
 
 
 # ---- what the partials read ---------------------------------------------------------------
