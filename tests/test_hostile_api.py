@@ -199,3 +199,33 @@ def test_offer_deadline_at_the_ends_of_the_calendar_is_refused_not_overflowed(cl
     pipeline.change_stage(Posting.get_by_id(posting_id), "offer")
     res = client.post(f"/postings/{posting_id}/offer-deadline", data={"csrf_token": csrf(client), "date": day})
     assert res.status_code == 422 and "between 1970 and 2200" in res.get_data(as_text=True)
+
+
+# ---- stored HTML is never trusted at render time ---------------------------------------------
+
+def test_stored_description_html_is_sanitized_when_shown(client, auth, db, posting_id):
+    # As an import of a hand-made file could leave it: raw HTML straight in the store.
+    Posting.update(description_html='<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+                                    '<p onclick="x()">Kept</p><script>alert(1)</script>'
+                                    '<a href="javascript:alert(1)">j</a>').where(Posting.id == posting_id).execute()
+    page = client.get(f"/postings/{posting_id}").get_data(as_text=True)
+    description = page.split('class="description">')[1].split("</div>")[0]
+    assert "Kept" in description
+    for bad in ("<meta", "<script", "onclick", "javascript:"):
+        assert bad not in description
+
+
+def test_snapshot_is_served_without_what_reaches_out(client, auth, db):
+    html = ('<html><head><link rel="preconnect" href="https://evil.example"><link rel="dns-prefetch" '
+            'href="//evil.example"><base href="https://evil.example/"><meta http-equiv="refresh" '
+            'content="0;url=https://evil.example/"></head><body><h1>Engineer</h1>'
+            '<iframe src="https://evil.example/f"></iframe><a href="/x" ping="https://evil.example/p">a</a>'
+            '</body></html>')
+    created = client.post("/api/captures", json={"url": "https://evil.example/jobs/2", "html": html},
+                          headers=auth).get_json()
+    res = client.get(f"/postings/{created['id']}/snapshot")
+    body = res.get_data(as_text=True)
+    assert "Engineer" in body and "evil.example" not in body
+    csp = res.headers["Content-Security-Policy"]
+    assert "sandbox" in csp and "base-uri 'none'" in csp and "default-src 'none'" in csp
+    assert res.headers["X-DNS-Prefetch-Control"] == "off"
