@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from ..clock import app_now as _now, naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
-from .schemas import MAX_TEXT, RefuseUnknownKeys, UtcDateTime
+from .schemas import MAX_TEXT, Email, RefuseUnknownKeys, UtcDateTime
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
 
@@ -111,7 +111,7 @@ class ContactInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
     company = fields.String(validate=validate.Length(max=255), allow_none=True)
-    email = fields.Email(allow_none=True)
+    email = Email(allow_none=True)
     linkedin_url = fields.Url(schemes={"http", "https"}, allow_none=True)
     how_met = fields.String(validate=validate.Length(max=5000), allow_none=True)
     warmth = fields.String(validate=validate.OneOf(WARMTH))
@@ -133,7 +133,7 @@ class TouchInSchema(RefuseUnknownKeys):
 
 class RecruiterInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    email = fields.Email(allow_none=True)
+    email = Email(allow_none=True)
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
 
 

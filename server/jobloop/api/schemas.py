@@ -6,9 +6,9 @@ from datetime import timezone
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS, STAGES
-from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window
+from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window, email_ok
 
-__all__ = ["MAX_TEXT", "RefuseUnknownKeys", "UtcDateTime"]
+__all__ = ["Email", "MAX_TEXT", "RefuseUnknownKeys", "UtcDateTime"]
 
 
 class UtcDateTime(fields.DateTime):
@@ -19,6 +19,16 @@ class UtcDateTime(fields.DateTime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def Email(**kwargs) -> fields.String:  # noqa: N802  (a field, named like one)
+    """An e-mail address checked by services/bounds.py, the one rule for every path."""
+
+    def valid(value):
+        if value and not email_ok(value):
+            raise ValidationError("one address like name@example.com, nothing after it")
+
+    return fields.String(validate=valid, metadata={"format": "email"}, **kwargs)
 
 
 class ErrorDetailSchema(Schema):

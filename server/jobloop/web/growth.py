@@ -13,11 +13,12 @@ from functools import wraps
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from ..api.errors import status_for
 from ..clock import app_now as _now
 from ..models import WARMTH, Posting
-from ..api.errors import status_for
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from . import add_nav, charts
+from .headers import content_disposition
 
 blp = Blueprint("growth", __name__)
 
@@ -307,9 +308,9 @@ def posting_contact(posting_id: int):
 @blp.route("/contacts/<int:contact_id>.vcf")
 def contact_vcard(contact_id: int):
     contact = network.get(contact_id)
-    safe = "".join(c if c.isalnum() else "-" for c in contact.name).strip("-") or "contact"
+    name = " ".join(contact.name.replace("/", " ").replace("\\", " ").split()) or "contact"
     return Response(network.vcard(contact), mimetype="text/vcard",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}.vcf"'})
+                    headers={"Content-Disposition": content_disposition(f"{name}.vcf", fallback="contact")})
 
 
 # ---- settings ---------------------------------------------------------------------------
