@@ -188,3 +188,115 @@ def test_store_fault_is_a_503_saying_what_to_do_and_recovers(client, auth, store
     assert page.status_code == 503 and "text/html" in page.content_type and words in page.get_data(as_text=True)
     store_fault.lift()
     assert client.post("/api/captures", json=body, headers=auth).status_code == 201
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_offer_deadline_at_the_ends_of_the_calendar_is_refused_not_overflowed(client, db, posting_id, day):
+    # Found by the form fuzzer: 0001-01-01 in the tracker's offer form overflowed the UTC conversion.
+    from jobloop.models import Posting
+    from jobloop.services import pipeline
+
+    pipeline.change_stage(Posting.get_by_id(posting_id), "offer")
+    res = client.post(f"/postings/{posting_id}/offer-deadline", data={"csrf_token": csrf(client), "date": day})
+    assert res.status_code == 422 and "between 1970 and 2200" in res.get_data(as_text=True)
+
+
+# ---- stored HTML is never trusted at render time ---------------------------------------------
+
+def test_stored_description_html_is_sanitized_when_shown(client, auth, db, posting_id):
+    # As an import of a hand-made file could leave it: raw HTML straight in the store.
+    Posting.update(description_html='<meta http-equiv="refresh" content="0;url=https://evil.example/">'
+                                    '<p onclick="x()">Kept</p><script>alert(1)</script>'
+                                    '<a href="javascript:alert(1)">j</a>').where(Posting.id == posting_id).execute()
+    page = client.get(f"/postings/{posting_id}").get_data(as_text=True)
+    description = page.split('class="description">')[1].split("</div>")[0]
+    assert "Kept" in description
+    for bad in ("<meta", "<script", "onclick", "javascript:"):
+        assert bad not in description
+
+
+def test_snapshot_is_served_without_what_reaches_out(client, auth, db):
+    html = ('<html><head><link rel="preconnect" href="https://evil.example"><link rel="dns-prefetch" '
+            'href="//evil.example"><base href="https://evil.example/"><meta http-equiv="refresh" '
+            'content="0;url=https://evil.example/"></head><body><h1>Engineer</h1>'
+            '<iframe src="https://evil.example/f"></iframe><a href="/x" ping="https://evil.example/p">a</a>'
+            '</body></html>')
+    created = client.post("/api/captures", json={"url": "https://evil.example/jobs/2", "html": html},
+                          headers=auth).get_json()
+    res = client.get(f"/postings/{created['id']}/snapshot")
+    body = res.get_data(as_text=True)
+    assert "Engineer" in body and "evil.example" not in body
+    csp = res.headers["Content-Security-Policy"]
+    assert "sandbox" in csp and "base-uri 'none'" in csp and "default-src 'none'" in csp
+    assert res.headers["X-DNS-Prefetch-Control"] == "off"
+
+
+# ---- small ones ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("email", ["eve@x.example?bcc=spy@evil.example", "eve@x.example&cc=spy@evil.example",
+                                   "a b@x.example", "eve@x.example,spy@evil.example", "eve@", "@x.example",
+                                   "eve@x.example#frag", "eve%40x@evil.example"])
+def test_email_is_validated_the_same_way_on_every_path(client, auth, db, posting_id, email):
+    assert client.post("/api/contacts", json={"name": "Eve", "email": email}, headers=auth).status_code == 422
+    assert client.post(f"/api/postings/{posting_id}/contacts", json={"name": "Eve", "email": email},
+                       headers=auth).status_code == 422
+    res = client.post("/network", data={"csrf_token": csrf(client), "name": "Eve", "email": email})
+    assert res.status_code == 422
+    from jobloop.models import Contact
+    assert Contact.select().count() == 0
+
+
+def test_a_plain_address_is_accepted_everywhere(client, auth, db):
+    assert client.post("/api/contacts", json={"name": "Ana", "email": "ana.ruiz+jobs@mail.example.com"},
+                       headers=auth).status_code == 201
+
+
+@pytest.mark.parametrize("name", ["李小龍", "José Müller", "Ana / Ruiz", 'Q "quoted" \\ name'])
+def test_vcard_download_names_work_for_any_contact_name(client, auth, db, name):
+    contact = client.post("/api/contacts", json={"name": name}, headers=auth).get_json()
+    res = client.get(f"/contacts/{contact['id']}.vcf")
+    assert res.status_code == 200
+    disposition = res.headers["Content-Disposition"]
+    disposition.encode("latin-1")  # a header value must be
+    assert disposition.startswith('attachment; filename="') and '.vcf"' in disposition
+    if not name.isascii():
+        from urllib.parse import quote
+        assert f"filename*=UTF-8''{quote(name.replace('/', ' '), safe='')}" in disposition.replace("%20%20", "%20")
+
+
+def test_empty_session_secret_is_replaced_atomically(tmp_path):
+    from jobloop.app import create_app
+    from jobloop.config import Config
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "session-secret").write_text("")
+    app = create_app(Config(data_dir=data, database_url=None, testing=True))
+    assert app.test_client().get("/").status_code == 200
+    secret = (data / "session-secret").read_text().strip()
+    assert len(secret) >= 32 and (data / "session-secret").stat().st_mode & 0o777 == 0o600
+    assert not list(data.glob("*.tmp"))
+
+
+def test_a_custom_loopback_host_answers_without_allow_remote(tmp_path):
+    from werkzeug.serving import make_server
+
+    from jobloop.app import create_app
+    from jobloop.config import Config
+    import threading
+    import urllib.request
+
+    app = create_app(Config(data_dir=tmp_path / "data", database_url=None, host="127.0.0.2"))
+    server = make_server("127.0.0.2", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.2:{server.server_port}/", timeout=10) as res:
+            assert res.status == 200
+        other = urllib.request.Request(f"http://127.0.0.2:{server.server_port}/", headers={"Host": "127.0.0.3"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(other, timeout=10)
+        assert refused.value.code == 403
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

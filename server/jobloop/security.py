@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import os
 import secrets
@@ -89,8 +90,25 @@ def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
     return name in allowed
 
 
+def is_loopback(host: str) -> bool:
+    name = (host or "").strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def served_hosts(cfg) -> frozenset[str]:
+    """The loopback names, any the user allowed, and the address the server was started on when
+    it is a loopback one (127.0.0.2 answers to itself without --allow-remote)."""
+    own = {cfg.host.strip("[]").lower()} if is_loopback(cfg.host) else set()
+    return cfg.allowed_hosts() | own
+
+
 def _check_host():
-    if not host_allowed(request.headers.get("Host", ""), current_app.config["JOBLOOP"].allowed_hosts()):
+    if not host_allowed(request.headers.get("Host", ""), served_hosts(current_app.config["JOBLOOP"])):
         if request.path.startswith("/api/"):
             return api_error(403, "bad_host", "this server only answers to loopback host names")
         raise Forbidden("jobloop only answers to the host names it was started for (127.0.0.1 or localhost)")

@@ -12,12 +12,15 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
 from .errors import http_error_response
+from .schemas import ErrorSchema
 
 API_TITLE = "jobloop"
 
 
 class JobloopApi(Api):
     """Every error, whoever raises it, has the shape {"error": {"code", "message"}}."""
+
+    ERROR_SCHEMA = ErrorSchema  # documented as it is sent
 
     def handle_http_exception(self, error: HTTPException):
         return http_error_response(error)

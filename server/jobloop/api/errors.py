@@ -49,17 +49,16 @@ def http_error_response(error: HTTPException):
     status = error.code or 500
     message = error.description or "error"
     data = getattr(error, "data", None) or {}
-    messages = data.get("messages")
+    messages = data.get("messages") or {}
+    # webargs: {"json": {"field": ["problem"]}} per location, or {"json": ["Invalid JSON body."]}
+    by_field = {name: problems for where in messages.values() if isinstance(where, dict)
+                for name, problems in where.items()}
     extra = {}
-    if messages:
-        # webargs: {"json": {"field": ["problem"]}} -> "field: problem"
-        flat = []
-        for fields in messages.values():
-            for name, problems in (fields.items() if isinstance(fields, dict) else []):
-                text = "; ".join(map(str, problems)) if isinstance(problems, list) else str(problems)
-                flat.append(f"{name}: {text}")
-        message = "; ".join(flat) or message
-        extra["fields"] = json.loads(json.dumps(messages.get("json") or messages.get("query") or messages, default=str))
-    elif status == 400 and request.is_json:
+    if by_field:
+        message = "; ".join(
+            f"{name}: {'; '.join(map(str, problems)) if isinstance(problems, list) else problems}"
+            for name, problems in by_field.items())
+        extra["fields"] = json.loads(json.dumps(by_field, default=str))
+    elif status == 400 and (messages or request.is_json):
         message = "the body is not valid JSON"
     return api_error(status, HTTP_CODES.get(status, "error"), message, **extra)

@@ -10,7 +10,7 @@ from ..clock import naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, network, pipeline, postings, reflection
 from ..views import app_now as _now
-from .schemas import MAX_TEXT, RefuseUnknownKeys
+from .schemas import MAX_TEXT, RefuseUnknownKeys, UtcDateTime
 
 blp = Blueprint("api_followups", __name__, url_prefix="/api",
                 description="Follow-ups, reflections and interviews")
@@ -31,8 +31,8 @@ class FollowUpSchema(Schema):
     kind = fields.String()
     label = fields.String()
     status = fields.String()
-    due_at = fields.DateTime()
-    snoozed_until = fields.DateTime(allow_none=True)
+    due_at = UtcDateTime()
+    snoozed_until = UtcDateTime(allow_none=True)
     actionable = fields.Boolean(metadata={"description": "to act on now (started, not snoozed)"})
     overdue = fields.Boolean()
     posting_id = fields.Integer(allow_none=True)
@@ -42,8 +42,8 @@ class FollowUpSchema(Schema):
     contact_name = fields.String(allow_none=True)
     message = fields.Nested(MessageSchema, allow_none=True)
     note = fields.String(metadata={"description": "the follow-up's own text, when the kind has a template"})
-    created_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    closed_at = UtcDateTime(allow_none=True)
 
 
 class FollowUpListSchema(Schema):
@@ -60,14 +60,14 @@ class FollowUpQuerySchema(RefuseUnknownKeys):
 
 class FollowUpInSchema(RefuseUnknownKeys):
     kind = fields.String(required=True, validate=validate.Length(max=40))
-    due_at = fields.DateTime(required=True)
+    due_at = UtcDateTime(required=True)
     posting_id = fields.Integer(allow_none=True)
     contact_id = fields.Integer(allow_none=True)
     message = fields.String(validate=validate.Length(max=MAX_TEXT), load_default="")
 
 
 class SnoozeSchema(RefuseUnknownKeys):
-    until = fields.DateTime(metadata={"description": "snooze until this time; or give days/hours"})
+    until = UtcDateTime(metadata={"description": "snooze until this time; or give days/hours"})
     days = fields.Integer(validate=validate.Range(min=1, max=365))
     hours = fields.Integer(validate=validate.Range(min=1, max=24 * 365))
 
@@ -83,15 +83,15 @@ class ReflectionSchema(Schema):
     posting_title = fields.String(allow_none=True)
     company = fields.String(allow_none=True)
     ending = fields.String(allow_none=True)
-    due_at = fields.DateTime()
+    due_at = UtcDateTime()
     is_due = fields.Boolean()
     stage_reached = fields.String(allow_none=True)
     went_well = fields.String()
     to_improve = fields.String()
     feedback = fields.String()
     confidence = fields.Integer(allow_none=True)
-    written_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    written_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
 
 
 class ReflectionListSchema(Schema):
@@ -114,7 +114,7 @@ class ReflectionEditSchema(RefuseUnknownKeys):
 class InterviewSchema(Schema):
     id = fields.Integer()
     posting_id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     kind = fields.String()
     with_ = fields.String(data_key="with")
     duration_minutes = fields.Integer()
@@ -126,7 +126,7 @@ class InterviewListSchema(Schema):
 
 
 class InterviewInSchema(RefuseUnknownKeys):
-    at = fields.DateTime(required=True)
+    at = UtcDateTime(required=True)
     kind = fields.String(load_default="video", validate=validate.OneOf(followups.INTERVIEW_KINDS))
     with_ = fields.String(data_key="with", attribute="with_", load_default="", validate=validate.Length(max=200))
     duration_minutes = fields.Integer(load_default=60, validate=validate.Range(min=5, max=24 * 60))
@@ -134,7 +134,7 @@ class InterviewInSchema(RefuseUnknownKeys):
 
 
 class OfferDeadlineSchema(RefuseUnknownKeys):
-    deadline = fields.DateTime(required=True)
+    deadline = UtcDateTime(required=True)
 
 
 # ---- follow-ups ------------------------------------------------------------------------------

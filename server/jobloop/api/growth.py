@@ -13,7 +13,7 @@ from ..clock import naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from ..views import app_now as _now
-from .schemas import MAX_TEXT, RefuseUnknownKeys
+from .schemas import MAX_TEXT, Email, RefuseUnknownKeys, UtcDateTime
 
 blp = Blueprint("api_growth", __name__, url_prefix="/api", description="Skill profile, gaps, goals, contacts, insights")
 
@@ -68,8 +68,8 @@ class GoalSchema(Schema):
     skill = fields.String(allow_none=True)
     deadline = fields.String(allow_none=True)
     progress = fields.String()
-    done_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    done_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime()
     status = fields.String()
 
 
@@ -102,9 +102,9 @@ class ContactSchema(Schema):
     how_met = fields.String()
     warmth = fields.String()
     notes = fields.String()
-    last_contact_at = fields.DateTime(allow_none=True)
-    next_touch_at = fields.DateTime()
-    created_at = fields.DateTime()
+    last_contact_at = UtcDateTime(allow_none=True)
+    next_touch_at = UtcDateTime()
+    created_at = UtcDateTime()
     postings = fields.List(fields.Integer())
 
 
@@ -112,7 +112,7 @@ class ContactInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
     company = fields.String(validate=validate.Length(max=255), allow_none=True)
-    email = fields.Email(allow_none=True)
+    email = Email(allow_none=True)
     linkedin_url = fields.Url(schemes={"http", "https"}, allow_none=True)
     how_met = fields.String(validate=validate.Length(max=5000), allow_none=True)
     warmth = fields.String(validate=validate.OneOf(WARMTH))
@@ -129,12 +129,12 @@ class ContactListSchema(Schema):
 
 class TouchInSchema(RefuseUnknownKeys):
     note = fields.String(load_default="", validate=validate.Length(max=5000))
-    at = fields.DateTime(allow_none=True)
+    at = UtcDateTime(allow_none=True)
 
 
 class RecruiterInSchema(RefuseUnknownKeys):
     name = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    email = fields.Email(allow_none=True)
+    email = Email(allow_none=True)
     role = fields.String(validate=validate.Length(max=255), allow_none=True)
 
 
@@ -170,7 +170,7 @@ class InFlightSchema(Schema):
 
 
 class InsightsSchema(Schema):
-    now = fields.DateTime()
+    now = UtcDateTime()
     funnel = fields.List(fields.Nested(FunnelStepSchema))
     response_rate = fields.Float(allow_none=True)
     median_days_to_response = fields.Float(allow_none=True)

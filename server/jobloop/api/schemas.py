@@ -1,12 +1,47 @@
 """Marshmallow schemas: they validate requests and generate the OpenAPI document."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS, STAGES
-from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window
+from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window, email_ok
 
-__all__ = ["MAX_TEXT", "RefuseUnknownKeys"]
+__all__ = ["Email", "MAX_TEXT", "RefuseUnknownKeys", "UtcDateTime"]
+
+
+class UtcDateTime(fields.DateTime):
+    """Times are stored as naive UTC; the API says so (2026-11-30T09:00:00+00:00), as the
+    OpenAPI date-time format requires and as a browser's Date() needs to not read local time."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def Email(**kwargs) -> fields.String:  # noqa: N802  (a field, named like one)
+    """An e-mail address checked by services/bounds.py, the one rule for every path."""
+
+    def valid(value):
+        if value and not email_ok(value):
+            raise ValidationError("one address like name@example.com, nothing after it")
+
+    return fields.String(validate=valid, metadata={"format": "email"}, **kwargs)
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "stable, machine-readable name"})
+    message = fields.String(required=True, metadata={"description": "what is wrong, for the user"})
+    field = fields.String(metadata={"description": "the input field at fault, when one is"})
+    fields_ = fields.Dict(data_key="fields", metadata={"description": "problems per field, as validation found them"})
+
+
+class ErrorSchema(Schema):
+    """Every API error: {"error": {"code", "message"}} (api/errors.py)."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
 
 
 def _in_window(value):
@@ -84,9 +119,9 @@ class PostingSchema(ParsedFieldsSchema):
     user_edited = fields.List(fields.String())
     notes = fields.String()
     stage = fields.String()
-    stage_changed_at = fields.DateTime()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    stage_changed_at = UtcDateTime()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
     tracker_url = fields.String()
 
 
@@ -95,7 +130,7 @@ class EventSchema(Schema):
     kind = fields.String()
     from_stage = fields.String(allow_none=True)
     to_stage = fields.String(allow_none=True)
-    at = fields.DateTime()
+    at = UtcDateTime()
     note = fields.String()
     details = fields.Dict()
 
@@ -159,7 +194,7 @@ class PostingListSchema(Schema):
 class EventInSchema(RefuseUnknownKeys):
     kind = fields.String(required=True, validate=validate.OneOf(("stage", "note")))
     stage = fields.String(validate=validate.OneOf(STAGES))
-    at = fields.DateTime(allow_none=True)
+    at = UtcDateTime(allow_none=True)
     note = fields.String(validate=validate.Length(max=MAX_TEXT), load_default="")
 
 

@@ -8,6 +8,7 @@ SQLite's 64-bit limit, so ids, offsets and limits can never overflow a query.
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 
 from .errors import ServiceError
@@ -56,3 +57,19 @@ def json_depth_ok(value, limit: int = MAX_JSON_DEPTH) -> bool:
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return True
+
+
+# One address, as a mailto: link and a vCard can carry it: no spaces, and none of the
+# characters that would add headers or recipients to a mailto: URL (? & # % , ;).
+_EMAIL = re.compile(r"[^\s@?&#%/\\<>\"'(),;:\[\]]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+
+
+def email_ok(text: str) -> bool:
+    return len(text) <= 254 and _EMAIL.fullmatch(text) is not None
+
+
+def check_email(text: str | None, field: str = "email") -> str | None:
+    """The address itself; None or "" pass through (no address); anything else names the field."""
+    if text and not email_ok(text):
+        raise ServiceError(f"{field}: one address like name@example.com, nothing after it", code="invalid_email")
+    return text

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from ..db import database
 from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
 from . import NotFound, ServiceError, followups, pipeline, postings
-from .bounds import MAX_TEXT, check_date
+from .bounds import MAX_TEXT, check_date, check_email
 
 CADENCE_KEY = "network.cadence_days"
 DEFAULT_CADENCE = {"close": 30, "warm": 60, "cold": 120}
@@ -83,8 +83,7 @@ def _clean(values: dict) -> dict:
         out[name] = value
     if "name" in out and not out["name"]:
         raise ServiceError("a contact needs a name", code="empty_name")
-    if out.get("email") and ("@" not in out["email"] or any(c.isspace() for c in out["email"])):
-        raise ServiceError("email does not look like an address", code="invalid_email")
+    check_email(out.get("email"))
     # Shown as a link: only web addresses, never javascript: or data: URLs.
     if out.get("linkedin_url") and not out["linkedin_url"].lower().startswith(("https://", "http://")):
         raise ServiceError("the LinkedIn URL must start with https://", code="invalid_url")

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from markupsafe import Markup
+
 from ..clock import utc_to_local
+from ..parsing.description import sanitize_html
 from ..stages import ENDINGS
 from ..views import app_now
 from .base import blp
@@ -96,3 +99,10 @@ def http_url(url: str | None) -> str | None:
 def local_now_input() -> str:
     """Now, as an <input type=datetime-local> value (the `max` of back-dating fields)."""
     return utc_to_local(app_now()).strftime("%Y-%m-%dT%H:%M")
+
+
+@blp.app_template_filter("sanitized")
+def sanitized(html: str | None) -> Markup:
+    """Stored description HTML, cleaned again as it is shown: the store is never trusted at
+    render time (an imported file or an older version could have put anything there)."""
+    return Markup(sanitize_html(html or ""))

@@ -12,14 +12,15 @@ from functools import wraps
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from ..models import WARMTH, Posting
 from ..api.errors import status_for
+from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
 from ..views import app_now as _now
 from . import charts
 from .base import add_nav, back, form_error, refused, said
 from .filters import localdate
 from .forms import local_day
+from .headers import content_disposition
 
 blp = Blueprint("growth", __name__)
 
@@ -291,9 +292,9 @@ def posting_contact(posting_id: int):
 @blp.route("/contacts/<int:contact_id>.vcf")
 def contact_vcard(contact_id: int):
     contact = network.get(contact_id)
-    safe = "".join(c if c.isalnum() else "-" for c in contact.name).strip("-") or "contact"
+    name = " ".join(contact.name.replace("/", " ").replace("\\", " ").split()) or "contact"
     return Response(network.vcard(contact), mimetype="text/vcard",
-                    headers={"Content-Disposition": f'attachment; filename="{safe}.vcf"'})
+                    headers={"Content-Disposition": content_disposition(f"{name}.vcf", fallback="contact")})
 
 
 # ---- settings ---------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
 from .base import blp
 from .forms import LABELS, field_text, local_date
+from .snapshot import SNAPSHOT_HEADERS, strip_reach_out
 
 BOARD_LIMIT = 30  # cards per column; the table has the rest
 PER_PAGE = 50
-SNAPSHOT_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
 def _common():
@@ -97,10 +97,9 @@ def snapshot(posting_id: int):
     found = postings.latest_snapshot(postings.get(posting_id))
     if found is None:
         raise NotFound("this posting has no saved snapshot (it was added by hand)")
-    response = make_response(capture.snapshot_html(found))
+    response = make_response(strip_reach_out(capture.snapshot_html(found)))
     response.headers["Content-Type"] = "text/html; charset=utf-8"
-    response.headers["Content-Security-Policy"] = SNAPSHOT_CSP
-    response.headers["Cache-Control"] = "no-store"
+    response.headers.update(SNAPSHOT_HEADERS)  # web/snapshot.py: sandbox, CSP, no prefetching
     return response
 
 
