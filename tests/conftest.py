@@ -21,9 +21,8 @@ from jobloop.app import create_app
 from jobloop.config import Config
 from jobloop.db import SCHEMA_VERSION, database, migrate, open_database
 from jobloop.security import current_token, load_or_create_token
-# The follow-up and reflection rules join the pipeline when their modules are imported
-# (create_app imports them through the web blueprints); a service test without the app
-# needs them too.
+# The follow-up and reflection rules, loaded as the app loads them, for service tests
+# that never build the app.
 from jobloop.services import followups, reflection  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]

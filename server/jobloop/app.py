@@ -41,12 +41,12 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     from .api import init_api
-    from .web import blp as web_blp
+    from .web import blp as web_blp, followups as web_followups, growth as web_growth
 
     init_api(app)
     app.register_blueprint(web_blp)
-    app.register_blueprint(__import__(f"{__package__}.web.growth", fromlist=["blp"]).blp)  # Insights, Plan, Network
-    app.register_blueprint(__import__("jobloop.web.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, calendar
+    app.register_blueprint(web_growth.blp)  # Insights, Plan, Network
+    app.register_blueprint(web_followups.blp)  # follow-ups, reflections, calendar
     return app
 
 
