@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from factories import Clock
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.db import SCHEMA_VERSION, database, migrate, open_database
+from jobloop.db import database, open_database
 from jobloop.security import current_token, load_or_create_token
 # The follow-up and reflection rules, loaded as the app loads them, for service tests
 # that never build the app.
@@ -41,25 +41,29 @@ def config(tmp_path, clock) -> Config:
 
 
 @pytest.fixture(scope="session")
-def _migrated_file(tmp_path_factory) -> Path:
-    """A store file migrated once per run by the real migrate(); each test starts from a copy.
-    Migrating costs ~100 ms of small synced writes, a copy ~10 ms."""
-    config = Config(data_dir=tmp_path_factory.mktemp("template") / "data", database_url=None, testing=True)
-    db = open_database(config)
-    with db.connection_context():
-        migrate(db)
-    db.close()  # the last connection checkpoints the WAL into the file
-    return config.sqlite_path
+def _shared_config(tmp_path_factory) -> Config:
+    return Config(data_dir=tmp_path_factory.mktemp("shared") / "data", database_url=None, testing=True)
+
+
+@pytest.fixture(scope="session")
+def _shared_app(_shared_config):
+    return create_app(_shared_config)
+
+
+@pytest.fixture(scope="session")
+def _migrated_file(_shared_app, _shared_config) -> Path:
+    """The shared app's own store, migrated by create_app as on any start and never served
+    (each test binds its own): every test's store starts as a copy of it. Migrating costs
+    ~100 ms of small synced writes, a copy ~10 ms."""
+    return _shared_config.sqlite_path
 
 
 @pytest.fixture
 def store(config, _migrated_file):
-    """This test's own SQLite file, migrated, bound to the models. No Flask."""
+    """This test's own SQLite file, migrated, bound to the models. No Flask in the test."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_migrated_file, config.sqlite_path)
     db = open_database(config)
-    with db.connection_context():
-        assert migrate(db) == SCHEMA_VERSION  # nothing left to run: the copy is current
     yield db
     if not db.is_closed():
         db.close()
@@ -85,11 +89,6 @@ def shared_db(module_store):
     with database.atomic() as transaction:
         yield database
         transaction.rollback()
-
-
-@pytest.fixture(scope="session")
-def _shared_app(tmp_path_factory):
-    return create_app(Config(data_dir=tmp_path_factory.mktemp("shared") / "data", database_url=None, testing=True))
 
 
 @pytest.fixture
