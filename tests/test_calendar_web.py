@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from factories import Clock, stored_posting
 from jobloop.models import Goal
-from jobloop.services import calendar, followups
+from jobloop.services import calendar, followups, pipeline  # noqa: F401
 
 T0 = datetime(2026, 3, 2, 10, 0)
 
