@@ -9,6 +9,7 @@ page with the Flask test client and prints the median milliseconds.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -108,28 +109,45 @@ def main(argv: list[str] | None = None) -> int:
             ("table, search + filter", "/table?q=recruiter&stage=interviewing"),
             ("posting page", f"/postings/{posting_id}"),
         ]
-        slow = []
+        slow, rows = [], []
         print(f"{'page':38} median ms ({args.runs} runs)")
         for name, path in pages:
             ms = measure(client, path, args.runs)
             flag = "" if ms < TARGET_MS else "  over target"
             if flag:
                 slow.append(name)
+            rows.append((name, ms))
             print(f"{name:38} {ms:8.1f}{flag}")
         print(f"target < {TARGET_MS:.0f} ms: {'met' if not slow else 'missed by ' + ', '.join(slow)}")
-        partials(app, posting_id, args.runs)
+        rows += [(f"`{name}` alone", ms) for name, ms in partials(app, posting_id, args.runs)]
+        markdown(args, rows, slow)
     return 0
 
 
-def partials(app, posting_id: int, runs: int) -> None:
+def markdown(args, rows: list[tuple[str, float]], slow: list[str]) -> None:
+    """Append this run's table to $JOBLOOP_BENCH_MARKDOWN (scripts/bench --write-docs collects them)."""
+    out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
+    if not out:
+        return
+    lines = [f"## Tracker pages at {args.postings:,} postings", "",
+             f"`bench/pages_bench.py`: server time through the Flask test client, median of {args.runs} runs; "
+             f"target < {TARGET_MS:.0f} ms ({'met' if not slow else 'missed by ' + ', '.join(slow)}).", "",
+             "| page | median ms |", "| --- | ---: |"]
+    lines += [f"| {name} | {ms:.0f} |" for name, ms in rows]
+    with open(out, "a") as fh:
+        fh.write("\n".join(lines) + "\n\n")
+
+
+def partials(app, posting_id: int, runs: int) -> list[tuple[str, float]]:
     """Other features' partials inside the dashboard and posting page, timed alone: who owns the time."""
     from flask import render_template
 
     from jobloop.models import Posting
 
     names = sorted(t for t in app.jinja_env.list_templates() if t.startswith("partials/"))
+    timed: list[tuple[str, float]] = []
     if not names:
-        return
+        return timed
     print(f"{'included partial':38} median ms")
     with app.test_request_context("/"):
         database.connect(reuse_if_open=True)
@@ -146,6 +164,8 @@ def partials(app, posting_id: int, runs: int) -> None:
                 render_template(name, posting=posting)
                 times.append((time.perf_counter() - start) * 1000)
             print(f"{name:38} {statistics.median(times):8.1f}")
+            timed.append((name, statistics.median(times)))
+    return timed
 
 
 if __name__ == "__main__":

@@ -65,6 +65,28 @@ def summary(name: str, ratios: list[float], target_median: float, target_worst: 
     return f"{name:8s} median {med:.2f}x  worst {worst:.2f}x  ({goal}: {'ok' if ok else 'MISSED'})"
 
 
+def markdown_row(label: str, ratios: list[float], target_median: float, target_worst: float | None) -> str:
+    med, worst = statistics.median(ratios), max(ratios)
+    ok = med <= target_median and (target_worst is None or worst <= target_worst)
+    goal = f"median ≤ {target_median}×" + (f", worst ≤ {target_worst}×" if target_worst else "")
+    return f"| {label} | {med:.2f}× | {worst:.1f}× | {goal}{'' if ok else ' — **not met**'} |"
+
+
+def markdown(corpus: Path, count: int, parse_ratios: list[float], capture_ratios: list[float]) -> None:
+    """Append this run's table to $JOBLOOP_BENCH_MARKDOWN (scripts/bench --write-docs collects them)."""
+    out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
+    if not out:
+        return
+    lines = ["## Parser", "",
+             f"`bench/parse_bench.py` over the {count} pages of `{os.path.relpath(corpus, ROOT)}`: each ratio is to "
+             f'`BeautifulSoup(html, "lxml")` alone on the same page, best of {RUNS}, measured in the same run.', "",
+             "| | median | worst | target |", "| --- | ---: | ---: | --- |",
+             markdown_row("`parse(html, url)`", parse_ratios, 1.5, 3.0),
+             markdown_row("whole capture through the API (parse, store, snapshot)", capture_ratios, 2.0, None)]
+    with open(out, "a") as fh:
+        fh.write("\n".join(lines) + "\n\n")
+
+
 def main(argv: list[str]) -> int:
     corpus = Path(argv[0] if argv else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not (corpus / "manifest.jsonl").exists():
@@ -90,6 +112,7 @@ def main(argv: list[str]) -> int:
     print()
     print(summary("parse", parse_ratios, 1.5, 3.0))
     print(summary("capture", capture_ratios, 2.0, None))
+    markdown(corpus, len(parse_ratios), parse_ratios, capture_ratios)
     return 0
 
 

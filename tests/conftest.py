@@ -1,6 +1,15 @@
-"""Shared fixtures: a fresh data dir and app per test, a real server on a free port."""
+"""Shared fixtures: a fresh data dir and store per test, one Flask app per run, a real server on a free port.
+
+Building the Flask app costs far more than a fresh SQLite store (the routes and the
+OpenAPI document are built on creation), and nothing in it belongs to one test: the
+app reads its data dir, token and clock from app.config["JOBLOOP"] on every request.
+So the run builds it once (`_shared_app`) and `app` points it at the test's own
+Config; service tests take `db` (or `store`) and never build Flask at all. Tests of
+create_app itself (test_migrations_db, test_serve_cli) call it directly.
+"""
 from __future__ import annotations
 
+import shutil
 import threading
 from pathlib import Path
 
@@ -10,7 +19,11 @@ from werkzeug.serving import make_server
 from factories import Clock
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.security import current_token
+from jobloop.db import database, open_database
+from jobloop.security import current_token, load_or_create_token
+# The follow-up and reflection rules, loaded as the app loads them, for service tests
+# that never build the app.
+from jobloop.services import followups, reflection  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -27,9 +40,64 @@ def config(tmp_path, clock) -> Config:
     return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
 
 
+@pytest.fixture(scope="session")
+def _shared_config(tmp_path_factory) -> Config:
+    return Config(data_dir=tmp_path_factory.mktemp("shared") / "data", database_url=None, testing=True)
+
+
+@pytest.fixture(scope="session")
+def _shared_app(_shared_config):
+    return create_app(_shared_config)
+
+
+@pytest.fixture(scope="session")
+def _migrated_file(_shared_app, _shared_config) -> Path:
+    """The shared app's own store, migrated by create_app as on any start and never served
+    (each test binds its own): every test's store starts as a copy of it. Migrating costs
+    ~100 ms of small synced writes, a copy ~10 ms."""
+    return _shared_config.sqlite_path
+
+
 @pytest.fixture
-def app(config):
-    return create_app(config)
+def store(config, _migrated_file):
+    """This test's own SQLite file, migrated, bound to the models. No Flask in the test."""
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_file, config.sqlite_path)
+    db = open_database(config)
+    yield db
+    if not db.is_closed():
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def module_store(tmp_path_factory, _migrated_file):
+    """One store for a whole test module, for data a module-scoped fixture seeds once.
+    Tests read it through `shared_db`, which rolls back whatever a test writes."""
+    config = Config(data_dir=tmp_path_factory.mktemp("module") / "data", database_url=None, testing=True)
+    config.data_dir.mkdir(parents=True)
+    shutil.copyfile(_migrated_file, config.sqlite_path)
+    db = open_database(config)
+    db.connect()
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def shared_db(module_store):
+    database.initialize(module_store)
+    database.connect(reuse_if_open=True)
+    with database.atomic() as transaction:
+        yield database
+        transaction.rollback()
+
+
+@pytest.fixture
+def app(_shared_app, config, store):
+    """The app, serving this test's data dir, store, token and clock."""
+    database.initialize(store)  # the shared app bound the models to its own store when it was built
+    load_or_create_token(config.data_dir)  # as create_app does on first start
+    _shared_app.config["JOBLOOP"] = config
+    return _shared_app
 
 
 @pytest.fixture
@@ -48,10 +116,8 @@ def auth(token) -> dict[str, str]:
 
 
 @pytest.fixture
-def db(app):
-    """A connection for tests that call services directly."""
-    from jobloop.db import database
-
+def db(store):
+    """A connection for tests that call services directly (with or without the app)."""
     database.connect(reuse_if_open=True)
     yield database
     if not database.is_closed():

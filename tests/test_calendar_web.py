@@ -1,15 +1,16 @@
 """The .ics feed at its secret URL: parses with icalendar, holds the due items, 404s on a wrong secret."""
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
+import re
 
 import pytest
 from icalendar import Calendar
 
-from factories import Clock
-from jobloop.models import Company, Goal, Posting
-from jobloop.services import calendar, followups, pipeline
+from factories import Clock, stored_posting
+from jobloop.models import Goal
+from jobloop.services import calendar, followups, pipeline  # noqa: F401
 
 T0 = datetime(2026, 3, 2, 10, 0)
 
@@ -19,12 +20,7 @@ def clock():
     return Clock(T0 + timedelta(days=1))
 
 
-def make_posting(stage, *, title="SRE", company="Stark Industries"):
-    posting = Posting.create(canonical_url=f"https://jobs.example.test/{title}", url=f"https://jobs.example.test/{title}",
-                             title=title, company=Company.get_or_create(name=company)[0],
-                             created_at=T0, stage_changed_at=T0)
-    pipeline.change_stage(posting, stage, at=T0, now=T0)
-    return Posting.get_by_id(posting.id)
+make_posting = partial(stored_posting, at=T0, title="SRE", company="Stark Industries")
 
 
 def feed_url(client) -> str:

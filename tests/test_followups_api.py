@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 
-from factories import Clock
-from jobloop.models import Company, Contact, FollowUp, Posting, Reflection
+from factories import Clock, stored_posting
+from jobloop.models import Contact, FollowUp, Reflection
 from jobloop.services import pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)
-_n = iter(range(1, 10**6))
 
 
 @pytest.fixture
@@ -18,23 +18,17 @@ def clock():
     return Clock(T0)
 
 
-def make_posting(*, stage="applied", at=T0, title="Platform Engineer", company="Umbrella"):
-    n = next(_n)
-    posting = Posting.create(canonical_url=f"https://jobs.example.test/a{n}", url=f"https://jobs.example.test/a{n}",
-                             title=title, company=Company.get_or_create(name=company)[0],
-                             created_at=at, stage_changed_at=at)
-    pipeline.change_stage(posting, stage, at=at, now=at)
-    return Posting.get_by_id(posting.id)
+make_posting = partial(stored_posting, stage="applied", at=T0, title="Platform Engineer", company="Umbrella")
 
 
-def test_every_followup_route_needs_the_token(client, db):
+@pytest.mark.parametrize("method, path", [("get", "/api/followups"), ("get", "/api/followups/summary"),
+                                          ("post", "/api/followups/1/done"), ("get", "/api/reflections"),
+                                          ("get", "/api/postings/1/interviews")])
+def test_every_followup_route_needs_the_token(client, db, method, path):
     make_posting()
-    for method, path in [("get", "/api/followups"), ("get", "/api/followups/summary"),
-                         ("post", "/api/followups/1/done"), ("get", "/api/reflections"),
-                         ("get", "/api/postings/1/interviews")]:
-        response = getattr(client, method)(path)
-        assert response.status_code == 401, path
-        assert response.get_json()["error"]["code"] == "unauthorized"
+    response = getattr(client, method)(path)
+    assert response.status_code == 401, path
+    assert response.get_json()["error"]["code"] == "unauthorized"
 
 
 def test_summary_counts_what_is_due_by_the_app_clock(client, auth, db, clock):
@@ -158,8 +152,8 @@ def test_reflections_list_get_update(client, auth, db, clock):
     assert client.patch(f"/api/reflections/{rid}", json={}, headers=auth).status_code == 422
 
 
-def test_openapi_documents_the_followup_routes(client, auth):
+@pytest.mark.parametrize("path", ["/api/followups", "/api/followups/summary", "/api/followups/{followup_id}/snooze",
+                                  "/api/reflections/{reflection_id}", "/api/postings/{posting_id}/interviews"])
+def test_openapi_documents_the_followup_routes(client, auth, path):
     paths = client.get("/api/openapi.json", headers=auth).get_json()["paths"]
-    for path in ("/api/followups", "/api/followups/summary", "/api/followups/{followup_id}/snooze",
-                 "/api/reflections/{reflection_id}", "/api/postings/{posting_id}/interviews"):
-        assert path in paths, path
+    assert path in paths, path

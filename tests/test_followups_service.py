@@ -2,30 +2,23 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 
-from jobloop.models import Company, Contact, FollowUp, Posting, PostingContact
+from factories import stored_posting
+from jobloop.models import Contact, FollowUp, PostingContact
 from jobloop.services import Conflict, ServiceError, followups, messages, network, pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)  # a Monday morning, naive UTC like the store
-_n = iter(range(1, 10**6))
 
 
 def fresh(row):
     return type(row).get_by_id(row.id)
 
 
-def make_posting(*, stage="saved", at=T0, title="Backend Engineer", company="Acme Robotics"):
-    """A posting straight in the store (the parser is not what these tests are about)."""
-    n = next(_n)
-    posting = Posting.create(canonical_url=f"https://jobs.example.test/{n}", url=f"https://jobs.example.test/{n}",
-                             title=title, company=Company.get_or_create(name=company)[0],
-                             created_at=at, stage_changed_at=at, stage="saved")
-    pipeline.change_stage(posting, "saved", at=at, now=at)
-    if stage != "saved":
-        pipeline.change_stage(posting, stage, at=at, now=at)
-    return Posting.get_by_id(posting.id)
+# Straight in the store (the parser is not what these tests are about), with its "saved" event.
+make_posting = partial(stored_posting, stages=("saved",), at=T0)
 
 
 def kinds_due(now):

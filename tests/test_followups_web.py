@@ -1,19 +1,19 @@
 """Tracker pages and forms for follow-ups, reflections and interviews (Flask client, fixed clock)."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
+from functools import partial
+import re
 from urllib.parse import unquote
 
 import pytest
 
-from factories import Clock
+from factories import Clock, stored_posting
 from jobloop.clock import local_to_utc
-from jobloop.models import Company, Contact, Event, FollowUp, Posting, PostingContact, Reflection
+from jobloop.models import Contact, Event, FollowUp, Posting, PostingContact, Reflection
 from jobloop.services import followups, messages, pipeline
 
 T0 = datetime(2026, 3, 2, 10, 0)
-_n = iter(range(1, 10**6))
 
 
 @pytest.fixture
@@ -21,13 +21,7 @@ def clock():
     return Clock(T0)
 
 
-def make_posting(stage="applied", *, at=T0, title="ML Engineer", company="Cyberdyne"):
-    n = next(_n)
-    posting = Posting.create(canonical_url=f"https://jobs.example.test/w{n}", url=f"https://jobs.example.test/w{n}",
-                             title=title, company=Company.get_or_create(name=company)[0],
-                             created_at=at, stage_changed_at=at)
-    pipeline.change_stage(posting, stage, at=at, now=at)
-    return Posting.get_by_id(posting.id)
+make_posting = partial(stored_posting, stage="applied", at=T0, title="ML Engineer", company="Cyberdyne")
 
 
 def csrf(client, path="/followups") -> str:
@@ -35,7 +29,7 @@ def csrf(client, path="/followups") -> str:
 
 
 def test_dashboard_shows_feedback_request_and_next_morning_a_reflection(client, db, clock):
-    posting = make_posting("interviewing", company="Cyberdyne Systems")
+    posting = make_posting(stage="interviewing", company="Cyberdyne Systems")
     pipeline.change_stage(posting, "rejected", at=T0, now=T0)
     html = client.get("/").text
     assert "Send a thank-you and ask for feedback" in html
@@ -52,7 +46,7 @@ def test_dashboard_today_is_calm_when_nothing_is_due(client, db):
 
 
 def test_forms_need_the_csrf_token(client, db, clock):
-    make_posting("applied")
+    make_posting(stage="applied")
     clock.now = T0 + timedelta(days=8)
     check_in = FollowUp.get(FollowUp.kind == "check_in")
     for action in ("done", "dismiss", "snooze", "ghosted"):
@@ -67,7 +61,7 @@ def test_forms_need_the_csrf_token(client, db, clock):
 
 
 def test_done_snooze_dismiss_and_ghosted_from_the_page(client, db, clock):
-    posting = make_posting("applied")
+    posting = make_posting(stage="applied")
     clock.now = T0 + timedelta(days=31)
     token = csrf(client)
     html = client.get("/followups").text
@@ -91,7 +85,7 @@ def test_done_snooze_dismiss_and_ghosted_from_the_page(client, db, clock):
 
 
 def test_next_only_redirects_inside_the_tracker(client, db, clock):
-    make_posting("applied")
+    make_posting(stage="applied")
     check_in = FollowUp.get(FollowUp.kind == "check_in")
     token = csrf(client)
     r = client.post(f"/followups/{check_in.id}/dismiss", data={"csrf_token": token, "next": "//evil.example/x"})
@@ -99,7 +93,7 @@ def test_next_only_redirects_inside_the_tracker(client, db, clock):
 
 
 def test_posting_page_shows_followups_messages_and_logs_an_interview(client, db, clock):
-    posting = make_posting("applied", company="Soylent")
+    posting = make_posting(stage="applied", company="Soylent")
     recruiter = Contact.create(name="Jo Reyes", email="jo@soylent.test")
     PostingContact.create(posting=posting, contact=recruiter)
     page = client.get(f"/postings/{posting.id}").text
@@ -125,7 +119,7 @@ def test_posting_page_shows_followups_messages_and_logs_an_interview(client, db,
 
 
 def test_offer_deadline_form(client, db, clock):
-    posting = make_posting("offer")
+    posting = make_posting(stage="offer")
     token = csrf(client, f"/postings/{posting.id}")
     assert "Reply to the offer by" in client.get(f"/postings/{posting.id}").text
     client.post(f"/postings/{posting.id}/offer-deadline", data={"csrf_token": token, "date": "2026-03-09"})
@@ -134,7 +128,7 @@ def test_offer_deadline_form(client, db, clock):
 
 
 def test_reflection_form_saves_and_bad_input_keeps_what_was_typed(client, db, clock):
-    posting = make_posting("interviewing", title="Robotics Lead")
+    posting = make_posting(stage="interviewing", title="Robotics Lead")
     pipeline.change_stage(posting, "rejected", at=T0, now=T0)
     row = Reflection.get()
     clock.now = row.due_at
@@ -187,7 +181,7 @@ def test_tracker_settings_page_carries_the_followup_settings_and_saves_back_to_i
 
 def test_dashboard_card_shows_a_few_and_says_how_many_more(client, db, clock):
     for _ in range(12):
-        make_posting("applied")
+        make_posting(stage="applied")
     clock.now = T0 + timedelta(days=8)
     html = client.get("/").text
     assert html.count('data-kind="check_in"') == 8

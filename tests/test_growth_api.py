@@ -18,12 +18,13 @@ def clock():
     return Clock(NOW)
 
 
-def test_every_growth_route_needs_the_token(client):
-    for method, path in [("get", "/api/profile/skills"), ("get", "/api/gaps"), ("get", "/api/goals"),
-                         ("get", "/api/contacts"), ("get", "/api/insights"), ("post", "/api/postings/1/contacts")]:
-        r = getattr(client, method)(path, json={} if method == "post" else None)
-        assert r.status_code == 401, path
-        assert r.json["error"]["code"] == "unauthorized"
+@pytest.mark.parametrize("method, path", [("get", "/api/profile/skills"), ("get", "/api/gaps"), ("get", "/api/goals"),
+                                          ("get", "/api/contacts"), ("get", "/api/insights"),
+                                          ("post", "/api/postings/1/contacts")])
+def test_every_growth_route_needs_the_token(client, method, path):
+    r = getattr(client, method)(path, json={} if method == "post" else None)
+    assert r.status_code == 401, path
+    assert r.json["error"]["code"] == "unauthorized"
 
 
 def test_profile_and_gaps(client, auth, db):
@@ -101,8 +102,9 @@ def test_insights_summary(client, auth, db):
     assert client.get("/api/insights?weeks=0", headers=auth).status_code == 422
 
 
-def test_openapi_documents_growth(client, auth):
+@pytest.mark.parametrize("path", ["/api/profile/skills", "/api/gaps", "/api/goals", "/api/goals/{goal_id}", "/api/contacts",
+                                  "/api/contacts/{contact_id}/touches", "/api/postings/{posting_id}/contacts",
+                                  "/api/insights"])
+def test_openapi_documents_growth(client, auth, path):
     paths = client.get("/api/openapi.json", headers=auth).json["paths"]
-    for path in ("/api/profile/skills", "/api/gaps", "/api/goals", "/api/goals/{goal_id}", "/api/contacts",
-                 "/api/contacts/{contact_id}/touches", "/api/postings/{posting_id}/contacts", "/api/insights"):
-        assert path in paths, path
+    assert path in paths, path

@@ -18,7 +18,12 @@ def ago(days: float) -> datetime:
 
 
 @pytest.fixture
-def dataset(db):
+def dataset(_histories, shared_db):
+    return _histories
+
+
+@pytest.fixture(scope="module")
+def _histories(module_store):
     """Eight postings with known histories (t = days before NOW):
 
     A linkedin  saved 20, applied 19, screening 17, interviewing 10, rejected 5

@@ -1,17 +1,17 @@
 """Message templates: filling, mailto encoding, which contact gets the message."""
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from jobloop.models import Company, Contact, Posting, PostingContact
+from factories import stored_posting
+from jobloop.models import Contact, PostingContact
 from jobloop.services import ServiceError, messages
 
 
-def make_posting(title="Backend Engineer", company="Ben & Jerry's"):
-    return Posting.create(canonical_url=f"https://jobs.example.test/{title}", url="https://jobs.example.test/x",
-                          title=title, company=Company.get_or_create(name=company)[0])
+make_posting = partial(stored_posting, title="Backend Engineer", company="Ben & Jerry's")
 
 
 def test_fill_leaves_unknown_placeholders_and_stray_braces_alone():

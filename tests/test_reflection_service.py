@@ -1,26 +1,20 @@
 """Reflections: due the next morning after an ending, prefilled, searchable, undone with the ending."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
+from functools import partial
+import time
 
 import pytest
 
-from jobloop.models import Company, Posting, Reflection
+from factories import stored_posting
+from jobloop.models import Reflection
 from jobloop.services import ServiceError, pipeline, reflection
 
 T0 = datetime(2026, 3, 2, 10, 0)
-_n = iter(range(1, 10**6))
 
-
-def make_posting(*, stages=("applied",), at=T0, title="Data Engineer", company="Initech"):
-    n = next(_n)
-    posting = Posting.create(canonical_url=f"https://jobs.example.test/r{n}", url=f"https://jobs.example.test/r{n}",
-                             title=title, company=Company.get_or_create(name=company)[0],
-                             created_at=at, stage_changed_at=at)
-    for i, stage in enumerate(stages):
-        pipeline.change_stage(posting, stage, at=at + timedelta(hours=i), now=at + timedelta(hours=i))
-    return Posting.get_by_id(posting.id)
+make_posting = partial(stored_posting, stages=("applied",), at=T0, step=timedelta(hours=1),
+                       title="Data Engineer", company="Initech")
 
 
 @pytest.fixture

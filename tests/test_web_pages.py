@@ -198,12 +198,12 @@ def test_posting_links_only_http_urls(client, db):
     assert 'href="javascript:' not in body
 
 
-def test_missing_posting_is_an_html_404(client):
-    for path in ("/postings/999", "/postings/999/snapshot", "/postings/999/delete"):
-        response = client.get(path)
-        assert response.status_code == 404
-        assert_html_headers(response)
-        assert "Not found" in text_of(response)
+@pytest.mark.parametrize("path", ["/postings/999", "/postings/999/snapshot", "/postings/999/delete"])
+def test_missing_posting_is_an_html_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert_html_headers(response)
+    assert "Not found" in text_of(response)
     # The API keeps its JSON errors.
     api = client.get("/api/postings/999", headers={"Authorization": "Bearer nope"})
     assert api.is_json

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from jobloop.models import Posting, utcnow
+from jobloop.models import Company, Posting, utcnow
 from jobloop.services import capture, pipeline
 
 _counter = iter(range(1, 10**9))
@@ -53,4 +53,21 @@ def make_posting(*, url: str | None = None, stage: str | None = None, at: dateti
     posting, _ = capture.capture(url, job_page(**page), now=now)
     if stage and stage != "saved":
         pipeline.change_stage(posting, stage, at=at or now, now=now)
+    return Posting.get_by_id(posting.id)
+
+
+def stored_posting(stage: str | None = None, *, stages: tuple[str, ...] = (), at: datetime | None = None,
+                   step: timedelta = timedelta(0), title: str = "Backend Engineer",
+                   company: str = "Acme Robotics", url: str | None = None, **fields) -> Posting:
+    """A posting straight in the store (no page, no parser), moved through `stages` and then
+    `stage` from `at` on, `step` apart. For tests about what happens after a capture."""
+    n = next(_counter)
+    url = url or f"https://jobs.example.test/{n}"
+    values = {"created_at": at, "stage_changed_at": at} if at else {}
+    posting = Posting.create(canonical_url=url, url=url, title=title,
+                             company=Company.get_or_create(name=company)[0], **values, **fields)
+    path = list(stages) + ([stage] if stage and stage not in stages[-1:] else [])
+    for i, name in enumerate(path):
+        when = (at or utcnow()) + step * i
+        pipeline.change_stage(posting, name, at=when, now=when)
     return Posting.get_by_id(posting.id)
