@@ -69,7 +69,7 @@ def test_manifest_asks_for_narrow_permissions_only():
     manifest = json.loads((EXT / "manifest.json").read_text())
     assert manifest["manifest_version"] == 3
     assert set(manifest["permissions"]) == NARROW
-    assert manifest["host_permissions"] == ["http://127.0.0.1/*", "http://localhost/*"]
+    assert manifest["host_permissions"] == ["http://127.0.0.1/*", "http://localhost/*", "http://[::1]/*"]
     assert manifest.get("optional_permissions") == ["tabs"]  # only if the user opts into the browsing badge
     assert "content_scripts" not in manifest  # pages are read on the user's click, never on load
     assert "clip-page" in manifest["commands"]
