@@ -1,5 +1,7 @@
-// Service worker (Chrome) / background script (Firefox): the context menu and the
-// keyboard shortcut that clip without the popup, the badge, and the retry queue.
+// Service worker (Chrome) / event page (Firefox; lib/browser.js says why both): the
+// context menu and the keyboard shortcut that clip without the popup, the badge, the
+// retry queue, and one-click pairing.
+import { ext } from "./lib/browser.js";
 import { ALARM_RETRY, COMMAND_CLIP, MENU_CLIP, MSG } from "./lib/messages.js";
 import { client } from "./lib/api.js";
 import { SETTINGS_KEY, loadSettings } from "./lib/settings.js";
@@ -8,9 +10,9 @@ import * as queue from "./lib/queue.js";
 import * as badge from "./lib/badge.js";
 import { startPairing } from "./lib/pairing.js";
 
-chrome.runtime.onInstalled.addListener(() => {
-  chrome.contextMenus.removeAll(() => {
-    chrome.contextMenus.create({ id: MENU_CLIP, title: "Clip this job", contexts: ["page", "selection"] });
+ext.runtime.onInstalled.addListener(() => {
+  ext.contextMenus.removeAll(() => {
+    ext.contextMenus.create({ id: MENU_CLIP, title: "Clip this job", contexts: ["page", "selection"] });
   });
 });
 
@@ -48,27 +50,27 @@ async function flushQueue() {
   return queue.flush(api, {
     onLanded: async (item, posting) => {
       badge.remember(item.capture.url, posting);
-      const tabs = await chrome.tabs.query({});
+      const tabs = await ext.tabs.query({});
       for (const tab of tabs) if (tab.url === item.capture.url) await badge.show(tab.id, posting);
     },
   });
 }
 
-chrome.contextMenus.onClicked.addListener((info, tab) => {
+ext.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_CLIP && tab && tab.id !== undefined) clipTab(tab.id);
 });
 
-chrome.commands.onCommand.addListener(async (command, tab) => {
+ext.commands.onCommand.addListener(async (command, tab) => {
   if (command !== COMMAND_CLIP) return;
-  const target = tab || (await chrome.tabs.query({ active: true, currentWindow: true }))[0];
+  const target = tab || (await ext.tabs.query({ active: true, currentWindow: true }))[0];
   if (target) clipTab(target.id);
 });
 
-chrome.alarms.onAlarm.addListener((alarm) => {
+ext.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === ALARM_RETRY) flushQueue();
 });
 
-chrome.runtime.onStartup.addListener(() => { flushQueue(); });
+ext.runtime.onStartup.addListener(() => { flushQueue(); });
 
 // Badge lookups only on tab activation and load completion (debounced, cached).
 // tab.url is only visible for pages we may see: loopback hosts, tabs the user
@@ -82,19 +84,19 @@ async function refreshBadge(tabId, url) {
   badge.schedule(tabId, url, api.lookup);
 }
 
-chrome.tabs.onActivated.addListener(async ({ tabId }) => {
+ext.tabs.onActivated.addListener(async ({ tabId }) => {
   try {
-    const tab = await chrome.tabs.get(tabId);
+    const tab = await ext.tabs.get(tabId);
     refreshBadge(tabId, tab.url);
   } catch { /* closed */ }
 });
 
-chrome.tabs.onUpdated.addListener((tabId, info, tab) => {
+ext.tabs.onUpdated.addListener((tabId, info, tab) => {
   if (info.status === "complete") refreshBadge(tabId, tab.url);
 });
 
 // New settings: the token may now work, the cache may be another server's.
-chrome.storage.onChanged.addListener((changes, area) => {
+ext.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && changes[SETTINGS_KEY]) {
     badge.forgetAll();
     queue.unpause().then(flushQueue);
@@ -123,7 +125,7 @@ const handlers = {
   },
 };
 
-chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const handler = msg && handlers[msg.type];
   if (!handler) return false;
   Promise.resolve()

@@ -1,5 +1,6 @@
 // The toolbar badge marks pages already tracked, with their stage. Lookups are
 // cached per URL and debounced per tab, so browsing never turns into a request storm.
+import { action } from "./browser.js";
 const TTL_MS = 60_000;
 const DEBOUNCE_MS = 300;
 const cache = new Map();   // url -> {posting|null, at}
@@ -28,14 +29,14 @@ export function forgetAll() {
 export async function show(tabId, posting) {
   try {
     if (!posting) {
-      await chrome.action.setBadgeText({ tabId, text: "" });
-      await chrome.action.setTitle({ tabId, title: "jobloop: clip this job" });
+      await action.setBadgeText({ tabId, text: "" });
+      await action.setTitle({ tabId, title: "jobloop: clip this job" });
       return;
     }
     const [text, color] = STAGE_BADGE[posting.stage] || ["✓", "#374151"];
-    await chrome.action.setBadgeBackgroundColor({ tabId, color });
-    await chrome.action.setBadgeText({ tabId, text });
-    await chrome.action.setTitle({ tabId, title: `jobloop: tracked — ${posting.stage}${posting.title ? ` · ${posting.title}` : ""}` });
+    await action.setBadgeBackgroundColor({ tabId, color });
+    await action.setBadgeText({ tabId, text });
+    await action.setTitle({ tabId, title: `jobloop: tracked — ${posting.stage}${posting.title ? ` · ${posting.title}` : ""}` });
   } catch {
     // The tab closed meanwhile: nothing to mark.
   }
@@ -43,9 +44,9 @@ export async function show(tabId, posting) {
 
 export async function showNote(tabId, text, title, color = "#b45309") {
   try {
-    await chrome.action.setBadgeBackgroundColor({ tabId, color });
-    await chrome.action.setBadgeText({ tabId, text });
-    await chrome.action.setTitle({ tabId, title });
+    await action.setBadgeBackgroundColor({ tabId, color });
+    await action.setBadgeText({ tabId, text });
+    await action.setTitle({ tabId, title });
   } catch { /* tab gone */ }
 }
 

@@ -1,5 +1,6 @@
 // Read a tab's rendered page, only when the user asked (popup, menu, shortcut):
 // activeTab grants access to that one tab for that one gesture.
+import { ext } from "./browser.js";
 
 // Runs inside the page. Must be self-contained: it is serialized by executeScript.
 function snapshotPage() {
@@ -15,7 +16,7 @@ function snapshotPage() {
 export async function readTab(tabId) {
   let results;
   try {
-    results = await chrome.scripting.executeScript({ target: { tabId }, func: snapshotPage });
+    results = await ext.scripting.executeScript({ target: { tabId }, func: snapshotPage });
   } catch (err) {
     throw new Error(explain(err));
   }

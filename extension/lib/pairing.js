@@ -7,6 +7,7 @@
 // 3. Redeem with the secret until the user has confirmed: the server hands the token
 //    over once, and only to an extension origin holding the secret.
 // Progress is kept in storage ("pairing") so the options page and the popup can show it.
+import { ext } from "./browser.js";
 import { makeClient } from "./api.js";
 import { saveSettings } from "./settings.js";
 
@@ -16,7 +17,7 @@ const GIVE_UP_MS = 10 * 60 * 1000; // the server forgets a pairing after ten min
 
 let current = null; // one pairing at a time: a new click replaces the old one
 
-const setState = (state) => chrome.storage.local.set({ [PAIRING_KEY]: { ...state, at: Date.now() } });
+const setState = (state) => ext.storage.local.set({ [PAIRING_KEY]: { ...state, at: Date.now() } });
 
 function randomSecret() {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -51,7 +52,7 @@ export async function startPairing(serverUrl) {
   const mine = (current = { id: started.id });
   const message = `Confirm on the jobloop page that just opened (it shows the code ${started.code}).`;
   await setState({ state: "waiting", serverUrl, code: started.code, message });
-  await chrome.tabs.create({ url: started.confirm_url });
+  await ext.tabs.create({ url: started.confirm_url });
   poll(api, mine, started.id, secret, serverUrl, Date.now());
   return { ok: true, code: started.code, message };
 }
@@ -59,7 +60,7 @@ export async function startPairing(serverUrl) {
 async function poll(api, mine, id, secret, serverUrl, since) {
   while (current === mine) {
     // Reading storage is also what keeps a Chrome service worker awake while it waits.
-    const { [PAIRING_KEY]: state } = await chrome.storage.local.get(PAIRING_KEY);
+    const { [PAIRING_KEY]: state } = await ext.storage.local.get(PAIRING_KEY);
     if (!state || state.state !== "waiting") return;
     if (Date.now() - since > GIVE_UP_MS) {
       return setState({ state: "failed", serverUrl, message: "The pairing was not confirmed within ten minutes. Click Pair with jobloop to try again." });

@@ -1,5 +1,5 @@
 // Never lose a clip: captures that could not reach the server wait in
-// chrome.storage.local and are retried (chrome.alarms) until they land. The server
+// ext.storage.local and are retried (ext.alarms) until they land. The server
 // is idempotent by canonical URL, so a capture that lands twice is still one posting.
 //
 // What happens on each kind of failure:
@@ -7,6 +7,7 @@
 //   401 or no token           -> stays queued, retries paused until the settings change
 //   other 4xx                 -> moved to `failed` with the server's message (no endless loop);
 //                                the user sees it in the popup and can discard it
+import { ext } from "./browser.js";
 import { ALARM_RETRY } from "./messages.js";
 import { ERR } from "./api.js";
 
@@ -22,7 +23,7 @@ function locked(fn) {
 }
 
 async function read() {
-  const data = await chrome.storage.local.get([Q, FAILED, PAUSED]);
+  const data = await ext.storage.local.get([Q, FAILED, PAUSED]);
   return { waiting: data[Q] || [], failed: data[FAILED] || [], paused: data[PAUSED] || "" };
 }
 
@@ -46,7 +47,7 @@ export function enqueue(capture, reason = "") {
       capture, queuedAt: new Date().toISOString(), attempts: 0, lastError: reason,
     };
     waiting.push(item);
-    await chrome.storage.local.set({ [Q]: waiting });
+    await ext.storage.local.set({ [Q]: waiting });
     await scheduleRetry();
     return waiting.length;
   });
@@ -54,19 +55,19 @@ export function enqueue(capture, reason = "") {
 
 export async function scheduleRetry() {
   // 30 s is the shortest alarm Chrome allows; then once a minute.
-  const existing = await chrome.alarms.get(ALARM_RETRY);
-  if (!existing) chrome.alarms.create(ALARM_RETRY, { delayInMinutes: 0.5, periodInMinutes: 1 });
+  const existing = await ext.alarms.get(ALARM_RETRY);
+  if (!existing) ext.alarms.create(ALARM_RETRY, { delayInMinutes: 0.5, periodInMinutes: 1 });
 }
 
 export function unpause() {
-  return chrome.storage.local.remove(PAUSED);
+  return ext.storage.local.remove(PAUSED);
 }
 
 export function discardFailed(id) {
   return locked(async () => {
     const { failed } = await read();
     const left = failed.filter((f) => f.id !== id);
-    await chrome.storage.local.set({ [FAILED]: left });
+    await ext.storage.local.set({ [FAILED]: left });
     return left.length;
   });
 }
@@ -84,7 +85,7 @@ export function flush(api, { onLanded } = {}) {
         done.add(item.id);
         sent += 1;
         // Persist each landing at once: if the worker dies now, the item is not resent.
-        await chrome.storage.local.set({ [Q]: waiting.filter((w) => !done.has(w.id)) });
+        await ext.storage.local.set({ [Q]: waiting.filter((w) => !done.has(w.id)) });
         if (onLanded) await onLanded(item, posting);
       } catch (err) {
         item.attempts += 1;
@@ -105,9 +106,9 @@ export function flush(api, { onLanded } = {}) {
     waiting = waiting.filter((w) => !done.has(w.id));
     const update = { [Q]: waiting, [FAILED]: failed };
     if (paused) update[PAUSED] = paused;
-    await chrome.storage.local.set(update);
+    await ext.storage.local.set(update);
     if (waiting.length && !paused) await scheduleRetry();
-    else await chrome.alarms.clear(ALARM_RETRY);
+    else await ext.alarms.clear(ALARM_RETRY);
     return { sent, waiting: waiting.length, failed: failed.length, error };
   });
 }

@@ -1,5 +1,6 @@
-// Stored settings (chrome.storage.local), validated on every read: a bad or
+// Stored settings (ext.storage.local), validated on every read: a bad or
 // missing value falls back to the default instead of breaking every request.
+import { ext } from "./browser.js";
 export const DEFAULT_SERVER = "http://127.0.0.1:8765";
 const KEY = "settings";
 
@@ -47,7 +48,7 @@ export function normalize(raw) {
 }
 
 export async function loadSettings() {
-  const stored = await chrome.storage.local.get(KEY);
+  const stored = await ext.storage.local.get(KEY);
   return normalize(stored[KEY]);
 }
 
@@ -55,7 +56,7 @@ export async function loadSettings() {
 // and validToken.
 export async function saveSettings({ serverUrl, token }) {
   const settings = { serverUrl, token };
-  await chrome.storage.local.set({ [KEY]: settings });
+  await ext.storage.local.set({ [KEY]: settings });
   return settings;
 }
 

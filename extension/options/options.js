@@ -1,6 +1,7 @@
 // The options page: pair in one click (lib/pairing.js, run by the background worker),
 // or paste the token. Every message says what was tried and what to do on this page;
 // nothing says "Saved." unless the save and the connection both worked.
+import { ext, requestPermission } from "../lib/browser.js";
 import { loadSettings, parseServer, saveSettings, validToken } from "../lib/settings.js";
 import { ERR, portHint, testConnection } from "../lib/api.js";
 import { MSG } from "../lib/messages.js";
@@ -18,7 +19,7 @@ async function fill() {
   const settings = await loadSettings();
   $("server-url").value = settings.serverUrl;
   $("token").value = settings.token;
-  $("watch-tabs").checked = await chrome.permissions.contains({ permissions: ["tabs"] });
+  $("watch-tabs").checked = await ext.permissions.contains({ permissions: ["tabs"] });
   if (!settings.token) say("This browser is not paired yet: start jobloop, then click Pair with jobloop.");
 }
 
@@ -74,14 +75,14 @@ $("pair").addEventListener("click", async () => {
   const { url, problem } = serverOnScreen();
   if (problem) return say(problem, "error");
   say(`Looking for jobloop at ${url}…`);
-  const result = await chrome.runtime.sendMessage({ type: MSG.PAIR, serverUrl: url });
+  const result = await ext.runtime.sendMessage({ type: MSG.PAIR, serverUrl: url });
   if (!result) return say("The extension's background did not answer. Reload the extension and try again.", "error");
   if (result.ok) return say(result.message, "info");
   say(result.kind === ERR.NETWORK || result.kind === ERR.TIMEOUT ? notRunning(url, "Pair with jobloop again") : result.message, "error");
 });
 
 // Pairing finishes in the background while this page is open: show how it went.
-chrome.storage.onChanged.addListener(async (changes, area) => {
+ext.storage.onChanged.addListener(async (changes, area) => {
   if (area !== "local" || !changes[PAIRING_KEY]) return;
   const state = changes[PAIRING_KEY].newValue;
   if (!state) return;
@@ -97,11 +98,11 @@ chrome.storage.onChanged.addListener(async (changes, area) => {
 
 $("watch-tabs").addEventListener("change", async (event) => {
   if (event.target.checked) {
-    const granted = await chrome.permissions.request({ permissions: ["tabs"] });
+    const granted = await requestPermission(["tabs"]); // first, before any await: Firefox wants the click
     event.target.checked = granted;
     if (!granted) say("Permission not granted: pages are marked when you open the popup or clip them.", "info");
   } else {
-    await chrome.permissions.remove({ permissions: ["tabs"] });
+    await ext.permissions.remove({ permissions: ["tabs"] });
   }
 });
 

@@ -1,5 +1,6 @@
 // The popup: preview and save the page in the target tab, or, on a page already
 // tracked, record what happened. It is never blank: #message always says something.
+import { ext } from "../lib/browser.js";
 import { ERR, makeClient } from "../lib/api.js";
 import { loadSettings } from "../lib/settings.js";
 import { readTab } from "../lib/page.js";
@@ -20,13 +21,13 @@ function show(id, visible = true) {
   $(id).hidden = !visible;
 }
 
-const send = (type, data = {}) => chrome.runtime.sendMessage({ type, ...data });
+const send = (type, data = {}) => ext.runtime.sendMessage({ type, ...data });
 
 // ?tab=<id> picks the page to read (tests open popup.html as a tab of its own).
 async function targetTab() {
   const param = new URLSearchParams(location.search).get("tab");
-  if (param) return chrome.tabs.get(Number(param));
-  const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+  if (param) return ext.tabs.get(Number(param));
+  const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   if (!tab) throw new Error("No active tab to read.");
   return tab;
 }
@@ -289,7 +290,7 @@ $("preview").addEventListener("submit", async (event) => {
 
 // ---- start -----------------------------------------------------------------------
 
-$("open-options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+$("open-options").addEventListener("click", () => ext.runtime.openOptionsPage());
 
 // ---- not paired: one action, pairing in place ---------------------------------------
 
