@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields, validate
 
-from ..clock import app_now
+from ..views import app_now
 from ..security import EXTENSION_ORIGINS, current_token
 from ..services import ServiceError, pairing as pairing_service
 
