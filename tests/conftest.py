@@ -11,6 +11,7 @@ from factories import Clock
 from jobloop.app import create_app
 from jobloop.config import Config
 from jobloop.security import current_token
+from stores import ON_POSTGRES, fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -22,9 +23,25 @@ def clock() -> Clock:
     return Clock()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite file alone; skipped on PostgreSQL")
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("sqlite_only")
+    if marker and ON_POSTGRES:
+        pytest.skip("SQLite only: " + marker.kwargs["reason"])  # a reason is required
+
+
 @pytest.fixture
-def config(tmp_path, clock) -> Config:
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
+def database_url() -> str | None:
+    """The store under test (tests/stores.py): None for the data dir's SQLite file."""
+    return fresh_database_url()
+
+
+@pytest.fixture
+def config(tmp_path, clock, database_url) -> Config:
+    return Config(data_dir=tmp_path / "data", database_url=database_url, testing=True, clock=clock)
 
 
 @pytest.fixture
