@@ -23,7 +23,8 @@ from jobloop.db import database, open_database
 from jobloop.security import current_token, load_or_create_token
 # The follow-up and reflection rules, loaded as the app loads them, for service tests
 # that never build the app.
-from jobloop.services import followups, reflection  # noqa: F401
+from jobloop.services import calendar, followups, reflection  # noqa: F401
+from stores import ON_POSTGRES, fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -35,9 +36,25 @@ def clock() -> Clock:
     return Clock()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite file alone; skipped on PostgreSQL")
+
+
+def pytest_runtest_setup(item):
+    marker = item.get_closest_marker("sqlite_only")
+    if marker and ON_POSTGRES:
+        pytest.skip("SQLite only: " + marker.kwargs["reason"])  # a reason is required
+
+
 @pytest.fixture
-def config(tmp_path, clock) -> Config:
-    return Config(data_dir=tmp_path / "data", database_url=None, testing=True, clock=clock)
+def database_url() -> str | None:
+    """The store under test (tests/stores.py): None for the data dir's SQLite file."""
+    return fresh_database_url()
+
+
+@pytest.fixture
+def config(tmp_path, clock, database_url) -> Config:
+    return Config(data_dir=tmp_path / "data", database_url=database_url, testing=True, clock=clock)
 
 
 @pytest.fixture(scope="session")
@@ -60,10 +77,17 @@ def _migrated_file(_shared_app, _shared_config) -> Path:
 
 @pytest.fixture
 def store(config, _migrated_file):
-    """This test's own SQLite file, migrated, bound to the models. No Flask in the test."""
+    """This test's own store, migrated, bound to the models. No Flask in the test.
+    SQLite: a copy of the migrated file. PostgreSQL: the database fresh_database_url()
+    emptied (or migrated), with the calendar secret create_app makes on start."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_migrated_file, config.sqlite_path)
-    db = open_database(config)
+    if config.database_url:
+        db = open_database(config)
+        with db.connection_context():
+            calendar.ensure_secret()
+    else:
+        shutil.copyfile(_migrated_file, config.sqlite_path)
+        db = open_database(config)
     yield db
     if not db.is_closed():
         db.close()
