@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from .. import stages
-from ..clock import EARLIEST, LATEST, app_now as _now, day_to_utc, naive_utc as _naive_utc
+from ..clock import EARLIEST, LATEST, day_to_utc, naive_utc as _naive_utc
+from ..views import app_now as _now
 from ..models import Posting
 from ..services import ServiceError, pipeline, postings
 from .captures import posting_out
