@@ -43,8 +43,15 @@ def tracker(tmp_path_factory):
         goals.create("Learn Kubernetes", skill="Kubernetes", now=now)
         goals.complete(goals.create("Learn Go", skill="Go", now=now), now=now)  # a done goal: "reopen"
         profile.set_skill("Python", 4)
+        # A pairing waiting for the user's confirmation: its page is reached only through the
+        # one-time link the extension opens, so the crawl starts there too.
+        from jobloop.api.pairing import PAIRINGS_KEY
+        from jobloop.services import pairing as pairing_service
+
+        waiting = app.extensions.setdefault(PAIRINGS_KEY, pairing_service.Pairings()).start(
+            "a" * 64, "chrome-extension://abcdefghijklmnopabcdefghijklmnop", "Chrome", now)
     client = app.test_client()
-    forms, seen, queue = {}, set(), ["/"]
+    forms, seen, queue = {}, set(), ["/", f"/pair/{waiting.id}"]
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
         if path in seen or any(part in path for part in SKIP_PAGES):
