@@ -159,3 +159,17 @@ def test_token_create_makes_the_data_dir(tmp_path):
     res = run("token", "--create", data_dir=tmp_path / "fresh")
     assert res.returncode == 0 and len(res.stdout.strip()) >= 43
     assert run("token", data_dir=tmp_path / "fresh").stdout == res.stdout
+
+
+def test_serve_refuses_a_dir_a_restore_holds_before_opening_the_store(tmp_path):
+    from jobloop.config import take_dir
+
+    data_dir = tmp_path / "being-restored"
+    data_dir.mkdir()
+    lock, _ = take_dir(data_dir, {"pid": os.getpid(), "url": "jobloop restore"})
+    try:
+        res = run("serve", "--port", str(free_port()), data_dir=data_dir)
+    finally:
+        lock.close()
+    assert res.returncode == 1 and "jobloop restore" in res.stderr, res.stderr
+    assert not (data_dir / "jobloop.sqlite3").exists()
