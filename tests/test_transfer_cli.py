@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from factories import job_page, make_posting
+from factories import make_posting
 from jobloop.migrations import SCHEMA_VERSION
 from jobloop.models import Event, Posting
 from jobloop.services import pipeline
