@@ -1,4 +1,4 @@
-"""jobloop serve | token | parse | export | import | backup"""
+"""jobloop serve | token | parse | export | import | backup | restore"""
 from __future__ import annotations
 
 import ipaddress
