@@ -65,9 +65,8 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
     import waitress
 
     from .app import create_app
-    from .security import token_path
-
     from .migrations import StoreError
+    from .security import token_path
 
     extra = (host,) if allow_remote else ()
     config = _config(data_dir, find_server=False, host=host, port=port, extra_hosts=extra)
@@ -84,7 +83,6 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
         claim.release()
         raise click.ClickException(str(err)) from None
     click.echo(f"Tracker at {config.tracker_url}")
-    click.echo(f"Data in {config.data_dir}")
     click.echo(f"API token: run `jobloop token{_dir_flag(data_dir)}` (kept in {token_path(config.data_dir)})")
     sys.stdout.flush()
     # SIGTERM ends the process through SystemExit, so the runtime file is removed on the way out.
