@@ -38,6 +38,7 @@ def leave_rows_in_wal(sqlite_path: Path, n: int) -> None:
     assert Path(str(sqlite_path) + "-wal").stat().st_size > 0
 
 
+@pytest.mark.sqlite_only(reason="restore replaces the SQLite file")
 def test_restore_over_a_store_with_a_stray_wal(tmp_path, app, config, db):
     posting = make_posting(title="Kept Role")
     pipeline.change_stage(posting, "applied")
@@ -75,6 +76,7 @@ def test_restore_of_an_old_backup_runs_the_migrations(tmp_path):
     con.close()
 
 
+@pytest.mark.sqlite_only(reason="restore replaces the SQLite file")
 @pytest.mark.parametrize("content", [b"not a database at all" * 100, b""])
 def test_restore_refuses_what_is_not_a_store_and_changes_nothing(tmp_path, app, config, db, content):
     make_posting(title="Still Here")

@@ -146,21 +146,22 @@ def _v5_repair_followup_sources(db: Database) -> str | None:
     the rule's kind on the same posting has that time, the link is restored; anything else
     (a follow-up the user made, an event since deleted) is left as it is, and counted.
     """
+    p = db.param  # `?` on SQLite, `%s` on PostgreSQL
     missing = db.execute_sql(
         "SELECT id, posting_id, kind, created_at FROM follow_up WHERE source_event_id IS NULL"
-        " AND posting_id IS NOT NULL AND kind IN (%s)" % ", ".join("?" * len(_RULE_SOURCES)),
+        " AND posting_id IS NOT NULL AND kind IN (%s)" % ", ".join([p] * len(_RULE_SOURCES)),
         tuple(_RULE_SOURCES)).fetchall()
     restored = 0
     for followup_id, posting_id, kind, created_at in missing:
         event_kind, to_stage = _RULE_SOURCES[kind]
-        sql = "SELECT id FROM event WHERE posting_id = ? AND kind = ? AND created_at = ?"
+        sql = f"SELECT id FROM event WHERE posting_id = {p} AND kind = {p} AND created_at = {p}"
         params = [posting_id, event_kind, created_at]
         if to_stage:
-            sql += " AND to_stage = ?"
+            sql += f" AND to_stage = {p}"
             params.append(to_stage)
         found = db.execute_sql(sql + " LIMIT 2", tuple(params)).fetchall()
         if len(found) == 1:
-            db.execute_sql("UPDATE follow_up SET source_event_id = ? WHERE id = ?", (found[0][0], followup_id))
+            db.execute_sql(f"UPDATE follow_up SET source_event_id = {p} WHERE id = {p}", (found[0][0], followup_id))
             restored += 1
     if not restored:
         return None
