@@ -38,6 +38,7 @@ def leave_rows_in_wal(sqlite_path: Path, n: int) -> None:
     assert Path(str(sqlite_path) + "-wal").stat().st_size > 0
 
 
+@pytest.mark.sqlite_only(reason="restore replaces the SQLite file")
 def test_restore_over_a_store_with_a_stray_wal(tmp_path, app, config, db):
     posting = make_posting(title="Kept Role")
     pipeline.change_stage(posting, "applied")
@@ -75,6 +76,7 @@ def test_restore_of_an_old_backup_runs_the_migrations(tmp_path):
     con.close()
 
 
+@pytest.mark.sqlite_only(reason="restore replaces the SQLite file")
 @pytest.mark.parametrize("content", [b"not a database at all" * 100, b""])
 def test_restore_refuses_what_is_not_a_store_and_changes_nothing(tmp_path, app, config, db, content):
     make_posting(title="Still Here")
@@ -159,3 +161,17 @@ def test_token_create_makes_the_data_dir(tmp_path):
     res = run("token", "--create", data_dir=tmp_path / "fresh")
     assert res.returncode == 0 and len(res.stdout.strip()) >= 43
     assert run("token", data_dir=tmp_path / "fresh").stdout == res.stdout
+
+
+def test_serve_refuses_a_dir_a_restore_holds_before_opening_the_store(tmp_path):
+    from jobloop.config import take_dir
+
+    data_dir = tmp_path / "being-restored"
+    data_dir.mkdir()
+    lock, _ = take_dir(data_dir, {"pid": os.getpid(), "url": "jobloop restore"})
+    try:
+        res = run("serve", "--port", str(free_port()), data_dir=data_dir)
+    finally:
+        lock.close()
+    assert res.returncode == 1 and "jobloop restore" in res.stderr, res.stderr
+    assert not (data_dir / "jobloop.sqlite3").exists()

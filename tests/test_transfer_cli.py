@@ -9,8 +9,9 @@ import threading
 from pathlib import Path
 
 import jsonschema
+import pytest
 
-from factories import job_page, make_posting
+from factories import make_posting
 from jobloop.migrations import SCHEMA_VERSION
 from jobloop.models import Event, Posting
 from jobloop.services import pipeline
@@ -46,6 +47,7 @@ def seed(app, db):
     return posting
 
 
+@pytest.mark.sqlite_only(reason="the CLI reads the data dir's SQLite file")
 def test_export_then_import_round_trips(tmp_path, app, config, db):
     seed(app, db)
     db.close()
@@ -83,6 +85,7 @@ def test_import_refuses_a_file_that_is_not_an_export(tmp_path):
     assert res.returncode != 0 and "not valid JSON" in res.stderr
 
 
+@pytest.mark.sqlite_only(reason="backup copies the SQLite file")
 def test_backup_is_a_complete_sqlite_copy(tmp_path, app, config, db):
     seed(app, db)
     target = tmp_path / "backups" / "jobloop-copy.sqlite3"
@@ -130,13 +133,13 @@ def test_a_store_newer_than_the_code_is_refused_in_one_line(tmp_path):
     assert schema_version(data_dir / "jobloop.sqlite3") == SCHEMA_VERSION + 7
 
 
-def test_backup_errors_are_one_line(tmp_path, app, config, db):
-    seed(app, db)
+def test_backup_errors_are_one_line(tmp_path):
+    data_dir = v1_data_dir(tmp_path / "store")
     a_file = tmp_path / "plain.txt"
     a_file.write_text("x")
     for target in (a_file / "backup.sqlite3", Path("/proc/jobloop-backup.sqlite3"),
                    Path("/sys/jobloop-backup.sqlite3")):
-        res = run("backup", str(target), data_dir=config.data_dir)
+        res = run("backup", str(target), data_dir=data_dir)
         assert res.returncode == 1, res.stderr
         assert "Traceback" not in res.stderr and res.stderr.count("\n") == 1, res.stderr
         assert str(target) in res.stderr

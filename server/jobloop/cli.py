@@ -1,4 +1,4 @@
-"""jobloop serve | token | parse | export | import | backup"""
+"""jobloop serve | token | parse | export | import | backup | restore"""
 from __future__ import annotations
 
 import ipaddress
@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .config import (
     DEFAULT_HOST, DEFAULT_PORT, LOOPBACK_HOSTS, Config, ServerClaim, announced_server, default_data_dir,
-    private_dir, server_using,
+    private_dir, take_dir,
 )
 
 data_dir_option = click.option(
@@ -65,21 +65,24 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
     import waitress
 
     from .app import create_app
-    from .security import token_path
-
     from .migrations import StoreError
+    from .security import token_path
 
     extra = (host,) if allow_remote else ()
     config = _config(data_dir, find_server=False, host=host, port=port, extra_hosts=extra)
     click.echo(f"jobloop {__version__} — data dir {config.data_dir}")
     sys.stdout.flush()
     try:
-        app = create_app(config)
+        # The dir is claimed before the store is opened: no restore or second server can be at work on it.
         claim = ServerClaim(config)
-    except (StoreError, RuntimeError) as err:
+    except RuntimeError as err:
+        raise click.ClickException(str(err)) from None
+    try:
+        app = create_app(config)
+    except StoreError as err:
+        claim.release()
         raise click.ClickException(str(err)) from None
     click.echo(f"Tracker at {config.tracker_url}")
-    click.echo(f"Data in {config.data_dir}")
     click.echo(f"API token: run `jobloop token{_dir_flag(data_dir)}` (kept in {token_path(config.data_dir)})")
     sys.stdout.flush()
     # SIGTERM ends the process through SystemExit, so the runtime file is removed on the way out.
@@ -243,16 +246,20 @@ def restore(data_dir: Path | None, file: Path) -> None:
     config = _config(data_dir)
     if config.database_url:
         raise click.ClickException("restore replaces the SQLite file; for PostgreSQL use pg_restore or `jobloop import`")
-    running = server_using(config.data_dir)
-    if running:
+    private_dir(config.data_dir)
+    # Held until the end, so no server can start on the dir halfway through.
+    lock, running = take_dir(config.data_dir, {"pid": os.getpid(), "url": "jobloop restore"})
+    if lock is None:
         raise click.ClickException(f"a jobloop server (pid {running.get('pid')}, {running.get('url')}) is using"
                                    f" {config.data_dir}; stop it first, then restore")
-    private_dir(config.data_dir)
-    staged = _service_call(transfer.stage_restore, file, config.sqlite_path)
-    aside = transfer.swap_in(staged, config.sqlite_path, utcnow())
-    _open_store(config)
-    counts = transfer.table_counts()
-    _close_store()
+    try:
+        staged = _service_call(transfer.stage_restore, file, config.sqlite_path)
+        aside = transfer.swap_in(staged, config.sqlite_path, utcnow())
+        _open_store(config)
+        counts = transfer.table_counts()
+        _close_store()
+    finally:
+        lock.close()
     click.echo(f"Restored {file} into {config.data_dir} (schema version {SCHEMA_VERSION}; integrity ok):")
     click.echo("  " + ", ".join(f"{table} {n}" for table, n in counts.items()))
     if aside:

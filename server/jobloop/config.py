@@ -131,6 +131,28 @@ def server_using(data_dir: Path) -> dict | None:
         return None
 
 
+def take_dir(data_dir: Path, info: dict):
+    """Hold <data dir>/server.lock exclusively, writing `info` in it: (file, None), or
+    (None, the holder's info) when a server (or a restore) holds it already."""
+    import json
+
+    fd = os.open(Path(data_dir) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    fh = os.fdopen(fd, "r+", encoding="utf-8")
+    for _ in range(20):  # a command peeking at the lock holds it shared for a moment
+        if not _locked(fh, exclusive=True):
+            break
+        time.sleep(0.05)
+    else:
+        other = _read_json(fh)
+        fh.close()
+        return None, other
+    fh.seek(0)
+    fh.truncate()
+    fh.write(json.dumps(info))
+    fh.flush()
+    return fh, None
+
+
 class ServerClaim:
     """What `jobloop serve` holds while it runs: the data dir's lock and the runtime file."""
 
@@ -139,22 +161,10 @@ class ServerClaim:
 
         self.info = {"pid": os.getpid(), "port": config.port, "url": config.tracker_url,
                      "data_dir": str(config.data_dir)}
-        path = config.data_dir / LOCK_FILE
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._lock = os.fdopen(fd, "r+", encoding="utf-8")
-        for _ in range(20):  # a command peeking at the lock holds it shared for a moment
-            if not _locked(self._lock, exclusive=True):
-                break
-            time.sleep(0.05)
-        else:
-            other = _read_json(self._lock)
-            self._lock.close()
+        self._lock, other = take_dir(private_dir(config.data_dir), self.info)
+        if self._lock is None:
             raise RuntimeError(f"another jobloop server (pid {other.get('pid')}, {other.get('url')}) is using"
                                f" {config.data_dir}")
-        self._lock.seek(0)
-        self._lock.truncate()
-        self._lock.write(json.dumps(self.info))
-        self._lock.flush()
         self.runtime_file: Path | None = runtime_dir() / SERVER_FILE
         try:
             self.runtime_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -190,7 +190,22 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                 except IntegrityError as err:
                     raise ServiceError(f"nothing imported: {table} row {n}: {err}", code="bad_rows") from None
             counts[table] = len(ready.get(table, []))
+        _advance_sequences()
     return counts
+
+
+def _advance_sequences() -> None:
+    """Rows came with their ids: on PostgreSQL the id sequences must move past them, or the
+    next row made would take an id that is already used. (SQLite takes max(id) + 1 anyway.)"""
+    from peewee import PostgresqlDatabase
+
+    if not isinstance(database.obj, PostgresqlDatabase):
+        return
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
+            f" coalesce((SELECT max(id) FROM \"{table}\"), 0) + 1, false)")
 
 
 # ---- restore -----------------------------------------------------------------------------------
