@@ -164,8 +164,15 @@ def test_options_page_pairs_by_paste_and_says_exactly_what_is_wrong(chromium, li
     text = attempt("jobs.example.com:8765", token, button="#save")
     assert text.startswith("Not saved: jobs.example.com is not this computer")
     assert options.input_value("#server-url") == "jobs.example.com:8765"
-    # [::1] is this computer too.
+    # [::1] is this computer too: refused nowhere, and a server there is reached.
     assert attempt(f"[::1]:{port}", token).startswith(f"No jobloop server answers at http://[::1]:{port}.")
+    ipv6 = make_server("::1", 0, live_server.app, threaded=True)
+    threading.Thread(target=ipv6.serve_forever, daemon=True).start()
+    try:
+        assert attempt(f"[::1]:{ipv6.server_port}", token).startswith("Connected to jobloop")
+    finally:
+        ipv6.shutdown()
+        ipv6.server_close()
     # The right pair, through Save, typed without the scheme.
     text = attempt(live_server.url.removeprefix("http://"), token, button="#save")
     assert text.startswith("Saved. Connected to jobloop")
