@@ -35,7 +35,7 @@ BASE_ARGS = [
     "--no-first-run",
     "--no-default-browser-check",
     # No lookups beyond loopback: tests must never reach the network.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1 , EXCLUDE ::1",
 ]
 
 

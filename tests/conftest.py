@@ -170,3 +170,21 @@ def live_server(app):
     server = LiveServer(app).start()
     yield server
     server.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per browser for the extension's end-to-end tests (issue: both counts reported)."""
+    counts: dict[str, dict[str, int]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            path = getattr(report, "nodeid", "").split("::")[0]
+            if not path.startswith("tests/test_extension_") or "browser" not in path and "firefox" not in path:
+                continue
+            browser = "Firefox ESR" if "firefox" in path else "Chromium"
+            if getattr(report, "when", "call") != "call" and outcome == "passed":
+                continue
+            counts.setdefault(browser, {}).setdefault(outcome, 0)
+            counts[browser][outcome] += 1
+    for browser, by_outcome in sorted(counts.items()):
+        terminalreporter.write_line(f"extension end-to-end in {browser}: "
+                                    + ", ".join(f"{n} {outcome}" for outcome, n in by_outcome.items()))

@@ -164,8 +164,15 @@ def test_options_page_pairs_by_paste_and_says_exactly_what_is_wrong(chromium, li
     text = attempt("jobs.example.com:8765", token, button="#save")
     assert text.startswith("Not saved: jobs.example.com is not this computer")
     assert options.input_value("#server-url") == "jobs.example.com:8765"
-    # [::1] is this computer too.
+    # [::1] is this computer too: refused nowhere, and a server there is reached.
     assert attempt(f"[::1]:{port}", token).startswith(f"No jobloop server answers at http://[::1]:{port}.")
+    ipv6 = make_server("::1", 0, live_server.app, threaded=True)
+    threading.Thread(target=ipv6.serve_forever, daemon=True).start()
+    try:
+        assert attempt(f"[::1]:{ipv6.server_port}", token).startswith("Connected to jobloop")
+    finally:
+        ipv6.shutdown()
+        ipv6.server_close()
     # The right pair, through Save, typed without the scheme.
     text = attempt(live_server.url.removeprefix("http://"), token, button="#save")
     assert text.startswith("Saved. Connected to jobloop")
@@ -564,3 +571,35 @@ def test_popup_shows_how_many_follow_ups_are_due(chromium, live_server, token, p
     popup.wait_for_selector("#followups-due:not([hidden])")
     assert popup.locator("#followups-due").inner_text() == f"{due} follow-ups due"
     assert popup.get_attribute("#followups-due", "href") == f"{live_server.url}/"
+
+
+# ---- a new user, end to end ------------------------------------------------------------
+
+def test_new_user_pairs_in_one_click_and_clips_every_location(chromium, live_server, token):
+    """Issue 13's "done when": pair without typing the token, clip a multi-location posting,
+    see all its locations on the tracker's posting page, none marked as the user's."""
+    places = ["Sunnyvale, CA", "San Francisco, CA", "New York, NY"]
+    html = job_page(title="Staff Engineer", company="Databricks", jobLocation=[
+        {"@type": "Place", "address": {"@type": "PostalAddress", "addressLocality": p}} for p in places])
+    with serve_pages({"/careers/staff-engineer": html}) as site:
+        options = chromium.new_page(chromium.extension_url("options/options.html"))
+        options.wait_for_function("() => document.getElementById('server-url').value !== ''")
+        options.fill("#server-url", live_server.url)
+        with chromium.context.expect_page() as opened:
+            options.click("#pair")
+        opened.value.click("#pair-confirm")
+        options.wait_for_function("() => document.getElementById('status').className === 'ok'", timeout=10_000)
+
+        url = site.url + "/careers/staff-engineer"
+        _, tab = open_job_tab(chromium, url)
+        popup = open_popup(chromium, tab)
+        popup.wait_for_selector("#preview:not([hidden])")
+        assert popup.input_value("#f-location").split("\n") == places
+        popup.click("#save")
+        popup.wait_for_selector("#tracked:not([hidden])")
+        page = chromium.new_page(popup.get_attribute("#tracker-link", "href"))
+        assert "; ".join(places) in page.locator("main").inner_text()
+        assert page.locator(".field-mark", has_text="yours").count() == 0  # nothing marked as the user's
+        [posting] = postings_for(live_server.url, token, url)
+        assert posting["locations"] == places and posting["user_edited"] == []
+        screenshot(page, "tracker-posting-every-location")

@@ -60,7 +60,7 @@ def pages():
 
 
 SCENARIOS_RUN = ["paste-pairing", "one-click-pairing", "unpaired-popup", "preview-save", "outcomes",
-                 "badge-clip", "queue", "not-a-posting", "recruiter"]
+                 "badge-clip", "queue", "not-a-posting", "recruiter", "web-page-no-token"]
 
 
 @pytest.fixture(scope="module")

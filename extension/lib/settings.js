@@ -1,13 +1,14 @@
 // Stored settings (ext.storage.local), validated on every read: a bad or
 // missing value falls back to the default instead of breaking every request.
 import { ext } from "./browser.js";
+
 export const DEFAULT_SERVER = "http://127.0.0.1:8765";
 const KEY = "settings";
 
 const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"];
 
 // What people type: "localhost:19100", "127.0.0.1:8765", "[::1]:8765", with or without
-// "http://", a trailing slash, or just a port. Returns {url} (an origin like
+// "http://", a trailing slash, just a port, or just the host (port 8765). Returns {url} (an origin like
 // http://localhost:19100) or {problem} (a sentence that says what to type instead).
 export function parseServer(value) {
   let text = typeof value === "string" ? value.trim() : "";
@@ -25,11 +26,14 @@ export function parseServer(value) {
   if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
     return { problem: `Type only the address and port, like ${url.host}, without a path.` };
   }
+  // "localhost" alone means jobloop's default port, not http's port 80.
+  if (!url.port && !/:\d+\/?$/.test(text)) url.port = "8765";
   return { url: url.origin };
 }
 
+// A stored address, checked on every read: null when it is missing or not one we accept.
 export function validServerUrl(value) {
-  return parseServer(value).url && typeof value === "string" && value.trim() ? parseServer(value).url : null;
+  return typeof value === "string" && value.trim() ? parseServer(value).url || null : null;
 }
 
 // Tokens are URL-safe base64 from `jobloop token`; anything else cannot be one.

@@ -238,6 +238,28 @@ const scenarios = {
     assert.equal(posting.company, "The Career Blog");
   },
 
+  // A page the user visits (on another loopback port, the closest a page gets) cannot
+  // start or redeem a pairing, nor read the tracker's settings page with the token.
+  async "web-page-no-token"(s) {
+    const page = await s.browser.newPage();
+    await page.goto(`${cfg.pagesUrl}/jobs/data-analyst`);
+    const results = await page.evaluate(async (server) => {
+      const out = {};
+      const attempt = async (name, path, init) => {
+        try {
+          const res = await fetch(server + path, init);
+          out[name] = `read ${res.status} ${(await res.text()).slice(0, 200)}`;
+        } catch { out[name] = "blocked"; }
+      };
+      const json = { method: "POST", headers: { "Content-Type": "application/json" } };
+      await attempt("start", "/api/pairings", { ...json, body: JSON.stringify({ challenge: "a".repeat(64) }) });
+      await attempt("redeem", "/api/pairings/redeem", { ...json, body: JSON.stringify({ id: "x", secret: "y".repeat(20) }) });
+      await attempt("settings", "/settings", {});
+      return out;
+    }, cfg.serverUrl);
+    assert.deepEqual(results, { start: "blocked", redeem: "blocked", settings: "blocked" });
+  },
+
   async recruiter(s) {
     await s.setSettings(cfg.serverUrl, cfg.token);
     const url = `${cfg.pagesUrl}/jobs/data-analyst`;
