@@ -52,7 +52,15 @@ def verification(page) -> bool:
     if any(_VERIFY.search(h) for h in heads if h):
         return True
     # A nearly empty page whose few words are about proving you are human.
-    return len(page.strings) < 80 and bool(_VERIFY_BODY.search(page.text[:5000] + " " + page.html[:20000]))
+    if len(page.strings) >= 80:
+        return False
+    head = page.html[:20000].lower()
+    if len(page.text) < 1500 and ("captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head):
+        return True  # an apply form's reCAPTCHA sits on a page with far more words
+    return bool(_VERIFY_BODY.search(page.text[:5000]))
+
+
+_EXPIRED_HINT = re.compile(r"no longer|expired|filled|closed|archiv|архив|архів|disponib|verf[uü]gbar|終了|截止|过期|마감", re.I)
 
 
 def expired(page, draft) -> bool:
@@ -60,7 +68,7 @@ def expired(page, draft) -> bool:
     if _EXPIRED.search(heads):
         return True
     near = " ".join(page.strings[:400])
-    return bool(_EXPIRED.search(near)) and len(near) < 40_000
+    return len(near) < 40_000 and bool(_EXPIRED_HINT.search(near)) and bool(_EXPIRED.search(near))
 
 
 def job_words(text: str) -> int:

@@ -105,9 +105,9 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
     table_inline = [(name, labels.inline_matcher(name)) for name in labels.LABEL_FIELDS]
     for i in idx:
         s = strings[i]
-        if len(s) > 160:
-            continue
-        f = labels.lfold(s) if len(s) <= 160 else ""
+        if len(s) > 160 or (len(s) > 40 and ":" not in s and "：" not in s):
+            continue  # neither a bare label nor "Label: value"
+        f = labels.lfold(s)
         if len(s) <= 40:
             found = next((name for name, rx in _LABEL_RE if rx.match(s)), None) \
                 or next((name for name, rx in table_label if rx.match(f)), None)

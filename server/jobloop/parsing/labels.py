@@ -15,9 +15,18 @@ _WIDE = re.compile(r"[\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00
 
 
 def lfold(s: str) -> str:
-    """fold() plus the letters NFKD leaves alone (Turkish dotless i)."""
+    """fold() plus the apostrophes labels spell three ways."""
+    if s and len(s) > 2000:
+        return _lfold_long(s)
     f = fold(s or "")
-    return f if f.isascii() else f.replace("ı", "i").replace("’", "'").replace("ʼ", "'")
+    return f if f.isascii() else f.replace("’", "'").replace("ʼ", "'")
+
+
+@lru_cache(maxsize=8)
+def _lfold_long(s: str) -> str:
+    """A description is folded once, though several passes read it."""
+    f = fold(s)
+    return f if f.isascii() else f.replace("’", "'").replace("ʼ", "'")
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,9 @@ def clean(value, limit: int = 300) -> str | None:
     return s[:limit]
 
 
+# Combining marks (accents, Japanese voicing marks, Arabic and Hebrew vowel signs), removed in one pass.
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+                        "\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]")
 _STROKES = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i"})
 
 
@@ -31,5 +34,5 @@ def fold(s: str) -> str:
     if not s or s.isascii():
         return (s or "").lower()
     s = unicodedata.normalize("NFKD", s.translate(_STROKES))  # letters with strokes have no NFKD base
-    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return _COMBINING.sub("", s).lower()
 
