@@ -95,18 +95,22 @@ def matcher_for(path: tuple[str, str], langs: tuple[str, ...] | list[str]) -> re
     return re.compile(pattern(words(path[0], path[1], tuple(langs))) or r"(?!x)x")
 
 
-@lru_cache(maxsize=None)
-def label_matcher(field: str) -> re.Pattern:
-    """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
-    p = pattern(words('labels', field))
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
+@lru_cache(maxsize=1)
+def any_label() -> re.Pattern:
+    """Every field's labels in one pattern (one match per string); m.lastgroup names the field."""
+    alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
 
 
-@lru_cache(maxsize=None)
-def inline_matcher(field: str) -> re.Pattern:
-    """'Label: value' in one string."""
-    p = pattern(words('labels', field))
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+@lru_cache(maxsize=1)
+def any_inline() -> re.Pattern:
+    alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+
+
+def label_of(folded: str) -> str | None:
+    m = any_label().match(folded)
+    return m.lastgroup if m else None
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")
