@@ -78,10 +78,17 @@ def job_words(text: str) -> int:
 
 
 def has_apply(page) -> bool:
+    """An apply button or link in any language of the table, or a form that posts an application."""
+    if "apply" not in page.cache:
+        page.cache["apply"] = _has_apply(page)
+    return page.cache["apply"]
+
+
+def _has_apply(page) -> bool:
     if heuristics.has_apply(page):
         return True
     rx = labels.matcher("apply")
-    for el in (page.buttons + page.links)[:4000]:
+    for el in (page.buttons + page.links)[:1500]:
         text = el.get_text(" ", strip=True)
         if text and len(text) < 40 and rx.search(labels.lfold(text)):
             return True
@@ -158,9 +165,14 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    score = evidence(page, draft, found_state, facts)
-    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state and not (role_like(draft.title) and score >= 7):
+    if heuristics.looks_like_listing(page, draft.title):
         return False, LISTING
+    score = None
+    if links >= 12 and not found_state:  # many job links: a list, unless one job clearly leads the page
+        score = evidence(page, draft, found_state, facts) if role_like(draft.title) else 0
+        if score < 7:
+            return False, LISTING
+    score = evidence(page, draft, found_state, facts) if score is None else score
     if score >= 5 and draft.title and (found_state or role_like(draft.title) or has_apply(page) or job_path(page)
                                        or {"locations", "employment_type", "salary", "title"} & set(facts)):
         return True, None

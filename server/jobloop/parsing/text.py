@@ -4,6 +4,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 PLACEHOLDERS = {"unavailable", "n/a", "na", "none", "null", "undefined", "tbd", "-", "--", "0", "not specified",
@@ -33,6 +34,15 @@ def fold(s: str) -> str:
     """Lowercase without accents, for matching labels in many languages."""
     if not s or s.isascii():
         return (s or "").lower()
+    return _fold_short(s) if len(s) <= 300 else _fold(s)
+
+
+@lru_cache(maxsize=16384)
+def _fold_short(s: str) -> str:
+    return _fold(s)  # the same short strings are folded by several passes over one page
+
+
+def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.translate(_STROKES))  # letters with strokes have no NFKD base
     return _COMBINING.sub("", s).lower()
 
