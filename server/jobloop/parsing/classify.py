@@ -67,8 +67,8 @@ def expired(page, draft) -> bool:
     heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]])
     if _EXPIRED.search(heads):
         return True
-    near = " ".join(page.strings[:400])
-    return len(near) < 40_000 and bool(_EXPIRED_HINT.search(near)) and bool(_EXPIRED.search(near))
+    near = " ".join(page.strings[:200])[:20_000]
+    return bool(_EXPIRED_HINT.search(near)) and bool(_EXPIRED.search(near))
 
 
 def job_words(text: str) -> int:

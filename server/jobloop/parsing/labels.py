@@ -66,20 +66,35 @@ def matcher(section: str, key: str = "") -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tuple[str, bool, bool], ...]:
+def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tuple[str, bool, bool, bool], ...]:
     out = []
     for phrase in set(words(section, key, langs)):
         body = " ".join(lfold(phrase.rstrip("*")).split())
-        out.append((body, phrase.endswith("*"), bool(_WIDE.search(body))))
+        out.append((body, phrase.endswith("*"), bool(_WIDE.search(body)), body.isascii()))
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _text_facts(f: str) -> tuple[bool, frozenset]:
+    """Whether a folded text has any non-ASCII letters, and its set of ASCII words."""
+    return (not f.isascii()), frozenset(re.findall(r"[a-z0-9]+", f))
+
+
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
-    """Which phrases of the table occur in a long folded text: substring search first (fast),
-    word boundaries checked only where a phrase occurs. Same rules as pattern()."""
+    """Which phrases of the table occur in a long folded text. Cheap filters first: phrases in
+    a script the text does not use are skipped, a whole-word ASCII phrase needs its first word
+    among the text's words; then substring search, word boundaries checked where it occurs.
+    Same rules as pattern()."""
     f = text_folded
+    other_scripts, ascii_words = _text_facts(f)
     hits = set()
-    for body, prefix, wide in _phrases(section, key, langs):
+    for body, prefix, wide, ascii_only in _phrases(section, key, langs):
+        if not ascii_only and not other_scripts:
+            continue
+        if ascii_only and not prefix:
+            first = re.match(r"[a-z0-9]+", body)
+            if first and first.group(0) not in ascii_words:
+                continue
         i = f.find(body)
         while i >= 0:
             end = i + len(body)
