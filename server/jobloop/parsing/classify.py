@@ -52,15 +52,23 @@ def verification(page) -> bool:
     if any(_VERIFY.search(h) for h in heads if h):
         return True
     # A nearly empty page whose few words are about proving you are human.
-    return len(page.strings) < 80 and bool(_VERIFY_BODY.search(page.text[:5000] + " " + page.html[:20000]))
+    if len(page.strings) >= 80:
+        return False
+    head = page.html[:20000].lower()
+    if len(page.text) < 1500 and ("captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head):
+        return True  # an apply form's reCAPTCHA sits on a page with far more words
+    return bool(_VERIFY_BODY.search(page.text[:5000]))
+
+
+_EXPIRED_HINT = re.compile(r"no longer|expired|filled|closed|archiv|архив|архів|disponib|verf[uü]gbar|終了|截止|过期|마감", re.I)
 
 
 def expired(page, draft) -> bool:
     heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]])
     if _EXPIRED.search(heads):
         return True
-    near = " ".join(page.strings[:400])
-    return bool(_EXPIRED.search(near)) and len(near) < 40_000
+    near = " ".join(page.strings[:200])[:20_000]
+    return bool(_EXPIRED_HINT.search(near)) and bool(_EXPIRED.search(near))
 
 
 def job_words(text: str) -> int:
@@ -70,10 +78,17 @@ def job_words(text: str) -> int:
 
 
 def has_apply(page) -> bool:
+    """An apply button or link in any language of the table, or a form that posts an application."""
+    if "apply" not in page.cache:
+        page.cache["apply"] = _has_apply(page)
+    return page.cache["apply"]
+
+
+def _has_apply(page) -> bool:
     if heuristics.has_apply(page):
         return True
     rx = labels.matcher("apply")
-    for el in (page.buttons + page.links)[:4000]:
+    for el in (page.buttons + page.links)[:1500]:
         text = el.get_text(" ", strip=True)
         if text and len(text) < 40 and rx.search(labels.lfold(text)):
             return True
@@ -150,9 +165,14 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    score = evidence(page, draft, found_state, facts)
-    if heuristics.looks_like_listing(page, draft.title) or links >= 12 and not found_state and not (role_like(draft.title) and score >= 7):
+    if heuristics.looks_like_listing(page, draft.title):
         return False, LISTING
+    score = None
+    if links >= 12 and not found_state:  # many job links: a list, unless one job clearly leads the page
+        score = evidence(page, draft, found_state, facts) if role_like(draft.title) else 0
+        if score < 7:
+            return False, LISTING
+    score = evidence(page, draft, found_state, facts) if score is None else score
     if score >= 5 and draft.title and (found_state or role_like(draft.title) or has_apply(page) or job_path(page)
                                        or {"locations", "employment_type", "salary", "title"} & set(facts)):
         return True, None

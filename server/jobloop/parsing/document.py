@@ -57,6 +57,7 @@ class Page:
         self.title_tag = ""
         self.has_password = False
         self.microdata_scopes: list = []
+        self.cache: dict = {}  # answers several passes ask for (is there an apply button?)
         self._collect()
 
     def _collect(self) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from . import labels
 from .text import clean, fold
@@ -29,6 +30,15 @@ def employment_type(value) -> str | None:
             if found:
                 return found
         return None
+    return _employment(value) if isinstance(value, str) else _employment_uncached(value)
+
+
+@lru_cache(maxsize=4096)
+def _employment(value: str) -> str | None:
+    return _employment_uncached(value)
+
+
+def _employment_uncached(value) -> str | None:
     s = clean(value)
     if not s:
         return None
@@ -58,6 +68,15 @@ def remote_kind(value) -> str | None:
     if isinstance(value, (list, tuple)):
         kinds = {remote_kind(v) for v in value} - {None}
         return "hybrid" if "hybrid" in kinds or kinds == {"remote", "onsite"} else (kinds.pop() if len(kinds) == 1 else None)
+    return _remote(value) if isinstance(value, str) else _remote_uncached(value)
+
+
+@lru_cache(maxsize=4096)
+def _remote(value: str) -> str | None:
+    return _remote_uncached(value)
+
+
+def _remote_uncached(value) -> str | None:
     s = clean(value)
     if not s:
         return None

@@ -101,36 +101,33 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
     every language of the label table (labels.json) as well as the patterns above."""
     out: dict[str, str] = {}
     idx = zone or range(len(strings))
-    table_label = [(name, labels.label_matcher(name)) for name in labels.LABEL_FIELDS]
-    table_inline = [(name, labels.inline_matcher(name)) for name in labels.LABEL_FIELDS]
+    any_inline = labels.any_inline()
     for i in idx:
         s = strings[i]
-        if len(s) > 160:
-            continue
-        f = labels.lfold(s) if len(s) <= 160 else ""
+        if len(s) > 160 or (len(s) > 40 and ":" not in s and "：" not in s):
+            continue  # neither a bare label nor "Label: value"
+        f = labels.lfold(s)
         if len(s) <= 40:
-            found = next((name for name, rx in _LABEL_RE if rx.match(s)), None) \
-                or next((name for name, rx in table_label if rx.match(f)), None)
+            found = next((name for name, rx in _LABEL_RE if rx.match(s)), None) or labels.label_of(f)
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
                     if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
-        for name, rx in _INLINE_RE:
+        for name, rx in (_INLINE_RE if ":" in s else ()):
             m = rx.match(s)
             if m:
                 if _readable(name, m["v"]):
                     out.setdefault(name, m["v"])
                 break
         else:
-            for name, rx in table_inline:
-                m = rx.match(f)
-                if m:
-                    v = re.split(r"[:：]", s, maxsplit=1)[1].strip() if re.search(r"[:：]", s) else m["v"]
-                    if _readable(name, v):
-                        out.setdefault(name, v)
-                    break
+            m = any_inline.match(f) if (":" in f or "：" in f) else None
+            if m:
+                name = next(g for g in labels.LABEL_FIELDS if m.group(g) is not None)
+                v = re.split(r"[:：]", s, maxsplit=1)[1].strip()
+                if _readable(name, v):
+                    out.setdefault(name, v)
     return out
 
 
@@ -148,8 +145,7 @@ def _readable(name: str, value: str) -> bool:
 
 
 def _is_label(value: str) -> bool:
-    f = labels.lfold(value)
-    return any(r.match(value) for _, r in _LABEL_RE) or any(labels.label_matcher(n).match(f) for n in labels.LABEL_FIELDS)
+    return any(r.match(value) for _, r in _LABEL_RE) or labels.label_of(labels.lfold(value)) is not None
 
 
 def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:

@@ -15,9 +15,18 @@ _WIDE = re.compile(r"[\u0590-\u06ff\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00
 
 
 def lfold(s: str) -> str:
-    """fold() plus the letters NFKD leaves alone (Turkish dotless i)."""
+    """fold() plus the apostrophes labels spell three ways."""
+    if s and len(s) > 2000:
+        return _lfold_long(s)
     f = fold(s or "")
-    return f if f.isascii() else f.replace("ı", "i").replace("’", "'").replace("ʼ", "'")
+    return f if f.isascii() else f.replace("’", "'").replace("ʼ", "'")
+
+
+@lru_cache(maxsize=8)
+def _lfold_long(s: str) -> str:
+    """A description is folded once, though several passes read it."""
+    f = fold(s)
+    return f if f.isascii() else f.replace("’", "'").replace("ʼ", "'")
 
 
 @lru_cache(maxsize=1)
@@ -57,20 +66,35 @@ def matcher(section: str, key: str = "") -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tuple[str, bool, bool], ...]:
+def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tuple[str, bool, bool, bool], ...]:
     out = []
     for phrase in set(words(section, key, langs)):
         body = " ".join(lfold(phrase.rstrip("*")).split())
-        out.append((body, phrase.endswith("*"), bool(_WIDE.search(body))))
+        out.append((body, phrase.endswith("*"), bool(_WIDE.search(body)), body.isascii()))
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _text_facts(f: str) -> tuple[bool, frozenset]:
+    """Whether a folded text has any non-ASCII letters, and its set of ASCII words."""
+    return (not f.isascii()), frozenset(re.findall(r"[a-z0-9]+", f))
+
+
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
-    """Which phrases of the table occur in a long folded text: substring search first (fast),
-    word boundaries checked only where a phrase occurs. Same rules as pattern()."""
+    """Which phrases of the table occur in a long folded text. Cheap filters first: phrases in
+    a script the text does not use are skipped, a whole-word ASCII phrase needs its first word
+    among the text's words; then substring search, word boundaries checked where it occurs.
+    Same rules as pattern()."""
     f = text_folded
+    other_scripts, ascii_words = _text_facts(f)
     hits = set()
-    for body, prefix, wide in _phrases(section, key, langs):
+    for body, prefix, wide, ascii_only in _phrases(section, key, langs):
+        if not ascii_only and not other_scripts:
+            continue
+        if ascii_only and not prefix:
+            first = re.match(r"[a-z0-9]+", body)
+            if first and first.group(0) not in ascii_words:
+                continue
         i = f.find(body)
         while i >= 0:
             end = i + len(body)
@@ -86,18 +110,22 @@ def matcher_for(path: tuple[str, str], langs: tuple[str, ...] | list[str]) -> re
     return re.compile(pattern(words(path[0], path[1], tuple(langs))) or r"(?!x)x")
 
 
-@lru_cache(maxsize=None)
-def label_matcher(field: str) -> re.Pattern:
-    """A string that is only the label ("Location", "勤務地", "Lieu :"), optional colon."""
-    p = pattern(words('labels', field))
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
+@lru_cache(maxsize=1)
+def any_label() -> re.Pattern:
+    """Every field's labels in one pattern (one match per string); m.lastgroup names the field."""
+    alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
 
 
-@lru_cache(maxsize=None)
-def inline_matcher(field: str) -> re.Pattern:
-    """'Label: value' in one string."""
-    p = pattern(words('labels', field))
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{p})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+@lru_cache(maxsize=1)
+def any_inline() -> re.Pattern:
+    alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
+    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+
+
+def label_of(folded: str) -> str | None:
+    m = any_label().match(folded)
+    return m.lastgroup if m else None
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")

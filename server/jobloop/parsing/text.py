@@ -4,6 +4,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import unicodedata
+from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 PLACEHOLDERS = {"unavailable", "n/a", "na", "none", "null", "undefined", "tbd", "-", "--", "0", "not specified",
@@ -23,6 +24,9 @@ def clean(value, limit: int = 300) -> str | None:
     return s[:limit]
 
 
+# Combining marks (accents, Japanese voicing marks, Arabic and Hebrew vowel signs), removed in one pass.
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+                        "\u0900-\u0903\u093a-\u094f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]")
 _STROKES = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ı": "i"})
 
 
@@ -30,6 +34,15 @@ def fold(s: str) -> str:
     """Lowercase without accents, for matching labels in many languages."""
     if not s or s.isascii():
         return (s or "").lower()
+    return _fold_short(s) if len(s) <= 300 else _fold(s)
+
+
+@lru_cache(maxsize=16384)
+def _fold_short(s: str) -> str:
+    return _fold(s)  # the same short strings are folded by several passes over one page
+
+
+def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.translate(_STROKES))  # letters with strokes have no NFKD base
-    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return _COMBINING.sub("", s).lower()
 

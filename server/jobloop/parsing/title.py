@@ -71,7 +71,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
             cands.append((text, "text", PRIORS["text"]))
             break
     page_title = fold(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
-    visible = {fold(x) for x in page.strings[:3000] if len(x) <= 150}
+    visible = None
     best, best_score = None, -99
     for raw, s, prior in cands:
         text = _tidy(raw, names, s in ("og", "title"))
@@ -86,6 +86,8 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
             score -= 3
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3
+        if s in ("og", "title") and visible is None:
+            visible = {fold(x) for x in page.strings[:3000] if len(x) <= 150}
         if s in ("og", "title") and fold(text) in visible:
             score += 2  # the page shows the page title's job part as a line of its own
         if len(text) > 110:
