@@ -54,12 +54,13 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     from .api import init_api
-    from .web import blp as web_blp, errors as web_errors
+    from .web import blp as web_blp, errors as web_errors, login
 
     init_api(app)
     app.register_blueprint(web_blp)
     app.register_blueprint(__import__(f"{__package__}.web.growth", fromlist=["blp"]).blp)  # Insights, Plan, Network
     app.register_blueprint(__import__("jobloop.web.followups", fromlist=["blp"]).blp)  # follow-ups, reflections, calendar
+    login.install(app)  # remote mode only: nothing but the login page without a session
     web_errors.install(app)  # last: one handler for every path, JSON under /api, HTML elsewhere
     return app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, make_response, render_template, request, url_for
 
 from ..models import ENDINGS, REMOTE_KINDS, SALARY_PERIODS, STAGES
-from ..security import current_token
+from ..security import current_token, remote_mode
 from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
 from . import blp
@@ -116,5 +116,7 @@ def new_posting():
 @blp.route("/settings")
 def settings():
     config = current_app.config["JOBLOOP"]
-    return render_template("settings.html", token=current_token(config.data_dir),
+    # Remote mode never shows the token: anyone who signs in from afar could take it.
+    token = None if remote_mode(config) else current_token(config.data_dir)
+    return render_template("settings.html", token=token,
                            tracker_url=request.host_url.rstrip("/"))
