@@ -300,3 +300,20 @@ def test_a_custom_loopback_host_answers_without_allow_remote(tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def test_a_shm_left_read_only_is_given_back_its_write_bit(tmp_path):
+    # Reproduced as an unprivileged user: a leftover 0444 -shm made every write fail
+    # ("attempt to write a readonly database") across restarts. As root here, the mode
+    # bits are what can be checked; the database file itself is never touched.
+    from jobloop.services.errors import repair_sqlite_leftovers
+
+    db_file = tmp_path / "jobloop.sqlite3"
+    shm = tmp_path / "jobloop.sqlite3-shm"
+    for path in (db_file, shm):
+        path.write_bytes(b"\0" * 4096)
+        path.chmod(0o444)
+    assert repair_sqlite_leftovers(db_file) == ["jobloop.sqlite3-shm"]
+    assert shm.stat().st_mode & 0o777 == 0o644
+    assert db_file.stat().st_mode & 0o777 == 0o444  # the user's choice stays
+    assert repair_sqlite_leftovers(db_file) == []

@@ -11,6 +11,7 @@ from . import __version__, security
 from .config import Config
 from .db import database, migrate, open_database
 from .services.bounds import MAX_INT
+from .services.errors import repair_sqlite_leftovers
 
 
 class BoundedInt(IntegerConverter):
@@ -38,6 +39,8 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
 
+    if not config.database_url:
+        repair_sqlite_leftovers(config.sqlite_path)  # a -shm left 0444 would keep every write failing
     db = open_database(config)
     with db.connection_context():
         migrate(db)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..api.errors import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
 from ..services import ServiceError, StoreUnavailable
-from ..services.errors import store_fault
+from ..services.errors import repair_sqlite_leftovers, store_fault
 
 TITLES = {400: "That request did not make sense", 401: "Please sign in", 403: "Not allowed",
           404: "Not found", 405: "Not allowed here", 409: "Already done", 413: "Too large",
@@ -74,6 +74,11 @@ def _store_error(err: Exception):
         current_app.logger.error("unhandled error", exc_info=err)
         return _internal(err)
     current_app.logger.warning("store unavailable: %s", err)
+    config = current_app.config["JOBLOOP"]
+    if fault.code == "read_only" and not config.database_url:
+        repaired = repair_sqlite_leftovers(config.sqlite_path)  # so the next request can write
+        if repaired:
+            current_app.logger.warning("gave owner-write back to %s", ", ".join(repaired))
     return _service_error(fault)
 
 
