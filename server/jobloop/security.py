@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, session
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
 
 from .api.errors import api_error
 from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
@@ -176,7 +176,10 @@ def _check_body_limit():
     # Also enforced while reading a body without Content-Length (chunked).
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
-        return api_error(413, "too_large", f"request body is over the {limit} byte limit")
+        message = f"the request body is over the {limit:,} byte limit"
+        if request.path.startswith("/api/"):
+            return api_error(413, "too_large", message)
+        raise RequestEntityTooLarge(message)  # the tracker's error page
     return None
 
 
