@@ -19,9 +19,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, session
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest, Forbidden, RequestEntityTooLarge
+from werkzeug.exceptions import (BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, Unauthorized,
+                                 UnsupportedMediaType)
 
-from .api.errors import api_error
 from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
 
 TOKEN_FILE = "token"
@@ -130,6 +130,13 @@ def login_fingerprint(stored: str) -> str:
 
 # ---- request guards ------------------------------------------------------------
 
+def refuse(kind: type[HTTPException], message: str, code: str) -> None:
+    """Every guard refuses through the app's one error handler (web/errors.py): the API's
+    JSON under /api with `code`, an HTML page with a way back everywhere else."""
+    error = kind(message)
+    error.error_code = code
+    raise error
+
 def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
     host = (host_header or "").strip().lower()
     if host.startswith("["):  # [::1]:8765
@@ -164,9 +171,8 @@ def served_hosts(cfg) -> frozenset[str]:
 
 def _check_host():
     if not host_allowed(request.headers.get("Host", ""), served_hosts(current_app.config["JOBLOOP"])):
-        if request.path.startswith("/api/"):
-            return api_error(403, "bad_host", "this server only answers to loopback host names")
-        raise Forbidden("jobloop only answers to the host names it was started for (127.0.0.1 or localhost)")
+        refuse(Forbidden, "jobloop only answers to the host names it was started for (127.0.0.1 or localhost)",
+               "bad_host")
     return None
 
 
@@ -177,9 +183,7 @@ def _check_body_limit():
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
         message = f"the request body is over the {limit:,} byte limit"
-        if request.path.startswith("/api/"):
-            return api_error(413, "too_large", message)
-        raise RequestEntityTooLarge(message)  # the tracker's error page
+        refuse(RequestEntityTooLarge, message, "too_large")
     return None
 
 
@@ -191,12 +195,13 @@ def _check_api():
         scheme, _, given = header.partition(" ")
         expected = current_token(current_app.config["JOBLOOP"].data_dir)
         if scheme.lower() != "bearer" or not token_matches(given.strip(), expected):
-            return api_error(401, "unauthorized", "missing or wrong API token: run `jobloop token` and paste it into the extension's options")
+            refuse(Unauthorized, "missing or wrong API token: run `jobloop token` and paste it into the extension's "
+                   "options", "unauthorized")
     if request.method in WRITE_METHODS and request.content_length != 0 and (
         request.content_length or request.headers.get("Transfer-Encoding")
     ):
         if request.mimetype != "application/json":
-            return api_error(415, "unsupported_media_type", "send the body as application/json")
+            refuse(UnsupportedMediaType, "send the body as application/json", "unsupported_media_type")
     return None
 
 
@@ -219,11 +224,11 @@ def check_csrf():
     if request.path.startswith("/api/") or request.method not in WRITE_METHODS:
         return None
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        raise Forbidden("a request from another site was refused")
+        refuse(Forbidden, "a request from another site was refused", "cross_site")
     expected = session.get(CSRF_FIELD, "")
     given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
     if not expected or not token_matches(given, expected):
-        raise Forbidden("the form's security token is missing or stale: reload the page and try again")
+        refuse(Forbidden, "the form's security token is missing or stale: reload the page and try again", "csrf")
     return None
 
 
@@ -245,10 +250,7 @@ def _check_json_depth():
     else:
         deep = not json_depth_ok(value)
     if deep:
-        message = f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
-        if request.path.startswith("/api/"):
-            return api_error(400, "too_deep", message)
-        raise BadRequest(message)
+        refuse(BadRequest, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", "too_deep")
     return None
 
 

@@ -65,7 +65,8 @@ def _http_error(err: HTTPException):
     status = err.code or 500
     if status == 500:
         return _internal(err)
-    return error_page(status, err.description or TITLES.get(status, "error"), code=HTTP_CODES.get(status, "error"))
+    code = getattr(err, "error_code", None) or HTTP_CODES.get(status, "error")
+    return error_page(status, err.description or TITLES.get(status, "error"), code=code)
 
 
 def _store_error(err: Exception):
