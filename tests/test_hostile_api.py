@@ -300,3 +300,44 @@ def test_a_custom_loopback_host_answers_without_allow_remote(tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+def test_a_shm_left_read_only_is_given_back_its_write_bit(tmp_path):
+    # Reproduced as an unprivileged user: a leftover 0444 -shm made every write fail
+    # ("attempt to write a readonly database") across restarts. As root here, the mode
+    # bits are what can be checked; the database file itself is never touched.
+    from jobloop.services.errors import repair_sqlite_leftovers
+
+    db_file = tmp_path / "jobloop.sqlite3"
+    shm = tmp_path / "jobloop.sqlite3-shm"
+    for path in (db_file, shm):
+        path.write_bytes(b"\0" * 4096)
+        path.chmod(0o444)
+    assert repair_sqlite_leftovers(db_file) == ["jobloop.sqlite3-shm"]
+    assert shm.stat().st_mode & 0o777 == 0o644
+    assert db_file.stat().st_mode & 0o777 == 0o444  # the user's choice stays
+    assert repair_sqlite_leftovers(db_file) == []
+
+
+def test_a_too_large_tracker_form_is_an_html_413(client):
+    res = client.post("/postings/new", data={"csrf_token": csrf(client), "notes": "x" * 300_000})
+    assert res.status_code == 413 and res.content_type.startswith("text/html")
+    assert "byte limit" in res.get_data(as_text=True)
+
+
+def test_a_locked_store_is_classified_as_locked(tmp_path):
+    import sqlite3
+
+    from jobloop.services.errors import store_fault
+
+    path = tmp_path / "locked.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("create table t(x)")
+    holder.execute("begin exclusive")
+    other = sqlite3.connect(path, timeout=0)
+    with pytest.raises(sqlite3.OperationalError) as err:
+        other.execute("insert into t values (1)")
+    fault = store_fault(err.value)
+    assert fault is not None and fault.code == "locked" and "try again" in fault.message
+    holder.execute("rollback")
+    assert store_fault(sqlite3.OperationalError("no such table: t")) is None  # a bug stays a 500

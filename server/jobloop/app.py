@@ -12,6 +12,7 @@ from .config import Config
 from .db import database, open_database
 from .migrations import migrate
 from .services.bounds import MAX_INT
+from .services.errors import repair_sqlite_leftovers
 
 
 class BoundedInt(IntegerConverter):
@@ -39,6 +40,8 @@ def create_app(config: Config | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
 
+    if not config.database_url:
+        repair_sqlite_leftovers(config.sqlite_path)  # a -shm left 0444 would keep every write failing
     db = open_database(config)
     with db.connection_context():
         migrate(db)
@@ -58,12 +61,13 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     from .api import init_api
-    from .web import blp as web_blp, errors as web_errors, followups as web_followups, growth as web_growth
+    from .web import blp as web_blp, errors as web_errors, followups as web_followups, growth as web_growth, login
 
     init_api(app)
     app.register_blueprint(web_blp)
     app.register_blueprint(web_growth.blp)  # Insights, Plan, Network
     app.register_blueprint(web_followups.blp)  # follow-ups, reflections, calendar
+    login.install(app)  # remote mode only: nothing but the login page without a session
     web_errors.install(app)  # last: one handler for every path, JSON under /api, HTML elsewhere
     return app
 

@@ -53,23 +53,31 @@ def main() -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @data_dir_option
-@click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host. Anyone who can reach it sees your tracker.")
+@click.option("--allow-remote", is_flag=True,
+              help="Serve other devices too: the tracker then asks for the password set with `jobloop password`.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="With --allow-remote: a Host name the tracker answers to (e.g. jobloop.home.arpa). Repeatable.")
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threads: int) -> None:
+def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow_hosts: tuple[str, ...],
+          threads: int) -> None:
     """Serve the tracker and the API with waitress."""
-    if not is_loopback(host) and not allow_remote:
+    if (not is_loopback(host) or allow_hosts) and not allow_remote:
         raise click.UsageError(
-            f"refusing to listen on {host}: the tracker holds your whole job search and has no login page. "
-            "Keep the default 127.0.0.1, or pass --allow-remote if you really mean to expose it."
+            f"refusing to serve {', '.join(allow_hosts) or host}: the tracker holds your whole job search. "
+            "Keep the default 127.0.0.1, or pass --allow-remote (with a password set) if you mean to."
         )
     import waitress
 
     from .app import create_app
     from .migrations import StoreError
-    from .security import token_path
+    from .security import stored_password, token_path
 
-    extra = (host,) if allow_remote else ()
+    extra = tuple(allow_hosts) + ((host,) if allow_remote and host not in ("0.0.0.0", "::") else ())
+    if allow_remote and not extra:
+        raise click.UsageError("--allow-remote on every address: name the hosts it answers to with --allow-host")
     config = _config(data_dir, find_server=False, host=host, port=port, extra_hosts=extra)
+    if allow_remote and not stored_password(config.data_dir):
+        raise click.UsageError(f"--allow-remote needs a password first: run `jobloop password{_dir_flag(data_dir)}`")
     click.echo(f"jobloop {__version__} — data dir {config.data_dir}")
     sys.stdout.flush()
     try:
@@ -109,6 +117,21 @@ def token(data_dir: Path | None, rotate: bool, create: bool) -> None:
     if not create and not token_path(config.data_dir).is_file():
         _store_config(data_dir=config.data_dir)  # refuses, naming the dir, when there is no store either
     click.echo(rotate_token(config.data_dir) if rotate else load_or_create_token(config.data_dir))
+
+
+@main.command()
+@data_dir_option
+def password(data_dir: Path | None) -> None:
+    """Set the tracker's password, asked for when serving with --allow-remote."""
+    from .security import set_password
+
+    config = _config(data_dir)
+    new = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        set_password(config.data_dir, new)
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
+    click.echo("Password set. Every signed-in session is signed out.")
 
 
 @main.command()

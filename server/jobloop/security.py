@@ -8,6 +8,8 @@
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import ipaddress
 import json
@@ -17,9 +19,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, request, session
 from flask_cors import CORS
-from werkzeug.exceptions import BadRequest, Forbidden
+from werkzeug.exceptions import (BadRequest, Forbidden, HTTPException, RequestEntityTooLarge, Unauthorized,
+                                 UnsupportedMediaType)
 
-from .api.errors import api_error
 from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
 
 TOKEN_FILE = "token"
@@ -39,15 +41,16 @@ def token_path(data_dir: Path) -> Path:
     return Path(data_dir) / TOKEN_FILE
 
 
-def _write_token(path: Path, token: str) -> None:
+def _write_secret_file(path: Path, value: str) -> None:
     from .config import private_dir
 
     private_dir(path.parent)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(token + "\n")
-    os.replace(tmp, path)  # atomic: a running server never reads half a token
+        fh.write(value + "\n")
+    os.replace(tmp, path)  # atomic: a running server never reads half a secret
+
 
 
 def load_or_create_token(data_dir: Path) -> str:
@@ -57,13 +60,13 @@ def load_or_create_token(data_dir: Path) -> str:
         if token:
             return token
     token = secrets.token_urlsafe(32)  # 32 random bytes
-    _write_token(path, token)
+    _write_secret_file(path, token)
     return token
 
 
 def rotate_token(data_dir: Path) -> str:
     token = secrets.token_urlsafe(32)
-    _write_token(token_path(data_dir), token)
+    _write_secret_file(token_path(data_dir), token)
     return token
 
 
@@ -79,7 +82,63 @@ def token_matches(given: str, expected: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
+# ---- the tracker's password (remote mode only) ------------------------------------
+
+PASSWORD_FILE = "password"
+# scrypt at n=2**15, r=8: ~32 MiB and ~0.1 s per guess on this kind of machine.
+SCRYPT = {"n": 2**15, "r": 8, "p": 1}
+
+
+def password_path(data_dir: Path) -> Path:
+    return Path(data_dir) / PASSWORD_FILE
+
+
+def hash_password(password: str, *, salt: bytes | None = None, n: int = SCRYPT["n"], r: int = SCRYPT["r"],
+                  p: int = SCRYPT["p"]) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, maxmem=2**26, dklen=32)
+    return f"scrypt${n}${r}${p}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def set_password(data_dir: Path, password: str) -> None:
+    """Stored as a salted scrypt hash, in a 0600 file replaced atomically (like the token)."""
+    if len(password) < 8:
+        raise ValueError("use at least 8 characters")
+    _write_secret_file(password_path(data_dir), hash_password(password))
+
+
+def stored_password(data_dir: Path) -> str:
+    try:
+        return password_path(data_dir).read_text().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def password_matches(given: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        again = hash_password(given, salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(again.encode(), stored.encode())
+
+
+def login_fingerprint(stored: str) -> str:
+    """What a signed-in session carries: tied to the current hash, so a new password signs
+    every session out, without the hash itself going into the cookie."""
+    return hashlib.sha256(b"jobloop-login:" + stored.encode()).hexdigest()[:32]
+
+
 # ---- request guards ------------------------------------------------------------
+
+def refuse(kind: type[HTTPException], message: str, code: str) -> None:
+    """Every guard refuses through the app's one error handler (web/errors.py): the API's
+    JSON under /api with `code`, an HTML page with a way back everywhere else."""
+    error = kind(message)
+    error.error_code = code
+    raise error
 
 def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
     host = (host_header or "").strip().lower()
@@ -88,6 +147,12 @@ def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
     else:
         name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
     return name in allowed
+
+
+def remote_mode(cfg) -> bool:
+    """Started with --allow-remote: other names than loopback ones are served, so the
+    tracker asks for a login and never shows the API token."""
+    return bool(cfg.extra_hosts) or not is_loopback(cfg.host)
 
 
 def is_loopback(host: str) -> bool:
@@ -109,9 +174,8 @@ def served_hosts(cfg) -> frozenset[str]:
 
 def _check_host():
     if not host_allowed(request.headers.get("Host", ""), served_hosts(current_app.config["JOBLOOP"])):
-        if request.path.startswith("/api/"):
-            return api_error(403, "bad_host", "this server only answers to loopback host names")
-        raise Forbidden("jobloop only answers to the host names it was started for (127.0.0.1 or localhost)")
+        refuse(Forbidden, "jobloop only answers to the host names it was started for (127.0.0.1 or localhost)",
+               "bad_host")
     return None
 
 
@@ -121,7 +185,8 @@ def _check_body_limit():
     # Also enforced while reading a body without Content-Length (chunked).
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:
-        return api_error(413, "too_large", f"request body is over the {limit} byte limit")
+        message = f"the request body is over the {limit:,} byte limit"
+        refuse(RequestEntityTooLarge, message, "too_large")
     return None
 
 
@@ -133,12 +198,13 @@ def _check_api():
         scheme, _, given = header.partition(" ")
         expected = current_token(current_app.config["JOBLOOP"].data_dir)
         if scheme.lower() != "bearer" or not token_matches(given.strip(), expected):
-            return api_error(401, "unauthorized", "missing or wrong API token: run `jobloop token` and paste it into the extension's options")
+            refuse(Unauthorized, "missing or wrong API token: run `jobloop token` and paste it into the extension's "
+                   "options", "unauthorized")
     if request.method in WRITE_METHODS and request.content_length != 0 and (
         request.content_length or request.headers.get("Transfer-Encoding")
     ):
         if request.mimetype != "application/json":
-            return api_error(415, "unsupported_media_type", "send the body as application/json")
+            refuse(UnsupportedMediaType, "send the body as application/json", "unsupported_media_type")
     return None
 
 
@@ -156,16 +222,16 @@ def csrf_token() -> str:
     return token
 
 
-def _check_csrf():
+def check_csrf():
     """Tracker writes need the session's CSRF token and must not come from another site."""
     if request.path.startswith("/api/") or request.method not in WRITE_METHODS:
         return None
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        raise Forbidden("a request from another site was refused")
+        refuse(Forbidden, "a request from another site was refused", "cross_site")
     expected = session.get(CSRF_FIELD, "")
     given = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
     if not expected or not token_matches(given, expected):
-        raise Forbidden("the form's security token is missing or stale: reload the page and try again")
+        refuse(Forbidden, "the form's security token is missing or stale: reload the page and try again", "csrf")
     return None
 
 
@@ -187,10 +253,7 @@ def _check_json_depth():
     else:
         deep = not json_depth_ok(value)
     if deep:
-        message = f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels"
-        if request.path.startswith("/api/"):
-            return api_error(400, "too_deep", message)
-        raise BadRequest(message)
+        refuse(BadRequest, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels", "too_deep")
     return None
 
 
@@ -205,7 +268,7 @@ def _security_headers(response):
 
 def install(app: Flask) -> None:
     """Order matters: Host first, then size, then token and content type, then CSRF."""
-    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api, _check_csrf,
+    app.before_request_funcs.setdefault(None, [])[0:0] = [_check_host, _check_body_limit, _check_api, check_csrf,
                                                           _check_json_depth]
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.after_request(_security_headers)

@@ -59,6 +59,7 @@ def http_error_response(error: HTTPException):
             f"{name}: {'; '.join(map(str, problems)) if isinstance(problems, list) else problems}"
             for name, problems in by_field.items())
         extra["fields"] = json.loads(json.dumps(by_field, default=str))
-    elif status == 400 and (messages or request.is_json):
+    elif status == 400 and not getattr(error, "error_code", None) and (messages or request.is_json):
         message = "the body is not valid JSON"
-    return api_error(status, HTTP_CODES.get(status, "error"), message, **extra)
+    code = getattr(error, "error_code", None) or HTTP_CODES.get(status, "error")
+    return api_error(status, code, message, **extra)

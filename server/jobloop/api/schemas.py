@@ -26,7 +26,7 @@ def Email(**kwargs) -> fields.String:  # noqa: N802  (a field, named like one)
 
     def valid(value):
         if value and not email_ok(value):
-            raise ValidationError("one address like name@example.com, nothing after it")
+            raise ValidationError("Not a valid email address. One address like name@example.com, nothing after it.")
 
     return fields.String(validate=valid, metadata={"format": "email"}, **kwargs)
 

@@ -74,3 +74,29 @@ def store_fault(exc: BaseException) -> StoreUnavailable | None:
         if any(word in text for word in words):
             return StoreUnavailable(message, code=code)
     return None
+
+
+def repair_sqlite_leftovers(sqlite_path) -> list[str]:
+    """Give owner-write back to a -wal or -shm file this process owns.
+
+    After a read-only spell (a read-only mount, a chmod), SQLite can leave its -shm index
+    at 0444; every later connection then opens the store read-only and every write fails,
+    even after the data dir is fixed and the server restarted. The index is ours and is
+    meant to be writable, so this puts the bit back. The database file itself is left
+    alone: a read-only database is the user's choice and gets the 503 that says so.
+    """
+    import os
+    import stat
+    from pathlib import Path
+
+    repaired = []
+    for suffix in ("-wal", "-shm"):
+        path = Path(f"{sqlite_path}{suffix}")
+        try:
+            info = path.stat()
+            if info.st_uid == os.getuid() and not info.st_mode & stat.S_IWUSR:
+                path.chmod(stat.S_IMODE(info.st_mode) | stat.S_IWUSR)
+                repaired.append(path.name)
+        except OSError:
+            continue
+    return repaired

@@ -42,7 +42,7 @@ def edit_posting(posting_id: int):
         postings.update(posting, changes, now=_now())
     except FieldError as err:
         if wants_json():
-            return jsonify({"error": {"code": err.code, "message": err.message, "field": err.field}}), 422
+            raise  # the one error handler answers a script with the API's shape, field included
         values = {k: request.form.get(k, "") for k in postings.EDITABLE if k in request.form}
         return render_posting(posting, status=422, errors={err.field: err.message}, values=values)
     posting = postings.get(posting_id)

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..api.errors import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
 from ..services import ServiceError, StoreUnavailable
-from ..services.errors import store_fault
+from ..services.errors import repair_sqlite_leftovers, store_fault
 from .base import wants_json
 
 TITLES = {400: "That request did not make sense", 401: "Please sign in", 403: "Not allowed",
@@ -60,7 +60,8 @@ def _http_error(err: HTTPException):
     status = err.code or 500
     if status == 500:
         return _internal(err)
-    return error_page(status, err.description or TITLES.get(status, "error"), code=HTTP_CODES.get(status, "error"))
+    code = getattr(err, "error_code", None) or HTTP_CODES.get(status, "error")
+    return error_page(status, err.description or TITLES.get(status, "error"), code=code)
 
 
 def _store_error(err: Exception):
@@ -69,6 +70,11 @@ def _store_error(err: Exception):
         current_app.logger.error("unhandled error", exc_info=err)
         return _internal(err)
     current_app.logger.warning("store unavailable: %s", err)
+    config = current_app.config["JOBLOOP"]
+    if fault.code == "read_only" and not config.database_url:
+        repaired = repair_sqlite_leftovers(config.sqlite_path)  # so the next request can write
+        if repaired:
+            current_app.logger.warning("gave owner-write back to %s", ", ".join(repaired))
     return _service_error(fault)
 
 

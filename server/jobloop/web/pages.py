@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import current_app, make_response, render_template, request, url_for
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS
+from ..security import current_token, remote_mode
 from ..stages import ENDINGS, IN_FLIGHT, STAGES
-from ..security import current_token
 from ..services import NotFound, ServiceError, capture, pipeline, postings
 from ..services.postings import Filters
 from .base import blp
@@ -118,5 +118,7 @@ def new_posting():
 @blp.route("/settings")
 def settings():
     config = current_app.config["JOBLOOP"]
-    return render_template("settings.html", token=current_token(config.data_dir),
+    # Remote mode never shows the token: anyone who signs in from afar could take it.
+    token = None if remote_mode(config) else current_token(config.data_dir)
+    return render_template("settings.html", token=token,
                            tracker_url=request.host_url.rstrip("/"))
