@@ -21,7 +21,7 @@ from typing import Any
 from peewee import BlobField, IntegrityError
 
 from .. import __version__
-from ..db import database, read_transaction
+from ..db import database, move_sequences, read_transaction
 from ..migrations import SCHEMA_VERSION
 from ..models import ALL_MODELS, Setting, utcnow
 from . import ServiceError, calendar, import_rows
@@ -188,6 +188,9 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                 try:
                     model.insert(values).execute()
                 except IntegrityError as err:
-                    raise ServiceError(f"nothing imported: {table} row {n}: {err}", code="bad_rows") from None
+                    # First line only: PostgreSQL adds a DETAIL line.
+                    reason = str(err).strip().splitlines()[0]
+                    raise ServiceError(f"nothing imported: {table} row {n}: {reason}", code="bad_rows") from None
             counts[table] = len(ready.get(table, []))
+        move_sequences(ALL_MODELS)  # rows were written with their ids: new rows must start past them
     return counts
