@@ -56,3 +56,24 @@ def json_depth_ok(value, limit: int = MAX_JSON_DEPTH) -> bool:
             children = item.values() if isinstance(item, dict) else item
             stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return True
+
+
+def max_chars(field) -> int | None:
+    """How long a model field's text may be (CharField max_length); None for unbounded text."""
+    return getattr(field, "max_length", None)
+
+
+def fit(value, field):
+    """A parsed value cut to what its model field holds: the page said more than the store keeps."""
+    limit = max_chars(field)
+    if isinstance(value, str) and limit and len(value) > limit:
+        return value[:limit].rstrip()
+    return value
+
+
+def check_fits(value, field, name: str):
+    """A typed value, or a ServiceError naming the field when it is longer than the model allows."""
+    limit = max_chars(field)
+    if isinstance(value, str) and limit and len(value) > limit:
+        raise ServiceError(f"{name}: at most {limit} characters, please", code="too_long")
+    return value
