@@ -42,7 +42,10 @@ def main() -> None:
 @data_dir_option
 @click.option("--allow-remote", is_flag=True, help="Allow a non-loopback --host. Anyone who can reach it sees your tracker.")
 @click.option("--threads", default=8, show_default=True, type=int)
-def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threads: int) -> None:
+@click.option("--database-url", default=None, metavar="URL",
+              help="The store, e.g. postgresql://user@host/jobloop (default: DATABASE_URL, else the SQLite file in the data dir).")
+def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threads: int,
+          database_url: str | None) -> None:
     """Serve the tracker and the API with waitress."""
     if not is_loopback(host) and not allow_remote:
         raise click.UsageError(
@@ -58,6 +61,8 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, threa
 
     extra = (host,) if allow_remote else ()
     config = _config(data_dir, host=host, port=port, extra_hosts=extra)
+    if database_url:
+        config.database_url = database_url
     try:
         app = create_app(config)
     except StoreError as err:

@@ -307,10 +307,28 @@ def _broken_references(db: Database) -> list[tuple]:
     return [tuple(row) for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
 
 
+# Any fixed number: servers sharing one PostgreSQL take this advisory lock around migrating.
+MIGRATION_LOCK = 0x6A6F626C6F6F70  # "jobloop"
+
+
 def migrate(db: Database, target: int | None = None,
             report: Callable[[str], None] | None = None) -> int:
     """Run every step above the store's version, each in a transaction. Steps that have
-    something to say (a repair) say it through `report` (default: the log)."""
+    something to say (a repair) say it through `report` (default: the log).
+
+    Servers started together on one PostgreSQL migrate one at a time: each waits for the
+    advisory lock, then finds the store at whatever version the one before left it. (On
+    SQLite each step's transaction takes the write lock, which does the same.)"""
+    if not isinstance(db, PostgresqlDatabase):
+        return _migrate(db, target, report)
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        return _migrate(db, target, report)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _migrate(db: Database, target: int | None, report: Callable[[str], None] | None) -> int:
     target = SCHEMA_VERSION if target is None else target
     report = report or log.warning
     version = check_version(db)
