@@ -4,11 +4,15 @@ next capture, contact, note and goal failed on id 1)."""
 from __future__ import annotations
 
 from factories import make_posting
-from jobloop.models import ALL_MODELS, Contact, Event, Goal, Posting, Setting
+from jobloop.config import Config
+from jobloop.db import open_database
+from jobloop.migrations import migrate
+from jobloop.models import Contact, Event, Goal, Posting
 from jobloop.services import goals, network, pipeline, transfer
+from stores import other_database_url
 
 
-def test_rows_made_after_an_import_get_new_ids(app, db):
+def test_rows_made_after_an_import_get_new_ids(app, db, tmp_path):
     first = make_posting(title="Support Engineer", company="Hooli")
     pipeline.add_note(first, "Sent portfolio")
     network.create(name="Dana")
@@ -16,17 +20,19 @@ def test_rows_made_after_an_import_get_new_ids(app, db):
     for n in range(3):
         make_posting(title=f"Role {n}")
     data = transfer.export_data()
-    for model in reversed(ALL_MODELS):  # empty the store, as a new one would be
-        model.delete().where(model.id.is_null(False) if model is not Setting
-                             else Setting.key.not_in(transfer.APP_SETTINGS)).execute()
-    transfer.import_data(data)
-    imported = {model: max(row["id"] for row in data["tables"][model._meta.table_name])
-                for model in (Posting, Event, Contact, Goal)}
+    db.close()
 
-    posting = make_posting(title="After Import")
-    note = pipeline.add_note(posting, "New note")
-    contact = network.create(name="Ezra")
-    goal = goals.create("Learn Go")
-    assert posting.id > imported[Posting] and contact.id > imported[Contact] and goal.id > imported[Goal]
-    assert note.id > imported[Event]
-    assert Posting.select().count() == 5
+    # A new store (a second database on PostgreSQL), as `jobloop import` on a new machine.
+    other = open_database(Config(data_dir=tmp_path / "other", database_url=other_database_url(), testing=True))
+    with other.connection_context():
+        migrate(other)
+        transfer.import_data(data)
+        imported = {model: max(row["id"] for row in data["tables"][model._meta.table_name])
+                    for model in (Posting, Event, Contact, Goal)}
+        posting = make_posting(title="After Import")
+        note = pipeline.add_note(posting, "New note")
+        contact = network.create(name="Ezra")
+        goal = goals.create("Learn Go")
+        assert posting.id > imported[Posting] and contact.id > imported[Contact] and goal.id > imported[Goal]
+        assert note.id > imported[Event]
+        assert Posting.select().count() == 5
