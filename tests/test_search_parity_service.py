@@ -4,6 +4,8 @@ the expected answers and against an SQLite store built from the same data in thi
 so on the PostgreSQL run (scripts/test-postgres) the two engines are compared directly."""
 from __future__ import annotations
 
+import pytest
+
 
 from factories import make_posting
 from jobloop.config import Config
@@ -116,3 +118,41 @@ def test_search_index_follows_renames_notes_and_deletes(config):
         postings.delete(posting)
         assert list(postings.search(q="eng")) == [] and search.count("eng") == 0
     db.close()
+
+
+def test_search_folds_accents_without_unaccent(tmp_path):
+    """Where the role may not install `unaccent` (no CREATE on the database, as on many
+    managed servers) the schema step falls back to its own fold and answers the same."""
+    from stores import ON_POSTGRES, TEST_DATABASE_URL, fresh_database_url
+
+    if not ON_POSTGRES:
+        pytest.skip("about PostgreSQL without the unaccent extension; SQLite folds accents in FTS5")
+    import psycopg2
+
+    base, _, name = TEST_DATABASE_URL.rpartition("/")
+    admin = psycopg2.connect(TEST_DATABASE_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = 'jobloop_plain'")
+        if not cur.fetchone():
+            cur.execute("CREATE ROLE jobloop_plain LOGIN")
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"{name}_plain",))
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{name}_plain"')
+    admin.close()
+    plain = fresh_database_url(empty=True, url=f"{base}/{name}_plain")
+    con = psycopg2.connect(plain)
+    con.autocommit = True
+    with con.cursor() as cur:
+        cur.execute("GRANT ALL ON SCHEMA public TO jobloop_plain")
+    con.close()
+    role_url = plain.replace("://postgres@", "://jobloop_plain@")
+    found = answers(Config(data_dir=tmp_path / "plain", database_url=role_url, testing=True))
+    con = psycopg2.connect(role_url)
+    with con.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'")
+        assert cur.fetchone() == (0,)  # really without it
+    con.close()
+    for q, expected in QUERIES.items():
+        if expected is not None:
+            assert found[q] == expected, q
