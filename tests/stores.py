@@ -12,11 +12,36 @@ import os
 TEST_DATABASE_URL = os.environ.get("JOBLOOP_TEST_DATABASE_URL") or None
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 
-_admin = None  # one connection kept for the whole run: resetting costs two statements, not a login
-_migrated: set[str] = set()  # the tables a fresh migration makes
+_admin: dict[str, object] = {}  # one connection per database for the whole run: a reset is a few statements, not a login
+_migrated: dict[str, set[str]] = {}  # per database, the tables a fresh migration makes
 
 
-def fresh_database_url(*, empty: bool = False) -> str | None:
+def other_database_url() -> str | None:
+    """A second store, emptied, for a test that moves data between two (export, then import
+    elsewhere): on SQLite None (the other data dir's own file), on PostgreSQL a second
+    database in the same cluster."""
+    if not TEST_DATABASE_URL:
+        return None
+    base, _, name = TEST_DATABASE_URL.rpartition("/")
+    other = f"{name}_other"
+    cur = _connection(TEST_DATABASE_URL).cursor()
+    cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (other,))
+    if not cur.fetchone():
+        cur.execute(f'CREATE DATABASE "{other}"')
+    return fresh_database_url(url=f"{base}/{other}")
+
+
+def _connection(url: str):
+    import psycopg2
+
+    con = _admin.get(url)
+    if con is None or con.closed:
+        con = _admin[url] = psycopg2.connect(url)
+        con.autocommit = True
+    return con
+
+
+def fresh_database_url(*, empty: bool = False, url: str | None = None) -> str | None:
     """The URL for one test's store; None on SQLite (the data dir's own file).
 
     On PostgreSQL the store holds no rows and is at this code's schema, as a fresh file
@@ -26,46 +51,45 @@ def fresh_database_url(*, empty: bool = False) -> str | None:
     a store no migration has touched, the schema is dropped and made again."""
     if not TEST_DATABASE_URL:
         return None
-    global _admin
-    import psycopg2
-
     from jobloop.migrations import SCHEMA_VERSION
 
-    if _admin is None or _admin.closed:
-        _admin = psycopg2.connect(TEST_DATABASE_URL)
-        _admin.autocommit = True
-    with _admin.cursor() as cur:
+    url = url or TEST_DATABASE_URL
+    migrated = _migrated.setdefault(url, set())
+    with _connection(url).cursor() as cur:
         # A connection an earlier test left open (a server thread, a killed process) would
         # hold locks that make DROP SCHEMA or TRUNCATE wait for ever.
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = current_database() AND pid <> pg_backend_pid()")
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         tables = {row[0] for row in cur.fetchall()}
-        if not empty and _migrated and tables == _migrated:
+        if not empty and migrated and tables == migrated:
             cur.execute("SELECT version FROM schema_version")
             if cur.fetchall() == [(SCHEMA_VERSION,)]:
                 rows = sorted(tables - {"schema_version"})
                 cur.execute("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{t}"' for t in rows))
-                return TEST_DATABASE_URL
+                return url
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        migrated.clear()
         if empty:
-            return TEST_DATABASE_URL
-        _migrate(TEST_DATABASE_URL)
+            return url
+        _migrate(url)
         cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        _migrated.clear()
-        _migrated.update(row[0] for row in cur.fetchall())
-    return TEST_DATABASE_URL
+        migrated.update(row[0] for row in cur.fetchall())
+    return url
 
 
 def _migrate(url: str) -> None:
     from jobloop.config import Config
-    from jobloop.db import open_database
+    from jobloop.db import database, open_database
     from jobloop.migrations import migrate
 
+    bound = database.obj  # a test's app may be bound already: leave it so
     db = open_database(Config(database_url=url))
     with db.connection_context():
         migrate(db)
     db.close()
+    if bound is not None:
+        database.initialize(bound)
 
 
 def query(config, sql: str, params: tuple = ()) -> list[tuple]:

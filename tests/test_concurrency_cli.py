@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from factories import job_page
+from jobloop.config import Config
+from stores import query
 from test_serve_cli import run, server  # noqa: F401  (server is a fixture)
 
 
@@ -23,19 +24,18 @@ def capture(base, token, url, title) -> int:
         return err.code
 
 
-def test_concurrent_captures_all_land(server):  # noqa: F811
+def test_concurrent_captures_all_land(server, database_url):  # noqa: F811
     base, data_dir, _ = server
     token = run("token", data_dir=data_dir).stdout.strip()
     urls = [f"https://jobs.example.test/load/{i}" for i in range(60)]
     with ThreadPoolExecutor(6) as pool:
         codes = list(pool.map(lambda u: capture(base, token, u, "Load Tester"), urls))
     assert codes.count(201) == len(urls), codes
-    con = sqlite3.connect(data_dir / "jobloop.sqlite3")
-    assert con.execute("SELECT count(*) FROM posting").fetchone()[0] == len(urls)
-    con.close()
+    store = Config(data_dir=data_dir, database_url=database_url)
+    assert query(store, "SELECT count(*) FROM posting") == [(len(urls),)]
 
 
-def test_same_new_url_captured_at_once_is_one_posting(server):  # noqa: F811
+def test_same_new_url_captured_at_once_is_one_posting(server, database_url):  # noqa: F811
     base, data_dir, _ = server
     token = run("token", data_dir=data_dir).stdout.strip()
     url = "https://jobs.example.test/race/1"
@@ -43,11 +43,10 @@ def test_same_new_url_captured_at_once_is_one_posting(server):  # noqa: F811
         codes = list(pool.map(lambda i: capture(base, token, url, "Race Winner"), range(16)))
     # One request created it; every other one is the refresh case.
     assert sorted(codes) == [200] * 15 + [201], codes
-    con = sqlite3.connect(data_dir / "jobloop.sqlite3")
-    assert con.execute("SELECT count(*) FROM posting").fetchone()[0] == 1
-    assert con.execute("SELECT count(*) FROM snapshot").fetchone()[0] == 16
-    assert con.execute("SELECT count(*) FROM event WHERE kind = 'stage'").fetchone()[0] == 1
-    con.close()
+    store = Config(data_dir=data_dir, database_url=database_url)
+    assert query(store, "SELECT count(*) FROM posting") == [(1,)]
+    assert query(store, "SELECT count(*) FROM snapshot") == [(16,)]
+    assert query(store, "SELECT count(*) FROM event WHERE kind = 'stage'") == [(1,)]
 
 
 def test_capture_that_loses_a_creation_race_is_the_refresh_case(app, db, monkeypatch):

@@ -184,6 +184,7 @@ def test_v1_database_upgrades_without_losing_rows(tmp_path):
     assert res.status_code == 200 and res.get_json()["stage"] == "applied"
 
 
+@pytest.mark.sqlite_only(reason="WAL and the foreign_keys pragma are SQLite's")
 def test_sqlite_file_uses_wal_and_foreign_keys(app, config, db):
     assert config.sqlite_path.exists()
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -24,8 +24,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run(*args, data_dir: Path, **kw):
-    env = {**os.environ, "JOBLOOP_DATA_DIR": str(data_dir)}
+def store_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    """The environment of a `jobloop` process on the store under test (tests/stores.py)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["JOBLOOP_DATA_DIR"] = str(data_dir)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def run(*args, data_dir: Path, database_url: str | None = None, **kw):
+    env = store_env(data_dir, database_url)
     return subprocess.run([*JOBLOOP, *args], capture_output=True, text=True, env=env, timeout=60, **kw)
 
 
@@ -43,9 +52,9 @@ def request(url, *, token=None, body=None):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, database_url):
     port = free_port()
-    env = {**os.environ, "JOBLOOP_DATA_DIR": str(tmp_path / "data")}
+    env = store_env(tmp_path / "data", database_url)
     proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"

@@ -14,7 +14,9 @@ import pytest
 from factories import make_posting
 from jobloop.migrations import SCHEMA_VERSION
 from jobloop.models import Event, Posting
+from jobloop.config import Config
 from jobloop.services import pipeline
+from stores import ON_POSTGRES, other_database_url, query
 from test_concurrency_cli import capture
 from test_migrations_db import make_v1_database
 from test_serve_cli import run, server  # noqa: F401  (server is a fixture)
@@ -52,7 +54,7 @@ def test_export_then_import_round_trips(tmp_path, app, config, db):
     seed(app, db)
     db.close()
     out = tmp_path / "export.json"
-    res = run("export", "--out", str(out), data_dir=config.data_dir)
+    res = run("export", "--out", str(out), data_dir=config.data_dir, database_url=config.database_url)
     assert res.returncode == 0, res.stderr
     data = json.loads(out.read_text())
     assert data["format"] == "jobloop-export"
@@ -60,18 +62,17 @@ def test_export_then_import_round_trips(tmp_path, app, config, db):
     assert mode(out) == 0o600  # it holds the whole search and the calendar secret
     assert len(data["tables"]["posting"]) == 1 and len(data["tables"]["snapshot"]) == 1
 
-    fresh = tmp_path / "fresh"
-    res = run("import", str(out), data_dir=fresh)
+    fresh = Config(data_dir=tmp_path / "fresh", database_url=other_database_url())
+    res = run("import", str(out), data_dir=fresh.data_dir, database_url=fresh.database_url)
     assert res.returncode == 0, res.stderr
     assert "Imported 1 postings and 3 events" in res.stdout
-    assert mode(fresh) == 0o700 and mode(fresh / "jobloop.sqlite3") == 0o600
-    con = sqlite3.connect(fresh / "jobloop.sqlite3")
-    title, stage, locations = con.execute("SELECT title, stage, locations FROM posting").fetchone()
+    if not ON_POSTGRES:
+        assert mode(fresh.data_dir) == 0o700 and mode(fresh.sqlite_path) == 0o600
+    [(title, stage, locations)] = query(fresh, "SELECT title, stage, locations FROM posting")
     assert (title, stage, json.loads(locations)) == ("Support Engineer", "applied", ["Berlin, Germany"])
-    assert [r[0] for r in con.execute("SELECT note FROM event ORDER BY id")][-1] == "Sent portfolio"
-    con.close()
+    assert [r[0] for r in query(fresh, "SELECT note FROM event ORDER BY id")][-1] == "Sent portfolio"
 
-    again = run("import", str(out), data_dir=fresh)
+    again = run("import", str(out), data_dir=fresh.data_dir, database_url=fresh.database_url)
     assert again.returncode != 0 and "not empty" in again.stderr
 
 
@@ -85,7 +86,7 @@ def test_import_refuses_a_file_that_is_not_an_export(tmp_path):
     assert res.returncode != 0 and "not valid JSON" in res.stderr
 
 
-@pytest.mark.sqlite_only(reason="backup copies the SQLite file")
+@pytest.mark.sqlite_only(reason="`jobloop backup` copies the SQLite file; PostgreSQL has pg_dump")
 def test_backup_is_a_complete_sqlite_copy(tmp_path, app, config, db):
     seed(app, db)
     target = tmp_path / "backups" / "jobloop-copy.sqlite3"
@@ -133,6 +134,7 @@ def test_a_store_newer_than_the_code_is_refused_in_one_line(tmp_path):
     assert schema_version(data_dir / "jobloop.sqlite3") == SCHEMA_VERSION + 7
 
 
+@pytest.mark.sqlite_only(reason="`jobloop backup` copies the SQLite file; PostgreSQL has pg_dump")
 def test_backup_errors_are_one_line(tmp_path):
     data_dir = v1_data_dir(tmp_path / "store")
     a_file = tmp_path / "plain.txt"
@@ -145,7 +147,7 @@ def test_backup_errors_are_one_line(tmp_path):
         assert str(target) in res.stderr
 
 
-def test_exports_taken_during_captures_import_cleanly(server, tmp_path):  # noqa: F811
+def test_exports_taken_during_captures_import_cleanly(server, tmp_path, database_url):  # noqa: F811
     base, data_dir, _ = server
     token = run("token", data_dir=data_dir).stdout.strip()
     stop = threading.Event()
@@ -164,7 +166,7 @@ def test_exports_taken_during_captures_import_cleanly(server, tmp_path):  # noqa
         exports = []
         for i in range(4):
             out = tmp_path / f"during-{i}.json"
-            res = run("export", "--out", str(out), data_dir=data_dir)
+            res = run("export", "--out", str(out), data_dir=data_dir, database_url=database_url)
             assert res.returncode == 0, res.stderr
             exports.append(out)
     finally:
@@ -175,7 +177,7 @@ def test_exports_taken_during_captures_import_cleanly(server, tmp_path):  # noqa
     for i, out in enumerate(exports):
         data = json.loads(out.read_text())
         jsonschema.validate(data, SCHEMA)
-        res = run("import", str(out), data_dir=tmp_path / f"imported-{i}")
+        res = run("import", str(out), data_dir=tmp_path / f"imported-{i}", database_url=other_database_url())
         assert res.returncode == 0, res.stderr
         posting_ids = {p["id"] for p in data["tables"]["posting"]}
         assert {e["posting_id"] for e in data["tables"]["event"]} <= posting_ids

@@ -58,8 +58,10 @@ def main() -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="With --allow-remote: a Host name the tracker answers to (e.g. jobloop.home.arpa). Repeatable.")
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--database-url", default=None, metavar="URL",
+              help="The store, e.g. postgresql://user@host/jobloop (default: DATABASE_URL, else the SQLite file in the data dir).")
 def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow_hosts: tuple[str, ...],
-          threads: int) -> None:
+          threads: int, database_url: str | None) -> None:
     """Serve the tracker and the API with waitress."""
     if (not is_loopback(host) or allow_hosts) and not allow_remote:
         raise click.UsageError(
@@ -76,6 +78,8 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow
     if allow_remote and not extra:
         raise click.UsageError("--allow-remote on every address: name the hosts it answers to with --allow-host")
     config = _config(data_dir, find_server=False, host=host, port=port, extra_hosts=extra)
+    if database_url:
+        config.database_url = database_url
     if allow_remote and not stored_password(config.data_dir):
         raise click.UsageError(f"--allow-remote needs a password first: run `jobloop password{_dir_flag(data_dir)}`")
     click.echo(f"jobloop {__version__} — data dir {config.data_dir}")

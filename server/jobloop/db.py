@@ -65,3 +65,17 @@ def read_transaction(db: Database | None = None):
     if isinstance(db, PostgresqlDatabase):
         return db.atomic(isolation_level="REPEATABLE READ")
     return db.atomic()
+
+
+def move_sequences(models, db: Database | None = None) -> None:
+    """After rows were written with explicit ids (an import), make each table's next id
+    follow its largest. PostgreSQL's id sequences do not see explicit ids and would hand
+    out 1 again (a duplicate key); SQLite always takes max(rowid) + 1, so has nothing to do."""
+    db = db or database.obj
+    if not isinstance(db, PostgresqlDatabase):
+        return
+    for model in models:
+        table = model._meta.table_name
+        db.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), coalesce(max(id), 1), max(id) IS NOT NULL)"
+            f' FROM "{table}"')

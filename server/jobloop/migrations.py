@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Callable
 
-from peewee import Database, OperationalError
+from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase
 from playhouse.migrate import SchemaMigrator, migrate as run_migrations
 
 from . import models
@@ -91,6 +91,104 @@ def install_fts(db: Database) -> bool:
         db.execute_sql(f"CREATE TRIGGER {name} {body}")
     db.execute_sql(f"DELETE FROM {FTS_TABLE}")
     db.execute_sql(_FTS_ROW)
+    return True
+
+
+# ---- full-text search (PostgreSQL tsvector) ------------------------------------------------
+# The same search as FTS5 above: a document of words per posting (title, company, description,
+# notes and timeline notes), lowercased with accents folded, words being runs of letters and
+# digits; a query word matches a word it begins. Kept in `posting_search` with a GIN index,
+# in step with every write by triggers, like posting_fts. The 'simple' configuration: no
+# stemming and no stop words, as FTS5's unicode61 tokenizer.
+
+PG_SEARCH_TABLE = "posting_search"
+# Put between the columns, then deleted from the vector: it leaves a gap in the word
+# positions, so a phrase never runs from one column into the next (FTS5 phrases do not either).
+_COLUMN_BREAK = "jobloopcolumnbreak"
+
+
+def _fold_table() -> tuple[str, str]:
+    """Lowercase Latin letters with marks and their base letters, for the fold used where
+    the `unaccent` extension cannot be installed."""
+    import unicodedata
+
+    src, dst = [], []
+    for ch in map(chr, range(0xC0, 0x250)):
+        parts = unicodedata.normalize("NFKD", ch)
+        if ch == ch.lower() and len(parts) > 1 and parts[0].isascii() and parts[0].isalpha() \
+                and all(unicodedata.combining(c) for c in parts[1:]):
+            src.append(ch)
+            dst.append(parts[0])
+    for ch, base in (("ø", "o"), ("đ", "d"), ("ħ", "h"), ("ł", "l"), ("ı", "i"), ("ŧ", "t")):
+        src.append(ch)
+        dst.append(base)
+    return "".join(src), "".join(dst)
+
+
+def _unaccent(db: Database) -> str | None:
+    """The schema-qualified unaccent function, installing the extension if the server has it
+    and this role may; None where it cannot (a managed server, a role without CREATE)."""
+    try:
+        with db.atomic():  # a savepoint: a refusal leaves the migration's transaction usable
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+    except DatabaseError:
+        pass
+    row = db.execute_sql("SELECT n.nspname FROM pg_extension AS e JOIN pg_namespace AS n"
+                         " ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'").fetchone()
+    return f'"{row[0]}".unaccent' if row else None
+
+
+def install_pg_search(db: Database) -> bool:
+    if not isinstance(db, PostgresqlDatabase):
+        return False
+    unaccent = _unaccent(db)
+    src, dst = _fold_table()
+    fold = f"{unaccent}(lower(t))" if unaccent else f"translate(lower(t), '{src}', '{dst}')"
+    t = PG_SEARCH_TABLE
+    for sql in (
+        f"CREATE TABLE IF NOT EXISTS {t} (posting_id integer PRIMARY KEY REFERENCES posting (id)"
+        " ON DELETE CASCADE, document tsvector NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {t}_document ON {t} USING gin (document)",
+        # Text as FTS5 sees it: lowercase, accents folded, anything not a letter or digit a space.
+        "CREATE OR REPLACE FUNCTION jobloop_search_words(t text) RETURNS text LANGUAGE sql STABLE"
+        f" AS $$ SELECT regexp_replace({fold}, '[^[:alnum:]]+', ' ', 'g') $$",
+        "CREATE OR REPLACE FUNCTION jobloop_search_document(title text, company text, description text,"
+        " notes text) RETURNS tsvector LANGUAGE sql STABLE AS $$ SELECT ts_delete(to_tsvector('simple',"
+        f" jobloop_search_words(concat_ws(' {_COLUMN_BREAK} ', title, company, description, notes))),"
+        f" '{_COLUMN_BREAK}'::text) $$",
+        "CREATE OR REPLACE FUNCTION jobloop_search_refresh(pid integer) RETURNS void LANGUAGE sql AS $$"
+        f" INSERT INTO {t} (posting_id, document)"
+        " SELECT p.id, jobloop_search_document(coalesce(p.title, ''), coalesce(c.name, ''),"
+        " coalesce(p.description_text, ''), coalesce(p.notes, '') || ' ' || coalesce("
+        "(SELECT string_agg(e.note, ' ') FROM event AS e WHERE e.posting_id = p.id AND e.kind = 'note'"
+        " AND e.note <> ''), ''))"
+        " FROM posting AS p LEFT JOIN company AS c ON c.id = p.company_id WHERE p.id = pid"
+        " ON CONFLICT (posting_id) DO UPDATE SET document = excluded.document $$",
+        "CREATE OR REPLACE FUNCTION jobloop_search_on_posting() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN PERFORM jobloop_search_refresh(NEW.id); RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION jobloop_search_on_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF TG_OP <> 'INSERT' AND OLD.kind = 'note' THEN PERFORM jobloop_search_refresh(OLD.posting_id); END IF;"
+        " IF TG_OP <> 'DELETE' AND NEW.kind = 'note' THEN PERFORM jobloop_search_refresh(NEW.posting_id); END IF;"
+        " RETURN NULL; END $$",
+        "CREATE OR REPLACE FUNCTION jobloop_search_on_company() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN PERFORM jobloop_search_refresh(id) FROM posting WHERE company_id = NEW.id; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS posting_search_ai ON posting",
+        "CREATE TRIGGER posting_search_ai AFTER INSERT ON posting FOR EACH ROW"
+        " EXECUTE FUNCTION jobloop_search_on_posting()",
+        "DROP TRIGGER IF EXISTS posting_search_au ON posting",
+        "CREATE TRIGGER posting_search_au AFTER UPDATE ON posting FOR EACH ROW WHEN ("
+        "OLD.title IS DISTINCT FROM NEW.title OR OLD.company_id IS DISTINCT FROM NEW.company_id"
+        " OR OLD.description_text IS DISTINCT FROM NEW.description_text OR OLD.notes IS DISTINCT FROM NEW.notes)"
+        " EXECUTE FUNCTION jobloop_search_on_posting()",
+        "DROP TRIGGER IF EXISTS posting_search_event ON event",
+        "CREATE TRIGGER posting_search_event AFTER INSERT OR UPDATE OR DELETE ON event FOR EACH ROW"
+        " EXECUTE FUNCTION jobloop_search_on_event()",
+        "DROP TRIGGER IF EXISTS posting_search_company ON company",
+        "CREATE TRIGGER posting_search_company AFTER UPDATE ON company FOR EACH ROW"
+        " WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION jobloop_search_on_company()",
+        "SELECT jobloop_search_refresh(id) FROM posting",
+    ):
+        db.execute_sql(sql)
     return True
 
 
@@ -190,10 +288,17 @@ def _v6_stage_by_pipeline_order(db: Database) -> str | None:
     return f"re-read the stage of {changed} postings from their timelines (furthest stage reached)" if changed else None
 
 
+def _v7_postgres_search(db: Database) -> str | None:
+    """Full-text search on PostgreSQL (tsvector + GIN), the same search as v3's FTS5 on SQLite;
+    nothing to do on SQLite."""
+    install_pg_search(db)
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
-    _v6_stage_by_pipeline_order,
+    _v6_stage_by_pipeline_order, _v7_postgres_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -222,10 +327,28 @@ def _broken_references(db: Database) -> list[tuple]:
     return [tuple(row) for row in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
 
 
+# Any fixed number: servers sharing one PostgreSQL take this advisory lock around migrating.
+MIGRATION_LOCK = 0x6A6F626C6F6F70  # "jobloop"
+
+
 def migrate(db: Database, target: int | None = None,
             report: Callable[[str], None] | None = None) -> int:
     """Run every step above the store's version, each in a transaction. Steps that have
-    something to say (a repair) say it through `report` (default: the log)."""
+    something to say (a repair) say it through `report` (default: the log).
+
+    Servers started together on one PostgreSQL migrate one at a time: each waits for the
+    advisory lock, then finds the store at whatever version the one before left it. (On
+    SQLite each step's transaction takes the write lock, which does the same.)"""
+    if not isinstance(db, PostgresqlDatabase):
+        return _migrate(db, target, report)
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+    try:
+        return _migrate(db, target, report)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _migrate(db: Database, target: int | None, report: Callable[[str], None] | None) -> int:
     target = SCHEMA_VERSION if target is None else target
     report = report or log.warning
     version = check_version(db)

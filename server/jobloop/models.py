@@ -6,10 +6,8 @@ timeline (Event) is the truth: stage changes only ever add events.
 from __future__ import annotations
 
 import json
-from peewee import (
-    BlobField, BooleanField, CharField, DateField, DateTimeField, FloatField,
-    ForeignKeyField, IntegerField, Model, TextField,
-)
+import peewee
+from peewee import BlobField, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model
 
 from .clock import utcnow  # noqa: F401  (column defaults; services import it from here too)
 from .db import database
@@ -18,6 +16,25 @@ from .stages import ENDINGS, STAGES  # noqa: F401  (the stage names live in stag
 REMOTE_KINDS = ("onsite", "hybrid", "remote")
 SALARY_PERIODS = ("hour", "day", "week", "month", "year")
 WARMTH = ("cold", "warm", "close")
+
+
+def _without_nul(value):
+    # PostgreSQL text cannot hold NUL (SQLite can): removed on the way in, on both, so both
+    # keep the same text and no write fails for it.
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
+class CharField(peewee.CharField):
+    """Text up to max_length (255 unless said): the model's limit, the same on both stores
+    (services/bounds.py cuts parsed values to it and refuses longer typed ones)."""
+
+    def db_value(self, value):
+        return super().db_value(_without_nul(value))
+
+
+class TextField(peewee.TextField):
+    def db_value(self, value):
+        return super().db_value(_without_nul(value))
 
 
 class JSONField(TextField):

@@ -73,3 +73,22 @@ def check_email(text: str | None, field: str = "email") -> str | None:
     if text and not email_ok(text):
         raise ServiceError(f"{field}: one address like name@example.com, nothing after it", code="invalid_email")
     return text
+def max_chars(field) -> int | None:
+    """How long a model field's text may be (CharField max_length); None for unbounded text."""
+    return getattr(field, "max_length", None)
+
+
+def fit(value, field):
+    """A parsed value cut to what its model field holds: the page said more than the store keeps."""
+    limit = max_chars(field)
+    if isinstance(value, str) and limit and len(value) > limit:
+        return value[:limit].rstrip()
+    return value
+
+
+def check_fits(value, field, name: str):
+    """A typed value, or a ServiceError naming the field when it is longer than the model allows."""
+    limit = max_chars(field)
+    if isinstance(value, str) and limit and len(value) > limit:
+        raise ServiceError(f"{name}: at most {limit} characters, please", code="too_long")
+    return value

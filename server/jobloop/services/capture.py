@@ -9,9 +9,10 @@ from typing import Any
 from peewee import IntegrityError
 
 from ..db import database
-from ..models import Posting, Snapshot, utcnow
+from ..models import Company, Posting, Snapshot, utcnow
 from ..parsing import PostingDraft, parse
 from . import ServiceError, pipeline, postings
+from .bounds import check_fits, fit
 
 # Parsed field -> how it is stored on the posting (salary spreads over four columns).
 def _draft_values(draft: PostingDraft) -> dict[str, Any]:
@@ -61,6 +62,13 @@ def capped(draft: PostingDraft) -> PostingDraft:
     return draft
 
 
+def fitted(values: dict[str, Any]) -> dict[str, Any]:
+    """Parsed values cut to the model's limits (a company name of 300 characters in a page's
+    JSON-LD is kept as its first 255), the same on SQLite and PostgreSQL."""
+    fields = {**Posting._meta.fields, "company": Company.name}
+    return {name: fit(value, fields[name]) if name in fields else value for name, value in values.items()}
+
+
 def user_changes(fields: dict[str, Any] | None, parsed: dict[str, Any]) -> dict[str, Any]:
     """The hand edits that really change something: a field sent back equal to what
     the parser read is not the user's (an older popup sent every field)."""
@@ -88,11 +96,13 @@ def capture(url: str, html: str, *, title: str | None = None, selection: str | N
         raise ServiceError("url must be an http(s) address", code="invalid_url")
     now = now or utcnow()
     draft = capped(parse(html or "", url, now=now))
+    check_fits(draft.canonical_url, Posting.canonical_url, "url")  # the posting's key: never cut
     values = _draft_values(draft)
     if not values["title"] and title:
-        values["title"] = title.strip()[:512]
+        values["title"] = title.strip()
     if selection and not values["description_text"]:
         values["description_text"] = selection
+    values = fitted(values)
 
     # One capture is one transaction. On SQLite it takes the write lock first (db.py), so
     # the lookup below already sees a row another request just made. Where two creators

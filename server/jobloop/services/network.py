@@ -21,7 +21,7 @@ CADENCE_KEY = "network.cadence_days"
 DEFAULT_CADENCE = {"close": 30, "warm": 60, "cold": 120}
 KIND = "keep_in_touch"
 FIELDS = ("name", "role", "company", "email", "linkedin_url", "how_met", "warmth", "notes")
-LIMITS = {"name": 255, "role": 255, "company": 255, "email": 254, "linkedin_url": 2048,
+LIMITS = {"name": 255, "role": 255, "company": 255, "email": 254, "linkedin_url": Contact.linkedin_url.max_length,
           "how_met": 5000, "notes": MAX_TEXT}
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from peewee import BlobField, IntegrityError
 
 from .. import __version__
-from ..db import database, read_transaction
+from ..db import database, move_sequences, read_transaction
 from ..migrations import SCHEMA_VERSION
 from ..models import ALL_MODELS, Setting, utcnow
 from . import ServiceError, calendar, import_rows
@@ -188,24 +188,12 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                 try:
                     model.insert(values).execute()
                 except IntegrityError as err:
-                    raise ServiceError(f"nothing imported: {table} row {n}: {err}", code="bad_rows") from None
+                    # First line only: PostgreSQL adds a DETAIL line.
+                    reason = str(err).strip().splitlines()[0]
+                    raise ServiceError(f"nothing imported: {table} row {n}: {reason}", code="bad_rows") from None
             counts[table] = len(ready.get(table, []))
-        _advance_sequences()
+        move_sequences(ALL_MODELS)  # rows were written with their ids: new rows must start past them
     return counts
-
-
-def _advance_sequences() -> None:
-    """Rows came with their ids: on PostgreSQL the id sequences must move past them, or the
-    next row made would take an id that is already used. (SQLite takes max(id) + 1 anyway.)"""
-    from peewee import PostgresqlDatabase
-
-    if not isinstance(database.obj, PostgresqlDatabase):
-        return
-    for model in ALL_MODELS:
-        table = model._meta.table_name
-        database.execute_sql(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'),"
-            f" coalesce((SELECT max(id) FROM \"{table}\"), 0) + 1, false)")
 
 
 # ---- restore -----------------------------------------------------------------------------------
