@@ -93,16 +93,16 @@ def test_edit_marks_the_field_and_survives_a_recapture(client, db):
 
 def test_edit_converts_each_kind_of_field(client, db):
     posting = make_posting()
-    data = {"locations": "Berlin, Remote EU", "skills": "Python,  SQL ,", "salary_min": "70,000",
+    data = {"locations": "Sunnyvale, CA\n Remote EU \n", "skills": "Python,  SQL ,", "salary_min": "70,000",
             "salary_currency": "eur", "salary_period": "year", "remote": "hybrid", "date_posted": "2026-10-01",
             "apply_url": "https://apply.example.test/1", "notes": "  ask about on-call  "}
     assert post(client, f"/postings/{posting.id}/edit", data).status_code == 302
     fresh = Posting.get_by_id(posting.id)
-    assert fresh.locations == ["Berlin", "Remote EU"] and fresh.skills == ["Python", "SQL"]
+    assert fresh.locations == ["Sunnyvale, CA", "Remote EU"] and fresh.skills == ["Python", "SQL"]
     assert fresh.salary_min == 70000 and fresh.salary_currency == "EUR" and fresh.remote == "hybrid"
     assert str(fresh.date_posted) == "2026-10-01" and fresh.notes == "ask about on-call"
     body = client.get(f"/postings/{posting.id}").get_data(as_text=True)
-    assert 'value="70000"' in body and 'value="Berlin, Remote EU"' in body
+    assert 'value="70000"' in body and ">Sunnyvale, CA\nRemote EU</textarea>" in body
 
 
 @pytest.mark.parametrize("field,value,message", [
@@ -247,3 +247,15 @@ def test_rotate_token(client, config):
 def test_writes_to_a_missing_posting_are_html_404(client):
     response = post(client, "/postings/12345/stage", {"stage": "applied"})
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_saving_a_field_unchanged_does_not_make_it_the_users(client, db):
+    """Round trip: what the form showed, saved as it was, stays the parser's (later clips refresh it)."""
+    posting = make_posting()
+    posting.locations = ["Sunnyvale, CA", "Boston, MA"]
+    posting.save()
+    shown = client.get(f"/postings/{posting.id}").get_data(as_text=True)
+    assert ">Sunnyvale, CA\nBoston, MA</textarea>" in shown
+    assert post(client, f"/postings/{posting.id}/edit", {"locations": "Sunnyvale, CA\nBoston, MA"}).status_code == 302
+    fresh = Posting.get_by_id(posting.id)
+    assert fresh.locations == ["Sunnyvale, CA", "Boston, MA"] and "locations" not in fresh.user_edited

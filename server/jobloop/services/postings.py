@@ -245,6 +245,12 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
         for name, value in changes.items():
             if isinstance(value, date):
                 check_date(value, name)
+            # A field is the user's only when the user changed it: the same value saved back
+            # (a form submitted unchanged) leaves later clips free to refresh it.
+            current = (posting.company.name if posting.company_id else None) if name == "company" \
+                else getattr(posting, name)
+            if value == current:
+                continue
             if name == "company":
                 posting.company = company_named(value)
             else:

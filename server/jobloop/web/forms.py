@@ -40,8 +40,10 @@ def field_value(name: str, raw: str):
     if name in LIMITS and len(text) > LIMITS[name]:
         raise FieldError(name, f"at most {LIMITS[name]} characters")
     if name in LIST_FIELDS:
-        items = [part.strip() for part in text.replace("\n", ",").split(",")]
-        return [item for item in items if item]
+        # A location holds commas of its own ("Sunnyvale, CA"): one per line, never split
+        # on commas. Skills are short words: lines or commas.
+        parts = text.splitlines() if name == "locations" else text.replace("\n", ",").split(",")
+        return [item for item in (part.strip() for part in parts) if item]
     if name in ("notes", "description_text"):
         return text
     if not text:
@@ -117,7 +119,7 @@ def field_text(posting, name: str) -> str:
     if value is None:
         return ""
     if name in LIST_FIELDS:
-        return ", ".join(value)
+        return ("\n" if name == "locations" else ", ").join(value)
     if name in NUMBER_FIELDS:
         return f"{value:.0f}" if float(value).is_integer() else str(value)
     if isinstance(value, date):
