@@ -362,7 +362,7 @@ def test_popup_attaches_a_recruiter_to_a_tracked_posting(chromium, app, token, p
         popup.fill("#c-email", "dana-at-example")
         popup.click("#c-attach")
         popup.wait_for_function("() => document.getElementById('contact-status').className === 'error'")
-        assert "email: one address like name@example.com" in status.inner_text() and "422" in status.inner_text()
+        assert "one address like name@example.com" in status.inner_text().lower() and "422" in status.inner_text()
         assert popup.input_value("#c-name") == "Dana Recruiter"
         assert popup.input_value("#c-email") == "dana-at-example"
         assert api(server.url, token, f"/api/postings/{posting_id}/contacts")["contacts"] == []

@@ -8,6 +8,8 @@ import time
 import urllib.error
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from jobloop.config import Config
 from stores import ON_POSTGRES, fresh_database_url, query
 from test_concurrency_cli import capture
@@ -36,10 +38,12 @@ def wait_up(base, proc):
     raise AssertionError("jobloop serve did not come up")
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL run only: on SQLite one data dir is served by one "
+                    "server, and a second `jobloop serve` on it is refused (the test below)")
 def test_two_servers_on_one_store_start_together_and_capture_one_posting(tmp_path):
-    url = fresh_database_url(empty=True)  # on PostgreSQL: no schema yet, both servers migrate
-    # Two machines have two data dirs (a token each); on SQLite the store is the data dir's file.
-    dirs = [tmp_path / "a", tmp_path / "b"] if ON_POSTGRES else [tmp_path / "data"] * 2
+    url = fresh_database_url(empty=True)  # no schema yet: both servers migrate, under the advisory lock
+    # Two machines have two data dirs (a token each) and one PostgreSQL store.
+    dirs = [tmp_path / "a", tmp_path / "b"]
     servers = [start(dirs[0], url, flag=True), start(dirs[1], url, flag=False)]
     try:
         assert [wait_up(base, proc) for base, proc in servers] == [200, 200]
@@ -56,3 +60,18 @@ def test_two_servers_on_one_store_start_together_and_capture_one_posting(tmp_pat
         for _, proc in servers:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+@pytest.mark.sqlite_only(reason="the SQLite file is the data dir's own: one server per data dir")
+def test_a_second_server_on_one_sqlite_data_dir_is_refused(tmp_path):
+    first = start(tmp_path / "data", None, flag=False)
+    try:
+        assert wait_up(*first) == 200
+        second = start(tmp_path / "data", None, flag=False)
+        out, _ = second[1].communicate(timeout=60)
+        assert second[1].returncode != 0
+        assert "another jobloop server" in out and str(tmp_path / "data") in out
+        assert request(first[0] + "/api/health")[0] == 200  # the first one is untouched
+    finally:
+        first[1].terminate()
+        first[1].wait(timeout=10)

@@ -23,6 +23,13 @@ def config(tmp_path, clock):
 
 
 @pytest.fixture
+def app(config):
+    """Remote mode is set up when the app starts (allowed hosts, the proxy it believes):
+    this module builds its own app rather than borrowing the suite's shared one."""
+    return create_app(config)
+
+
+@pytest.fixture
 def remote(app, config):
     set_password(config.data_dir, PASSWORD)
     client = app.test_client()
