@@ -9,7 +9,7 @@ import re
 from . import heuristics
 from .text import clean, fold
 
-WEIGHTS = {"label": 7, "title": 6, "og": 5, "copyright": 5, "logo": 4, "legal": 4, "site": 3, "host": 3}
+WEIGHTS = {"label": 7, "title": 8, "og": 5, "copyright": 5, "logo": 4, "legal": 4, "site": 3, "host": 3}
 # Words that make a name an organisation's: legal forms and kinds of institution.
 LEGAL = re.compile(
     r"(?<!\w)(inc\.?|ltd\.?|llc|plc|gmbh|ag|s\.?a\.?|s\.?l\.?|s\.?r\.?l\.?|s\.?p\.?a\.?|b\.?v\.?|n\.?v\.?|oy|ab|as|"
@@ -33,9 +33,8 @@ _HOST_PREFIX = re.compile(r"^(careers?|jobs?|karriere|carrieres?|empleo|emplois?
 _VENDORS = {"ultipro", "successfactors", "sapsf", "taleo", "oraclecloud", "icims", "brassring", "kenexa", "jobvite",
             "silkroad", "phenompeople", "eploy", "bamboohr", "personio", "ukg", "paylocity", "paycom", "adp",
             "greenhouse", "lever", "ashbyhq", "workable", "smartrecruiters", "recruitee", "teamtailor", "breezy",
-            "myworkdayjobs", "workday", "linkedin", "indeed", "glassdoor", "dice", "monster", "ziprecruiter",
-            "stepstone", "hh", "dou", "djinni", "computrabajo", "jora", "jobstreet", "jobkorea", "cv-library",
-            "hrsmart", "cezanneondemand", "applytojob", "recruiterbox", "hirebridge", "jobdiva", "njoyn", "csod"}
+            "myworkdayjobs", "workday", "linkedin", "indeed", "glassdoor", "monster", "ziprecruiter",
+            "applytojob", "recruiterbox", "hirebridge", "jobdiva", "njoyn", "csod"}
 _ATS_TENANT = re.compile(r"^(?P<tenant>[a-z0-9-]+)\.(?:wd\d+\.)?(?:myworkdayjobs|icims|bamboohr|recruitee|teamtailor|"
                          r"personio|breezy|workable|jobvite|smartrecruiters|pinpointhq|ashbyhq|applytojob|"
                          r"hire\.trakstar|zohorecruit|freshteam|jobs\.personio)\.")
@@ -164,6 +163,7 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
         return
     brand_key = _key(brand or "")
     page_title = _key(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
+    has_host = any(src == "host" for _n, src, _w in cands)  # then agreeing with it already counts the host once
 
     def support(i: int) -> int:
         name, src, weight = cands[i]
@@ -175,7 +175,7 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
                 score += 3
         if src not in ("title", "og", "site") and k and len(k) >= 4 and k in page_title:
             score += 2  # the page title names it too
-        if src != "host" and brand_key and len(brand_key) >= 3 and (brand_key in k or (k and k in brand_key)):
+        if not has_host and brand_key and len(brand_key) >= 3 and (brand_key in k or (k and k in brand_key)):
             score += 3
         return score
 

@@ -120,7 +120,7 @@ _NUMBER_WORDS = r"\d+|one|two|three|four|five|six|nine|twelve|eighteen|twenty[- 
 _TEXT_TEMPORARY = re.compile(
     r"\bfixed[- ]term\b|\b(?:duration|appointment|position|contract|employment|post-?docs?|postdoctoral position|positions?)\b"
     rf"[^.\n]{{0,40}}?\b(?:for|of|is)\s+(?:an?\s+)?(?:initially\s+|up to\s+)?(?:{_NUMBER_WORDS})(?:\s*\(\d+\))?[- ]?(?:years?|months?)\b|"
-    rf"\b(?:initially|initial position will be for)\s+(?:{_NUMBER_WORDS})\s+years?\b|^duration\s*:?\s*(?:{_NUMBER_WORDS})", re.I | re.M)
+    rf"\binitial(?:ly)?\b[^.\n]{{0,30}}?\b(?:for\s+)?(?:{_NUMBER_WORDS})\s+years?\b|^duration\s*:?\s*(?:{_NUMBER_WORDS})", re.I | re.M)
 
 
 def employment_from_text(text: str) -> str | None:

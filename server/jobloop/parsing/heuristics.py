@@ -141,6 +141,8 @@ def _readable(name: str, value: str) -> bool:
         return fields.iso_date(value) is not None
     if name == "salary":
         return bool(re.search(r"\d", value))
+    if name in ("title", "company"):  # a name, not the sentence after a "Position" heading
+        return len(value) <= 100 and len(value.split()) <= 12 and not value.rstrip().endswith(".")
     return True
 
 

@@ -110,17 +110,21 @@ def matcher_for(path: tuple[str, str], langs: tuple[str, ...] | list[str]) -> re
     return re.compile(pattern(words(path[0], path[1], tuple(langs))) or r"(?!x)x")
 
 
+# Labels are often bracketed ("＜勤務地＞", "【給与】") or joined ("Institution/Company", "勤務地・交通").
+_OPEN, _CLOSE = r"[<【「\[(]", r"[>】」\])]"
+
+
 @lru_cache(maxsize=1)
 def any_label() -> re.Pattern:
     """Every field's labels in one pattern (one match per string); m.lastgroup names the field."""
     alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]?\s*$")
+    return re.compile(rf"^\s*[•·*\-–]?\s*{_OPEN}?\s*(?:[^:：/・]{{1,25}}[/・]\s*)?(?:{alts})(?:\s*[/・][^:：/・]{{1,7}})?\s*{_CLOSE}?\s*[:：]?\s*$")
 
 
 @lru_cache(maxsize=1)
 def any_inline() -> re.Pattern:
     alts = "|".join(f"(?P<{f}>{pattern(words('labels', f))})" for f in LABEL_FIELDS)
-    return re.compile(rf"^\s*[•·*\-–]?\s*(?:[^:：/]{{1,25}}/\s*)?(?:{alts})(?:\s*/[^:：/]{{1,25}})?\s*[:：]\s*(?P<v>\S.*)$")
+    return re.compile(rf"^\s*[•·*\-–]?\s*{_OPEN}?\s*(?:[^:：/・]{{1,25}}[/・]\s*)?(?:{alts})(?:\s*[/・][^:：/・]{{1,7}})?\s*{_CLOSE}?\s*[:：]\s*(?P<v>\S.*)$")
 
 
 def label_of(folded: str) -> str | None:

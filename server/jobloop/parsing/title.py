@@ -11,7 +11,7 @@ from .text import clean, fold
 
 PRIORS = {"structured": 8, "label": 6, "markup": 6, "h1": 4, "og": 3, "h2": 2, "title": 2, "strong": 1, "text": 1}
 _MARKUP = re.compile(r"^(?:.*[-_])?(job|posting|position|vacancy|req|opening|career)[-_]?(title|name)(?:[-_].*)?$|jobtitle|"
-                     r"^title[-_]?(job|posting)|^DataCell_Req_Title", re.I)
+                     r"^title[-_]?(job|posting)", re.I)
 _SITEISH = re.compile(r"(?<!\w)(lab|laboratory|group|institute|university|department|faculty|school|centre|center|"
                       r"labor|gruppe|laboratoire|equipe|laboratorio|lab\.?)(?!\w)", re.I)
 _JOBISH = re.compile(r"(?<!\w)(position|opening|vacancy|job|stelle|poste|puesto|vaga|posizione|vacature)s?(?!\w)|"
