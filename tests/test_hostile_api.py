@@ -342,3 +342,10 @@ def test_a_locked_store_is_classified_as_locked(tmp_path):
     assert fault is not None and fault.code == "locked" and "try again" in fault.message
     holder.execute("rollback")
     assert store_fault(sqlite3.OperationalError("no such table: t")) is None  # a bug stays a 500
+
+
+def test_an_overlong_warmth_is_a_clear_error(client, auth, db):
+    # Found by the form fuzzer: a field without its own length limit raised KeyError (500).
+    contact = client.post("/api/contacts", json={"name": "Ana"}, headers=auth).get_json()
+    res = client.post(f"/contacts/{contact['id']}", data={"csrf_token": csrf(client), "warmth": "a" * 300})
+    assert res.status_code == 422 and "at most 255 characters" in res.get_data(as_text=True)

@@ -11,6 +11,7 @@ as a form, so a new form cannot slip past. Bounded by FORM_EXAMPLES per form.
 from __future__ import annotations
 
 import os
+import traceback
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -167,5 +168,7 @@ def test_form_fuzz_never_5xx(tracker):
         try:
             _fuzzer(client, token, action, fields)()
         except Exception as err:  # noqa: BLE001  (hypothesis has shrunk it; keep going to report all)
-            failures.append(f"{action}: {type(err).__name__}: {str(err)[:600]}")
+            where = "".join(traceback.format_exception(err)[-4:-1])
+            notes = "\n".join(getattr(err, "__notes__", []))  # hypothesis: the falsifying example
+            failures.append(f"{action}: {type(err).__name__}: {str(err)[:600]}\n{notes}\n{where}")
     assert not failures, "\n\n".join(failures)
