@@ -4,7 +4,9 @@ Seeds a temporary SQLite data dir with N postings (default 10,000) spread over
 the stages, each with its stage events and some with notes, then renders each
 page with the Flask test client and prints the median milliseconds.
 
-    .venv/bin/python bench/pages_bench.py [--postings 10000] [--runs 15]
+    .venv/bin/python bench/pages_bench.py [--postings 10000] [--runs 15] [--database-url postgresql://…]
+
+With --database-url it seeds and times that (empty) database instead, e.g. PostgreSQL.
 """
 from __future__ import annotations
 
@@ -91,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database instead of SQLite")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Config(data_dir=Path(tmp), database_url=None))
+        app = create_app(Config(data_dir=Path(tmp), database_url=args.database_url))
         started = time.perf_counter()
         with database.connection_context():
             posting_id = seed(args.postings, random.Random(7))

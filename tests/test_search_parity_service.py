@@ -12,6 +12,7 @@ from jobloop.config import Config
 from jobloop.db import database, is_sqlite, open_database
 from jobloop.migrations import migrate
 from jobloop.services import pipeline, postings, search
+from stores import ON_POSTGRES, TEST_DATABASE_URL, fresh_database_url
 
 POSTINGS = [
     dict(title="Senior Software Engineer", company="Zürich Insurance",
@@ -123,8 +124,6 @@ def test_search_index_follows_renames_notes_and_deletes(config):
 def test_search_folds_accents_without_unaccent(tmp_path):
     """Where the role may not install `unaccent` (no CREATE on the database, as on many
     managed servers) the schema step falls back to its own fold and answers the same."""
-    from stores import ON_POSTGRES, TEST_DATABASE_URL, fresh_database_url
-
     if not ON_POSTGRES:
         pytest.skip("about PostgreSQL without the unaccent extension; SQLite folds accents in FTS5")
     import psycopg2
@@ -156,3 +155,23 @@ def test_search_folds_accents_without_unaccent(tmp_path):
     for q, expected in QUERIES.items():
         if expected is not None:
             assert found[q] == expected, q
+
+
+def test_a_c_locale_database_is_named_when_the_search_index_is_made(tmp_path):
+    if not ON_POSTGRES:
+        pytest.skip("about PostgreSQL's database locale; SQLite's FTS5 has none")
+    import psycopg2
+
+    base, _, name = TEST_DATABASE_URL.rpartition("/")
+    admin = psycopg2.connect(TEST_DATABASE_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}_c"')
+        cur.execute(f"CREATE DATABASE \"{name}_c\" TEMPLATE template0 ENCODING 'UTF8' LC_CTYPE 'C' LC_COLLATE 'C'")
+    admin.close()
+    said: list[str] = []
+    db = open_database(Config(data_dir=tmp_path / "c", database_url=f"{base}/{name}_c", testing=True))
+    with db.connection_context():
+        migrate(db, report=said.append)
+    db.close()
+    assert any("locale is C" in line and "UTF-8" in line for line in said), said

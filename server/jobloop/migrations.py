@@ -291,7 +291,12 @@ def _v6_stage_by_pipeline_order(db: Database) -> str | None:
 def _v7_postgres_search(db: Database) -> str | None:
     """Full-text search on PostgreSQL (tsvector + GIN), the same search as v3's FTS5 on SQLite;
     nothing to do on SQLite."""
-    install_pg_search(db)
+    if not install_pg_search(db):
+        return None
+    ctype = db.execute_sql("SELECT datctype FROM pg_database WHERE datname = current_database()").fetchone()[0]
+    if ctype in ("C", "POSIX"):  # PostgreSQL's patterns and lower() then know ASCII letters only
+        return (f"this database's locale is {ctype}: search will not find words with letters outside"
+                " ASCII (Zürich, Москва); a database made with a UTF-8 locale (createdb --locale=C.UTF-8) will")
     return None
 
 

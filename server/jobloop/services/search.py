@@ -77,8 +77,13 @@ _TSQUERY = ("to_tsquery('simple', (SELECT string_agg(quote_literal(w) || ':*', '
             " (SELECT btrim(jobloop_search_words(p)) AS w FROM unnest(%s::text[]) AS p) AS f WHERE w <> ''))")
 
 
-def tsquery_phrases(parts: list[list[str]]) -> list[str]:
-    return [" ".join(words) for words in parts]
+def tsquery(parts: list[list[str]]) -> str:
+    """The query as tsquery text, folded by the store. Asked for first, on its own, so that
+    the search itself compares with a constant: the planner then knows from the index's
+    statistics how many postings match, and for a word nearly every posting has walks the
+    sort order and stops at the page's end instead of joining every match."""
+    row = database.execute_sql(f"SELECT {_TSQUERY}::text", ([" ".join(words) for words in parts],)).fetchone()
+    return row[0] or ""
 
 
 def matching(query, q: str | None):
@@ -95,8 +100,7 @@ def matching(query, q: str | None):
             # all: it walks the sort column's index instead and stops at the page's end,
             # so a query that matches nearly everything costs no more than one that matches little.
             return query.where((Posting.id + 0).in_(ids))
-        ids = SQL(f"(SELECT posting_id FROM {PG_SEARCH_TABLE} WHERE document @@ {_TSQUERY})",
-                  [tsquery_phrases(parts)])
+        ids = SQL(f"(SELECT posting_id FROM {PG_SEARCH_TABLE} WHERE document @@ %s::tsquery)", [tsquery(parts)])
         return query.where(Posting.id.in_(ids))
     for word in [w for words in parts for w in words]:
         noted = Event.select(Event.posting).where((Event.kind == "note") & fn.LOWER(Event.note).contains(word))
@@ -118,6 +122,5 @@ def count(q: str | None) -> int | None:
     if is_sqlite():
         sql, expression = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", fts_expression(parts)
     else:
-        sql, expression = f"SELECT count(*) FROM {PG_SEARCH_TABLE} WHERE document @@ {_TSQUERY}", \
-            tsquery_phrases(parts)
+        sql, expression = f"SELECT count(*) FROM {PG_SEARCH_TABLE} WHERE document @@ %s::tsquery", tsquery(parts)
     return database.execute_sql(sql, (expression,)).fetchone()[0]
