@@ -150,7 +150,7 @@ def test_done_holds_and_moves_the_contacts_last_contact(db):
     assert fresh(contact).last_contact_at == T0 + timedelta(hours=1)
     with pytest.raises(ServiceError) as err:
         network.followup_done(fu, now=T0 + timedelta(hours=2))
-    assert isinstance(err.value, Conflict)  # the API answers 409 (api/errors.py)
+    assert isinstance(err.value, Conflict)  # the API answers 409 (views.py)
 
 
 def test_created_keep_in_touch_is_not_closed_by_stage_changes(db):

@@ -15,7 +15,7 @@ in the delivery layer, module-level decorators are Blueprint declarations only.
 
 Imports inside functions count: a lazy import is still an edge.
 
-KNOWN_VIOLATIONS lists what other work in progress is removing, with the owner.
+KNOWN_VIOLATIONS lists violations still being removed (empty now), each with its owner.
 The test fails when a violation is not listed AND when a listed one is gone, so
 the list can only shrink. How it fails when a rule is broken (recorded):
 
@@ -53,12 +53,7 @@ SIDEWAYS = {("jobloop.api", "jobloop.web"), ("jobloop.web", "jobloop.api"), ("jo
 WEB_FRAMEWORKS = {"flask", "flask_smorest", "flask_cors", "werkzeug", "marshmallow", "webargs", "jinja2"}
 STATUS_NAMES = {"status", "status_code", "http_status"}
 
-KNOWN_VIOLATIONS: set[tuple[str, ...]] = {
-    # The status table lives in api/errors.py and the tracker's error pages read it: it moves
-    # to the shared delivery module (views.py) so web/ no longer reaches into api/.
-    ("sideways", "jobloop.web.errors", "jobloop.api.errors"),
-    ("sideways", "jobloop.web.growth", "jobloop.api.errors"),
-}
+KNOWN_VIOLATIONS: set[tuple[str, ...]] = set()  # none left: keep it that way
 
 
 def module_name(path: Path) -> str:

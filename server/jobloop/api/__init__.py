@@ -3,7 +3,7 @@
 flask-smorest was chosen over APIFlask because it plugs into a plain Flask app
 and blueprints (the tracker stays an ordinary Flask blueprint), and because the
 same marshmallow schemas validate requests and generate /api/openapi.json.
-Errors: api/errors.py (one table from domain exceptions to status codes).
+Errors: views.py (one table from domain exceptions to status codes).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from .errors import http_error_response
+from ..views import http_error_response
 from .schemas import ErrorSchema
 
 API_TITLE = "jobloop"

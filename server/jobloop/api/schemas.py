@@ -39,7 +39,7 @@ class ErrorDetailSchema(Schema):
 
 
 class ErrorSchema(Schema):
-    """Every API error: {"error": {"code", "message"}} (api/errors.py)."""
+    """Every API error: {"error": {"code", "message"}} (views.py)."""
 
     error = fields.Nested(ErrorDetailSchema, required=True)
 

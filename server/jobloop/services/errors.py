@@ -1,6 +1,6 @@
 """What the domain refuses, as exceptions that know nothing of HTTP.
 
-The API maps them to status codes in one table (api/errors.py); the tracker maps
+The API maps them to status codes in one table (views.py); the tracker maps
 them to HTML error pages in one handler (web/errors.py). `code` is a stable,
 machine-readable name; `message` says what is wrong in the user's terms.
 """

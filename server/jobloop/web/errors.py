@@ -13,7 +13,7 @@ import peewee
 from flask import Flask, current_app, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..api.errors import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
+from ..views import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
 from ..services import ServiceError, StoreUnavailable
 from ..services.errors import repair_sqlite_leftovers, store_fault
 from .base import wants_json

@@ -12,10 +12,9 @@ from functools import wraps
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from ..api.errors import status_for
 from ..models import WARMTH, Posting
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile
-from ..views import app_now as _now
+from ..views import app_now as _now, status_for
 from . import charts
 from .base import add_nav, back, form_error, refused, said
 from .filters import localdate
