@@ -79,7 +79,7 @@ def _stored_number(value: Any, low: int, high: int) -> int | None:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a declaration: the same group is the same object
 class Numbers:
     """Whole numbers with defaults and bounds, stored either together as one JSON object
     under `key` (saving writes the whole object) or one row each under `prefix` + name
