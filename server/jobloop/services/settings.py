@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..db import database
 from ..models import Setting
 from .bounds import check_int
 from .errors import ServiceError
@@ -107,7 +108,7 @@ class Numbers:
             stored = {key[len(self.prefix):]: value for key, value in rows.items()}
         out = {}
         for name, default in self.defaults.items():
-            number = _stored_number(stored[name], *self.bounds[name]) if stored.get(name) is not None else None
+            number = _stored_number(stored.get(name), *self.bounds[name])
             out[name] = default if number is None else number
         return out
 
@@ -124,9 +125,10 @@ class Numbers:
     def save(self, changes: Mapping[str, Any]) -> dict[str, int]:
         """Check every change, then store them; returns all the numbers as they now read."""
         checked = self.check(changes)
-        if self.key is not None:
-            put(self.key, {**self.read(), **checked})
-        else:
-            for name, number in checked.items():
-                put(self.prefix + name, number)
+        with database.atomic():  # one row or several: all of them or none
+            if self.key is not None:
+                put(self.key, {**self.read(), **checked})
+            else:
+                for name, number in checked.items():
+                    put(self.prefix + name, number)
         return self.read()
