@@ -68,8 +68,9 @@ def _clean(values: dict) -> dict:
     out = {}
     for name, value in values.items():
         value = (value or "").strip() if isinstance(value, str) or value is None else value
-        if isinstance(value, str) and len(value) > LIMITS.get(name, 255):
-            raise ServiceError(f"{name} is at most {LIMITS[name]} characters", code="too_long")
+        limit = LIMITS.get(name, 255)  # warmth has no entry: its 255 was a KeyError (a 500)
+        if isinstance(value, str) and len(value) > limit:
+            raise ServiceError(f"{name} is at most {limit} characters", code="too_long")
         out[name] = value
     if "name" in out and not out["name"]:
         raise ServiceError("a contact needs a name", code="empty_name")
