@@ -68,7 +68,7 @@ def _clean(values: dict) -> dict:
     out = {}
     for name, value in values.items():
         value = (value or "").strip() if isinstance(value, str) or value is None else value
-        limit = LIMITS.get(name, 255)  # warmth has no entry: its 255 was a KeyError (a 500)
+        limit = LIMITS.get(name, 255)
         if isinstance(value, str) and len(value) > limit:
             raise ServiceError(f"{name} is at most {limit} characters", code="too_long")
         out[name] = value
