@@ -4,7 +4,9 @@ figures live in the one generated table, and the npm scripts call what exists.""
 from __future__ import annotations
 
 import ast
+import importlib
 import json
+import pkgutil
 import re
 import subprocess
 import sys
@@ -14,7 +16,8 @@ import click
 import pytest
 
 from jobloop.cli import main as cli
-from jobloop.services import followups, insights, network
+from jobloop import services
+from jobloop.services import followups, insights, network, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "server" / "jobloop"
@@ -66,11 +69,21 @@ def test_every_environment_variable_is_documented():
     assert not {n for n in names if n not in ALL_DOCS}
 
 
+def _groups() -> list[settings.Numbers]:
+    """Every group of bounded numbers a service declares (services/settings.py), found by looking."""
+    found = []
+    for info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"jobloop.services.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, settings.Numbers) and v not in found]
+    return found
+
+
+def test_the_setting_groups_are_found():
+    assert {followups.RULES, insights.TARGET_SETTINGS, network.CADENCE} <= set(_groups())
+
+
 def _settings() -> list[tuple[str, int, tuple[int, int] | None]]:
-    rows = [(k, v, followups.RULE_BOUNDS[k]) for k, v in followups.DEFAULT_RULES.items()]
-    rows += [(k, v, insights.TARGET_LIMITS[k]) for k, v in insights.TARGETS.items()]
-    rows += [(k, v, None) for k, v in network.DEFAULT_CADENCE.items()]
-    return rows
+    return [(k, v, group.bounds[k]) for group in _groups() for k, v in group.defaults.items()]
 
 
 @pytest.mark.parametrize("key, default, bounds", _settings(), ids=[k for k, _, _ in _settings()])

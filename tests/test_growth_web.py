@@ -194,6 +194,14 @@ def test_settings_change_targets_and_cadence(client, db):
     assert network.cadence()["close"] == 21
 
 
+def test_settings_form_with_a_bad_cadence_saves_no_target_either(client, db):
+    token = csrf(client, "/settings")
+    r = client.post("/settings/growth", data={"csrf_token": token, "weekly_target": "9", "cadence_close": "0"})
+    assert r.status_code == 302
+    assert insights.targets()["weekly_target"] == 10 and network.cadence()["close"] == 30
+    assert "close cadence (days): a whole number from 1 to 3650" in client.get("/settings").text
+
+
 def test_missing_contact_is_an_html_404(client):
     r = client.get("/contacts/999")
     assert r.status_code == 404 and r.mimetype == "text/html"

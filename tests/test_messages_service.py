@@ -40,7 +40,7 @@ def test_the_contact_with_an_email_is_chosen_and_fills_the_greeting(db):
 
 
 def test_without_a_contact_the_message_still_reads_well_and_signs(db):
-    messages.set_setting(messages.SIGNATURE_KEY, "Kim Doe")
+    messages.save_signature("Kim Doe")
     msg = messages.render("withdrawal", posting=make_posting(title="Analyst", company="Initrode"))
     assert msg["to"] == "" and msg["body"].startswith("Hi there,") and msg["body"].endswith("Kim Doe")
     assert msg["mailto"].startswith("mailto:?subject=")

@@ -130,3 +130,8 @@ def test_the_cadence_leaves_a_postings_rule_made_follow_up_alone_until_a_touch(d
     network.log_touch(contact, "Thanked her", now=NOW)
     assert FollowUp.get_by_id(rule_made.id).status == "done"  # the touch answered it
     assert [f.posting_id for f in open_followups(contact)] == [None]
+
+
+def test_an_overlong_warmth_is_refused_not_a_crash(db):
+    with pytest.raises(ServiceError, match="warmth is at most 255 characters"):
+        network.create(name="Dana", warmth="w" * 300, now=NOW)

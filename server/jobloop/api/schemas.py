@@ -5,8 +5,9 @@ from datetime import timezone
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from ..clock import EARLIEST, LATEST
 from ..models import REMOTE_KINDS, SALARY_PERIODS, STAGES
-from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window, email_ok
+from ..services.bounds import MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window, email_ok
 
 __all__ = ["Email", "MAX_TEXT", "RefuseUnknownKeys", "UtcDateTime"]
 

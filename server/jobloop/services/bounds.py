@@ -1,7 +1,7 @@
 """The limits every value entering jobloop is held to, wherever it enters (API, tracker
 forms, import, CSV): one place, so the API, the forms and the store agree.
 
-Dates outside EARLIEST..LATEST are refused rather than stored: a snooze until 9999-12-31
+Dates outside EARLIEST..LATEST (clock.py's window) are refused rather than stored: a snooze until 9999-12-31
 would later overflow any arithmetic on it (a reminder 15 minutes before, a UTC offset).
 Integers stop at 2**53 - 1, the largest a browser's JSON keeps exact and far below
 SQLite's 64-bit limit, so ids, offsets and limits can never overflow a query.
@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
+from ..clock import EARLIEST, LATEST
 from .errors import ServiceError
 
-EARLIEST = date(1970, 1, 1)
-LATEST = date(2200, 12, 31)
 MAX_INT = 2**53 - 1
 MAX_AMOUNT = 1e12          # a salary figure; larger is a typo or an attack
 MAX_TEXT = 20_000          # a note, a message, a reflection answer

@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta, timezone
 from icalendar import Calendar, Event as VEvent
 
 from ..clock import add_days, local_zone, utc_to_local
-from ..models import Goal, Setting
-from . import followups, messages
+from ..models import Goal
+from . import followups, messages, settings
 
 SECRET_KEY = "calendar.secret"
 # Old interviews stay in the feed a while so the calendar keeps its history.
@@ -31,25 +31,25 @@ INTERVIEW_HISTORY = timedelta(days=180)
 def ensure_secret() -> None:
     """Made once, when the app starts (never by a page view): the insert is a no-op
     when the secret is there, so two starting processes cannot make two."""
-    Setting.insert(key=SECRET_KEY, value=secrets.token_urlsafe(32)).on_conflict_ignore().execute()
+    settings.put_new(SECRET_KEY, secrets.token_urlsafe(32))
 
 
 def secret() -> str:
-    value = messages.get_setting(SECRET_KEY)
+    value = settings.get(SECRET_KEY)
     if not value:  # only a store changed behind the app's back lacks it
         ensure_secret()
-        value = messages.get_setting(SECRET_KEY)
+        value = settings.get(SECRET_KEY)
     return value
 
 
 def regenerate() -> str:
     value = secrets.token_urlsafe(32)
-    messages.set_setting(SECRET_KEY, value)
+    settings.put(SECRET_KEY, value)
     return value
 
 
 def secret_matches(given: str) -> bool:
-    expected = messages.get_setting(SECRET_KEY) or ""
+    expected = settings.get(SECRET_KEY) or ""
     return bool(expected) and hmac.compare_digest((given or "").encode(), expected.encode())
 
 

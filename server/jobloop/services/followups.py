@@ -29,7 +29,7 @@ from ..clock import add_days, utcnow
 from ..db import database
 from ..models import Company, Contact, Event, FollowUp, Posting
 from ..stages import OPEN
-from . import Conflict, NotFound, ServiceError, messages
+from . import Conflict, NotFound, ServiceError, messages, settings
 from .bounds import check_date
 
 RULES_KEY = "followups.rules"
@@ -74,27 +74,16 @@ _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 # ---- settings --------------------------------------------------------------------------
 
+RULES = settings.Numbers("follow-up rule", DEFAULT_RULES, RULE_BOUNDS, key=RULES_KEY)
+
+
 def rules() -> dict[str, int]:
-    saved = messages.get_setting(RULES_KEY, {}) or {}
-    return {key: int(saved.get(key, default)) for key, default in DEFAULT_RULES.items()}
+    return RULES.read()
 
 
 def save_rules(changes: dict[str, Any]) -> dict[str, int]:
     """Validate everything first, then save: a bad value changes nothing."""
-    current = rules()
-    for key, value in changes.items():
-        if key not in DEFAULT_RULES:
-            raise ServiceError(f"no follow-up rule called {key!r}", code="unknown_rule")
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ServiceError(f"{key}: {value!r} is not a whole number", code="invalid_rule") from None
-        low, high = RULE_BOUNDS[key]
-        if not low <= number <= high:
-            raise ServiceError(f"{key}: must be between {low} and {high}", code="invalid_rule")
-        current[key] = number
-    messages.set_setting(RULES_KEY, current)
-    return current
+    return RULES.save(changes)
 
 
 # ---- the rows -------------------------------------------------------------------------------

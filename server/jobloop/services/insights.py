@@ -45,9 +45,9 @@ from typing import NamedTuple
 from ..db import database
 from .. import stages
 from ..clock import local_today, utc_to_local
-from ..models import Contact, Event, Goal, Posting, Reflection, Setting, utcnow
+from ..models import Contact, Event, Goal, Posting, Reflection, utcnow
 from ..stages import ENDINGS, IN_FLIGHT
-from . import ServiceError
+from . import settings
 
 APPLIED = set(stages.APPLIED)
 RESPONSE = set(stages.RESPONDED)
@@ -63,25 +63,16 @@ WINDOW_DAYS = 7
 
 # ---- targets ----------------------------------------------------------------------
 
+TARGET_SETTINGS = settings.Numbers("target", TARGETS, TARGET_LIMITS, prefix="insights.")
+
+
 def targets() -> dict[str, int]:
-    rows = {s.key: s.value for s in Setting.select().where(Setting.key.in_([f"insights.{k}" for k in TARGETS]))}
-    return {k: int(rows.get(f"insights.{k}") or default) for k, default in TARGETS.items()}
+    return TARGET_SETTINGS.read()
 
 
 def set_targets(**values) -> dict[str, int]:
-    for name, value in values.items():
-        if name not in TARGETS:
-            raise ServiceError(f"unknown target {name!r}", code="invalid")
-        low, high = TARGET_LIMITS[name]
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            raise ServiceError(f"{name}: a whole number, please", code="invalid_target") from None
-        if not low <= value <= high:
-            raise ServiceError(f"{name}: from {low} to {high}", code="invalid_target")
-        Setting.insert(key=f"insights.{name}", value=value).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: value}).execute()
-    return targets()
+    """Validate every value first, then save: a bad one changes nothing."""
+    return TARGET_SETTINGS.save(values)
 
 
 # ---- one posting's history --------------------------------------------------------

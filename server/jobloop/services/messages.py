@@ -1,18 +1,17 @@
 """Message templates: the thank-you, the feedback request, the check-in… filled from a posting.
 
 jobloop never sends mail. A message becomes a `mailto:` link the user's own mail
-program opens, and text the user can copy. Templates are editable (kept in the
-Setting table); a placeholder a template does not know is left as written, so a
+program opens, and text the user can copy. Templates are editable (kept as
+settings, services/settings.py); a placeholder a template does not know is left as written, so a
 stray brace in an edited template never breaks a page.
 """
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import quote
 
-from ..models import Contact, Posting, PostingContact, Setting
-from . import ServiceError
+from ..models import Contact, Posting, PostingContact
+from . import ServiceError, settings
 
 TEMPLATES_KEY = "messages.templates"
 SIGNATURE_KEY = "messages.signature"
@@ -66,30 +65,15 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
 
 MAX_SUBJECT = 300
 MAX_BODY = 5000
+MAX_SIGNATURE = 500
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-# ---- settings (key/value JSON rows) ------------------------------------------------
-
-def get_setting(key: str, default: Any = None) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    return default if row is None or row.value is None else row.value
-
-
-def set_setting(key: str, value: Any) -> None:
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        Setting.create(key=key, value=value)
-    else:
-        row.value = value
-        row.save()
 
 
 # ---- templates ------------------------------------------------------------------------
 
 def templates() -> dict[str, dict[str, str]]:
     """The defaults overlaid with the user's edits."""
-    saved = get_setting(TEMPLATES_KEY, {}) or {}
+    saved = settings.get(TEMPLATES_KEY, {}) or {}
     merged = {}
     for kind, default in DEFAULT_TEMPLATES.items():
         mine = saved.get(kind) or {}
@@ -102,7 +86,7 @@ def templates() -> dict[str, dict[str, str]]:
 
 def save_templates(changes: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Save edited subjects/bodies; an empty or default text goes back to the default."""
-    saved = dict(get_setting(TEMPLATES_KEY, {}) or {})
+    saved = dict(settings.get(TEMPLATES_KEY, {}) or {})
     for kind, parts in changes.items():
         if kind not in DEFAULT_TEMPLATES:
             raise ServiceError(f"no message template called {kind!r}", code="unknown_template")
@@ -117,12 +101,19 @@ def save_templates(changes: dict[str, dict[str, str]]) -> dict[str, dict[str, st
             saved[kind] = mine
         else:
             saved.pop(kind, None)
-    set_setting(TEMPLATES_KEY, saved)
+    settings.put(TEMPLATES_KEY, saved)
     return templates()
 
 
 def signature() -> str:
-    return get_setting(SIGNATURE_KEY, "") or ""
+    return settings.get(SIGNATURE_KEY, "") or ""
+
+
+def save_signature(text: str) -> str:
+    """The signature as typed, trimmed, up to MAX_SIGNATURE characters (the rest is cut off)."""
+    text = (text or "").strip()[:MAX_SIGNATURE]
+    settings.put(SIGNATURE_KEY, text)
+    return text
 
 
 # ---- filling ---------------------------------------------------------------------------

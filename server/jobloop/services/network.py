@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..db import database
-from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, Setting, utcnow
-from . import NotFound, ServiceError, followups, pipeline, postings
+from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, utcnow
+from . import NotFound, ServiceError, followups, pipeline, postings, settings
 from .bounds import MAX_TEXT, check_date, check_email
 
 CADENCE_KEY = "network.cadence_days"
@@ -27,27 +27,17 @@ LIMITS = {"name": 255, "role": 255, "company": 255, "email": 254, "linkedin_url"
 
 # ---- settings -------------------------------------------------------------------
 
+CADENCE = settings.Numbers("warmth", {w: DEFAULT_CADENCE[w] for w in WARMTH}, {w: (1, 3650) for w in WARMTH},
+                           key=CADENCE_KEY, label="{} cadence (days)")
+
+
 def cadence() -> dict[str, int]:
-    row = Setting.get_or_none(Setting.key == CADENCE_KEY)
-    stored = row.value if row and isinstance(row.value, dict) else {}
-    return {w: int(stored.get(w, DEFAULT_CADENCE[w])) for w in WARMTH}
+    return CADENCE.read()
 
 
 def set_cadence(values: dict, *, now: datetime | None = None) -> dict[str, int]:
-    new = cadence()
-    for warmth, days in values.items():
-        if warmth not in WARMTH:
-            raise ServiceError(f"unknown warmth {warmth!r}; expected one of {', '.join(WARMTH)}", code="invalid_warmth")
-        try:
-            days = int(days)
-        except (TypeError, ValueError):
-            raise ServiceError(f"{warmth}: the cadence is a whole number of days", code="invalid_cadence") from None
-        if not 1 <= days <= 3650:
-            raise ServiceError(f"{warmth}: the cadence is from 1 to 3650 days", code="invalid_cadence")
-        new[warmth] = days
-    with database.atomic():
-        Setting.insert(key=CADENCE_KEY, value=new).on_conflict(
-            conflict_target=[Setting.key], update={Setting.value: new}).execute()
+    with database.atomic():  # a refused value rolls back: nothing changes
+        new = CADENCE.save(values)
         for contact in Contact.select():
             schedule(contact, now=now)
     return new
@@ -237,9 +227,9 @@ def schedule(contact: Contact, *, now: datetime | None = None) -> FollowUp:
     return keep or followups.create(KIND, due_at, contact=contact, message=f"Keep in touch with {contact.name}", now=now)
 
 
-def due(now: datetime | None = None, within_days: int = 7) -> list[tuple[Contact, datetime]]:
-    """Who to get back in touch with: next touch overdue or within `within_days`, soonest first."""
-    limit = (now or utcnow()) + timedelta(days=within_days)
+def due(now: datetime | None = None) -> list[tuple[Contact, datetime]]:
+    """Who to get back in touch with: next touch overdue or within a week, soonest first."""
+    limit = (now or utcnow()) + timedelta(days=7)
     days = cadence()  # one settings read, not one per contact
     pairs = [(c, next_touch_at(c, days)) for c in Contact.select()]
     return sorted([p for p in pairs if p[1] <= limit], key=lambda p: (p[1], p[0].id))

@@ -24,7 +24,7 @@ from .. import __version__
 from ..db import database, move_sequences, read_transaction
 from ..migrations import SCHEMA_VERSION
 from ..models import ALL_MODELS, Setting, utcnow
-from . import ServiceError, calendar, import_rows
+from . import ServiceError, calendar, import_rows, settings
 
 FORMAT = "jobloop-export"
 FORMAT_VERSION = 1
@@ -116,13 +116,9 @@ def write_export(data: dict[str, Any], path: Path) -> Path:
 
 def has_user_data() -> bool:
     """Anything the user made. Settings the app makes by itself (the calendar secret) do not count."""
-    for model in ALL_MODELS:
-        query = model.select()
-        if model is Setting:
-            query = query.where(Setting.key.not_in(APP_SETTINGS))
-        if query.exists():
-            return True
-    return False
+    if settings.any_besides(APP_SETTINGS):
+        return True
+    return any(model.select().exists() for model in ALL_MODELS if model is not Setting)
 
 
 def _check_header(data: Any) -> None:
@@ -181,7 +177,7 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                                code="not_empty")
         file_settings = [row["key"] for row in ready.get("setting", [])]
         if file_settings:  # the file's calendar secret replaces the one this store made for itself
-            Setting.delete().where(Setting.key.in_(file_settings)).execute()
+            settings.forget(file_settings)
         for model in ALL_MODELS:  # parents before children: the list is in dependency order
             table = model._meta.table_name
             for n, values in enumerate(ready.get(table, []), start=1):

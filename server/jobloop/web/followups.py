@@ -162,7 +162,7 @@ def settings():
                                             "body": request.form.get(f"{kind}.body", "")}
                                      for kind in messages.DEFAULT_TEMPLATES if f"{kind}.body" in request.form})
             if "signature" in request.form:
-                messages.set_setting(messages.SIGNATURE_KEY, request.form["signature"].strip()[:500])
+                messages.save_signature(request.form["signature"])
             said("Saved.")
         except ServiceError as err:
             # Nothing was saved past the error; the form shows it so the user can fix the value.

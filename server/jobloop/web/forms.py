@@ -9,9 +9,10 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from .. import clock
+from ..clock import EARLIEST, LATEST
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
-from ..services.bounds import EARLIEST, LATEST, MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date
+from ..services.bounds import MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date
 
 LIST_FIELDS = {"locations", "skills"}
 NUMBER_FIELDS = {"salary_min", "salary_max"}
@@ -92,9 +93,9 @@ def _read(parse, *args, **kwargs):
     return check_date(value, "date")
 
 
-def local_datetime(raw: str | None, *, field: str = "at") -> datetime | None:
+def local_datetime(raw: str | None) -> datetime | None:
     """An <input type=datetime-local> (the user's local time) as naive UTC; empty means now."""
-    return _read(clock.parse_local_datetime, raw, LABELS.get(field, "date and time"))
+    return _read(clock.parse_local_datetime, raw, "date and time")
 
 
 def local_date(raw: str | None, label: str) -> date | None:

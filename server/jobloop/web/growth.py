@@ -301,9 +301,12 @@ def contact_vcard(contact_id: int):
 @blp.post("/settings/growth")
 def save_settings():
     form = request.form
+    targets = {k: form[k] for k in ("weekly_target", "in_flight_target") if form.get(k)}
+    cadence = {w: form[f"cadence_{w}"] for w in WARMTH if form.get(f"cadence_{w}")}
     try:
-        insights.set_targets(**{k: form[k] for k in ("weekly_target", "in_flight_target") if form.get(k)})
-        network.set_cadence({w: form[f"cadence_{w}"] for w in WARMTH if form.get(f"cadence_{w}")}, now=_now())
+        network.CADENCE.check(cadence)  # one form: a bad cadence saves no target either
+        insights.set_targets(**targets)
+        network.set_cadence(cadence, now=_now())
     except ServiceError as err:
         refused(f"Not saved: {err.message}")
         return redirect(url_for("web.settings") + "#growth")
