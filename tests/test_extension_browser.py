@@ -310,7 +310,8 @@ def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token
     popup.fill("#applied-on", applied_day)
     popup.click("#outcomes button[data-stage=applied]")
     popup.wait_for_function("() => document.getElementById('message').textContent === 'Marked as applied.'")
-    # (Which stage a back-dated change leaves the posting in is the timeline's rule, not the popup's.)
+    # A back-dated "applied" on a posting clipped today makes it applied (the stage rule).
+    assert api(live_server.url, token, f"/api/postings/{posting_id}")["stage"] == "applied"
     for stage in ("interviewing",):
         popup.click(f"#outcomes button[data-stage={stage}]")
         popup.wait_for_function(f"() => document.getElementById('tracked-stage').textContent === '{stage}'")

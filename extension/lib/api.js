@@ -97,6 +97,9 @@ export function makeClient(settings) {
     posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
     // at: an ISO time to back-date the change (the day the user applied), or omitted for now.
     setStage: (id, stage, at) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: at ? { kind: "stage", stage, at } : { kind: "stage", stage } }),
+    // The day the user applied ("YYYY-MM-DD", their local day; omitted: today). Moves the
+    // posting's applied event if it has one (and the check-in made from it), else records it.
+    setApplied: (id, day) => request(settings, "PUT", `/api/postings/${encodeURIComponent(id)}/applied`, { body: day ? { on: day } : {} }),
     addNote: (id, note) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: { kind: "note", note } }),
     // The recruiter section: contacts linked to a posting, and attaching one.
     // body: {name, email?, role?}; the server links an existing contact (same email,

@@ -119,14 +119,13 @@ function today() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
-// The Applied button's date: today means now (no `at`); an earlier day is sent as noon
-// local time that day, so it stays on that day whatever the time zone.
-function appliedAt(day) {
+// The Applied button's date: today means now (none sent); an earlier day is sent as the
+// user's local day, and the server dates it at that day's local noon.
+function appliedOn(day) {
   if (!day || day === today()) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error("Pick the day you applied, or clear the date for today.");
   if (day > today()) throw new Error("The day you applied cannot be in the future.");
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(y, m - 1, d, 12).toISOString();
+  return day;
 }
 
 for (const stage of OUTCOMES) {
@@ -136,16 +135,18 @@ for (const stage of OUTCOMES) {
   button.textContent = stage;
   button.addEventListener("click", async () => {
     if (!state.posting) return;
-    if (stage === state.posting.stage) return say(`Already ${stage}.`);
-    let at;
+    // Applied with a date also corrects the day of an application already recorded.
+    if (stage === state.posting.stage && stage !== "applied") return say(`Already ${stage}.`);
+    let day;
     try {
-      at = stage === "applied" ? appliedAt($("applied-on").value) : undefined;
+      day = stage === "applied" ? appliedOn($("applied-on").value) : undefined;
     } catch (err) {
       return say(err.message, "error");
     }
     say(`Marking as ${stage}…`);
     try {
-      await state.api.setStage(state.posting.id, stage, at);
+      if (stage === "applied") await state.api.setApplied(state.posting.id, day);
+      else await state.api.setStage(state.posting.id, stage);
       await loadTracked(state.posting, `Marked as ${stage}.`, "ok");
     } catch (err) {
       say(`Could not mark as ${stage}: ${err.message}`, "error");
