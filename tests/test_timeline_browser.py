@@ -84,6 +84,9 @@ def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_serv
         assert Posting.get_by_id(posting_id).stage == "rejected"
         entry.locator("input[name=confirm]").check()
         entry.locator("button:has-text('Remove event')").click()
+        # Wait for the page after the removal (only it has the correction entry), not for a
+        # badge the page before it may show too.
+        page.wait_for_selector(".timeline li.timeline-correction")
         page.wait_for_selector(".posting-sub .badge:has-text('applied')")
         assert page.locator("#followups [data-kind='feedback_request']").count() == 0
         assert page.locator("#followups [data-kind='check_in']").count() == 1
