@@ -20,13 +20,14 @@ from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from .api.errors import api_error
-from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
+from .services.bounds import MAX_JSON_DEPTH, MAX_SHEET_BYTES, json_depth_ok
 
 TOKEN_FILE = "token"
 EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a-f-]{36}$"]
 # Pairing needs no token: it is how the extension gets one (api/pairing.py guards it).
 PUBLIC_API_PATHS = {"/api/health", "/api/pairings", "/api/pairings/redeem"}
 CAPTURE_PATHS = {"/api/captures", "/api/parse"}
+SHEET_UPLOAD_PATH = "/import"  # a spreadsheet upload (web/sheets.py): room for the file plus the form around it
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
@@ -118,6 +119,8 @@ def _check_host():
 def _check_body_limit():
     cfg = current_app.config["JOBLOOP"]
     limit = cfg.capture_max_bytes if request.path in CAPTURE_PATHS else cfg.default_max_bytes
+    if request.path == SHEET_UPLOAD_PATH:
+        limit = MAX_SHEET_BYTES + 64 * 1024
     # Also enforced while reading a body without Content-Length (chunked).
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:

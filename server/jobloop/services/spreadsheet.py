@@ -53,7 +53,7 @@ class Sheet:
     filename: str
     kind: str  # csv | xlsx
     headers: list[str]
-    _rows: list[list[str]]
+    _rows: list[tuple[int, list[str]]]
     encoding: str = ""
     delimiter: str = ""
     empty_rows: int = 0
@@ -264,7 +264,7 @@ class Preview:
     sheet: Sheet
     preset: Preset
     mapping: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: list[list[str]]  # the first rows, as shown
     date_order: dict[str, str]  # field -> "day" | "month" | "ambiguous" | "mixed" for d/m/y date columns
 
     @property
@@ -289,7 +289,7 @@ def date_orders(sheet: Sheet, mapping: list[str]) -> dict[str, str]:
 def preview(sheet: Sheet, mapping: list[str] | None = None) -> Preview:
     preset = choose_preset(sheet.headers)
     mapping = mapping if mapping is not None else match_headers(sheet.headers, preset)
-    rows = [r for _, r in zip(range(PREVIEW_ROWS), sheet.rows())]
+    rows = [cells for _, (_number, cells) in zip(range(PREVIEW_ROWS), sheet.rows())]
     return Preview(sheet, preset, mapping, rows, date_orders(sheet, mapping))
 
 
@@ -328,7 +328,8 @@ class Summary:
     described: str = ""
 
     def lines(self) -> list[str]:
-        out = [f"{self.added} row{'s' if self.added != 1 else ''} became postings ({self.described})."]
+        made = "1 row became a posting" if self.added == 1 else f"{self.added} rows became postings"
+        out = [f"{made} ({self.described})."]
         if self.duplicates:
             out.append(f"{len(self.duplicates)} already tracked, left as they were.")
         if self.skipped:
@@ -495,8 +496,25 @@ def _batch_events(batch: str):
     return Event.select().where((Event.kind == "import") & Expression(Event.details, OP.ILIKE, pattern))
 
 
-def batch_size(batch: str) -> int:
-    return _batch_events(batch).count()
+@dataclass
+class Batch:
+    batch: str
+    filename: str
+    postings: int
+    at: datetime
+
+
+def recent_batches(limit: int = 10) -> list[Batch]:
+    """The imports whose postings are still here, newest first (for an Undo button)."""
+    found: dict[str, Batch] = {}
+    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples():
+        details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
+        batch = details.get("batch")
+        if not batch:
+            continue
+        entry = found.setdefault(batch, Batch(batch, details.get("file", ""), 0, at))
+        entry.postings += 1
+    return sorted(found.values(), key=lambda b: (b.at, b.batch), reverse=True)[:limit]
 
 
 def undo(batch: str) -> int:
