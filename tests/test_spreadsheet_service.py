@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 from datetime import datetime
 
 import openpyxl
@@ -203,3 +205,25 @@ def test_the_mapping_is_checked(db):
             spreadsheet.import_rows(sheet, mapping, now=NOW)
         assert words in err.value.message
     assert spreadsheet.import_rows(sheet, ["title", "company"], now=NOW).added == 1
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "spreadsheet.md"
+
+
+def doc_examples() -> dict[str, str]:
+    return dict(re.findall(r"```csv example=(\w+)\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S))
+
+
+@pytest.mark.parametrize("preset, stages", [
+    ("plain", {"Backend Engineer": "screening", "Data Analyst": "applied", "Product Designer": "ghosted",
+               "Site Reliability Engineer": "saved"}),
+    ("huntr", {"Platform Engineer": "interviewing", "Mobile Developer": "saved", "QA Engineer": "rejected"}),
+    ("teal", {"ML Engineer": "offer", "Support Lead": "saved", "Business Analyst": "rejected"}),
+])
+def test_each_documented_example_file_imports_as_the_doc_says(db, preset, stages):
+    data = doc_examples()[preset].encode()
+    sheet = spreadsheet.read(data, f"{preset}.csv")
+    assert spreadsheet.preview(sheet).preset.name == preset
+    summary = spreadsheet.import_rows(sheet, spreadsheet.preview(sheet).mapping, now=NOW)
+    assert (summary.added, summary.skipped) == (len(stages), [])
+    assert {p.title: p.stage for p in Posting.select()} == stages
