@@ -29,7 +29,7 @@ _UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}\.(csv|xlsx)$")
 
 @blp.record_once
 def _register_nav(state):
-    add_nav(state.app, "Import", "web.import_sheet", 35)
+    add_nav(state.app, "Import", "web.import_sheet", 40)
 
 
 def _uploads() -> Path:
