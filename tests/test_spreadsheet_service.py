@@ -227,3 +227,15 @@ def test_each_documented_example_file_imports_as_the_doc_says(db, preset, stages
     summary = spreadsheet.import_rows(sheet, spreadsheet.preview(sheet).mapping, now=NOW)
     assert (summary.added, summary.skipped) == (len(stages), [])
     assert {p.title: p.stage for p in Posting.select()} == stages
+
+
+def test_size_and_row_limits_are_refused_in_words(db, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_SHEET_ROWS", 3)
+    with pytest.raises(SheetError) as err:
+        spreadsheet.read(b"Title\nA\nB\nC\nD\n")
+    assert err.value.code == "too_many_rows" and "more than 3 rows" in err.value.message
+    assert spreadsheet.read(b"Title\nA\nB\nC\n").row_count == 3
+    monkeypatch.setattr(spreadsheet, "MAX_SHEET_BYTES", 10)
+    with pytest.raises(SheetError) as err:
+        spreadsheet.read(b"Title\nA long enough file\n")
+    assert err.value.code == "too_large"

@@ -136,3 +136,11 @@ def test_recent_imports_are_listed_with_an_undo_button(client, db):
     assert Posting.select().count() == 0 and "Recent imports" not in client.get("/import").get_data(as_text=True)
     again = client.post(undo, data={"csrf_token": csrf(client)})
     assert again.status_code in (404, 422) and "undone already" in again.get_data(as_text=True)
+
+
+def test_the_posting_timeline_says_where_it_was_imported_from(client, db):
+    page = upload(client, "Title,Company,Status\nAnalyst,Acme,Daydreaming\n".encode(), "mine.csv").get_data(as_text=True)
+    confirm(client, page)
+    posting = Posting.get(Posting.title == "Analyst")
+    text = client.get(f"/postings/{posting.id}").get_data(as_text=True)
+    assert "Imported from mine.csv, row 2" in text and "Daydreaming" in text
