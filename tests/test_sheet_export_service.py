@@ -64,14 +64,15 @@ def _view() -> list[dict]:
     return [{k: v for k, v in zip(rows[0], row) if k in keep} for row in rows[1:]]
 
 
-def test_round_trip_csv_into_an_empty_store(db):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_round_trip_into_an_empty_store(db, kind):
     _search(db)
     before = _view()
-    data = sheet_export.to_csv(sheet_export.posting_rows())
+    data = getattr(sheet_export, f"to_{kind}")(sheet_export.posting_rows())
     for model in reversed(ALL_MODELS):
         model.delete().where(model.id.is_null(False) if model is not Setting
                              else Setting.key.not_in(transfer.APP_SETTINGS)).execute()
-    sheet = spreadsheet.read(data, "jobloop.csv")
+    sheet = spreadsheet.read(data, f"jobloop.{kind}")
     preview = spreadsheet.preview(sheet)
     assert preview.preset.name == "jobloop" and "" not in [m for h, m in zip(sheet.headers, preview.mapping)
                                                            if h not in ("Site", "Updated")]
