@@ -10,7 +10,6 @@ as a form, so a new form cannot slip past. Bounded by FORM_EXAMPLES per form.
 """
 from __future__ import annotations
 
-import io
 import os
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -22,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from factories import make_posting
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.services import followups, goals, network, profile, spreadsheet
+from jobloop.services import followups, goals, network, profile
 
 FORM_EXAMPLES = int(os.environ.get("JOBLOOP_FUZZ_EXAMPLES", "25"))
 SKIP_PAGES = (".ics", ".vcf", "/snapshot", "/static/", "/api/")
@@ -44,8 +43,6 @@ def tracker(tmp_path_factory):
         goals.create("Learn Kubernetes", skill="Kubernetes", now=now)
         goals.complete(goals.create("Learn Go", skill="Go", now=now), now=now)  # a done goal: "reopen"
         profile.set_skill("Python", 4)
-        sheet = spreadsheet.read(b"Title,Company\nImported,Acme\n", "seed.csv")  # /import lists it with Undo
-        spreadsheet.import_rows(sheet, ["title", "company"], now=now)
     client = app.test_client()
     forms, seen, queue = {}, set(), ["/"]
     while queue and len(seen) < MAX_PAGES:
@@ -68,11 +65,18 @@ def tracker(tmp_path_factory):
                 rule = _rule_of(app, action)
                 if rule and all(_rule_of(app, known) != rule for known in forms):  # one form per route
                     forms[action] = _fields(form)
-    # The import preview's form answers an upload (a POST), so no link leads to it.
-    preview = client.post("/import", data={"file": (io.BytesIO(b"Title,Company\nA,B\n"), "a.csv"),
+    # The import's preview and summary answer POSTs (an upload, a confirmation), so no link
+    # leads to their forms: upload a small sheet and confirm it to reach them.
+    from io import BytesIO
+
+    preview = client.post("/import", data={"file": (BytesIO(b"Title,Company\nA,B\n"), "a.csv"),
                                            "csrf_token": _token(client)}, content_type="multipart/form-data")
-    for form in BeautifulSoup(preview.get_data(as_text=True), "html.parser").find_all("form", method="post"):
-        forms.setdefault(urlsplit(form.get("action")).path, _fields(form))
+    form = BeautifulSoup(preview.get_data(as_text=True), "html.parser").find("form", method="post")
+    forms.setdefault(urlsplit(form["action"]).path, _fields(form))
+    done = client.post(form["action"], data={**{f["name"]: f["value"] for f in _fields(form)},
+                                             "col-0": "title", "col-1": "company", "csrf_token": _token(client)})
+    form = BeautifulSoup(done.get_data(as_text=True), "html.parser").find("form", method="post")
+    forms.setdefault(urlsplit(form["action"]).path, _fields(form))
     return app, client, forms
 
 

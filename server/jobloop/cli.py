@@ -1,4 +1,4 @@
-"""jobloop serve | token | parse | export | import (JSON export or spreadsheet) | backup"""
+"""jobloop serve | token | parse | export | import | backup"""
 from __future__ import annotations
 
 import ipaddress

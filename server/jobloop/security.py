@@ -20,7 +20,7 @@ from flask_cors import CORS
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from .api.errors import api_error
-from .services.bounds import MAX_JSON_DEPTH, MAX_SHEET_BYTES, json_depth_ok
+from .services.bounds import MAX_JSON_DEPTH, json_depth_ok
 
 TOKEN_FILE = "token"
 EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a-f-]{36}$"]
@@ -120,6 +120,8 @@ def _check_body_limit():
     cfg = current_app.config["JOBLOOP"]
     limit = cfg.capture_max_bytes if request.path in CAPTURE_PATHS else cfg.default_max_bytes
     if request.path == SHEET_UPLOAD_PATH:
+        from .services.bounds import MAX_SHEET_BYTES  # (here, not at the top: keeps this edit to one place)
+
         limit = MAX_SHEET_BYTES + 64 * 1024
     # Also enforced while reading a body without Content-Length (chunked).
     request.max_content_length = limit
