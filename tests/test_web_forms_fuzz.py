@@ -73,6 +73,18 @@ def tracker(tmp_path_factory):
                 rule = _rule_of(app, action)
                 if rule and all(_rule_of(app, known) != rule for known in forms):  # one form per route
                     forms[action] = _fields(form)
+    # The import's preview and summary answer POSTs (an upload, a confirmation), so no link
+    # leads to their forms: upload a small sheet and confirm it to reach them.
+    from io import BytesIO
+
+    preview = client.post("/import", data={"file": (BytesIO(b"Title,Company\nA,B\n"), "a.csv"),
+                                           "csrf_token": _token(client)}, content_type="multipart/form-data")
+    form = BeautifulSoup(preview.get_data(as_text=True), "html.parser").find("form", method="post")
+    forms.setdefault(urlsplit(form["action"]).path, _fields(form))
+    done = client.post(form["action"], data={**{f["name"]: f["value"] for f in _fields(form)},
+                                             "col-0": "title", "col-1": "company", "csrf_token": _token(client)})
+    form = BeautifulSoup(done.get_data(as_text=True), "html.parser").find("form", method="post")
+    forms.setdefault(urlsplit(form["action"]).path, _fields(form))
     return app, client, forms
 
 

@@ -229,13 +229,21 @@ def _close_store() -> None:
         database.close()
 
 
+SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+
+
 @main.command(name="import")
 @data_dir_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_(data_dir: Path | None, file: Path) -> None:
-    """Import a `jobloop export` file into an empty data dir (made if it does not exist)."""
+@click.option("--dates", type=click.Choice(["day-first", "month-first"]), default=None,
+              help="A spreadsheet's order for dates like 03/04/2026, when the file does not make it clear.")
+def import_(data_dir: Path | None, file: Path, dates: str | None) -> None:
+    """Import a `jobloop export` file into an empty data dir (made if it does not exist),
+    or a spreadsheet (.csv, .xlsx) into the store as one batch, the same way the tracker's Import page does."""
     from .services import transfer
 
+    if file.suffix.lower() in SHEET_SUFFIXES:
+        return _import_sheet(data_dir, file, None if dates is None else dates == "day-first")
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
@@ -245,6 +253,29 @@ def import_(data_dir: Path | None, file: Path) -> None:
     counts = _service_call(transfer.import_data, data)
     click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events"
                f" into {config.data_dir}.")
+
+
+def _import_sheet(data_dir: Path | None, file: Path, day_first: bool | None) -> None:
+    from .models import utcnow
+    from .services import ServiceError, spreadsheet
+    from .services.sheet_columns import FIELDS
+
+    sheet = _service_call(spreadsheet.read, file.read_bytes(), file.name)
+    preview = spreadsheet.preview(sheet)
+    click.echo(f"{sheet.describe()}; {preview.preset.label}; columns: " + ", ".join(
+        f"{h or '?'} -> {FIELDS.get(m, 'ignored')}" for h, m in zip(sheet.headers, preview.mapping)), err=True)
+    config = _store_config(data_dir, create=True)
+    _open_store(config)
+    try:
+        summary = spreadsheet.import_rows(sheet, preview.mapping, now=utcnow(), day_first=day_first)
+    except ServiceError as err:
+        hint = " (--dates day-first or --dates month-first)" if err.code == "ambiguous_dates" else ""
+        raise click.ClickException(err.message + hint) from None
+    for line in summary.lines():
+        click.echo(line)
+    for number, why in summary.duplicates + summary.skipped:
+        click.echo(f"  row {number}: {why}")
+    click.echo("To undo it: the tracker's Import page lists recent imports with an Undo button.", err=True)
 
 
 @main.command()

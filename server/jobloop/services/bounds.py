@@ -19,6 +19,8 @@ MAX_AMOUNT = 1e12          # a salary figure; larger is a typo or an attack
 MAX_TEXT = 20_000          # a note, a message, a reflection answer
 MAX_DESCRIPTION = 200_000  # a posting's description text
 MAX_JSON_DEPTH = 32        # API bodies nest 3 deep; 32 leaves room and stops recursion bombs
+MAX_SHEET_BYTES = 32 * 1024 * 1024  # an uploaded spreadsheet; 50,000 rows of a tracker export is ~10 MB
+MAX_SHEET_ROWS = 100_000   # rows of one spreadsheet import, held in memory while it is read
 
 
 def date_in_window(value: date | datetime) -> bool:

@@ -1,0 +1,538 @@
+"""Spreadsheets in: a .csv or .xlsx file becomes postings, as one batch that can be undone.
+
+`read(data, filename)` opens the file (or says clearly why it cannot: binary, wrong
+encoding, no header row, too many rows) without touching the store. `preview()` shows
+the first rows with the columns matched by their headers (sheet_columns.py).
+`import_rows()` adds each row through the same services as a posting typed by hand
+(postings.create_manual, pipeline.change_stage) in one transaction: a row that cannot
+be added is skipped with its row number and the reason, a duplicate of a tracked
+posting (same canonical URL, else same company and title) is reported and left as
+it was, and a failure of the file as a whole leaves nothing behind.
+
+The batch is recorded on the timeline rather than in a table of its own: each
+imported posting gets an "import" event whose details hold the batch id, the file
+name and the row. `undo()` deletes the postings (and the contacts the import made)
+of one batch. Row numbers are the spreadsheet's own: the header is row 1.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterator
+
+from peewee import JOIN, OP, Expression, Value
+
+from ..clock import day_to_utc
+from ..db import database
+from ..models import Company, Contact, Event, Posting
+from ..parsing import salary as salary_parser
+from ..parsing.urls import canonical_url
+from . import ServiceError, network, pipeline, postings
+from .bounds import EARLIEST, LATEST, MAX_SHEET_BYTES, MAX_SHEET_ROWS
+from .sheet_columns import FIELDS, PLAIN, PRESETS, Preset, choose_preset, fold, match_headers, stage_for
+
+PREVIEW_ROWS = 5
+ENCODINGS = (("utf-8-sig", "UTF-8 with BOM"), ("utf-8", "UTF-8"), ("cp1252", "Windows-1252 (cp1252)"))
+NO_URL_HOST = "no-link.invalid"  # rows without a link; .invalid never resolves (RFC 2606)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SheetError(ServiceError):
+    code = "bad_spreadsheet"
+
+
+@dataclass
+class Sheet:
+    """An opened spreadsheet: its headers and a way to walk its rows (numbered as shown in a spreadsheet)."""
+
+    filename: str
+    kind: str  # csv | xlsx
+    headers: list[str]
+    _rows: list[tuple[int, list[str]]]
+    encoding: str = ""
+    delimiter: str = ""
+    empty_rows: int = 0
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        for number, row in self._rows:
+            yield number, row
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def describe(self) -> str:
+        if self.kind == "xlsx":
+            return "Excel workbook (.xlsx), first sheet"
+        names = {",": "commas", ";": "semicolons", "\t": "tabs"}
+        return f"CSV in {self.encoding}, separated by {names.get(self.delimiter, repr(self.delimiter))}"
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _unescape(text: str) -> str:
+    # Our own export writes '=… for a cell that looks like a formula; read it back as typed.
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ENCODINGS[:1]
+    else:
+        candidates = ENCODINGS[1:]
+    for codec, label in candidates:
+        try:
+            return data.decode(codec), label
+        except UnicodeDecodeError:
+            continue
+    raise SheetError("the file is not text in UTF-8 or Windows-1252: save it from your spreadsheet as "
+                     "\u201cCSV UTF-8\u201d and try again", code="bad_encoding")
+
+
+def _sniff(text: str) -> str:
+    sample = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(",;\t", key=first.count)
+
+
+def _table(filename: str, kind: str, raw_rows, **extra) -> Sheet:
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    empty = 0
+    for number, raw in enumerate(raw_rows, start=1):
+        cells = [_unescape(_text(v)) for v in raw]
+        if not any(cells):
+            if header is not None:
+                empty += 1
+            continue
+        if header is None:
+            header = cells
+            continue
+        if len(rows) >= MAX_SHEET_ROWS:
+            raise SheetError(f"the file has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
+                             code="too_many_rows")
+        rows.append((number, cells + [""] * (len(header) - len(cells))))
+    if header is None:
+        raise SheetError("the file has no rows: the first row should name the columns", code="empty_file")
+    while header and not header[-1]:
+        header.pop()
+    if not rows:
+        raise SheetError("the file has a header row but no rows below it", code="empty_file")
+    return Sheet(filename, kind, header, rows, empty_rows=empty, **extra)
+
+
+def read(data: bytes, filename: str = "spreadsheet.csv") -> Sheet:
+    """Open a .csv or .xlsx from its bytes; SheetError says what is wrong with it."""
+    if not data:
+        raise SheetError("the file is empty", code="empty_file")
+    if len(data) > MAX_SHEET_BYTES:
+        raise SheetError(f"the file is over {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it into smaller files",
+                         code="too_large")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, filename)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetError("this is an old Excel .xls file: save it as .xlsx or CSV and try again", code="old_excel")
+    if b"\x00" in data[:65536]:
+        raise SheetError("this is not a spreadsheet (it looks like a binary file): upload a .csv or .xlsx",
+                         code="binary_file")
+    text, encoding = _decode(data)
+    delimiter = _sniff(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as err:
+        raise SheetError(f"the CSV cannot be read: {err}", code="bad_csv") from None
+    return _table(filename, "csv", rows, encoding=encoding, delimiter=delimiter)
+
+
+def _read_xlsx(data: bytes, filename: str) -> Sheet:
+    import openpyxl  # only an .xlsx needs it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise SheetError(f"this .xlsx file cannot be opened ({type(err).__name__}); is it a spreadsheet?",
+                         code="bad_xlsx") from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise SheetError("the workbook has no sheets", code="empty_file")
+        return _table(filename, "xlsx", sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+# ---- dates -----------------------------------------------------------------------------------
+
+MONTHS = {fold(name): n for n, names in enumerate((
+    ("jan", "january", "januar", "janvier", "enero", "ene"),
+    ("feb", "february", "februar", "fevrier", "febrero", "fev"),
+    ("mar", "march", "marz", "mars", "marzo"),
+    ("apr", "april", "avril", "abril", "avr", "abr"),
+    ("may", "mai", "mayo"),
+    ("jun", "june", "juni", "juin", "junio"),
+    ("jul", "july", "juli", "juillet", "julio", "juil"),
+    ("aug", "august", "aout", "agosto", "ago"),
+    ("sep", "sept", "september", "septembre", "septiembre", "set"),
+    ("oct", "october", "oktober", "octobre", "octubre", "okt"),
+    ("nov", "november", "novembre", "noviembre"),
+    ("dec", "december", "dezember", "decembre", "diciembre", "dez", "dic"),
+), start=1) for name in names}
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})$")
+_WORDS = re.compile(r"^([a-z]+|\d{1,2}) (\d{1,2}|[a-z]+) (\d{4})$")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _numeric_order(values) -> str | None:
+    """"day" or "month" first for the d/m/y dates of a column, "ambiguous", or None when there are none.
+
+    Dotted dates (21.11.2026) are day first wherever they are written; slashed and dashed ones
+    are decided by a value that only fits one order (a first number over 12 means day first)."""
+    day_first = month_first = seen = False
+    for value in values:
+        m = _NUMERIC.match(value.strip())
+        if not m or m.group(2) == ".":
+            continue
+        seen = True
+        a, b = int(m.group(1)), int(m.group(3))
+        day_first |= a > 12
+        month_first |= b > 12
+    if not seen:
+        return None
+    if day_first and month_first:
+        return "mixed"
+    return "day" if day_first else "month" if month_first else "ambiguous"
+
+
+def parse_day(text: str, day_first: bool | None) -> date:
+    """One cell as a date; ValueError with a reason when it is not one."""
+    raw = text.strip()
+    m = _ISO.match(raw)
+    if m:
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    elif m := _NUMERIC.match(raw):
+        a, b, year = int(m.group(1)), int(m.group(3)), _year(m.group(4))
+        if m.group(2) == ".":
+            day_first = True
+        if day_first is None and a <= 12 and b <= 12 and a != b:
+            raise ValueError(f"{raw!r} could be day/month or month/day")
+        day = date(year, b, a) if (day_first or a > 12) else date(year, a, b)
+    elif m := _WORDS.match(fold(raw)):
+        first, second, year = m.group(1), m.group(2), int(m.group(3))
+        month_word, day_text = (first, second) if not first.isdigit() else (second, first)
+        if month_word not in MONTHS or not day_text.isdigit():
+            raise ValueError(f"{raw!r} is not a date")
+        day = date(year, MONTHS[month_word], int(day_text))
+    else:
+        raise ValueError(f"{raw!r} is not a date (use YYYY-MM-DD)")
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"{raw!r} is too far in the past or future")
+    return day
+
+
+# ---- preview and mapping ---------------------------------------------------------------------
+
+@dataclass
+class Preview:
+    sheet: Sheet
+    preset: Preset
+    mapping: list[str]
+    rows: list[list[str]]  # the first rows, as shown
+    date_order: dict[str, str]  # field -> "day" | "month" | "ambiguous" | "mixed" for d/m/y date columns
+
+    @property
+    def ambiguous_dates(self) -> bool:
+        return "ambiguous" in self.date_order.values()
+
+
+DATE_FIELDS = ("applied_on", "saved_on", "stage_date")
+FORWARD = ("applied", "screening", "interviewing", "offer", "accepted")  # stages that mean "applied" happened
+
+
+def date_orders(sheet: Sheet, mapping: list[str]) -> dict[str, str]:
+    orders = {}
+    for index, name in enumerate(mapping):
+        if name in DATE_FIELDS:
+            order = _numeric_order(row[index] for _, row in sheet.rows() if index < len(row))
+            if order:
+                orders[name] = order
+    return orders
+
+
+def preview(sheet: Sheet, mapping: list[str] | None = None) -> Preview:
+    preset = choose_preset(sheet.headers)
+    mapping = mapping if mapping is not None else match_headers(sheet.headers, preset)
+    rows = [cells for _, (_number, cells) in zip(range(PREVIEW_ROWS), sheet.rows())]
+    return Preview(sheet, preset, mapping, rows, date_orders(sheet, mapping))
+
+
+def check_mapping(headers: list[str], mapping: list[str]) -> list[str]:
+    if len(mapping) != len(headers):
+        raise ServiceError(f"the mapping names {len(mapping)} columns but the file has {len(headers)}",
+                           code="bad_mapping")
+    seen: dict[str, int] = {}
+    for index, name in enumerate(mapping):
+        if name and name not in FIELDS:
+            raise ServiceError(f"column {index + 1}: {name!r} is not something jobloop keeps; expected one of "
+                               f"{', '.join(FIELDS)}", code="bad_mapping")
+        if name and name in seen:
+            raise ServiceError(f"\u201c{FIELDS[name]}\u201d is chosen for two columns "
+                               f"({headers[seen[name]] or seen[name] + 1} and {headers[index] or index + 1}); "
+                               "pick it for one", code="bad_mapping")
+        if name:
+            seen[name] = index
+    if "title" not in seen and "url" not in seen:
+        raise ServiceError("choose which column holds the job title or the link: a posting needs one",
+                           code="bad_mapping")
+    return mapping
+
+
+# ---- importing -------------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    batch: str
+    filename: str
+    added: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # rows added with a remark
+    empty_rows: int = 0
+    described: str = ""
+
+    def lines(self) -> list[str]:
+        made = "1 row became a posting" if self.added == 1 else f"{self.added} rows became postings"
+        out = [f"{made} ({self.described})."]
+        if self.duplicates:
+            out.append(f"{len(self.duplicates)} already tracked, left as they were.")
+        if self.skipped:
+            out.append(f"{len(self.skipped)} skipped.")
+        if self.empty_rows:
+            out.append(f"{self.empty_rows} empty row{'s' if self.empty_rows != 1 else ''} ignored.")
+        return out
+
+
+def placeholder_url(company: str, title: str) -> str:
+    """The address of a row that has no link: stable, so the same row is recognized again."""
+    slug = "-".join(fold(f"{company} {title}").split())[:200] or "posting"
+    return f"https://{NO_URL_HOST}/{slug}"
+
+
+def is_placeholder(url: str) -> bool:
+    return (url or "").lower().startswith(f"https://{NO_URL_HOST}/")
+
+
+def _url(raw: str) -> str:
+    raw = raw.strip()
+    if raw.lower().startswith("www."):
+        raw = "https://" + raw
+    if not raw.lower().startswith(("http://", "https://")) or " " in raw:
+        raise ValueError(f"the link {raw[:80]!r} is not a web address (http:// or https://)")
+    return raw
+
+
+def _key(company: str, title: str) -> tuple[str, str]:
+    return fold(company), fold(title)
+
+
+def _tracked() -> tuple[set[str], dict[tuple[str, str], str]]:
+    urls = set()
+    names: dict[tuple[str, str], str] = {}
+    query = (Posting.select(Posting.canonical_url, Posting.title, Company.name)
+             .join(Company, join_type=JOIN.LEFT_OUTER).tuples())
+    for url, title, company in query:
+        urls.add(url)
+        if title:
+            names[_key(company or "", title)] = title
+    return urls, names
+
+
+def _cells(mapping: list[str], row: list[str]) -> dict[str, str]:
+    return {name: row[i].strip() for i, name in enumerate(mapping) if name and i < len(row) and row[i].strip()}
+
+
+def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
+                progress=None) -> Summary:
+    """Add the rows as postings in one transaction; see the module's docstring."""
+    check_mapping(sheet.headers, mapping)
+    orders = date_orders(sheet, mapping)
+    mixed = [FIELDS[f] for f, o in orders.items() if o == "mixed"]
+    if mixed:
+        raise ServiceError(f"{', '.join(mixed)}: the column mixes day/month and month/day dates; make them one "
+                           "order (or YYYY-MM-DD) and try again", code="mixed_dates")
+    if day_first is None and any(o == "ambiguous" for o in orders.values()):
+        raise ServiceError("the dates could be day/month or month/day (e.g. 03/04/2026): say which order "
+                           "the file uses", code="ambiguous_dates")
+    if day_first is None and orders:
+        day_first = "day" in orders.values()
+    preset = choose_preset(sheet.headers)
+    summary = Summary(batch=now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(4), filename=sheet.filename,
+                      empty_rows=sheet.empty_rows, described=sheet.describe())
+    urls, names = _tracked()
+    seen_rows: dict[str, int] = {}
+    with database.atomic():
+        for done, (number, row) in enumerate(sheet.rows(), start=1):
+            try:
+                outcome = _import_row(number, _cells(mapping, row), preset, day_first, now, summary,
+                                      urls, names, seen_rows)
+            except (ValueError, ServiceError) as err:
+                summary.skipped.append((number, getattr(err, "message", None) or str(err)))
+                continue
+            if outcome:
+                summary.added += 1
+            if progress and done % 500 == 0:
+                progress(done, sheet.row_count)
+    return summary
+
+
+def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, now: datetime,
+                summary: Summary, urls: set[str], names: dict, seen_rows: dict[str, int]) -> bool:
+    title, company = cells.get("title", ""), cells.get("company", "")
+    if not title and not cells.get("url"):
+        raise ValueError("no job title and no link")
+    url = _url(cells["url"]) if cells.get("url") else placeholder_url(company, title)
+    canonical = canonical_url(url)
+    key = _key(company, title)
+    for seen in (canonical, "|".join(key) if title else None):
+        if seen and seen in seen_rows:
+            summary.duplicates.append((number, f"same posting as row {seen_rows[seen]}"))
+            return False
+    if canonical in urls or (title and key in names):
+        summary.duplicates.append((number, f"already tracked: \u201c{title or url}\u201d"))
+        return False
+    dates = {}
+    for name in DATE_FIELDS:
+        if cells.get(name):
+            day = parse_day(cells[name], day_first)
+            when = day_to_utc(day, now)
+            if when > now:
+                raise ValueError(f"{FIELDS[name].lower()} {cells[name]!r} is in the future")
+            dates[name] = when
+    status = cells.get("status", "")
+    stage = stage_for(status, preset) if status else None
+    remark = ""
+    if status and stage is None:
+        remark = f"Status \u201c{status}\u201d from the spreadsheet was not recognized; kept as saved."
+        summary.notes.append((number, f"status {status!r} not recognized: saved"))
+    stage = stage or ("applied" if "applied_on" in dates else "saved")
+    fields: dict = {"title": title or None, "company": company or None, "notes": cells.get("notes", "")}
+    if cells.get("location"):
+        fields["locations"] = [part.strip() for part in re.split(r"[;|]", cells["location"]) if part.strip()]
+    if cells.get("salary"):
+        _salary(cells["salary"], fields)
+    first = min(dates.values(), default=now)
+    with database.atomic():  # a savepoint: a row the services refuse leaves nothing behind
+        posting = postings.create_manual(url, fields, at=first, note=remark, now=now)
+        if saved_on := dates.get("saved_on"):
+            Posting.update(created_at=saved_on).where(Posting.id == posting.id).execute()
+        if "applied_on" in dates or stage in FORWARD:
+            pipeline.change_stage(posting, "applied", at=dates.get("applied_on", first), now=now,
+                                  note="from the spreadsheet")
+        if stage not in ("saved", "applied"):
+            at = dates.get("stage_date") or max(dates.values(), default=now)
+            pipeline.change_stage(posting, stage, at=at, now=now, note=f"from the spreadsheet: {status}")
+        contact_ids = []
+        if cells.get("contact") or cells.get("contact_email"):
+            contact, created = network.attach_to_posting(
+                posting, name=cells.get("contact") or cells["contact_email"], email=cells.get("contact_email"),
+                now=now)
+            if created:
+                contact_ids.append(contact.id)
+        pipeline.add_note(posting, f"Imported from {summary.filename}, row {number}", kind="import", at=now,
+                          details={"batch": summary.batch, "file": summary.filename, "row": number,
+                                   "contacts": contact_ids}, now=now)
+    urls.add(canonical)
+    seen_rows[canonical] = number
+    if title:
+        names[key] = title
+        seen_rows["|".join(key)] = number
+    return True
+
+
+def _salary(text: str, fields: dict) -> None:
+    found = salary_parser.from_text(text, want_context=False)
+    if found is None:
+        fields["notes"] = "\n".join(filter(None, [fields.get("notes"), f"Salary: {text}"]))
+        return
+    fields.update({"salary_min": found.min, "salary_max": found.max, "salary_currency": found.currency,
+                   "salary_period": found.period})
+
+
+# ---- undo ------------------------------------------------------------------------------------
+
+def _batch_events(batch: str):
+    if not re.fullmatch(r"[0-9a-f]{14,40}", batch or ""):
+        raise ServiceError("that is not an import batch", code="not_found")
+    # The id is digits and hex only, so it can be looked for in the JSON text as it is.
+    # (Value without the converter: the JSON column would otherwise encode the pattern as JSON.)
+    pattern = Value(f'%"batch": "{batch}"%', converter=False)
+    return Event.select().where((Event.kind == "import") & Expression(Event.details, OP.ILIKE, pattern))
+
+
+@dataclass
+class Batch:
+    batch: str
+    filename: str
+    postings: int
+    at: datetime
+
+
+def recent_batches(limit: int = 10) -> list[Batch]:
+    """The imports whose postings are still here, newest first (for an Undo button)."""
+    found: dict[str, Batch] = {}
+    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples():
+        details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
+        batch = details.get("batch")
+        if not batch:
+            continue
+        entry = found.setdefault(batch, Batch(batch, details.get("file", ""), 0, at))
+        entry.postings += 1
+    return sorted(found.values(), key=lambda b: (b.at, b.batch), reverse=True)[:limit]
+
+
+def undo(batch: str) -> int:
+    """Delete every posting one import added (and the contacts it made); returns how many."""
+    events = list(_batch_events(batch))
+    if not events:
+        raise ServiceError("nothing is left of that import: it was undone already or its postings were deleted",
+                           code="not_found")
+    posting_ids = [e.posting_id for e in events]
+    contact_ids = [c for e in events for c in (e.details or {}).get("contacts", [])]
+    with database.atomic():
+        for chunk in range(0, len(posting_ids), 500):
+            for posting in Posting.select().where(Posting.id.in_(posting_ids[chunk:chunk + 500])):
+                postings.delete(posting)
+        for chunk in range(0, len(contact_ids), 500):
+            for contact in Contact.select().where(Contact.id.in_(contact_ids[chunk:chunk + 500])):
+                network.delete(contact)
+    return len(posting_ids)
+
+
+PRESET_NAMES = {p.name: p for p in (*PRESETS, PLAIN)}

@@ -1,0 +1,65 @@
+"""A 200-row spreadsheet to a populated board in real Chromium, and back out: upload, fix one
+column's meaning on the preview, import, see the postings on the board, undo the import."""
+from __future__ import annotations
+
+import pytest
+
+from browser import launch_chromium, screenshot
+from jobloop.models import Posting
+
+pytestmark = pytest.mark.browser
+
+STATUSES = ["Wishlist", "Applied", "Phone screen", "Interviewing", "Offer", "Declined", "No response"]
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    with launch_chromium(tmp_path_factory.mktemp("sheet-browser")) as browser:
+        yield browser
+
+
+def spreadsheet(path) -> None:
+    rows = ["Job title;Company;Where we'd live;Status;Date applied"]
+    for i in range(200):
+        status = STATUSES[i % len(STATUSES)]
+        day = "" if status == "Wishlist" else f"{1 + i % 28:02d}.10.2026"
+        rows.append(f"Engineer {i:03d};Company {i % 40};City {i % 9};{status};{day}")
+    path.write_bytes("\n".join(rows).encode("cp1252"))
+
+
+def test_spreadsheet_to_board_and_undo(chromium, live_server, db, tmp_path):
+    sheet = tmp_path / "my search.csv"
+    spreadsheet(sheet)
+    page = chromium.new_page(width=1280, height=900)
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        page.goto(live_server.url + "/import")
+        page.set_input_files("#sheet-file", str(sheet))
+        page.get_by_role("button", name="Preview").click()
+        page.wait_for_selector("table.import-preview")
+        assert "200 rows" in page.inner_text(".page-head")
+        assert page.locator("#col-2").input_value() == ""  # "Where we'd live" is not a known header
+        assert page.locator("#col-0").input_value() == "title"
+        page.select_option("#col-2", "location")  # the user fixes it
+        screenshot(page, "spreadsheet-preview")
+        page.get_by_role("button", name="Import 200 rows").click()
+        page.wait_for_selector(".import-summary")
+        assert "200 rows became postings" in page.inner_text(".import-summary")
+        assert Posting.select().count() == 200
+        assert Posting.get(Posting.title == "Engineer 003").locations == ["City 3"]
+
+        page.get_by_role("link", name="See the board").click()
+        page.wait_for_selector(".board")
+        assert page.inner_text('.board-column[data-stage="interviewing"] [data-count]') == str(
+            sum(1 for i in range(200) if STATUSES[i % 7] == "Interviewing"))
+        assert page.locator(".board-card", has_text="Engineer 003").count() == 1
+        screenshot(page, "spreadsheet-board")
+
+        page.goto(live_server.url + "/import")
+        page.locator(".recent-imports").get_by_role("button", name="Undo").click()
+        page.wait_for_selector(".board")
+        assert "200 postings removed" in page.inner_text("body")
+        assert page.locator(".board-card").count() == 0
+        assert Posting.select().count() == 0
+    finally:
+        page.close()
