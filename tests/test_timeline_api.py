@@ -55,6 +55,7 @@ def test_applied_ten_days_ago_then_corrected_then_a_wrong_rejection_removed(clie
     assert r.status_code == 200, r.get_json()
     body = r.get_json()
     assert body["stage"] == "applied"
+    assert body["applied_at"].endswith("+00:00")  # a date-time with its offset, as the OpenAPI document says
     assert local_day(body["applied_at"]) == today - timedelta(days=10)
     due = client.get("/api/followups", headers=auth).get_json()["followups"]
     assert [(f["kind"], f["posting_id"]) for f in due] == [("check_in", pid)]  # once, and nothing beside it

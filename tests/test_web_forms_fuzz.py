@@ -26,7 +26,7 @@ from jobloop.services import followups, goals, network, profile
 
 FORM_EXAMPLES = int(os.environ.get("JOBLOOP_FUZZ_EXAMPLES", "25"))
 SKIP_PAGES = (".ics", ".vcf", "/snapshot", "/static/", "/api/")
-MAX_PAGES = 80
+MAX_PAGES = 150  # enough to reach every page kind (each posting, contact and goal page is one)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from ..views import app_now as _now
 from ..models import Posting
 from ..services import ServiceError, pipeline, postings
 from .captures import posting_out
-from .schemas import EventInSchema, EventSchema, PostingDetailSchema, PostingEditSchema, PostingListSchema, PostingQuerySchema
+from .schemas import (EventInSchema, EventSchema, PostingDetailSchema, PostingEditSchema, PostingListSchema,
+                      PostingQuerySchema, UtcDateTime)
 
 blp = Blueprint("api_postings", __name__, url_prefix="/api", description="Tracked postings")
 
@@ -34,12 +35,14 @@ def list_stages():
 
 
 class PostingTimelineSchema(PostingDetailSchema):
-    applied_at = fields.DateTime(allow_none=True, metadata={"description": "when the user applied (UTC)"})
+    applied_at = UtcDateTime(allow_none=True, metadata={"description": "when the user applied (UTC)"})
 
 
 class WhenSchema(Schema):
     """A moment as a date and time (`at`, ISO 8601; no offset means UTC) or as a day
-    (`on`, YYYY-MM-DD in the user's local calendar: today means now, another day its noon)."""
+    (`on`, YYYY-MM-DD in the user's local calendar: today means now, another day its noon).
+    Unknown keys are refused; the date window is checked below (`_when`) so the answer
+    names it (invalid_date) instead of a generic field error."""
 
     class Meta:
         unknown = RAISE
