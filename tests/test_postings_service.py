@@ -122,6 +122,21 @@ def test_table_filters_sort_and_paginate(db):
     assert last.page == 3  # past the end: the last page, not an empty one
 
 
+def test_table_filters_and_sorts_by_job_site_from_the_url(db):
+    # The parser reads all three with its generic adapter; the site comes from the host.
+    make_posting(title="Own site", url="https://careers.acme.com/jobs/1")
+    make_posting(title="Board", url="https://job-boards.greenhouse.io/globex/jobs/2")
+    make_posting(title="Own site again", url="https://acme.com/careers/3")
+    make_posting(title="Look-alike", url="https://evilgreenhouse.io/jobs/4")
+    assert postings.source_sites() == ["acme.com", "evilgreenhouse.io", "Greenhouse"]
+    assert titles(postings.table(Filters(source="acme.com")).rows) == ["Own site", "Own site again"]
+    assert titles(postings.table(Filters(source="Greenhouse")).rows) == ["Board"]
+    assert postings.table(Filters(source="generic")).total == 0  # the adapter name is not a site
+    ascending = postings.table(Filters(), sort="source", descending=False, per_page=3)
+    assert [p.title for p in ascending.rows] == ["Own site", "Own site again", "Look-alike"]
+    assert [p.title for p in postings.table(Filters(), sort="source", page=2, per_page=3).rows] == ["Own site"]
+
+
 def test_table_rejects_bad_filters(db):
     with pytest.raises(ServiceError):
         postings.table(Filters(stage="hired"))

@@ -120,6 +120,17 @@ def test_table_filters(client, db):
     assert "Nothing matches" in body
 
 
+def test_table_and_posting_page_show_the_job_site_not_the_adapter(client, db):
+    own = make_posting(title="Own Site Role", url="https://careers.acme.com/jobs/1")
+    make_posting(title="Lever Role", url="https://jobs.lever.co/globex/5ac1e2d4")
+    html = client.get("/table").text
+    assert "<option>acme.com</option>" in html and "<option>Lever</option>" in html
+    assert ">generic<" not in html and ">lever<" not in html
+    body = text_of(client.get("/table?source=acme.com"))
+    assert "Own Site Role" in body and "Lever Role" not in body
+    assert "found on acme.com" in text_of(client.get(f"/postings/{own.id}"))
+
+
 def test_table_remote_filter(client, db):
     a = make_posting(title="Remote Role")
     postings.update(a, {"remote": "remote"})
