@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from factories import make_posting
+from factories import job_page, make_posting
 from jobloop.db import database, is_sqlite
 from jobloop.migrations import current_version, migrate
 from jobloop.models import Event, Posting
@@ -192,3 +192,22 @@ def test_a_later_clip_keeps_hand_typed_fields(db):
     postings.create_manual(url, {"title": "My words"})
     posting, created = capture.capture(url, __import__("factories").job_page(title="Their words", company="Acme"))
     assert not created and posting.title == "My words" and posting.company.name == "Acme"
+
+
+def test_recent_activity_shows_one_row_per_action(db):
+    clip = datetime(2026, 3, 2, 9, 0)
+    # One clip saved straight as applied, with a note: three events, one row.
+    first, _ = capture.capture("https://careers.acme.com/jobs/1", job_page(title="Clipped Role"), stage="applied",
+                               note="Referred by Dana", now=clip)
+    assert Event.select().where(Event.posting == first).count() == 3
+    later = make_posting(title="Later Role", now=clip + timedelta(hours=1))
+    pipeline.change_stage(later, "applied", at=clip + timedelta(hours=1), now=clip + timedelta(hours=2))
+    pipeline.add_note(first, "Called back", now=clip + timedelta(hours=3))
+    rows = postings.recent_events(10)
+    assert [(r.posting.title, r.kind, r.from_stage, r.to_stage, r.note) for r in rows] == [
+        ("Clipped Role", "note", None, None, "Called back"),
+        ("Later Role", "stage", "saved", "applied", ""),
+        ("Later Role", "stage", "saved", "saved", "clipped"),
+        ("Clipped Role", "stage", "saved", "applied", "clipped · Referred by Dana"),
+    ]
+    assert len(postings.recent_events(2)) == 2

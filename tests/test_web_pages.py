@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from factories import make_posting
+from factories import job_page, make_posting
 from jobloop.models import Posting, utcnow
 from jobloop.security import CSP, current_token
 from jobloop.services import pipeline, postings
@@ -262,3 +262,13 @@ def test_search_api_uses_full_text(client, auth, db):
     make_posting(title="Searchable", description="<p>Observability with OpenTelemetry.</p>")
     found = client.get("/api/postings?q=opentelemetry", headers=auth).get_json()["postings"]
     assert [p["title"] for p in found] == ["Searchable"]
+
+
+def test_dashboard_recent_activity_shows_one_row_per_clip(client, auth, db):
+    r = client.post("/api/captures", json={"url": "https://careers.acme.com/jobs/1", "stage": "applied",
+                                           "note": "Referred by Dana", "html": job_page(title="One Clip")}, headers=auth)
+    assert r.status_code == 201
+    html = client.get("/").text
+    recent = html[html.index('id="recent"'):]
+    recent = recent[:recent.index("</ol>")]
+    assert recent.count("<li>") == 1 and "One Clip" in recent and "Referred by Dana" in recent

@@ -212,12 +212,43 @@ def waiting_longest(stages, limit: int = 6) -> list[Posting]:
     return sorted(found, key=lambda p: (p.stage_changed_at, p.id))[:limit]
 
 
-def recent_events(limit: int = 12) -> list[Event]:
-    """The latest lines of every timeline, with their posting, for the dashboard."""
+@dataclass
+class Activity:
+    """One row of the dashboard's recent activity: what one action did to one posting."""
+
+    posting: Posting
+    kind: str
+    from_stage: str | None
+    to_stage: str | None
+    at: datetime
+    note: str
+
+
+def recent_events(limit: int = 12) -> list[Activity]:
+    """The latest actions on every timeline, with their posting, for the dashboard. The
+    events one action wrote (a clip saved as applied with a note: a "saved", an "applied"
+    and a note event, all created at the same moment) are one row, not three."""
     query = (Event.select(Event, *LIST_COLUMNS, Company).join(Posting)
              .join(Company, join_type=JOIN.LEFT_OUTER, on=(Posting.company == Company.id))
              .order_by(Event.at.desc(), Event.id.desc()))
-    return list(query.limit(limit))
+    groups: dict[tuple, list[Event]] = {}
+    # An action writes at most a few events: 4x the rows fills `limit` actions.
+    for event in query.limit(limit * 4):
+        action = (event.posting_id, event.created_at)
+        if action not in groups and len(groups) == limit:
+            break
+        groups.setdefault(action, []).append(event)
+    return [_activity(events) for events in groups.values()]
+
+
+def _activity(events: list[Event]) -> Activity:
+    # `events` is newest first; the row reads oldest to newest.
+    events = events[::-1]
+    moves = [e for e in events if e.kind == "stage"]
+    main = moves[-1] if moves else events[-1]
+    notes = [e.note.strip() for e in events if (e.note or "").strip()]
+    return Activity(posting=main.posting, kind=main.kind, from_stage=moves[0].from_stage if moves else None,
+                    to_stage=main.to_stage, at=events[-1].at, note=" · ".join(dict.fromkeys(notes)))
 
 
 def latest_snapshot(posting: Posting) -> Snapshot | None:
