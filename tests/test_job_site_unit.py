@@ -29,6 +29,8 @@ from jobloop.parsing.job_site import registrable, site_name
     ("https://evillinkedin.com/jobs/view/1", "evillinkedin.com"),
     ("https://linkedin.com.evil.example/jobs", "evil.example"),
     ("https://notlever.co/acme", "notlever.co"),
+    ("https://evil.example\\@www.linkedin.com/jobs/view/1/", "evil.example"),
+    ("https://someone@careers.acme.com/jobs/1", "acme.com"),
     ("http://127.0.0.1:5000/jobs/1", "127.0.0.1"),
     ("http://localhost/jobs", "localhost"),
     ("", ""),

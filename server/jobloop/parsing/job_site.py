@@ -10,7 +10,6 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .sites import SITES
-from .urls import on_domain
 
 # Readable names of the sites the parser has an adapter for, by adapter NAME.
 _ADAPTER_NAMES = {
@@ -32,10 +31,10 @@ _OTHER_SITES = {
     "reed.co.uk": "Reed", "seek.com.au": "SEEK", "successfactors.com": "SuccessFactors",
     "taleo.net": "Taleo", "oraclecloud.com": "Oracle Cloud",
 }
-_KNOWN: tuple[tuple[str, str], ...] = tuple(
-    [(host, _ADAPTER_NAMES.get(site.NAME, site.NAME)) for site in SITES for host in site.HOSTS]
-    + list(_OTHER_SITES.items())
-)
+_KNOWN: dict[str, str] = {
+    **{host: _ADAPTER_NAMES.get(site.NAME, site.NAME) for site in SITES for host in site.HOSTS},
+    **_OTHER_SITES,
+}
 # Second-level labels under a country code that are sold like top-level domains
 # (acme.co.uk, acme.com.au): the registrable host keeps one more label for them.
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ltd", "plc", "ne", "or", "gv"}
@@ -60,8 +59,12 @@ def registrable(host: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _name_for_host(host: str) -> str:
-    for domain, name in _KNOWN:
-        if on_domain(host, domain):
+    # The host and each parent domain, longest first: a match is on a dot boundary
+    # (urls.on_domain's rule), one dictionary look-up per label.
+    labels = host.split(".")
+    for i in range(len(labels)):
+        name = _KNOWN.get(".".join(labels[i:]))
+        if name:
             return name
     return registrable(host)
 
@@ -69,5 +72,17 @@ def _name_for_host(host: str) -> str:
 def site_name(url: str | None) -> str:
     """The readable name of the site at `url`: "LinkedIn", "Greenhouse", or a company's own
     registrable host ("acme.com"); "" when the URL has no host."""
-    host = host_of(url)
+    # Pages, insights and the table's filter name thousands of URLs on a few dozen hosts:
+    # the part before the path is cut by hand and read once per distinct value.
+    _, sep, rest = (url or "").strip().partition("://")
+    if not sep:
+        return ""
+    for end in "/?#\\":  # a browser reads a backslash as a slash: evil.example\@linkedin.com is evil.example
+        rest = rest.split(end, 1)[0]
+    return _name_for_authority(rest)
+
+
+@lru_cache(maxsize=4096)
+def _name_for_authority(authority: str) -> str:
+    host = host_of("//" + authority)
     return _name_for_host(host) if host else ""
