@@ -47,12 +47,16 @@ def seed(n: int, rng: random.Random) -> int:
             stage = rng.choices(STAGES, weights)[0]
             created = now - timedelta(days=rng.uniform(0, 365), minutes=i)
             words = " ".join(rng.choice(WORDS) for _ in range(220))
+            site = rng.choice(("greenhouse", "lever", "linkedin", "workday", "generic"))
+            # The table's Site reads the URL's host: job boards, and 40 companies' own careers sites.
+            host = {"greenhouse": "job-boards.greenhouse.io", "lever": "jobs.lever.co", "linkedin": "www.linkedin.com",
+                    "workday": "acme.wd5.myworkdayjobs.com"}.get(site, f"careers.company{i % 40}.test")
             rows.append({
-                "canonical_url": f"https://jobs.example.test/{i}", "url": f"https://jobs.example.test/{i}?ref=bench",
+                "canonical_url": f"https://{host}/{i}", "url": f"https://{host}/{i}?ref=bench",
                 "title": f"{rng.choice(TITLES)} {i}", "company": rng.choice(company_ids),
                 "locations": '["Berlin, Germany"]', "remote": rng.choice((None, "onsite", "hybrid", "remote")),
                 "description_html": f"<p>{words}</p>", "description_text": words,
-                "source_site": rng.choice(("greenhouse", "lever", "linkedin", "workday", "generic")),
+                "source_site": site,
                 "notes": "referral from a friend" if i % 50 == 0 else "",
                 "stage": stage, "stage_changed_at": created + timedelta(days=3),
                 "created_at": created, "updated_at": created + timedelta(days=3),
@@ -64,14 +68,14 @@ def seed(n: int, rng: random.Random) -> int:
         events = []
         for pid, (stage, created) in zip(ids, stage_of):
             events.append({"posting": pid, "kind": "stage", "from_stage": "saved", "to_stage": "saved",
-                           "at": created, "note": "clipped", "created_at": created, "details": "{}"})
+                           "at": created, "note": "clipped", "created_at": created, "details": {}})
             if stage != "saved":
                 events.append({"posting": pid, "kind": "stage", "from_stage": "saved", "to_stage": stage,
-                               "at": created + timedelta(days=3), "note": "", "created_at": created, "details": "{}"})
+                               "at": created + timedelta(days=3), "note": "", "created_at": created, "details": {}})
             if pid % 7 == 0:
                 events.append({"posting": pid, "kind": "note", "at": created + timedelta(days=1),
                                "note": "talked to the recruiter about the team", "created_at": created,
-                               "details": "{}"})
+                               "details": {}})
         for start in range(0, len(events), 1000):
             Event.insert_many(events[start:start + 1000]).execute()
     return ids[len(ids) // 2]
@@ -106,8 +110,9 @@ def main(argv: list[str] | None = None) -> int:
             ("dashboard", "/"),
             ("board", "/board"),
             ("table, first page", "/table"),
-            ("table, filtered", "/table?stage=applied&remote=remote&source=lever"),
+            ("table, filtered", "/table?stage=applied&remote=remote&source=Lever"),
             ("table, sorted by company, page 40", "/table?sort=company&dir=asc&page=40"),
+            ("table, sorted by site, page 40", "/table?sort=source&dir=asc&page=40"),
             ("table, search", "/table?q=kubernetes+payments"),
             ("table, search + filter", "/table?q=recruiter&stage=interviewing"),
             ("posting page", f"/postings/{posting_id}"),

@@ -75,3 +75,34 @@ def test_posting_skills_read_against_the_profile(db):
     posting = _posting(["applied"], ["Python", "Kubernetes", "python"], "P")
     assert profile.posting_skills(posting) == [
         {"name": "Python", "level": 4, "have": True}, {"name": "Kubernetes", "level": None, "have": False}]
+
+
+def test_profile_skills_normalize_through_the_vocabulary_aliases(db):
+    profile.set_skill("k8s", 3)  # the user's spelling is kept; it counts as Kubernetes
+    profile.set_skill("postgres", 2)
+    assert [s.name for s in profile.skills()] == ["k8s", "postgres"]
+    assert profile.levels() == {"kubernetes": 3, "postgresql": 2}
+    assert profile.find("Kubernetes").name == "k8s"
+    profile.set_skill("Kubernetes", 4)  # the same skill: its level changes, no second row
+    assert [(s.name, s.level) for s in profile.skills()] == [("k8s", 4), ("postgres", 2)]
+    posting = _posting(["applied"], ["Kubernetes", "PostgreSQL", "AWS"], "P")
+    assert [(s["name"], s["have"]) for s in profile.posting_skills(posting)] == [
+        ("Kubernetes", True), ("PostgreSQL", True), ("AWS", False)]
+    assert [g.skill for g in gaps.rank()] == ["AWS"]
+    profile.remove_skill("kubernetes")
+    assert [s.name for s in profile.skills()] == ["postgres"]
+
+
+def test_a_gap_spelled_by_alias_is_listed_once_by_its_vocabulary_name(db):
+    # Hand-edited postings may say "k8s"; the plan still shows one "Kubernetes" gap.
+    _posting(["applied", "rejected"], ["k8s"], "P1")
+    _posting(["applied", "rejected"], ["K8S"], "P2")
+    _posting(["applied"], ["Kubernetes"], "P3")
+    _posting(["applied"], ["Underwater basket weaving"], "P4")
+    assert [(g.skill, g.rejected, g.in_flight) for g in gaps.rank()] == [
+        ("Kubernetes", 2, 1), ("Underwater basket weaving", 0, 1)]
+    goal = goals.from_gap("k8s", now=NOW)
+    assert goals.from_gap("Kubernetes", now=NOW).id == goal.id
+    assert gaps.rank()[0].goal_id == goal.id
+    profile.set_skill("K8s", 3)
+    assert [g.skill for g in gaps.rank()] == ["Underwater basket weaving"]

@@ -92,10 +92,10 @@ def test_contacts_crud_and_touch(client, auth, db):
 
 def test_insights_summary(client, auth, db):
     posting_with_history(NOW - timedelta(days=9), [("applied", NOW - timedelta(days=8)), ("screening", NOW - timedelta(days=6))],
-                         now=NOW, source_site="lever")
+                         now=NOW, url="https://jobs.lever.co/acme/5ac1e2d4")
     s = client.get("/api/insights?weeks=4", headers=auth).json
     assert [f["count"] for f in s["funnel"]] == [1, 1, 1, 0, 0]
-    assert s["by_source"] == [{"source": "lever", "applied": 1, "responded": 1, "response_rate": 1.0, "median_days": 2.0}]
+    assert s["by_source"] == [{"source": "Lever", "applied": 1, "responded": 1, "response_rate": 1.0, "median_days": 2.0}]
     assert len(s["weekly"]) == 4 and s["weekly"][-1] == {"week_start": "2026-11-30", "count": 0}
     assert s["in_flight"]["count"] == 1 and s["in_flight"]["below"] is True
     assert s["wins"]["applications"] == {"label": "Applications sent", "week": 0, "total": 1}

@@ -35,8 +35,14 @@ def _histories(module_store):
     G greenhouse saved 10, withdrawn 9
     H linkedin  saved 4, screening 3 (no applied event)
     """
+    urls = {"linkedin": "https://www.linkedin.com/jobs/view/{n}/", "indeed": "https://uk.indeed.com/viewjob?jk={n:x}",
+            "greenhouse": "https://job-boards.greenhouse.io/acme/jobs/{n}", None: "https://careers.acme.com/jobs/{n}"}
+    count = iter(range(4000001, 4000100))
+
     def make(source, created, *steps):
-        return posting_with_history(ago(created), [(s, ago(t)) for s, t in steps], now=NOW, source_site=source)
+        # The site is read from the URL; the adapter name (source_site) is kept "generic" to show it is not used.
+        return posting_with_history(ago(created), [(s, ago(t)) for s, t in steps], now=NOW, source_site="generic",
+                                    url=urls[source].format(n=next(count)))
 
     p = {
         "A": make("linkedin", 20, ("applied", 19), ("screening", 17), ("interviewing", 10), ("rejected", 5)),
@@ -81,11 +87,11 @@ def test_response_rate_and_median_days(dataset):
 def test_response_by_source(dataset):
     rows = insights.summary(now=NOW)["by_source"]
     assert [(r["source"], r["applied"], r["responded"]) for r in rows] == [
-        ("linkedin", 3, 2), ("indeed", 2, 2), ("greenhouse", 1, 1)]
+        ("LinkedIn", 3, 2), ("Indeed", 2, 2), ("Greenhouse", 1, 1)]
     rates = {r["source"]: (r["response_rate"], r["median_days"]) for r in rows}
-    assert rates["linkedin"][0] == pytest.approx(2 / 3) and rates["linkedin"][1] == pytest.approx(2)
-    assert rates["indeed"] == (1.0, pytest.approx(3.25))
-    assert rates["greenhouse"] == (1.0, pytest.approx(1))
+    assert rates["LinkedIn"][0] == pytest.approx(2 / 3) and rates["LinkedIn"][1] == pytest.approx(2)
+    assert rates["Indeed"] == (1.0, pytest.approx(3.25))
+    assert rates["Greenhouse"] == (1.0, pytest.approx(1))
 
 
 def test_where_applications_end(dataset):
@@ -150,11 +156,12 @@ def test_single_saved_posting(db):
 
 
 def test_single_application_answered(db):
-    posting_with_history(ago(10), [("applied", ago(9)), ("rejected", ago(5.5))], now=NOW, source_site=None)
+    posting_with_history(ago(10), [("applied", ago(9)), ("rejected", ago(5.5))], now=NOW, source_site=None,
+                         url="https://careers.acme.co.uk/jobs/7")
     s = insights.summary(now=NOW)
     assert [f["count"] for f in s["funnel"]] == [1, 1, 1, 0, 0]
     assert s["response_rate"] == 1.0 and s["median_days_to_response"] == pytest.approx(3.5)
-    assert s["by_source"] == [{"source": "unknown", "applied": 1, "responded": 1, "response_rate": 1.0,
+    assert s["by_source"] == [{"source": "acme.co.uk", "applied": 1, "responded": 1, "response_rate": 1.0,
                                "median_days": pytest.approx(3.5)}]
     assert s["endings"]["rows"][1] == {"reached": "applied", "rejected": 1, "withdrawn": 0, "ghosted": 0, "total": 1}
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from factories import make_posting
+from factories import job_page, make_posting
 from jobloop.db import database, is_sqlite
 from jobloop.migrations import current_version, migrate
 from jobloop.models import Event, Posting
@@ -122,6 +122,21 @@ def test_table_filters_sort_and_paginate(db):
     assert last.page == 3  # past the end: the last page, not an empty one
 
 
+def test_table_filters_and_sorts_by_job_site_from_the_url(db):
+    # The parser reads all three with its generic adapter; the site comes from the host.
+    make_posting(title="Own site", url="https://careers.acme.com/jobs/1")
+    make_posting(title="Board", url="https://job-boards.greenhouse.io/globex/jobs/2")
+    make_posting(title="Own site again", url="https://acme.com/careers/3")
+    make_posting(title="Look-alike", url="https://evilgreenhouse.io/jobs/4")
+    assert postings.source_sites() == ["acme.com", "evilgreenhouse.io", "Greenhouse"]
+    assert titles(postings.table(Filters(source="acme.com")).rows) == ["Own site", "Own site again"]
+    assert titles(postings.table(Filters(source="Greenhouse")).rows) == ["Board"]
+    assert postings.table(Filters(source="generic")).total == 0  # the adapter name is not a site
+    ascending = postings.table(Filters(), sort="source", descending=False, per_page=3)
+    assert [p.title for p in ascending.rows] == ["Own site", "Own site again", "Look-alike"]
+    assert [p.title for p in postings.table(Filters(), sort="source", page=2, per_page=3).rows] == ["Own site"]
+
+
 def test_table_rejects_bad_filters(db):
     with pytest.raises(ServiceError):
         postings.table(Filters(stage="hired"))
@@ -177,3 +192,22 @@ def test_a_later_clip_keeps_hand_typed_fields(db):
     postings.create_manual(url, {"title": "My words"})
     posting, created = capture.capture(url, __import__("factories").job_page(title="Their words", company="Acme"))
     assert not created and posting.title == "My words" and posting.company.name == "Acme"
+
+
+def test_recent_activity_shows_one_row_per_action(db):
+    clip = datetime(2026, 3, 2, 9, 0)
+    # One clip saved straight as applied, with a note: three events, one row.
+    first, _ = capture.capture("https://careers.acme.com/jobs/1", job_page(title="Clipped Role"), stage="applied",
+                               note="Referred by Dana", now=clip)
+    assert Event.select().where(Event.posting == first).count() == 3
+    later = make_posting(title="Later Role", now=clip + timedelta(hours=1))
+    pipeline.change_stage(later, "applied", at=clip + timedelta(hours=1), now=clip + timedelta(hours=2))
+    pipeline.add_note(first, "Called back", now=clip + timedelta(hours=3))
+    rows = postings.recent_events(10)
+    assert [(r.posting.title, r.kind, r.from_stage, r.to_stage, r.note) for r in rows] == [
+        ("Clipped Role", "note", None, None, "Called back"),
+        ("Later Role", "stage", "saved", "applied", ""),
+        ("Later Role", "stage", "saved", "saved", "clipped"),
+        ("Clipped Role", "stage", "saved", "applied", "clipped · Referred by Dana"),
+    ]
+    assert len(postings.recent_events(2)) == 2

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from factories import make_posting
+from factories import job_page, make_posting
 from jobloop.models import Posting, utcnow
 from jobloop.security import CSP, current_token
 from jobloop.services import pipeline, postings
@@ -118,6 +118,17 @@ def test_table_filters(client, db):
     assert "New Onsite" in body and "Old Remote" not in body
     body = text_of(client.get("/table?source=nonexistent-site"))
     assert "Nothing matches" in body
+
+
+def test_table_and_posting_page_show_the_job_site_not_the_adapter(client, db):
+    own = make_posting(title="Own Site Role", url="https://careers.acme.com/jobs/1")
+    make_posting(title="Lever Role", url="https://jobs.lever.co/globex/5ac1e2d4")
+    html = client.get("/table").text
+    assert "<option>acme.com</option>" in html and "<option>Lever</option>" in html
+    assert ">generic<" not in html and ">lever<" not in html
+    body = text_of(client.get("/table?source=acme.com"))
+    assert "Own Site Role" in body and "Lever Role" not in body
+    assert "found on acme.com" in text_of(client.get(f"/postings/{own.id}"))
 
 
 def test_table_remote_filter(client, db):
@@ -242,7 +253,7 @@ def test_get_never_changes_data(client, db, config):
 
 def test_settings_shows_the_token_and_pairing_steps(client, token):
     body = text_of(client.get("/settings"))
-    assert token in body and 'data-copy="#api-token"' in body
+    assert token in body and 'data-copy="api-token"' in body
     assert "Load unpacked" in body and 'id="install"' in body
     assert 'action="/settings/token"' in body
 
@@ -251,3 +262,13 @@ def test_search_api_uses_full_text(client, auth, db):
     make_posting(title="Searchable", description="<p>Observability with OpenTelemetry.</p>")
     found = client.get("/api/postings?q=opentelemetry", headers=auth).get_json()["postings"]
     assert [p["title"] for p in found] == ["Searchable"]
+
+
+def test_dashboard_recent_activity_shows_one_row_per_clip(client, auth, db):
+    r = client.post("/api/captures", json={"url": "https://careers.acme.com/jobs/1", "stage": "applied",
+                                           "note": "Referred by Dana", "html": job_page(title="One Clip")}, headers=auth)
+    assert r.status_code == 201
+    html = client.get("/").text
+    recent = html[html.index('id="recent"'):]
+    recent = recent[:recent.index("</ol>")]
+    assert recent.count("<li>") == 1 and "One Clip" in recent and "Referred by Dana" in recent

@@ -70,6 +70,17 @@ class Seeded:
     contacts: list = field(default_factory=list)
 
 
+def _url_on(source: str, company: str, seed: int, i: int) -> str:
+    """A job address on the named site: insights group by the site read from the URL."""
+    slug = company.lower().replace(" ", "")
+    return {
+        "linkedin": f"https://www.linkedin.com/jobs/view/{4_100_000_000 + seed * 10_000 + i}/",
+        "indeed": f"https://www.indeed.com/viewjob?jk={seed:04x}{i:012x}",
+        "greenhouse": f"https://job-boards.greenhouse.io/{slug}/jobs/{seed}{i:05d}",
+        "lever": f"https://jobs.lever.co/{slug}/{seed}-{i}",
+    }.get(source, f"https://careers.{slug}.test/jobs/{seed}/{i}")
+
+
 def seed_history(n: int = 50, *, now: datetime | None = None, seed: int = 7, with_profile: bool = True,
                  with_contacts: bool = True, days: int = 84) -> Seeded:
     now = (now or utcnow()).replace(microsecond=0)
@@ -86,11 +97,10 @@ def seed_history(n: int = 50, *, now: datetime | None = None, seed: int = 7, wit
                                 hours=rng.uniform(0, 8))
         rejected = path and path[-1] in ("rejected", "ghosted")
         skills = rng.sample(COMMON, 2) + [s for s in GAP_HEAVY if rng.random() < (0.55 if rejected else 0.2)]
-        posting = make_posting(url=f"https://jobs.example.test/{seed}/{i}", title=rng.choice(TITLES),
-                               company=rng.choice(COMPANIES), now=start)
+        # Drawn in the same order as ever (title, company, source), so a seed keeps its history.
+        title, company, source = rng.choice(TITLES), rng.choice(COMPANIES), rng.choice(SOURCES)
+        posting = make_posting(url=_url_on(source, company, seed, i), title=title, company=company, now=start)
         postings.update(posting, {"skills": skills})
-        posting.source_site = rng.choice(SOURCES)  # on the object: later saves write the whole row
-        posting.save()
         at = start
         for stage in path:
             at = min(at + timedelta(days=rng.uniform(0.2, 9)), now - timedelta(minutes=len(path)))

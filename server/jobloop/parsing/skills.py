@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
     # languages
@@ -110,6 +111,21 @@ def _find(tokens: list[str]) -> set[str]:
             if hit:
                 found.add(hit)
     return found
+
+
+_BY_NAME = {name.casefold(): name for name in VOCABULARY}
+
+
+@lru_cache(maxsize=4096)
+def canonical(name: str | None) -> str | None:
+    """The vocabulary's name for a skill named on its own, as a user types it into a
+    profile or a posting ("k8s" -> "Kubernetes", "postgres" -> "PostgreSQL"); None when
+    the vocabulary does not know it."""
+    clean = " ".join((name or "").split())
+    tokens = tuple(_tokens(clean))
+    if not tokens:
+        return None
+    return _BY_NAME.get(clean.casefold()) or _CI.get(tuple(t.lower() for t in tokens)) or _CS.get(tokens)
 
 
 _NICE_HEAD = re.compile(r"nice[ -]to[ -]have|bonus|preferred|a plus|pluses|desirable|ideally|good to have|wünschenswert|"

@@ -21,6 +21,7 @@ from peewee import JOIN, fn
 
 from .. import stages
 from ..models import Company, Goal, Posting
+from ..parsing.skills import canonical
 from . import profile
 
 GROUPS = {
@@ -73,7 +74,8 @@ def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
         for name in skills or []:
             named = names.get(name)
             if named is None:  # thousands of postings repeat a few dozen names: normalize each once
-                named = names[name] = (profile.key(name), " ".join(name.split()))
+                # shown by the vocabulary's name when it has one: "k8s" and "Kubernetes" are one gap, "Kubernetes"
+                named = names[name] = (profile.key(name), canonical(name) or " ".join(name.split()))
             k, spelling = named
             if not k or k in have or k in seen:
                 continue

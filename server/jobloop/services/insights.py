@@ -46,6 +46,7 @@ from ..db import database
 from .. import stages
 from ..clock import local_today, utc_to_local
 from ..models import Contact, Event, Goal, Posting, Reflection, utcnow
+from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
 
@@ -82,7 +83,7 @@ class PostingRow(NamedTuple):
     cost most of the time at 10,000 postings."""
     id: int
     stage: str
-    source_site: str | None
+    canonical_url: str | None
 
 
 class EventRow(NamedTuple):
@@ -125,7 +126,7 @@ def histories() -> list[History]:
              .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id))
     for posting_id, kind, to_stage, at in database.execute(query):
         events[posting_id].append(EventRow(posting_id, kind, to_stage, _when(at)))
-    rows = database.execute(Posting.select(Posting.id, Posting.stage, Posting.source_site).order_by(Posting.id))
+    rows = database.execute(Posting.select(Posting.id, Posting.stage, Posting.canonical_url).order_by(Posting.id))
     return [_history(p, events[p.id]) for p in map(PostingRow._make, rows)]
 
 
@@ -191,7 +192,8 @@ def by_source(hs: list[History]) -> list[dict]:
     groups = defaultdict(list)
     for h in hs:
         if h.applied_at:
-            groups[h.posting.source_site or "unknown"].append(h)
+            # The job site it was found on, not the parser's adapter ("generic" for most).
+            groups[site_name(h.posting.canonical_url) or "unknown"].append(h)
     rows = []
     for source, items in groups.items():
         responded = sum(1 for h in items if h.first_response_at)

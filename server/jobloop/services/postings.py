@@ -1,14 +1,17 @@
 """Reading, editing and deleting postings."""
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from peewee import JOIN, Case, fn
 
 from ..db import database
 from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
+from ..parsing.job_site import site_name
 from ..parsing.urls import canonical_url
 from . import Conflict, NotFound, ServiceError
 from . import search as text_search
@@ -47,10 +50,11 @@ SORTS = {
     "moved": Posting.stage_changed_at,
     "title": Posting.title,
     "company": Company.name,
-    "source": Posting.source_site,
     # Pipeline order, not alphabetical: saved before applied before offer.
     "stage": Case(Posting.stage, [(s, i) for i, s in enumerate(STAGES)], len(STAGES)),
 }
+# The job site is read from the URL, not stored: the table sorts by it in Python (table()).
+SORTABLE = (*SORTS, "source")
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Filters:
     q: str | None = None
     url: str | None = None
     company: str | None = None
-    source: str | None = None
+    source: str | None = None  # the job site's readable name (parsing/job_site.py)
     remote: str | None = None
     since: date | None = None  # saved on or after this day (UTC)
     until: date | None = None  # saved on or before this day (UTC)
@@ -86,7 +90,9 @@ def filtered(filters: Filters, *, columns=None):
     if filters.company:
         query = query.where(fn.LOWER(Company.name).contains(filters.company.strip().lower()))
     if filters.source:
-        query = query.where(Posting.source_site == filters.source)
+        prefixes = _site_prefixes().get(filters.source, [])
+        query = query.where(reduce(operator.or_, [Posting.canonical_url.startswith(p) for p in prefixes])
+                            if prefixes else Posting.id.is_null())
     if filters.remote:
         if filters.remote not in REMOTE_KINDS:
             raise ServiceError(f"unknown remote kind {filters.remote!r}", code="invalid_remote")
@@ -102,7 +108,7 @@ def filtered(filters: Filters, *, columns=None):
 
 def ordered(query, sort: str = "updated", descending: bool = True):
     if sort not in SORTS:
-        raise ServiceError(f"cannot sort by {sort!r}; expected one of {', '.join(SORTS)}", code="invalid_sort")
+        raise ServiceError(f"cannot sort by {sort!r}; expected one of {', '.join(SORTABLE)}", code="invalid_sort")
     key = SORTS[sort]
     tie = Posting.id.desc() if descending else Posting.id.asc()
     return query.order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"), tie)
@@ -140,8 +146,38 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
         total = query.count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = list(ordered(query, sort, descending).paginate(page, per_page))
+    if sort == "source":
+        rows = _by_site(query, descending, page, per_page)
+    else:
+        rows = list(ordered(query, sort, descending).paginate(page, per_page))
     return Page(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def _by_site(query, descending: bool, page: int, per_page: int) -> list:
+    """One page sorted by job site: names come from URLs, so the ids are sorted here over
+    two narrow columns, and only the page's rows are read whole."""
+    pairs = [(site_name(url), pid) for pid, url in
+             query.select(Posting.id, Posting.canonical_url).order_by().tuples()]
+    named = sorted((p for p in pairs if p[0]), key=lambda p: (p[0].lower(), p[1]), reverse=descending)
+    ids = [pid for _, pid in named + [p for p in pairs if not p[0]]][(page - 1) * per_page:page * per_page]
+    found = {p.id: p for p in query.where(Posting.id.in_(ids))} if ids else {}
+    return [found[pid] for pid in ids if pid in found]
+
+
+def _site_prefixes() -> dict[str, list[str]]:
+    """Each job site's name -> the "scheme://host/" starts of the canonical URLs found on it,
+    so a filter by site stays one SQL condition per host."""
+    prefixes: dict[str, set[str]] = {}
+    for (url,) in Posting.select(Posting.canonical_url).tuples():
+        name, prefix = site_name(url), _prefix(url)
+        if name and prefix:
+            prefixes.setdefault(name, set()).add(prefix)
+    return {name: sorted(found) for name, found in prefixes.items()}
+
+
+def _prefix(url: str) -> str:
+    scheme, sep, rest = (url or "").partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}/" if sep and rest else ""
 
 
 def counts_by_stage() -> dict[str, int]:
@@ -150,9 +186,8 @@ def counts_by_stage() -> dict[str, int]:
 
 
 def source_sites() -> list[str]:
-    query = (Posting.select(Posting.source_site).where(Posting.source_site.is_null(False))
-             .distinct().order_by(Posting.source_site))
-    return [site for (site,) in query.tuples()]
+    """The job sites postings were found on, by readable name, for the table's filter."""
+    return sorted(_site_prefixes(), key=str.lower)
 
 
 def in_stage(stage: str, limit: int = 50) -> list[Posting]:
@@ -177,12 +212,43 @@ def waiting_longest(stages, limit: int = 6) -> list[Posting]:
     return sorted(found, key=lambda p: (p.stage_changed_at, p.id))[:limit]
 
 
-def recent_events(limit: int = 12) -> list[Event]:
-    """The latest lines of every timeline, with their posting, for the dashboard."""
+@dataclass
+class Activity:
+    """One row of the dashboard's recent activity: what one action did to one posting."""
+
+    posting: Posting
+    kind: str
+    from_stage: str | None
+    to_stage: str | None
+    at: datetime
+    note: str
+
+
+def recent_events(limit: int = 12) -> list[Activity]:
+    """The latest actions on every timeline, with their posting, for the dashboard. The
+    events one action wrote (a clip saved as applied with a note: a "saved", an "applied"
+    and a note event, all created at the same moment) are one row, not three."""
     query = (Event.select(Event, *LIST_COLUMNS, Company).join(Posting)
              .join(Company, join_type=JOIN.LEFT_OUTER, on=(Posting.company == Company.id))
              .order_by(Event.at.desc(), Event.id.desc()))
-    return list(query.limit(limit))
+    groups: dict[tuple, list[Event]] = {}
+    # An action writes at most a few events: 4x the rows fills `limit` actions.
+    for event in query.limit(limit * 4):
+        action = (event.posting_id, event.created_at)
+        if action not in groups and len(groups) == limit:
+            break
+        groups.setdefault(action, []).append(event)
+    return [_activity(events) for events in groups.values()]
+
+
+def _activity(events: list[Event]) -> Activity:
+    # `events` is newest first; the row reads oldest to newest.
+    events = events[::-1]
+    moves = [e for e in events if e.kind == "stage"]
+    main = moves[-1] if moves else events[-1]
+    notes = [e.note.strip() for e in events if (e.note or "").strip()]
+    return Activity(posting=main.posting, kind=main.kind, from_stage=moves[0].from_stage if moves else None,
+                    to_stage=main.to_stage, at=events[-1].at, note=" · ".join(dict.fromkeys(notes)))
 
 
 def latest_snapshot(posting: Posting) -> Snapshot | None:

@@ -1,19 +1,22 @@
 """The user's skill profile, and a posting's required skills read against it.
 
-Skill names are compared case-insensitively ("kubernetes" is "Kubernetes"): the
-parser gives canonical names, but the user types their own.
+Skill names are compared case-insensitively ("kubernetes" is "Kubernetes") and
+through the skill vocabulary's aliases ("k8s" is "Kubernetes"), in the profile as in
+postings: the parser gives canonical names, but the user types their own.
 """
 from __future__ import annotations
 
 from ..models import Posting, ProfileSkill
+from ..parsing.skills import canonical
 from . import NotFound, ServiceError
 
 LEVELS = {1: "beginner", 2: "basic", 3: "working", 4: "strong", 5: "expert"}
 
 
 def key(name: str | None) -> str:
-    """The comparison key of a skill name: trimmed, inner spaces collapsed, case-folded."""
-    return " ".join((name or "").split()).casefold()
+    """The comparison key of a skill name: the vocabulary's name for an alias ("k8s" ->
+    "Kubernetes"), else the name trimmed and inner spaces collapsed; case-folded."""
+    return " ".join((canonical(name) or name or "").split()).casefold()
 
 
 def skills() -> list[ProfileSkill]:

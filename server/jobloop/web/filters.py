@@ -7,9 +7,16 @@ from markupsafe import Markup
 
 from ..clock import utc_to_local
 from ..parsing.description import sanitize_html
+from ..parsing.job_site import site_name
 from ..stages import ENDINGS
 from ..views import app_now
 from .base import blp
+
+
+@blp.app_template_filter("job_site")
+def job_site(posting) -> str:
+    """Where a posting was found ("LinkedIn", "acme.com"); the parser's adapter name stays internal."""
+    return site_name(posting.canonical_url or posting.url)
 
 
 @blp.app_template_filter("localtime")

@@ -33,22 +33,60 @@ document.addEventListener('submit', (event) => {
   }
 }, true);
 
-// <button data-copy="#selector">: copy that element's text to the clipboard.
+// <button data-copy="id">: copy the text of the element with that id (a field's value) to the
+// clipboard. The one copy handler of every page: the button says "Copied", or a
+// .copy-status next to it does.
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  // http://127.0.0.1 is a secure context, but other loopback names may not be.
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.className = 'visually-hidden';
+  document.body.append(area);
+  area.select();
+  const copied = document.execCommand('copy');
+  area.remove();
+  if (!copied) throw new Error('copy refused');
+}
+
+function selectForCopy(source) {
+  source.closest('details')?.setAttribute('open', '');
+  if (source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement) {
+    source.focus();
+    source.select();
+    return;
+  }
+  const range = document.createRange();
+  range.selectNodeContents(source);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+}
+
 document.addEventListener('click', async (event) => {
   const button = event.target.closest('[data-copy]');
   if (!button) return;
-  const source = document.querySelector(button.dataset.copy);
+  const source = document.getElementById(button.dataset.copy);
+  if (!source) return;
   const status = button.parentElement.querySelector('.copy-status');
+  const label = button.dataset.label || button.textContent;
+  button.dataset.label = label;
+  const say = (done, text) => {
+    if (status) { status.textContent = text; return; }
+    button.textContent = done;
+    setTimeout(() => { button.textContent = label; }, 2000);
+  };
+  const field = source instanceof HTMLInputElement || source instanceof HTMLTextAreaElement;
   try {
-    await navigator.clipboard.writeText(source.textContent.trim());
-    if (status) status.textContent = 'Copied.';
+    await copyText(field ? source.value : source.textContent.trim());
+    say('Copied', 'Copied.');
   } catch {
     // Clipboard refused (an insecure context, or no permission): select it for Ctrl+C instead.
-    const range = document.createRange();
-    range.selectNodeContents(source);
-    const selection = window.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    if (status) status.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
+    selectForCopy(source);
+    say('Press Ctrl+C', 'Selected: press Ctrl+C (⌘C) to copy.');
   }
 });
