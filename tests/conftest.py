@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,19 @@ from stores import ON_POSTGRES, fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+ZONES = ("UTC", "Australia/Sydney", "America/Los_Angeles")  # UTC, ahead of it, behind it
+
+
+@pytest.fixture(params=ZONES)
+def zone(request, monkeypatch):
+    """The test process (so the app, and the user's machine) in each time zone in turn."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    yield request.param
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

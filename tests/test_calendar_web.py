@@ -103,17 +103,6 @@ def test_feed_answers_only_loopback_hosts(client, db):
     assert client.get(url, headers={"Host": "127.0.0.1:8765"}).status_code == 200
 
 
-@pytest.fixture(params=("UTC", "Australia/Sydney", "America/Los_Angeles"))
-def zone(request, monkeypatch):
-    import time
-
-    monkeypatch.setenv("TZ", request.param)
-    time.tzset()
-    yield request.param
-    monkeypatch.undo()
-    time.tzset()
-
-
 def test_follow_ups_fall_on_the_local_day_and_interviews_keep_their_zone(client, db, zone):
     from zoneinfo import ZoneInfo
 

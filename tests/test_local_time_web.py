@@ -3,7 +3,6 @@ their day, and pages show their dates (the store keeps naive UTC)."""
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,15 +15,6 @@ from jobloop.services import network, pipeline
 NOW = datetime(2026, 11, 30, 22, 0)
 LOCAL_TODAY = {"UTC": "2026-11-30", "Australia/Sydney": "2026-12-01", "America/Los_Angeles": "2026-11-30"}
 LOCAL_TOMORROW = {"UTC": "2026-12-01", "Australia/Sydney": "2026-12-02", "America/Los_Angeles": "2026-12-01"}
-
-
-@pytest.fixture(params=tuple(LOCAL_TODAY))
-def zone(request, monkeypatch):
-    monkeypatch.setenv("TZ", request.param)
-    time.tzset()
-    yield request.param
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ import pytest
 from browser import launch_chromium
 from factories import make_posting
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):

@@ -2,7 +2,6 @@
 the check-in and the feedback request follow. Run with the process in three time zones."""
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -11,17 +10,6 @@ from factories import job_page
 from jobloop.clock import utc_to_local
 from jobloop.models import Event, FollowUp, Reflection
 
-ZONES = ("UTC", "Australia/Sydney", "America/Los_Angeles")
-
-
-@pytest.fixture(params=ZONES)
-def zone(request, monkeypatch):
-    """The server process in this time zone (the machine's zone is the user's)."""
-    monkeypatch.setenv("TZ", request.param)
-    time.tzset()
-    yield request.param
-    monkeypatch.undo()
-    time.tzset()
 
 
 def local_today() -> date:

@@ -4,7 +4,6 @@ with the server process in UTC and in Australia/Sydney."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 from datetime import datetime, timedelta
 
@@ -23,15 +22,6 @@ def chromium(tmp_path_factory):
         yield browser
 
 
-@pytest.fixture(params=("UTC", "Australia/Sydney"))
-def zone(request, monkeypatch):
-    monkeypatch.setenv("TZ", request.param)
-    time.tzset()
-    yield request.param
-    monkeypatch.undo()
-    time.tzset()
-
-
 def clip(server, token) -> dict:
     request = urllib.request.Request(
         server.url + "/api/captures",
@@ -42,6 +32,7 @@ def clip(server, token) -> dict:
         return json.loads(response.read())
 
 
+@pytest.mark.parametrize("zone", ("UTC", "Australia/Sydney"), indirect=True)  # two zones: a browser run is slow
 def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_server, token, db):
     posting_id = clip(live_server, token)["id"]
     today = datetime.now().date()  # the server's (= the user's) local day
