@@ -91,6 +91,7 @@ def test_serve_prints_where_things_are(server):
     assert "http://127.0.0.1:" in out
     assert "jobloop token" in out
     assert str(data_dir) in out
+    assert "Pair with jobloop" in out and "/settings#install" in out  # where pairing starts
 
 
 def test_serve_refuses_a_public_host_without_allow_remote(tmp_path):

@@ -95,6 +95,7 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow
         claim.release()
         raise click.ClickException(str(err)) from None
     click.echo(f"Tracker at {config.tracker_url}")
+    click.echo(f"Pair a browser: click Pair with jobloop in the extension's options, or see {config.tracker_url}/settings#install")
     click.echo(f"API token: run `jobloop token{_dir_flag(data_dir)}` (kept in {token_path(config.data_dir)})")
     sys.stdout.flush()
     # SIGTERM ends the process through SystemExit, so the runtime file is removed on the way out.
