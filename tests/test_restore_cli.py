@@ -5,7 +5,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 from factories import make_posting
 from jobloop.services import pipeline
 from test_migrations_db import make_v1_database
-from test_serve_cli import JOBLOOP, free_port, request, run
+from test_serve_cli import JOBLOOP, free_port, run, start_server
 
 
 def rows(sqlite_path, table="posting") -> int:
@@ -93,20 +92,10 @@ def test_restore_refuses_what_is_not_a_store_and_changes_nothing(tmp_path, app, 
 @pytest.fixture
 def serving(tmp_path):
     """`jobloop serve` with its runtime file in a private runtime dir; yields (url, data dir, env)."""
-    port = free_port()
     data_dir = tmp_path / "served"
     env = {k: v for k, v in os.environ.items() if k != "JOBLOOP_DATA_DIR"}
     env["JOBLOOP_RUNTIME_DIR"] = str(tmp_path / "runtime")
-    proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(port), "--data-dir", str(data_dir)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            request(base + "/api/health")
-            break
-        except OSError:
-            time.sleep(0.2)
+    base, proc = start_server("--data-dir", str(data_dir), env=env)
     yield base, data_dir, env, proc
     if proc.poll() is None:
         proc.terminate()

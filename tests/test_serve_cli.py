@@ -51,22 +51,37 @@ def request(url, *, token=None, body=None):
         return err.code, json.loads(err.read())
 
 
-@pytest.fixture
-def server(tmp_path, database_url):
+def spawn_server(*args: str, env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+    """A real `jobloop serve` on a free port (extra `args` after it); returns (url, process)
+    without waiting for it (wait_up does)."""
     port = free_port()
-    env = store_env(tmp_path / "data", database_url)
-    proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(port), *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    return f"http://127.0.0.1:{port}", proc
+
+
+def wait_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> int:
+    """Wait until the server answers /api/health (its status); fail with its output if it exits."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            request(base + "/api/health")
-            break
+            return request(base + "/api/health")[0]
         except (urllib.error.URLError, ConnectionError):
             if proc.poll() is not None:
                 pytest.fail("jobloop serve exited: " + proc.stdout.read())
-            time.sleep(0.2)
+            time.sleep(0.1)
+    pytest.fail("jobloop serve did not come up")
+
+
+def start_server(*args: str, env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+    base, proc = spawn_server(*args, env=env)
+    wait_up(base, proc)
+    return base, proc
+
+
+@pytest.fixture
+def server(tmp_path, database_url):
+    base, proc = start_server(env=store_env(tmp_path / "data", database_url))
     yield base, tmp_path / "data", proc
     proc.terminate()
     proc.wait(timeout=10)
