@@ -162,6 +162,23 @@ def db(store):
         database.close()
 
 
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Debian's Chromium without the extension, one per test module (the extension's tests
+    launch their own with it loaded)."""
+    from browser import launch_chromium
+
+    with launch_chromium(tmp_path_factory.mktemp("chromium")) as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(chromium):
+    page = chromium.new_page(width=1280, height=860)
+    yield page
+    page.close()
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app

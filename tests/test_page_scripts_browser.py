@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser import launch_chromium
 from factories import make_posting
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("page-scripts-browser")) as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium):
-    page = chromium.new_page(width=1280, height=860)
-    yield page
-    page.close()
 
 
 def watch(page) -> tuple[list[str], list[str]]:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser import launch_chromium, screenshot
+from browser import screenshot
 from jobloop.models import Posting
 
 pytestmark = pytest.mark.browser
 
 STATUSES = ["Wishlist", "Applied", "Phone screen", "Interviewing", "Offer", "Declined", "No response"]
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("sheet-browser")) as browser:
-        yield browser
 
 
 def spreadsheet(path) -> None:

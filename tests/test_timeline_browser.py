@@ -9,17 +9,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from browser import launch_chromium, screenshot
+from browser import screenshot
 from factories import job_page
 from jobloop.models import FollowUp, Posting
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("timeline-browser")) as browser:
-        yield browser
 
 
 def clip(server, token) -> dict:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ROOT, launch_chromium, screenshot
+from browser import ROOT, screenshot
 from factories import job_page, make_posting
 from jobloop.models import Event, Posting, utcnow
 from jobloop.services import pipeline, postings
@@ -22,19 +22,6 @@ from jobloop.services import pipeline, postings
 pytestmark = pytest.mark.browser
 
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    with launch_chromium(tmp_path_factory.mktemp("tracker-browser")) as browser:
-        yield browser
-
-
-@pytest.fixture
-def page(chromium):
-    page = chromium.new_page(width=1280, height=860)
-    yield page
-    page.close()
 
 
 def api_capture(server, token, url, html):
