@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..db import database
+from ..db import database, is_sqlite
 from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, utcnow
 from . import NotFound, ServiceError, followups, pipeline, postings, settings
 from .bounds import MAX_TEXT, check_date, check_email
@@ -57,7 +57,6 @@ def contacts() -> list[Contact]:
 
 
 def _sqlite() -> bool:
-    from ..db import is_sqlite
     return is_sqlite()
 
 

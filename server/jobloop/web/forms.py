@@ -9,10 +9,9 @@ from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
 from .. import clock
-from ..clock import EARLIEST, LATEST
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..services import ServiceError
-from ..services.bounds import MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT, check_date
+from ..services.bounds import MAX_AMOUNT, MAX_DESCRIPTION, MAX_TEXT
 
 LIST_FIELDS = {"locations", "skills"}
 NUMBER_FIELDS = {"salary_min", "salary_max"}
@@ -85,12 +84,9 @@ def changes_from(form, editable) -> dict:
 
 def _read(parse, *args, **kwargs):
     try:
-        value = parse(*args, **kwargs)
+        return parse(*args, **kwargs)  # the window and overflow-safe conversion are clock's
     except clock.TimeInputError as err:
         raise ServiceError(err.message, code=err.code) from None
-    except OverflowError:  # a local time at the calendar's edge, moved to UTC
-        raise ServiceError(f"dates from {EARLIEST.year} to {LATEST.year} only", code="date_out_of_range") from None
-    return check_date(value, "date")
 
 
 def local_datetime(raw: str | None) -> datetime | None:
