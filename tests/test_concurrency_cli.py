@@ -68,3 +68,33 @@ def test_capture_that_loses_a_creation_race_is_the_refresh_case(app, db, monkeyp
     again, created = capture_service.capture(url, job_page(title="Second"))
     assert (again.id, created, again.title) == (first.id, False, "Second")
     assert Posting.select().count() == 1
+
+
+def _call(base, token, method, path, body=None) -> int:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method, headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as res:
+            return res.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def test_parallel_applied_dates_notes_and_outcomes_on_one_posting(server, database_url):  # noqa: F811
+    """The timeline's write paths at once on one posting: applied-on corrections, notes and
+    stage changes. Every request is answered 2xx, and the posting keeps one applied event."""
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    assert capture(base, token, "https://jobs.example.test/timeline/1", "Parallel Role") == 201
+    posting = "/api/postings/1"
+    calls = ([("PUT", posting + "/applied", {"on": f"2026-11-{day:02d}"}) for day in range(1, 13)]
+             + [("POST", posting + "/events", {"kind": "note", "note": f"note {i}"}) for i in range(12)]
+             + [("POST", posting + "/events", {"kind": "stage", "stage": s}) for s in ("screening", "interviewing")])
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda c: _call(base, token, *c), calls))
+    assert [c for c in codes if not 200 <= c < 300] == [], codes
+    store = Config(data_dir=data_dir, database_url=database_url)
+    assert query(store, "SELECT count(*) FROM event WHERE kind = 'stage' AND to_stage = 'applied'") == [(1,)]
+    assert query(store, "SELECT count(*) FROM event WHERE kind = 'note'") == [(12,)]
+    assert query(store, "SELECT stage FROM posting") == [("interviewing",)]

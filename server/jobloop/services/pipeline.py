@@ -18,7 +18,7 @@ from peewee import fn
 
 from .. import stages
 from ..clock import utcnow
-from ..db import database
+from ..db import database, is_sqlite
 from ..models import Event, FollowUp, Posting
 from . import NotFound, ServiceError, followups, reflection
 from .bounds import check_date
@@ -58,8 +58,26 @@ def _as_datetime(value) -> datetime:
     return value if isinstance(value, datetime) else Event.at.python_value(value)
 
 
+def _hold(posting: Posting) -> None:
+    """One timeline writer per posting at a time, until the transaction ends. SQLite's
+    transactions already take the write lock first; PostgreSQL locks the posting's row, so a
+    writer reads the timeline only after the one before it has committed."""
+    if not is_sqlite():
+        # NO KEY UPDATE: writers queue behind each other, but not behind the key-share lock an
+        # event insert takes on its posting (FOR UPDATE would deadlock two such writers).
+        list(Posting.select(Posting.id).where(Posting.id == posting.id).for_update("FOR NO KEY UPDATE"))
+
+
+def _touch(posting: Posting, now: datetime) -> None:
+    """A note-like change: only `updated_at` is written. Saving the whole row would write back
+    the stage this request read, over one a parallel request has settled since."""
+    posting.updated_at = now
+    posting.save(only=[Posting.updated_at])
+
+
 def _settle(posting: Posting, now: datetime, *, retimed: Event | None = None) -> None:
     """Refresh the cached stage, then let the rules catch up with the timeline."""
+    _hold(posting)  # the stage is read from the whole timeline, others' events included
     decider = deciding_event(posting)
     posting.stage = decider.to_stage if decider else "saved"
     posting.stage_changed_at = decider.at if decider else posting.created_at
@@ -99,8 +117,7 @@ def add_note(posting: Posting, note: str, *, at: datetime | None = None, kind: s
     now = now or utcnow()
     event = Event.create(posting=posting, kind=kind, at=check_date(at, "at") or now, note=note or "",
                          details=details or {}, created_at=now)
-    posting.updated_at = now
-    posting.save()
+    _touch(posting, now)
     return event
 
 
@@ -138,10 +155,12 @@ def set_applied_on(posting: Posting, at: datetime, *, by: str = "tracker", now: 
     """"Applied on": moves the applied event (re-timing what was scheduled from it), or
     records one at that date when the posting has none."""
     now = now or utcnow()
-    event = applied_event(posting)
-    if event is None:
-        return change_stage(posting, "applied", at=at, now=now, note="")
-    return edit_event(event, at=at, by=by, now=now)
+    with database.atomic():
+        _hold(posting)  # two requests at once must not both find no applied event and record two
+        event = applied_event(posting)
+        if event is None:
+            return change_stage(posting, "applied", at=at, now=now, note="")
+        return edit_event(event, at=at, by=by, now=now)
 
 
 # ---- corrections --------------------------------------------------------------------------------
@@ -188,8 +207,7 @@ def edit_event(event: Event, *, at: datetime | None = None, note: str | None = N
         if event.kind == "stage":
             _settle(posting, now, retimed=event if "at" in change else None)
         else:
-            posting.updated_at = now
-            posting.save()
+            _touch(posting, now)
     return event
 
 
@@ -218,8 +236,7 @@ def delete_event(event: Event, *, by: str = "tracker", now: datetime | None = No
         if event.kind == "stage":
             _settle(posting, now)
         else:
-            posting.updated_at = now
-            posting.save()
+            _touch(posting, now)
     return correction
 
 
