@@ -1,29 +1,47 @@
-"""Server time of the tracker's pages with 10,000 postings (target: < 100 ms each).
+"""Server time of every tracker page and API list at 10,000 postings (or --scale N).
 
-Seeds a temporary SQLite data dir with N postings (default 10,000) spread over
-the stages, each with its stage events and some with notes, then renders each
-page with the Flask test client and prints the median milliseconds.
+Seeds a SQLite store the way the app itself would have filled it: postings with
+companies, locations and skills; each one's stage history as events (applied, then
+screening, interviews, an offer or an ending); interviews logged with their
+details; then the app's own rules run over every posting (follow-ups,
+reflections), a network of contacts with their keep-in-touch cadence, some
+reflections written, goals and a skill profile. Follow-ups due more than a month
+ago are marked done, as a user working the list would have.
 
-    .venv/bin/python bench/pages_bench.py [--postings 10000] [--runs 15] [--database-url postgresql://…]
+The seeded store is kept in a cache dir keyed by the seeder's version and the
+scale (seeding 100,000 postings takes minutes), copied for each run and migrated
+by the app like any older store. Then a real `jobloop serve` answers every page
+and API list over HTTP; each figure is the median of --runs requests, divided by
+`/api/health` measured the same way in the same run, and the server's resident
+memory is read after it has answered every page.
 
-With --database-url it seeds and times that (empty) database instead, e.g. PostgreSQL.
+    .venv/bin/python bench/pages_bench.py [--scale 10000] [--runs 15] [--database-url postgresql://…]
+
+With --database-url it seeds and times that (empty) database instead (no cache).
 """
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
+import shutil
+import socket
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from jobloop.app import create_app
-from jobloop.config import Config
-from jobloop.db import database
-from jobloop.models import STAGES, Company, Event, Posting, utcnow
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import figure, report  # noqa: E402
+
+SEEDER_VERSION = 2  # bump whenever seed() writes different rows: the cached stores are then made again
+PAGE_GOAL_MS, ICS_GOAL_MS, SEARCH_GOAL_MS, RSS_GOAL_MB = 100.0, 200.0, 30.0, 200.0
 
 WORDS = ("python sql kubernetes terraform aws gcp react typescript rust golang kafka spark airflow dbt "
          "observability reliability on-call payments billing search ranking ml pipelines api graphql "
@@ -32,148 +50,312 @@ WORDS = ("python sql kubernetes terraform aws gcp react typescript rust golang k
 TITLES = ("Backend Engineer", "Senior Backend Engineer", "Platform Engineer", "Data Engineer",
           "Site Reliability Engineer", "Frontend Engineer", "Staff Engineer", "Engineering Manager",
           "Python Developer", "Machine Learning Engineer", "Security Engineer", "Full Stack Developer")
-TARGET_MS = 100.0
+SKILLS = ("Python", "SQL", "Kubernetes", "Terraform", "AWS", "GCP", "React", "TypeScript", "Rust", "Go",
+          "Kafka", "Spark", "Airflow", "dbt", "GraphQL", "PostgreSQL", "Redis", "Docker", "Java", "Scala")
+CITIES = ("Berlin, Germany", "Lisbon, Portugal", "Amsterdam, Netherlands", "London, United Kingdom",
+          "Paris, France", "Munich, Germany", "Zurich, Switzerland", "Dublin, Ireland")
+# Where each current stage's history went through, in order (the last is the current stage).
+PATHS = {
+    "saved": (), "applied": ("applied",), "screening": ("applied", "screening"),
+    "interviewing": ("applied", "screening", "interviewing"),
+    "offer": ("applied", "screening", "interviewing", "offer"),
+    "accepted": ("applied", "screening", "interviewing", "offer", "accepted"),
+    "rejected": ("applied", "rejected"), "withdrawn": ("withdrawn",), "ghosted": ("applied", "ghosted"),
+}
+STAGE_WEIGHTS = (30, 25, 12, 8, 3, 1, 12, 3, 6)  # saved … ghosted: most postings stay saved or applied
 
 
-def seed(n: int, rng: random.Random) -> int:
-    """Bulk-insert n postings with their events; returns a posting id with a long timeline."""
+def seed(n: int, rng: random.Random) -> None:
+    """Fill the bound (empty, migrated) store with n postings and what the app makes around them."""
+    from jobloop import stages
+    from jobloop.db import database
+    from jobloop.models import (STAGES, Company, Event, FollowUp, Goal, Posting, PostingContact, ProfileSkill,
+                                Reflection, utcnow)
+    from jobloop.services import followups, network, reflection
+
     now = utcnow()
     with database.atomic():
         Company.insert_many([{"name": f"Company {i:04d}"} for i in range(max(1, n // 12))]).execute()
         company_ids = [c.id for c in Company.select(Company.id)]
-        weights = (30, 25, 12, 8, 3, 1, 12, 3, 6)  # most postings stay saved or applied
-        rows, stage_of = [], []
+        rows, histories = [], []
         for i in range(n):
-            stage = rng.choices(STAGES, weights)[0]
-            created = now - timedelta(days=rng.uniform(0, 365), minutes=i)
+            stage = rng.choices(STAGES, STAGE_WEIGHTS)[0]
+            created = now - timedelta(days=rng.uniform(5, 365), minutes=i)
+            # Some applications end in a rejection after interviews, not right after applying.
+            path = PATHS[stage]
+            if stage == "rejected" and rng.random() < 0.35:
+                path = ("applied", "screening", "interviewing", "rejected")
+            steps, at = [], created
+            for to_stage in path:
+                at = min(now - timedelta(minutes=1), at + timedelta(days=rng.uniform(0.5, 12)))
+                steps.append((to_stage, at))
             words = " ".join(rng.choice(WORDS) for _ in range(220))
             site = rng.choice(("greenhouse", "lever", "linkedin", "workday", "generic"))
             # The table's Site reads the URL's host: job boards, and 40 companies' own careers sites.
             host = {"greenhouse": "job-boards.greenhouse.io", "lever": "jobs.lever.co", "linkedin": "www.linkedin.com",
                     "workday": "acme.wd5.myworkdayjobs.com"}.get(site, f"careers.company{i % 40}.test")
+            changed = steps[-1][1] if steps else created
             rows.append({
                 "canonical_url": f"https://{host}/{i}", "url": f"https://{host}/{i}?ref=bench",
                 "title": f"{rng.choice(TITLES)} {i}", "company": rng.choice(company_ids),
-                "locations": '["Berlin, Germany"]', "remote": rng.choice((None, "onsite", "hybrid", "remote")),
-                "description_html": f"<p>{words}</p>", "description_text": words,
-                "source_site": site,
+                "locations": [rng.choice(CITIES)], "remote": rng.choice((None, "onsite", "hybrid", "remote")),
+                "skills": rng.sample(SKILLS, rng.randint(3, 8)),
+                "salary_min": 60000.0 if i % 3 == 0 else None, "salary_max": 90000.0 if i % 3 == 0 else None,
+                "salary_currency": "EUR" if i % 3 == 0 else None, "salary_period": "year" if i % 3 == 0 else None,
+                "description_html": f"<p>{words}</p>", "description_text": words, "source_site": site,
+                "field_sources": {"title": "json-ld", "company": "json-ld"},
                 "notes": "referral from a friend" if i % 50 == 0 else "",
-                "stage": stage, "stage_changed_at": created + timedelta(days=3),
-                "created_at": created, "updated_at": created + timedelta(days=3),
+                "stage": steps[-1][0] if steps else "saved", "stage_changed_at": changed,
+                "created_at": created, "updated_at": changed,
             })
-            stage_of.append((stage, created))
+            histories.append((created, steps))
         for start in range(0, n, 500):
             Posting.insert_many(rows[start:start + 500]).execute()
         ids = [p.id for p in Posting.select(Posting.id).order_by(Posting.id)]
         events = []
-        for pid, (stage, created) in zip(ids, stage_of):
-            events.append({"posting": pid, "kind": "stage", "from_stage": "saved", "to_stage": "saved",
-                           "at": created, "note": "clipped", "created_at": created, "details": {}})
-            if stage != "saved":
-                events.append({"posting": pid, "kind": "stage", "from_stage": "saved", "to_stage": stage,
-                               "at": created + timedelta(days=3), "note": "", "created_at": created, "details": {}})
+        for pid, (created, steps) in zip(ids, histories):
+            events.append({"posting": pid, "kind": "stage", "from_stage": None, "to_stage": "saved", "at": created,
+                           "note": "clipped", "created_at": created, "details": {}})
+            previous = "saved"
+            for to_stage, at in steps:
+                events.append({"posting": pid, "kind": "stage", "from_stage": previous, "to_stage": to_stage,
+                               "at": at, "note": "", "created_at": at, "details": {}})
+                if to_stage == "interviewing":  # one or two interviews logged around the move
+                    for k in range(rng.randint(1, 2)):
+                        when = at + timedelta(days=2 * k, hours=rng.randint(9, 16) - at.hour)
+                        events.append({"posting": pid, "kind": "interview", "at": when, "created_at": at,
+                                       "note": "Video interview", "details": {
+                                           "kind": rng.choice(("video", "phone", "onsite")),
+                                           "with": rng.choice(("Ana", "Ben", "Chloé", "Dev")),
+                                           "duration_minutes": 60}})
+                previous = to_stage
             if pid % 7 == 0:
                 events.append({"posting": pid, "kind": "note", "at": created + timedelta(days=1),
                                "note": "talked to the recruiter about the team", "created_at": created,
                                "details": {}})
         for start in range(0, len(events), 1000):
             Event.insert_many(events[start:start + 1000]).execute()
-    return ids[len(ids) // 2]
+
+        # Contacts first (a rejection's keep-in-touch goes to the posting's contact), made by the
+        # network service as the tracker makes them, each linked to a few postings.
+        for c in range(max(20, n // 330)):
+            contact = network.create(name=f"Recruiter {c}", role="Recruiter", company=f"Company {c:04d}",
+                                     warmth=rng.choice(("cold", "warm", "close")), now=now)
+            for pid in rng.sample(ids, 3):
+                PostingContact.insert(posting=pid, contact=contact).on_conflict_ignore().execute()
+            if c % 3 == 0:
+                network.log_touch(contact, "coffee", at=now - timedelta(days=rng.randint(1, 100)), now=now)
+
+        # The app's own rules, as the pipeline runs them after each change of a timeline.
+        timelines: dict[int, list] = {}
+        for event in (Event.select(Event.id, Event.posting, Event.kind, Event.to_stage, Event.at)
+                      .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id)):
+            timelines.setdefault(event.posting_id, []).append(event)
+        for posting in Posting.select(Posting.id, Posting.stage, Posting.company, Posting.title,
+                                      Posting.created_at, Posting.stage_changed_at):
+            timeline = timelines.get(posting.id, [])
+            for interview in (e for e in timeline if e.kind == "interview"):
+                followups.after_interview(posting, interview, now)
+            decider = stages.deciding_event([e for e in timeline if e.kind == "stage"])
+            followups.reconcile(posting, decider, now)
+            reflection.reconcile(posting, decider, now)
+        # What a user working the lists would have done: old follow-ups done, half the
+        # reflections written (a third of those with the employer's feedback).
+        (FollowUp.update(status="done", closed_at=FollowUp.due_at)
+         .where((FollowUp.status == "open") & (FollowUp.due_at < now - timedelta(days=30))).execute())
+        for r in Reflection.select(Reflection.id, Reflection.due_at).where(Reflection.due_at < now):
+            if r.id % 2 == 0:
+                (Reflection.update(written_at=r.due_at + timedelta(days=1), went_well="the take-home",
+                                   to_improve="system design", confidence=3,
+                                   feedback="wanted more Kubernetes" if r.id % 3 == 0 else "")
+                 .where(Reflection.id == r.id).execute())
+        for g in range(12):
+            Goal.create(title=f"Learn {SKILLS[g]}", skill=SKILLS[g], deadline=(now + timedelta(days=30 * g - 60)).date(),
+                        done_at=now - timedelta(days=g) if g % 4 == 0 else None, created_at=now - timedelta(days=90))
+        ProfileSkill.insert_many([{"name": s, "level": 3} for s in SKILLS[:6]]).execute()
 
 
-def measure(client, path: str, runs: int) -> float:
-    response = client.get(path)  # warm: templates compiled, caches filled
-    if response.status_code != 200:
-        raise SystemExit(f"{path} answered {response.status_code}")
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jobloop-bench"
+
+
+def seeded_store(n: int, data_dir: Path) -> float:
+    """data_dir holds a seeded SQLite store (from the cache when there); returns the seconds spent."""
+    from jobloop.app import create_app
+    from jobloop.config import Config
+    from jobloop.db import database
+
+    started = time.perf_counter()
+    cached = cache_dir() / f"pages-v{SEEDER_VERSION}-{n}.sqlite3"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    store = data_dir / "jobloop.sqlite3"
+    if cached.exists():
+        shutil.copyfile(cached, store)
+        create_app(Config(data_dir=data_dir, database_url=None))  # migrates a store seeded by older code
+        return time.perf_counter() - started
+    create_app(Config(data_dir=data_dir, database_url=None))
+    with database.connection_context():
+        seed(n, random.Random(7))
+    con = sqlite3.connect(store)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(store, cached.with_suffix(".tmp"))
+    os.replace(cached.with_suffix(".tmp"), cached)
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A real `jobloop serve` on the seeded data dir."""
+
+    def __init__(self, data_dir: Path, database_url: str | None, threads: int = 8):
+        self.port = free_port()
+        env = {**os.environ, "JOBLOOP_RUNTIME_DIR": str(data_dir.parent / "runtime")}
+        env.pop("JOBLOOP_DATA_DIR", None)
+        cmd = [sys.executable, "-m", "jobloop.cli", "serve", "--port", str(self.port), "--data-dir", str(data_dir),
+               "--threads", str(threads)]
+        if database_url:
+            cmd += ["--database-url", database_url]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.get("/api/health")
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("jobloop serve did not start: " + self.proc.stderr.read().decode()[-2000:])
+                time.sleep(0.2)
+        from jobloop.security import current_token
+        self.headers = {"Authorization": f"Bearer {current_token(data_dir)}", "Host": f"127.0.0.1:{self.port}"}
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+        con = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            con.request("GET", path, headers=headers or {})
+            res = con.getresponse()
+            return res.status, res.read()
+        finally:
+            con.close()
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def measure(server: Server, path: str, runs: int) -> tuple[float, int]:
+    """Median milliseconds of `runs` requests after one warm-up, and the answer's size."""
+    headers = server.headers if path.startswith("/api/") else {"Host": server.headers["Host"]}
+    status, body = server.get(path, headers)
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
-        client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        started = time.perf_counter()
+        server.get(path, headers)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), len(body)
+
+
+def ids_to_visit(data_dir: Path, database_url: str | None) -> dict:
+    from jobloop.app import create_app
+    from jobloop.config import Config
+    from jobloop.db import database
+    from jobloop.models import Contact, Event, Posting
+    from jobloop.services import calendar
+    from peewee import fn
+
+    create_app(Config(data_dir=data_dir, database_url=database_url))
+    with database.connection_context():
+        busiest = (Event.select(Event.posting, fn.COUNT(Event.id).alias("n")).group_by(Event.posting)
+                   .order_by(fn.COUNT(Event.id).desc(), Event.posting).first())
+        return {"posting": busiest.posting_id if busiest else Posting.select().first().id,
+                "contact": Contact.select(Contact.id).order_by(Contact.id).first().id,
+                "secret": calendar.secret()}
+
+
+def pages(ids: dict) -> list[tuple[str, str, float]]:
+    """(name, path, goal ms) of every tracker page and API list."""
+    page = [
+        ("dashboard", "/"), ("board", "/board"), ("table, first page", "/table"),
+        ("table, filtered", "/table?stage=applied&remote=remote&source=Lever"),
+        ("table, sorted by company, page 40", "/table?sort=company&dir=asc&page=40"),
+        ("table, sorted by site, page 40", "/table?sort=source&dir=asc&page=40"),
+        ("table, search", "/table?q=kubernetes+payments"), ("table, search + filter", "/table?q=recruiter&stage=interviewing"),
+        ("posting page", f"/postings/{ids['posting']}"), ("follow-ups", "/followups"), ("reflections", "/reflections"),
+        ("insights", "/insights"), ("plan", "/plan"), ("network", "/network"), ("contact", f"/contacts/{ids['contact']}"),
+        ("settings", "/settings"),
+        ("API postings", "/api/postings"), ("API follow-ups", "/api/followups"), ("API reflections", "/api/reflections"),
+        ("API contacts", "/api/contacts"), ("API contacts due", "/api/contacts/due"), ("API gaps", "/api/gaps"),
+        ("API goals", "/api/goals"), ("API insights", "/api/insights"), ("API skills", "/api/profile/skills"),
+        ("API posting", f"/api/postings/{ids['posting']}"),
+    ]
+    return ([(name, path, PAGE_GOAL_MS) for name, path in page]
+            + [("calendar feed (.ics)", f"/calendar/{ids['secret']}.ics", ICS_GOAL_MS),
+               ("search, API", "/api/postings?q=kubernetes&limit=50", SEARCH_GOAL_MS),
+               ("search + stage filter, API", "/api/postings?q=kubernetes&stage=applied&limit=50", SEARCH_GOAL_MS)])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postings", type=int, default=10_000)
+    parser.add_argument("--scale", "--postings", dest="scale", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database instead of SQLite")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Config(data_dir=Path(tmp), database_url=args.database_url))
-        started = time.perf_counter()
-        with database.connection_context():
-            posting_id = seed(args.postings, random.Random(7))
-        print(f"seeded {args.postings} postings in {time.perf_counter() - started:.1f} s")
-        client = app.test_client()
-        pages = [
-            ("dashboard", "/"),
-            ("board", "/board"),
-            ("table, first page", "/table"),
-            ("table, filtered", "/table?stage=applied&remote=remote&source=Lever"),
-            ("table, sorted by company, page 40", "/table?sort=company&dir=asc&page=40"),
-            ("table, sorted by site, page 40", "/table?sort=source&dir=asc&page=40"),
-            ("table, search", "/table?q=kubernetes+payments"),
-            ("table, search + filter", "/table?q=recruiter&stage=interviewing"),
-            ("posting page", f"/postings/{posting_id}"),
-        ]
-        slow, rows = [], []
-        print(f"{'page':38} median ms ({args.runs} runs)")
-        for name, path in pages:
-            ms = measure(client, path, args.runs)
-            flag = "" if ms < TARGET_MS else "  over target"
-            if flag:
-                slow.append(name)
-            rows.append((name, ms))
-            print(f"{name:38} {ms:8.1f}{flag}")
-        print(f"target < {TARGET_MS:.0f} ms: {'met' if not slow else 'missed by ' + ', '.join(slow)}")
-        rows += [(f"`{name}` alone", ms) for name, ms in partials(app, posting_id, args.runs)]
-        markdown(args, rows, slow)
+    args, _ = parser.parse_known_args(argv)  # scripts/bench hands every bench the same arguments
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="jobloop-pages-") as tmp:
+        data_dir = Path(tmp) / "data"
+        if args.database_url:
+            from jobloop.app import create_app
+            from jobloop.config import Config
+            from jobloop.db import database
+
+            started = time.perf_counter()
+            create_app(Config(data_dir=data_dir, database_url=args.database_url))
+            with database.connection_context():
+                seed(args.scale, random.Random(7))
+            seconds = time.perf_counter() - started
+        else:
+            seconds = seeded_store(args.scale, data_dir)
+        print(f"store with {args.scale:,} postings ready in {seconds:.1f} s")
+        ids = ids_to_visit(data_dir, args.database_url)
+        server = Server(data_dir, args.database_url)
+        try:
+            idle = server.rss_mb()
+            health, _ = measure(server, "/api/health", args.runs)
+            bench = f"pages at {args.scale:,}"
+            rows.append(figure(bench, "`/api/health` (the reference)", health, "ms"))
+            for name, path, goal in pages(ids):
+                ms, size = measure(server, path, args.runs)
+                label = f"{name} ({size / 1e6:.1f} MB)" if size > 1e6 else name
+                rows.append(figure(bench, label, ms, "ms", reference="/api/health", reference_value=health,
+                                   goal=f"≤ {goal:.0f} ms at 100,000", met=ms <= goal,
+                                   summary=name in ("dashboard", "insights", "plan", "calendar feed (.ics)",
+                                                    "search + stage filter, API", "network")))
+            rss = server.rss_mb()
+            rows.append(figure(bench, "server memory after every page", rss, "MB", reference="idle server",
+                               reference_value=idle, goal=f"≤ {RSS_GOAL_MB:.0f} MB at 100,000", met=rss <= RSS_GOAL_MB,
+                               summary=True))
+        finally:
+            server.stop()
+    report(rows)
     return 0
-
-
-def markdown(args, rows: list[tuple[str, float]], slow: list[str]) -> None:
-    """Append this run's table to $JOBLOOP_BENCH_MARKDOWN (scripts/bench --write-docs collects them)."""
-    out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
-    if not out:
-        return
-    lines = [f"## Tracker pages at {args.postings:,} postings", "",
-             f"`bench/pages_bench.py`: server time through the Flask test client, median of {args.runs} runs; "
-             f"target < {TARGET_MS:.0f} ms ({'met' if not slow else 'missed by ' + ', '.join(slow)}).", "",
-             "| page | median ms |", "| --- | ---: |"]
-    lines += [f"| {name} | {ms:.0f} |" for name, ms in rows]
-    with open(out, "a") as fh:
-        fh.write("\n".join(lines) + "\n\n")
-
-
-def partials(app, posting_id: int, runs: int) -> list[tuple[str, float]]:
-    """Other features' partials inside the dashboard and posting page, timed alone: who owns the time."""
-    from flask import render_template
-
-    from jobloop.models import Posting
-
-    names = sorted(t for t in app.jinja_env.list_templates() if t.startswith("partials/"))
-    timed: list[tuple[str, float]] = []
-    if not names:
-        return timed
-    print(f"{'included partial':38} median ms")
-    with app.test_request_context("/"):
-        database.connect(reuse_if_open=True)
-        posting = Posting.get_by_id(posting_id)
-        for name in names:
-            try:
-                render_template(name, posting=posting)
-            except Exception as exc:  # a partial that needs more context than this: say so, go on
-                print(f"{name:38} (not timed: {type(exc).__name__})")
-                continue
-            times = []
-            for _ in range(runs):
-                start = time.perf_counter()
-                render_template(name, posting=posting)
-                times.append((time.perf_counter() - start) * 1000)
-            print(f"{name:38} {statistics.median(times):8.1f}")
-            timed.append((name, statistics.median(times)))
-    return timed
 
 
 if __name__ == "__main__":
