@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from bs4 import BeautifulSoup  # noqa: E402
 
@@ -88,6 +89,7 @@ def markdown(corpus: Path, count: int, parse_ratios: list[float], capture_ratios
 
 
 def main(argv: list[str]) -> int:
+    argv = [a for a in argv if not a.startswith("--")]  # scripts/bench hands every bench its options
     corpus = Path(argv[0] if argv else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not (corpus / "manifest.jsonl").exists():
         print(f"no corpus at {corpus}; pass a folder with manifest.jsonl")
@@ -113,6 +115,14 @@ def main(argv: list[str]) -> int:
     print(summary("parse", parse_ratios, 1.5, 3.0))
     print(summary("capture", capture_ratios, 2.0, None))
     markdown(corpus, len(parse_ratios), parse_ratios, capture_ratios)
+    from figures import figure, report  # the one table scripts/bench prints (bench/figures.py)
+    pm, cm = statistics.median(parse_ratios), statistics.median(capture_ratios)
+    report([figure("parser", "`parse()`, median over the corpus", pm, "×", reference="soup build", ratio=pm,
+                   goal="median ≤ 1.5×", met=pm <= 1.5, summary=True),
+            figure("parser", "`parse()`, worst page", max(parse_ratios), "×", reference="soup build",
+                   ratio=max(parse_ratios), goal="≤ 3×", met=max(parse_ratios) <= 3),
+            figure("parser", "capture through the API, median", cm, "×", reference="soup build", ratio=cm,
+                   goal="≤ 2×", met=cm <= 2, summary=True)])
     return 0
 
 
