@@ -173,3 +173,28 @@ def test_a_zone_without_a_name_writes_utc_times(client, db, monkeypatch):
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_the_feed_is_a_window_of_thirty_days_back_and_half_a_year_ahead(client, db, monkeypatch):
+    from jobloop.models import Event, FollowUp
+
+    posting = make_posting("applied", title="Welder")
+    now = T0 + timedelta(days=1)  # the clock
+    rows = {}
+    for name, due in (("long overdue", now - timedelta(days=40)), ("overdue", now - timedelta(days=20)),
+                      ("soon", now + timedelta(days=100)), ("next year", now + timedelta(days=200))):
+        rows[name] = followups.create("check_in", due, posting=posting, message=name, now=T0).id
+    snoozed = followups.create("check_in", now - timedelta(days=60), posting=posting, now=T0)
+    FollowUp.update(snoozed_until=now + timedelta(days=5)).where(FollowUp.id == snoozed.id).execute()
+    old = Event.create(posting=posting, kind="interview", at=now - timedelta(days=31), details={})
+    ahead = Event.create(posting=posting, kind="interview", at=now + timedelta(days=170), details={})
+    uids = set(events_of(client.get(f"/calendar/{calendar.secret()}.ics").data))
+    assert {f"followup-{rows['overdue']}@jobloop", f"followup-{rows['soon']}@jobloop",
+            f"followup-{snoozed.id}@jobloop", f"interview-{ahead.id}@jobloop"} <= uids
+    assert not {f"followup-{rows['long overdue']}@jobloop", f"followup-{rows['next year']}@jobloop",
+                f"interview-{old.id}@jobloop"} & uids
+
+    # And at most so many of each, the soonest first.
+    monkeypatch.setattr(calendar, "MAX_FOLLOWUPS", 2)
+    kept = [uid for uid in events_of(client.get(f"/calendar/{calendar.secret()}.ics").data) if uid.startswith("followup-")]
+    assert len(kept) == 2 and f"followup-{rows['soon']}@jobloop" not in kept

@@ -7,6 +7,13 @@ a calendar shows them as entered. Every event's UID is made from its row
 ("followup-12@jobloop"), so a calendar app updates an event instead of adding a
 second one when a date moves.
 
+The feed is a window, not the whole history: what falls from WINDOW_BEFORE ago to
+WINDOW_AHEAD from now, soonest first, at most MAX_FOLLOWUPS follow-ups and
+MAX_INTERVIEWS interviews (calendar apps poll the feed every few hours; a store with
+years of applications must not make each poll read them all). Open goals with a
+deadline are few and all in. Postings, companies and contacts come in the same query
+as the rows that name them, so the feed costs what it holds.
+
 Calendar apps cannot send an Authorization header, so the feed lives at a secret
 URL (/calendar/<secret>.ics). The secret is 32 random bytes kept in the Setting
 table, compared in constant time, and regenerable (which breaks old subscriptions).
@@ -18,14 +25,20 @@ import secrets
 from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar, Event as VEvent
+from peewee import JOIN
 
 from ..clock import add_days, local_zone, utc_to_local
-from ..models import Goal
+from ..models import Company, Contact, Event, FollowUp, Goal, Posting
 from . import followups, messages, settings
 
 SECRET_KEY = "calendar.secret"
-# Old interviews stay in the feed a while so the calendar keeps its history.
-INTERVIEW_HISTORY = timedelta(days=180)
+WINDOW_BEFORE = timedelta(days=30)
+WINDOW_AHEAD = timedelta(days=180)
+MAX_FOLLOWUPS = 500
+MAX_INTERVIEWS = 300
+MAX_GOALS = 200
+# What a feed line names of a posting: never its description.
+_POSTING = (Posting.id, Posting.title, Posting.company, Company.id, Company.name)
 
 
 def ensure_secret() -> None:
@@ -80,6 +93,27 @@ def _edits(event) -> int:
     return len((event.details or {}).get("edits", []))
 
 
+def window_followups(now: datetime) -> list[FollowUp]:
+    """Open follow-ups whose day (due, or the end of a snooze) falls in the window, soonest first."""
+    since, until = now - WINDOW_BEFORE, now + WINDOW_AHEAD
+    starts_in = (((FollowUp.due_at >= since) | (FollowUp.snoozed_until >= since)) & (FollowUp.due_at <= until)
+                 & (FollowUp.snoozed_until.is_null() | (FollowUp.snoozed_until <= until)))
+    contact_company = Company.alias()  # a contact's keep-in-touch names the contact's company
+    query = (FollowUp.select(FollowUp, *_POSTING, Contact, contact_company)
+             .join(Posting, JOIN.LEFT_OUTER).join(Company, JOIN.LEFT_OUTER).switch(FollowUp)
+             .join(Contact, JOIN.LEFT_OUTER, on=(FollowUp.contact == Contact.id))
+             .join(contact_company, JOIN.LEFT_OUTER, on=(Contact.company == contact_company.id))
+             .where((FollowUp.status == "open") & starts_in).order_by(FollowUp.due_at, FollowUp.id))
+    return list(query.limit(MAX_FOLLOWUPS))
+
+
+def window_interviews(now: datetime) -> list[Event]:
+    query = (Event.select(Event, *_POSTING).join(Posting).join(Company, JOIN.LEFT_OUTER)
+             .where((Event.kind == "interview") & (Event.at >= now - WINDOW_BEFORE) & (Event.at <= now + WINDOW_AHEAD))
+             .order_by(Event.at, Event.id))
+    return list(query.limit(MAX_INTERVIEWS))
+
+
 def feed(now: datetime, *, tracker_url: str = "") -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//jobloop//follow-ups//EN")
@@ -88,7 +122,7 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
     stamp = now.replace(tzinfo=timezone.utc)
     zone = local_zone()
 
-    rows = followups.upcoming(now, days=3650) + followups.due(now)
+    rows = window_followups(now)
     renderer = messages.Renderer([fu.posting for fu in rows if fu.posting_id])
     for fu in rows:
         posting = fu.posting if fu.posting_id else None
@@ -109,7 +143,7 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
             ev.add("url", f"{tracker_url}/postings/{posting.id}")
         cal.add_component(ev)
 
-    for interview in followups.interviews(since=now - INTERVIEW_HISTORY):
+    for interview in window_interviews(now):
         details = interview.details or {}
         minutes = int(details.get("duration_minutes") or 60)
         ev = VEvent()
@@ -126,7 +160,8 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
             ev.add("url", f"{tracker_url}/postings/{interview.posting_id}")
         cal.add_component(ev)
 
-    for goal in Goal.select().where(Goal.deadline.is_null(False) & Goal.done_at.is_null()):
+    goals = Goal.select().where(Goal.deadline.is_null(False) & Goal.done_at.is_null()).order_by(Goal.deadline, Goal.id)
+    for goal in goals.limit(MAX_GOALS):
         ev = VEvent()
         ev.add("uid", f"goal-{goal.id}@jobloop")
         ev.add("dtstamp", stamp)

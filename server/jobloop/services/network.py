@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from peewee import JOIN
+
 from ..db import database, is_sqlite
 from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, utcnow
 from . import NotFound, ServiceError, followups, pipeline, postings, settings
@@ -52,8 +54,13 @@ def get(contact_id: int) -> Contact:
     return contact
 
 
+def _with_company():
+    # The company's name comes with each contact: the Network page names it on every row.
+    return Contact.select(Contact, Company).join(Company, JOIN.LEFT_OUTER)
+
+
 def contacts() -> list[Contact]:
-    return list(Contact.select().order_by(Contact.name.collate("NOCASE") if _sqlite() else Contact.name))
+    return list(_with_company().order_by(Contact.name.collate("NOCASE") if _sqlite() else Contact.name))
 
 
 def _sqlite() -> bool:
@@ -230,7 +237,7 @@ def due(now: datetime | None = None) -> list[tuple[Contact, datetime]]:
     """Who to get back in touch with: next touch overdue or within a week, soonest first."""
     limit = (now or utcnow()) + timedelta(days=7)
     days = cadence()  # one settings read, not one per contact
-    pairs = [(c, next_touch_at(c, days)) for c in Contact.select()]
+    pairs = [(c, next_touch_at(c, days)) for c in _with_company()]
     return sorted([p for p in pairs if p[1] <= limit], key=lambda p: (p[1], p[0].id))
 
 

@@ -193,8 +193,9 @@ NETWORK, CONTACT = "growth/network.html", "growth/contact.html"
 
 def _network(*_, **__) -> dict:
     now = _now()
-    return dict(contacts=network.contacts(), due=network.due(now), next_touch=network.next_touch_at,
-                cadence=network.cadence(), warmth=WARMTH, now=now)
+    days = network.cadence()  # read once for every row's next touch
+    return dict(contacts=network.contacts(), due=network.due(now), next_touch=lambda c: network.next_touch_at(c, days),
+                cadence=days, warmth=WARMTH, now=now)
 
 
 def _contact(contact_id=None, **__) -> dict:
