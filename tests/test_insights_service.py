@@ -173,3 +173,23 @@ def test_targets_are_validated(db):
     with pytest.raises(ServiceError):
         insights.set_targets(weekly_target="ten")
     assert insights.set_targets(weekly_target="12") == {"weekly_target": 12, "in_flight_target": 5}
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed):
+    """services/insights.py counts in SQL what tests/insights_reference.py (the first version)
+    counted event by event in Python: on the same store every figure must be the same."""
+    import insights_reference
+    from factories.history import seed_history
+    from querycount import grow
+
+    seeded = seed_history(60, now=NOW, seed=seed)
+    grow(0, 16, NOW - timedelta(days=3))  # interviews (had and scheduled), contacts, written reflections
+    Reflection.create(posting=seeded.postings[0], due_at=ago(2), feedback="\n\t ", written_at=ago(1))
+    Reflection.create(posting=seeded.postings[1], due_at=ago(2), feedback=" Less Go \n", written_at=None)
+    for now in (NOW, NOW - timedelta(days=9), NOW + timedelta(days=40)):
+        assert insights.summary(now=now) == insights_reference.summary(now=now)
+    s = insights.summary(now=NOW)  # and the store holds something to count in every figure
+    assert s["endings"]["total"] and s["median_days_to_response"] and len(s["by_source"]) >= 4
+    assert all(s["wins"][k]["total"] for k in ("applications", "interviews", "feedback", "contacts"))
+    assert any(w["count"] for w in s["weekly"])

@@ -78,7 +78,7 @@ def test_goal_status_and_weekly_counts_use_the_local_day(db, zone):
                              created_at=NOW - timedelta(days=3), stage_changed_at=NOW - timedelta(days=3))
     monday_morning_sydney = datetime(2026, 11, 29, 21, 0)  # 08:00 Monday 30 Nov in Sydney; Sunday in UTC
     pipeline.change_stage(posting, "applied", at=monday_morning_sydney, now=NOW)
-    weeks = insights.weekly(insights.histories(), NOW)
+    weeks = insights.summary(now=NOW)["weekly"]
     counted = {w["week_start"].isoformat(): w["count"] for w in weeks if w["count"]}
     assert counted == ({"2026-11-30": 1} if zone == "Australia/Sydney" else {"2026-11-23": 1})
 

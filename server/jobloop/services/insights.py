@@ -38,14 +38,14 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
-from ..db import database
+from peewee import fn
+
+from ..db import database, is_sqlite, read_transaction
 from .. import stages
 from ..clock import local_today, utc_to_local
-from ..models import Contact, Event, Goal, Posting, Reflection, utcnow
+from ..models import Contact, Goal, Posting, Reflection, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
@@ -76,106 +76,95 @@ def set_targets(**values) -> dict[str, int]:
     return TARGET_SETTINGS.save(values)
 
 
-# ---- one posting's history --------------------------------------------------------
+# ---- the figures, aggregated by the store ------------------------------------------
+#
+# Every figure is counted in SQL from one per-posting summary of the stage history
+# (HISTORY: GROUP BY posting over the stage and interview events); Python receives
+# counts, and rows only where a figure needs each value (the days to a first response,
+# for medians, and the applications of the last weeks, for local-time weeks). At
+# 100,000 postings that is a few thousand rows, not 250,000 events.
 
-class PostingRow(NamedTuple):
-    """The three columns the figures read: whole postings (descriptions included)
-    cost most of the time at 10,000 postings."""
-    id: int
-    stage: str
-    canonical_url: str | None
-
-
-class EventRow(NamedTuple):
-    posting_id: int
-    kind: str
-    to_stage: str | None
-    at: datetime
+def _names(values) -> str:
+    # Stage names are this module's constants (stages.py), never user input.
+    return ", ".join(f"'{v}'" for v in values)
 
 
-@dataclass
-class History:
-    posting: PostingRow
-    applied_at: datetime | None = None
-    explicit_applied: bool = False
-    first_response_at: datetime | None = None
-    interviewed: bool = False
-    offered: bool = False
-    interview_events: list = None  # datetimes of "interview" events
-    entered_interviewing_at: datetime | None = None
-    reached: str = "saved"  # furthest progress stage before the current ending
-
-    @property
-    def days_to_response(self) -> float | None:
-        if not (self.explicit_applied and self.first_response_at):
-            return None
-        days = (self.first_response_at - self.applied_at).total_seconds() / 86400
-        return days if days >= 0 else None
+_STAGE = "e.kind = 'stage' AND e.to_stage"
+HISTORY = f"""
+SELECT e.posting_id AS posting_id,
+  MIN(CASE WHEN {_STAGE} = 'applied' THEN e.at END) AS explicit_at,
+  MIN(CASE WHEN {_STAGE} IN ({_names(APPLIED)}) THEN e.at END) AS any_applied_at,
+  MIN(CASE WHEN {_STAGE} IN ({_names(RESPONSE)}) THEN e.at END) AS response_at,
+  MAX(CASE WHEN ({_STAGE} IN ({_names(INTERVIEW)})) OR e.kind = 'interview' THEN 1 ELSE 0 END) AS interviewed,
+  MAX(CASE WHEN {_STAGE} IN ({_names(OFFER)}) THEN 1 ELSE 0 END) AS offered,
+  MIN(CASE WHEN {_STAGE} = 'interviewing' THEN e.at END) AS interviewing_at,
+  SUM(CASE WHEN e.kind = 'interview' THEN 1 ELSE 0 END) AS interviews
+FROM event e WHERE e.kind IN ('stage', 'interview') GROUP BY e.posting_id"""
+# Each posting's history with "applied at": the first explicit applied event, else the first
+# event to any stage that implies applying.
+APPLIED_HISTORY = f"SELECT h.*, COALESCE(h.explicit_at, h.any_applied_at) AS applied_at FROM ({HISTORY}) h"
 
 
-def _when(value) -> datetime:
+def _sql(sql: str) -> str:
+    return sql.replace("?", database.param) if not is_sqlite() else sql
+
+
+def _rows(sql: str, params=()) -> list[tuple]:
+    return database.execute_sql(_sql(sql), tuple(params)).fetchall()
+
+
+def _when(value) -> datetime | None:
     # SQLite hands back text ("2026-01-05 10:00:00[.ffffff]"), PostgreSQL a datetime.
-    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
 
 
-def histories() -> list[History]:
-    # Raw cursor rows, not peewee's row wrappers: at 10,000 postings and ~17,000
-    # events the per-row conversion was most of the Insights page's time.
-    events = defaultdict(list)
-    query = (Event.select(Event.posting, Event.kind, Event.to_stage, Event.at)
-             .where(Event.kind.in_(["stage", "interview"])).order_by(Event.at, Event.id))
-    for posting_id, kind, to_stage, at in database.execute(query):
-        events[posting_id].append(EventRow(posting_id, kind, to_stage, _when(at)))
-    rows = database.execute(Posting.select(Posting.id, Posting.stage, Posting.canonical_url).order_by(Posting.id))
-    return [_history(p, events[p.id]) for p in map(PostingRow._make, rows)]
+def _host_sql() -> str:
+    """The host part of p.canonical_url, in SQL: the site is named from it (job_site.py)."""
+    if is_sqlite():
+        rest = "substr(p.canonical_url, instr(p.canonical_url, '://') + 3)"
+        return (f"CASE WHEN instr(p.canonical_url, '://') = 0 THEN NULL WHEN instr({rest}, '/') > 0"
+                f" THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END")
+    return ("CASE WHEN strpos(p.canonical_url, '://') = 0 THEN NULL"
+            " ELSE split_part(substr(p.canonical_url, strpos(p.canonical_url, '://') + 3), '/', 1) END")
 
-
-def _history(posting: Posting, events: list) -> History:
-    h = History(posting=posting, interview_events=[])
-    first_any_applied = None
-    for e in events:
-        if e.kind == "interview":
-            h.interview_events.append(e.at)
-            h.interviewed = True
-            continue
-        stage = e.to_stage
-        if stage == "applied" and not h.explicit_applied:
-            h.applied_at, h.explicit_applied = e.at, True
-        if stage in APPLIED and first_any_applied is None:
-            first_any_applied = e.at
-        if stage in RESPONSE and h.first_response_at is None:
-            h.first_response_at = e.at
-        if stage in INTERVIEW:
-            h.interviewed = True
-        if stage == "interviewing" and h.entered_interviewing_at is None:
-            h.entered_interviewing_at = e.at
-        if stage in OFFER:
-            h.offered = True
-    if not h.explicit_applied:
-        h.applied_at = first_any_applied
-    if posting.stage in ENDINGS:
-        ending_at = max((e.at for e in events if e.kind == "stage" and e.to_stage == posting.stage), default=None)
-        reached = [PROGRESS.index(e.to_stage) for e in events
-                   if e.kind == "stage" and e.to_stage in PROGRESS and (ending_at is None or e.at <= ending_at)]
-        floor = 1 if posting.stage in ("rejected", "ghosted") else 0
-        h.reached = PROGRESS[max(reached + [floor])]
-    return h
-
-
-# ---- the figures ------------------------------------------------------------------
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def funnel(hs: list[History]) -> list[dict]:
-    counts = {
-        "saved": len(hs),
-        "applied": sum(1 for h in hs if h.applied_at),
-        "response": sum(1 for h in hs if h.first_response_at),
-        "interview": sum(1 for h in hs if h.interviewed),
-        "offer": sum(1 for h in hs if h.offered),
-    }
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _days(applied_at: datetime, response_at: datetime) -> float | None:
+    days = (response_at - applied_at).total_seconds() / 86400
+    return days if days >= 0 else None
+
+
+def _counts(now: datetime) -> dict:
+    """Funnel counts and the wins that come from the stage history, in one pass."""
+    since = now - timedelta(days=WINDOW_DAYS)
+    period = "{col} > ? AND {col} <= ?"
+    sql = f"""SELECT COUNT(applied_at), COUNT(response_at), COALESCE(SUM(interviewed), 0), COALESCE(SUM(offered), 0),
+      COALESCE(SUM(CASE WHEN applied_at IS NOT NULL AND response_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+      COALESCE(SUM(CASE WHEN {period.format(col='applied_at')} THEN 1 ELSE 0 END), 0),
+      COALESCE(SUM(CASE WHEN interviews = 0 AND {period.format(col='interviewing_at')} THEN 1 ELSE 0 END), 0),
+      COALESCE(SUM(CASE WHEN interviews = 0 AND interviewing_at <= ? THEN 1 ELSE 0 END), 0)
+    FROM ({APPLIED_HISTORY}) x"""
+    (applied, response, interview, offer, responded, applied_week, moved_week, moved_total), = _rows(
+        sql, (since, now, since, now, now))
+    saved = Posting.select().count()
+    # Interviews had: each interview event dated up to now (a scheduled one is not had yet).
+    (iv_week, iv_total), = _rows(f"""SELECT COALESCE(SUM(CASE WHEN {period.format(col='at')} THEN 1 ELSE 0 END), 0),
+      COALESCE(SUM(CASE WHEN at <= ? THEN 1 ELSE 0 END), 0) FROM event WHERE kind = 'interview'""", (since, now, now))
+    return {"saved": saved, "applied": applied, "response": response, "interview": interview, "offer": offer,
+            "responded": responded, "applied_week": applied_week,
+            "interviews_week": iv_week + moved_week, "interviews_total": iv_total + moved_total}
+
+
+def funnel(counts: dict) -> list[dict]:
     steps, previous = [], None
     for key, label in FUNNEL:
         steps.append({"step": key, "label": label, "count": counts[key],
@@ -184,28 +173,54 @@ def funnel(hs: list[History]) -> list[dict]:
     return steps
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def _source_rows() -> tuple[list[dict], float | None]:
+    """Response by job site, and the median days to a first response over every site."""
+    host = _host_sql()
+    applied = _rows(f"""SELECT {host} AS host, COUNT(*), COUNT(h.response_at)
+      FROM ({APPLIED_HISTORY}) h JOIN posting p ON p.id = h.posting_id
+      WHERE h.applied_at IS NOT NULL GROUP BY {host}""")
+    # Days to a first response count only where the application date is known (explicit applied).
+    timed = _rows(f"""SELECT {host} AS host, h.explicit_at, h.response_at
+      FROM ({HISTORY}) h JOIN posting p ON p.id = h.posting_id
+      WHERE h.explicit_at IS NOT NULL AND h.response_at IS NOT NULL""")
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for host_name, n, responded in applied:
+        counts = groups[_site(host_name)]
+        counts[0] += n
+        counts[1] += responded
+    days: dict[str, list[float]] = defaultdict(list)
+    every: list[float] = []
+    for host_name, explicit_at, response_at in timed:
+        d = _days(_when(explicit_at), _when(response_at))
+        if d is not None:
+            days[_site(host_name)].append(d)
+            every.append(d)
+    rows = [{"source": source, "applied": n, "responded": responded, "response_rate": _rate(responded, n),
+             "median_days": _median(days.get(source, []))} for source, (n, responded) in groups.items()]
+    return sorted(rows, key=lambda r: (-r["applied"], r["source"])), _median(every)
 
 
-def by_source(hs: list[History]) -> list[dict]:
-    groups = defaultdict(list)
-    for h in hs:
-        if h.applied_at:
-            # The job site it was found on, not the parser's adapter ("generic" for most).
-            groups[site_name(h.posting.canonical_url) or "unknown"].append(h)
-    rows = []
-    for source, items in groups.items():
-        responded = sum(1 for h in items if h.first_response_at)
-        days = [h.days_to_response for h in items if h.days_to_response is not None]
-        rows.append({"source": source, "applied": len(items), "responded": responded,
-                     "response_rate": _rate(responded, len(items)), "median_days": _median(days)})
-    return sorted(rows, key=lambda r: (-r["applied"], r["source"]))
+def _site(host: str | None) -> str:
+    # The job site it was found on, not the parser's adapter ("generic" for most). `host` is
+    # what follows "://" up to the first "/": site_name cuts it further at "?", "#" and "\\".
+    return (site_name(f"https://{host}/") if host is not None else "") or "unknown"
 
 
-def endings(hs: list[History]) -> dict:
-    """{"rows": [{"reached", count per ending..., "total"}], "totals": {ending: n}}."""
-    counts = Counter((h.reached, h.posting.stage) for h in hs if h.posting.stage in ENDINGS)
+def endings() -> dict:
+    """{"rows": [{"reached", count per ending..., "total"}], "totals": {ending: n}}: for each ended
+    posting, the furthest of saved → offer reached before its (latest) ending."""
+    order = " ".join(f"WHEN '{stage}' THEN {i}" for i, stage in enumerate(PROGRESS))
+    per_posting = f"""SELECT ends.stage AS stage, MAX(CASE e.to_stage {order} END) AS reached
+      FROM (SELECT p.id AS id, p.stage AS stage, MAX(e.at) AS ending_at FROM posting p
+            LEFT JOIN event e ON e.posting_id = p.id AND e.kind = 'stage' AND e.to_stage = p.stage
+            WHERE p.stage IN ({_names(ENDINGS)}) GROUP BY p.id, p.stage) ends
+      LEFT JOIN event e ON e.posting_id = ends.id AND e.kind = 'stage' AND e.to_stage IN ({_names(PROGRESS)})
+        AND (ends.ending_at IS NULL OR e.at <= ends.ending_at)
+      GROUP BY ends.id, ends.stage"""
+    counts: Counter = Counter()
+    for stage, reached, n in _rows(f"SELECT stage, reached, COUNT(*) FROM ({per_posting}) r GROUP BY stage, reached"):
+        floor = 1 if stage in ("rejected", "ghosted") else 0  # nobody is rejected or ghosted without applying
+        counts[(PROGRESS[max(floor, floor if reached is None else reached)], stage)] += n
     rows = []
     for stage in PROGRESS:
         row = {"reached": stage, **{e: counts.get((stage, e), 0) for e in ENDINGS}}
@@ -219,11 +234,14 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(hs: list[History], now: datetime, weeks: int = 12) -> list[dict]:
+def weekly(now: datetime, weeks: int = 12) -> list[dict]:
     # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC.
+    # Only the applications of the last weeks are read (a day's margin for the zone's offset).
     this_week = week_start(local_today(now))
     starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-    counts = Counter(week_start(utc_to_local(h.applied_at).date()) for h in hs if h.applied_at)
+    since = datetime.combine(starts[0], datetime.min.time()) - timedelta(days=2)
+    found = _rows(f"SELECT applied_at FROM ({APPLIED_HISTORY}) x WHERE applied_at >= ?", (since,))
+    counts = Counter(week_start(utc_to_local(_when(at)).date()) for (at,) in found)
     return [{"week_start": s, "count": counts.get(s, 0)} for s in starts]
 
 
@@ -237,50 +255,44 @@ def in_flight(target: int) -> dict:
     return {"count": count, "target": target, "below": below, "note": note}
 
 
-def wins(hs: list[History], now: datetime) -> dict:
+def wins(counts: dict, now: datetime) -> dict:
     since = now - timedelta(days=WINDOW_DAYS)
 
-    def period(dt):
-        return dt is not None and since < dt <= now
+    def both(query, when):
+        """(in the last WINDOW_DAYS, all time) for rows of `query` dated by `when`."""
+        total = query.count()
+        return query.where((when > since) & (when <= now)).count(), total
 
-    def interviews(test):
-        n = 0
-        for h in hs:
-            n += sum(1 for at in h.interview_events if test(at))
-            if not h.interview_events and h.entered_interviewing_at and test(h.entered_interviewing_at):
-                n += 1
-        return n
-
-    feedback = [r.written_at or r.created_at for r in Reflection.select() if (r.feedback or "").strip()]
-    done = [g.done_at for g in Goal.select().where(Goal.done_at.is_null(False))]
-    touched = [c.last_contact_at for c in Contact.select().where(Contact.last_contact_at.is_null(False))]
-    applied = [h.applied_at for h in hs if h.applied_at]
-    always = lambda dt: dt <= now  # noqa: E731  (a scheduled interview is not had yet)
-    rows = [("applications", "Applications sent", applied), ("feedback", "Feedback received", feedback),
-            ("goals_done", "Goals done", done), ("contacts", "Contacts kept warm", touched)]
-    out = {key: {"label": label, "week": sum(1 for dt in dts if period(dt)), "total": len(dts)}
-           for key, label, dts in rows}
-    out["interviews"] = {"label": "Interviews had", "week": interviews(period), "total": interviews(always)}
-    order = ("applications", "interviews", "feedback", "goals_done", "contacts")
-    return {k: out[k] for k in order}
+    # Feedback: reflections whose feedback holds more than white space, dated when written.
+    has_feedback = fn.TRIM(fn.REPLACE(fn.REPLACE(fn.REPLACE(Reflection.feedback, "\n", " "), "\r", " "), "\t", " ")) != ""
+    feedback = both(Reflection.select().where(has_feedback), fn.COALESCE(Reflection.written_at, Reflection.created_at))
+    done = both(Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at)
+    touched = both(Contact.select().where(Contact.last_contact_at.is_null(False)), Contact.last_contact_at)
+    out = {
+        "applications": {"label": "Applications sent", "week": counts["applied_week"], "total": counts["applied"]},
+        "interviews": {"label": "Interviews had", "week": counts["interviews_week"], "total": counts["interviews_total"]},
+        "feedback": {"label": "Feedback received", "week": feedback[0], "total": feedback[1]},
+        "goals_done": {"label": "Goals done", "week": done[0], "total": done[1]},
+        "contacts": {"label": "Contacts kept warm", "week": touched[0], "total": touched[1]},
+    }
+    return out
 
 
 def summary(now: datetime | None = None, weeks: int = 12) -> dict:
     now = now or utcnow()
-    hs = histories()
     goal = targets()
-    applied = [h for h in hs if h.applied_at]
-    days = [h.days_to_response for h in hs if h.days_to_response is not None]
-    responded = sum(1 for h in applied if h.first_response_at)
-    return {
-        "now": now,
-        "funnel": funnel(hs),
-        "response_rate": _rate(responded, len(applied)),
-        "median_days_to_response": _median(days),
-        "by_source": by_source(hs),
-        "endings": endings(hs),
-        "weekly": weekly(hs, now, weeks),
-        "weekly_target": goal["weekly_target"],
-        "in_flight": in_flight(goal["in_flight_target"]),
-        "wins": wins(hs, now),
-    }
+    with read_transaction():  # every figure from the same moment of the store
+        counts = _counts(now)
+        by_source, median_days = _source_rows()
+        return {
+            "now": now,
+            "funnel": funnel(counts),
+            "response_rate": _rate(counts["responded"], counts["applied"]),
+            "median_days_to_response": median_days,
+            "by_source": by_source,
+            "endings": endings(),
+            "weekly": weekly(now, weeks),
+            "weekly_target": goal["weekly_target"],
+            "in_flight": in_flight(goal["in_flight_target"]),
+            "wins": wins(counts, now),
+        }
