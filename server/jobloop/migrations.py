@@ -300,10 +300,30 @@ def _v7_postgres_search(db: Database) -> str | None:
     return None
 
 
+# (name, table, columns) of the indexes the filtered and windowed reads need at 100,000 postings.
+SCALE_INDEXES = (
+    # The table and the API filtered by stage, newest-touched first: walked in order, no sort.
+    ("posting_stage_updated_at", "posting", "stage, updated_at"),
+    # Insights group each posting's stage history: read from the index alone, in posting order.
+    ("event_history", "event", "posting_id, kind, to_stage, at"),
+    # The calendar feed's interviews in a window of dates.
+    ("event_kind_at", "event", "kind, at"),
+    # The calendar feed's open follow-ups in a window of dates.
+    ("follow_up_status_due_at", "follow_up", "status, due_at"),
+)
+
+
+def _v8_scale_indexes(db: Database) -> str | None:
+    """Indexes for the filtered table and search, insights and the calendar feed (data unchanged)."""
+    for name, table, columns in SCALE_INDEXES:
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
-    _v6_stage_by_pipeline_order, _v7_postgres_search,
+    _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

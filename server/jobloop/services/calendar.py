@@ -93,7 +93,7 @@ def _edits(event) -> int:
     return len((event.details or {}).get("edits", []))
 
 
-def window_followups(now: datetime) -> list[FollowUp]:
+def window_followups(now: datetime):
     """Open follow-ups whose day (due, or the end of a snooze) falls in the window, soonest first."""
     since, until = now - WINDOW_BEFORE, now + WINDOW_AHEAD
     starts_in = (((FollowUp.due_at >= since) | (FollowUp.snoozed_until >= since)) & (FollowUp.due_at <= until)
@@ -104,14 +104,14 @@ def window_followups(now: datetime) -> list[FollowUp]:
              .join(Contact, JOIN.LEFT_OUTER, on=(FollowUp.contact == Contact.id))
              .join(contact_company, JOIN.LEFT_OUTER, on=(Contact.company == contact_company.id))
              .where((FollowUp.status == "open") & starts_in).order_by(FollowUp.due_at, FollowUp.id))
-    return list(query.limit(MAX_FOLLOWUPS))
+    return query.limit(MAX_FOLLOWUPS)
 
 
-def window_interviews(now: datetime) -> list[Event]:
+def window_interviews(now: datetime):
     query = (Event.select(Event, *_POSTING).join(Posting).join(Company, JOIN.LEFT_OUTER)
              .where((Event.kind == "interview") & (Event.at >= now - WINDOW_BEFORE) & (Event.at <= now + WINDOW_AHEAD))
              .order_by(Event.at, Event.id))
-    return list(query.limit(MAX_INTERVIEWS))
+    return query.limit(MAX_INTERVIEWS)
 
 
 def feed(now: datetime, *, tracker_url: str = "") -> bytes:
@@ -122,7 +122,7 @@ def feed(now: datetime, *, tracker_url: str = "") -> bytes:
     stamp = now.replace(tzinfo=timezone.utc)
     zone = local_zone()
 
-    rows = window_followups(now)
+    rows = list(window_followups(now))
     renderer = messages.Renderer([fu.posting for fu in rows if fu.posting_id])
     for fu in rows:
         posting = fu.posting if fu.posting_id else None

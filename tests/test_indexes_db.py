@@ -1,0 +1,57 @@
+"""The filtered and sorted reads walk an index instead of sorting the store: checked with
+SQLite's EXPLAIN QUERY PLAN (the plan names the index, and no temporary B-tree sorts the rows)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from factories import stored_posting
+from jobloop.db import database
+from jobloop.migrations import SCALE_INDEXES
+from jobloop.services import calendar, insights, postings
+from jobloop.services.postings import Filters
+
+pytestmark = pytest.mark.sqlite_only(reason="reads SQLite's query plans")
+NOW = datetime(2026, 11, 30, 12, 0)
+
+
+def plan(query) -> str:
+    sql, params = query.sql() if hasattr(query, "sql") else query
+    return "\n".join(row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+
+
+@pytest.fixture
+def some_postings(db):
+    for i, stage in enumerate(("applied", "rejected", "saved", "interviewing") * 5):
+        stored_posting(stage, title=f"Kubernetes engineer {i}")
+    database.execute_sql("ANALYZE")  # what a store that has seen real use knows of its tables
+
+
+def test_every_scale_index_exists(db):
+    names = {row[0] for row in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {name for name, _, _ in SCALE_INDEXES} <= names
+
+
+@pytest.mark.parametrize("filters", [Filters(stage="applied"), Filters(stage="applied", q="kubernetes")],
+                         ids=["stage", "stage + search"])
+def test_the_table_filtered_by_stage_walks_stage_then_updated(some_postings, filters):
+    query = postings.ordered(postings.filtered(filters, columns=postings.LIST_COLUMNS), "updated").limit(50)
+    found = plan(query)
+    assert "posting_stage_updated_at" in found, found
+    assert "TEMP B-TREE" not in found, found
+
+
+def test_the_api_search_with_a_stage_walks_the_same_index(some_postings):
+    found = plan(postings.search(stage="applied", q="kubernetes", limit=50))
+    assert "posting_stage_updated_at" in found and "TEMP B-TREE" not in found, found
+
+
+def test_insights_read_the_history_from_its_index_alone(some_postings):
+    found = plan((insights.HISTORY, ()))
+    assert "COVERING INDEX event_history" in found and "TEMP B-TREE" not in found, found
+
+
+def test_the_calendar_window_reads_its_ranges_from_indexes(some_postings):
+    assert "event_kind_at" in plan(calendar.window_interviews(NOW))
+    assert "follow_up_status_due_at" in plan(calendar.window_followups(NOW))
