@@ -386,7 +386,10 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
 
 
 def delete(posting: Posting) -> None:
-    posting.delete_instance(recursive=True)
+    # The store's ON DELETE rules take its events, follow-ups, reflections, snapshots, links and
+    # tags with it. (peewee's delete_instance(recursive=True) set the follow-ups' posting to NULL
+    # instead, leaving follow-ups of no posting behind, which an export then could not import.)
+    Posting.delete().where(Posting.id == posting.id).execute()
 
 
 def to_dict(posting: Posting) -> dict[str, Any]:
