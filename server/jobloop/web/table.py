@@ -154,3 +154,30 @@ def stale_weeks():
     weeks = archive.save_stale_weeks(request.form.get("weeks", ""))
     said(f"The board now offers to archive saved postings untouched for {weeks} weeks.")
     return redirect(url_for("web.board"))
+
+
+# ---- one posting's tags and archiving (partials/posting_tags.html) ------------------------------
+
+@blp.app_template_global("posting_tools")
+def posting_tools(posting) -> dict:
+    return {"tags": tags.of(posting), "tag_names": tags.names()}
+
+
+@blp.route("/postings/<int:posting_id>/tags", methods=["POST"])
+def set_tags(posting_id: int):
+    posting = postings.get(posting_id)
+    saved = tags.set_tags(posting, tags.parse(request.form.get("tags", "")))
+    said(f"Tags saved: {', '.join(saved)}." if saved else "Tags removed.")
+    return redirect(url_for("web.posting", posting_id=posting_id, _anchor="h-tags"))
+
+
+@blp.route("/postings/<int:posting_id>/archive", methods=["POST"])
+def set_archived(posting_id: int):
+    posting = postings.get(posting_id)
+    if request.form.get("archived") == "no":
+        archive.unarchive([posting.id])
+        said("Unarchived: back on the board and in the table.")
+    else:
+        archive.archive([posting.id], app_now())
+        said("Archived: off the board and the table; search and insights still count it.")
+    return redirect(url_for("web.posting", posting_id=posting_id))
