@@ -381,7 +381,10 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
             edited.add(name)
         posting.user_edited = sorted(edited)
         posting.updated_at = now or utcnow()
-        posting.save()
+        # The edited fields only: saving the whole row would write back what this request read
+        # of the others (an archive, a stage settled by a parallel request).
+        posting.save(only=[Posting.company if name == "company" else getattr(Posting, name) for name in changes]
+                     + [Posting.user_edited, Posting.updated_at])
     return posting
 
 
