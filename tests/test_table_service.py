@@ -65,6 +65,8 @@ def test_sort_by_salary_compares_per_year(seeded):
 
 def test_sort_by_location_and_the_other_columns(seeded):
     assert sorted_titles("location") == ["B interviewing", "C applied late", "A applied early", "D saved"]
+    assert sorted_titles("location", descending=True) == ["A applied early", "C applied late", "B interviewing",
+                                                           "D saved"]  # no location: last both ways
     assert sorted_titles("title", descending=True) == ["D saved", "C applied late", "B interviewing",
                                                        "A applied early"]
     assert sorted_titles("stage") == ["D saved", "A applied early", "C applied late", "B interviewing"]

@@ -193,3 +193,16 @@ def test_a_table_page_takes_the_same_statements_for_3_rows_as_for_30(client, db,
     few = statements(client, path)
     seed(27)
     assert statements(client, path) == few
+
+
+def test_every_new_form_refuses_a_post_without_the_csrf_token(client, db):
+    p = stored_posting(None, title="Guarded")
+    client.get("/table")  # a session exists, but the post does not carry its token
+    writes = [("/table/columns", {"column": ["stage"]}), ("/table/bulk", {"action": "archive", "id": [p.id]}),
+              ("/table/bulk/abc/undo", {}), (f"/postings/{p.id}/tags", {"tags": "x"}),
+              (f"/postings/{p.id}/archive", {"archived": "yes"}), ("/board/archive-stale", {"confirm": "yes"}),
+              ("/board/stale-weeks", {"weeks": "3"})]
+    for path, data in writes:
+        assert client.post(path, data=data).status_code == 403, path
+    fresh = Posting.get_by_id(p.id)
+    assert fresh.archived_at is None and tags.of(fresh) == [] and BulkBatch.select().count() == 0
