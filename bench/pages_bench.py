@@ -23,7 +23,7 @@ from pathlib import Path
 from jobloop.app import create_app
 from jobloop.config import Config
 from jobloop.db import database
-from jobloop.models import STAGES, Company, Event, Posting, utcnow
+from jobloop.models import STAGES, Company, Event, FollowUp, Posting, utcnow
 
 WORDS = ("python sql kubernetes terraform aws gcp react typescript rust golang kafka spark airflow dbt "
          "observability reliability on-call payments billing search ranking ml pipelines api graphql "
@@ -78,6 +78,12 @@ def seed(n: int, rng: random.Random) -> int:
                                "details": {}})
         for start in range(0, len(events), 1000):
             Event.insert_many(events[start:start + 1000]).execute()
+        # An open check-in per application in flight: the table's "next action" column and sort.
+        steps = [{"posting": pid, "kind": "check_in", "due_at": created + timedelta(days=10), "status": "open",
+                  "message": "", "created_at": created}
+                 for pid, (stage, created) in zip(ids, stage_of) if stage in ("applied", "screening", "interviewing")]
+        for start in range(0, len(steps), 1000):
+            FollowUp.insert_many(steps[start:start + 1000]).execute()
     return ids[len(ids) // 2]
 
 
@@ -113,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
             ("table, filtered", "/table?stage=applied&remote=remote&source=Lever"),
             ("table, sorted by company, page 40", "/table?sort=company&dir=asc&page=40"),
             ("table, sorted by site, page 40", "/table?sort=source&dir=asc&page=40"),
+            ("table, sorted by date applied, page 40", "/table?sort=applied&dir=asc&page=40"),
+            ("table, sorted by days waiting", "/table?sort=waiting&dir=desc"),
+            ("table, sorted by next action", "/table?sort=next&dir=asc"),
+            ("table, sorted by salary, page 40", "/table?sort=salary&dir=desc&page=40"),
             ("table, search", "/table?q=kubernetes+payments"),
             ("table, search + filter", "/table?q=recruiter&stage=interviewing"),
             ("posting page", f"/postings/{posting_id}"),

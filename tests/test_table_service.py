@@ -121,6 +121,7 @@ def test_archived_postings_leave_the_default_list_but_not_search_or_counts(seede
     assert postings.counts_by_stage()["applied"] == 2
     assert postings.counts_by_stage(archived=False)["applied"] == 1
     assert [p.id for p in postings.in_stage("applied")] == [c.id]
+    assert [p.id for p in postings.waiting_longest(["applied"])] == [c.id]
     assert archive.unarchive([a.id]) == 1
     assert "A applied early" in titles(postings.table(Filters()))
     with pytest.raises(ServiceError):

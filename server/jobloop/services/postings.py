@@ -258,13 +258,14 @@ def in_stage(stage: str, limit: int = 50, tag: str | None = None) -> list[Postin
 
 
 def waiting_longest(stages, limit: int = 6) -> list[Posting]:
-    """Applications that have sat in a stage the longest: the ones to nudge."""
+    """Applications that have sat in a stage the longest: the ones to nudge (archived ones are not)."""
     # One short query per stage walks the (stage, stage_changed_at) index; a
     # single `stage IN (...)` query would sort every in-flight posting instead.
     found = []
     for stage in stages:
         query = (Posting.select(*LIST_COLUMNS, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-                 .where(Posting.stage == stage).order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
+                 .where((Posting.stage == stage) & Posting.archived_at.is_null())  # put away: no nudge
+                 .order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
         found.extend(query.limit(limit))
     return sorted(found, key=lambda p: (p.stage_changed_at, p.id))[:limit]
 
