@@ -140,9 +140,9 @@ def test_table_remote_filter(client, db):
 
 
 def test_table_sorts_and_paginates(client, db, monkeypatch):
-    from jobloop.web import pages
+    from jobloop.web import table
 
-    monkeypatch.setattr(pages, "PER_PAGE", 2)
+    monkeypatch.setattr(table, "PER_PAGE", 2)
     for title in ("Charlie", "Alpha", "Bravo"):
         make_posting(title=title)
     body = text_of(client.get("/table?sort=title&dir=asc"))

@@ -320,10 +320,27 @@ def _v8_scale_indexes(db: Database) -> str | None:
     return None
 
 
+def _v9_tags_archive_bulk(db: Database) -> str | None:
+    """Tags on postings, archiving (posting.archived_at), the table's bulk changes kept for
+    undo, and the indexes the table's sort keys need (date applied and next action are read
+    per posting from the timeline and the follow-ups)."""
+    if "archived_at" not in {c.name for c in db.get_columns("posting")}:
+        migrator = SchemaMigrator.from_database(db)
+        # A nullable column: a plain ADD COLUMN on both stores, no table rebuild; the index comes with it.
+        run_migrations(migrator.add_column("posting", "archived_at", models.Posting.archived_at))
+    db.create_tables([*models.V8_MODELS, *models.UNDO_MODELS], safe=True)
+    # (The stage-history index on event comes with the step before.)
+    for name, table, columns in (("follow_up_posting_status_due", "follow_up", "posting_id, status, due_at"),
+                                 ("posting_title", "posting", "title"),
+                                 ("posting_tag_tag", "posting_tag", "tag_id")):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
-    _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes,
+    _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes, _v9_tags_archive_bulk,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

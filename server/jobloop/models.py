@@ -86,6 +86,8 @@ class Posting(BaseModel):
     stage_changed_at = DateTimeField(default=utcnow)
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)
+    # Archived: off the board and the default table, still in search, insights and history.
+    archived_at = DateTimeField(null=True, index=True)  # added in schema v8
 
 
 class Snapshot(BaseModel):
@@ -180,6 +182,36 @@ class PostingContact(BaseModel):
         indexes = ((("posting", "contact"), True),)
 
 
+class Tag(BaseModel):
+    """A free tag ("referral", "dream"), kept normalized (services/tags.py): one row per name."""
+
+    name = CharField(unique=True, max_length=40)
+    created_at = DateTimeField(default=utcnow)
+
+
+class PostingTag(BaseModel):
+    posting = ForeignKeyField(Posting, backref="tag_links", on_delete="CASCADE")
+    tag = ForeignKeyField(Tag, backref="posting_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("posting", "tag"), True),)
+
+
+class BulkBatch(BaseModel):
+    """One bulk change made in the table, with the rows it changed before and after, so
+    that it can be undone as one step (services/bulk.py). Not exported: it is undo state."""
+
+    token = CharField(unique=True, max_length=40)
+    action = CharField(max_length=32)
+    summary = CharField(max_length=255)
+    postings = IntegerField(default=0)
+    changes = JSONField(default=dict)
+    created_at = DateTimeField(default=utcnow, index=True)
+    undone_at = DateTimeField(null=True)
+
+
 V1_MODELS = [Company, Posting, Snapshot, Event, Contact, FollowUp, Reflection, Goal, Setting]
 V2_MODELS = [ProfileSkill, PostingContact]
-ALL_MODELS = V1_MODELS + V2_MODELS
+V8_MODELS = [Tag, PostingTag]
+ALL_MODELS = V1_MODELS + V2_MODELS + V8_MODELS  # what export and import carry, parents first
+UNDO_MODELS = [BulkBatch]

@@ -22,6 +22,8 @@ from peewee import (
 
 from ..models import ALL_MODELS, REMOTE_KINDS, SALARY_PERIODS, STAGES, WARMTH, JSONField
 from ..parsing.description import sanitize_html
+from . import tags
+from .errors import ServiceError
 
 FOLLOWUP_STATUSES = ("open", "done", "dismissed", "closed")
 
@@ -44,7 +46,7 @@ JSON_SHAPES: dict[tuple[str, str], type | None] = {
 }
 UNIQUE: dict[str, tuple[str, ...]] = {
     "company": ("name",), "posting": ("canonical_url",), "setting": ("key",), "profile_skill": ("name",),
-    "posting_contact": ("posting_id", "contact_id"),
+    "posting_contact": ("posting_id", "contact_id"), "tag": ("name",), "posting_tag": ("posting_id", "tag_id"),
 }
 SANITIZED = {("posting", "description_html")}
 MAX_TEXT = 1_000_000  # a text column; descriptions and notes stay far below it
@@ -123,6 +125,12 @@ def _value(table: str, field, value: Any) -> Any:
         raise _Bad(f"{value[:80]!r} is not an http(s) address")
     if key in SANITIZED:
         value = sanitize_html(value)
+    if key == ("tag", "name"):
+        try:
+            if tags.normalize(value) != value:
+                raise _Bad(f"{value!r} is not written as a tag is kept ({tags.normalize(value)!r})")
+        except ServiceError as err:
+            raise _Bad(err.message) from None
     return value
 
 

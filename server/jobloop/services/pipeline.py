@@ -82,7 +82,9 @@ def _settle(posting: Posting, now: datetime, *, retimed: Event | None = None) ->
     posting.stage = decider.to_stage if decider else "saved"
     posting.stage_changed_at = decider.at if decider else posting.created_at
     posting.updated_at = now
-    posting.save()
+    # Only what settling decides: the whole row would write back whatever this request read
+    # before it held the posting (an archive or edit made in between would be undone).
+    posting.save(only=[Posting.stage, Posting.stage_changed_at, Posting.updated_at])
     followups.reconcile(posting, decider, now)
     reflection.reconcile(posting, decider, now, retime=retimed is not None and retimed == decider)
 

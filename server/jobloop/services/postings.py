@@ -7,14 +7,16 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, Ordering, fn
 
 from ..db import database
-from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.urls import canonical_url
 from . import Conflict, NotFound, ServiceError
 from . import search as text_search
+from . import tags as posting_tags
+from ..stages import IN_FLIGHT
 from .bounds import check_date
 
 # Fields a user may edit by hand; an edit marks the field so re-captures keep it.
@@ -44,6 +46,24 @@ def company_named(name: str | None) -> Company | None:
     return company
 
 
+def _applied_at():
+    """When the posting was applied for: its first "applied" event (index event_history)."""
+    applied = Event.alias("applied")
+    return (applied.select(fn.MIN(applied.at))
+            .where((applied.posting == Posting.id) & (applied.kind == "stage") & (applied.to_stage == "applied")))
+
+
+def _next_action_at():
+    """When the posting's next open follow-up is due (a snoozed one: when its snooze ends)."""
+    step = FollowUp.alias("step")
+    due = Case(None, [(step.snoozed_until > step.due_at, step.snoozed_until)], step.due_at)
+    return step.select(fn.MIN(due)).where((step.posting == Posting.id) & (step.status == "open"))
+
+
+# Salaries compared per year, whatever period they are given in (currencies are not converted).
+_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
+_SALARY = Case(Posting.salary_period, list(_PER_YEAR.items()), 1) * fn.COALESCE(Posting.salary_max, Posting.salary_min)
+
 SORTS = {
     "updated": Posting.updated_at,
     "created": Posting.created_at,
@@ -52,9 +72,18 @@ SORTS = {
     "company": Company.name,
     # Pipeline order, not alphabetical: saved before applied before offer.
     "stage": Case(Posting.stage, [(s, i) for i, s in enumerate(STAGES)], len(STAGES)),
+    "applied": _applied_at(),
+    # Days waiting: since the current stage began, for applications waiting on the employer.
+    # More days is an earlier date, so this key runs the other way (INVERTED).
+    "waiting": Case(None, [(Posting.stage.in_(IN_FLIGHT), Posting.stage_changed_at)], None),
+    "next": _next_action_at(),
+    "salary": _SALARY,
+    "location": fn.NULLIF(Posting.locations, "[]"),  # the JSON list's text: by first location
 }
-# The job site is read from the URL, not stored: the table sorts by it in Python (table()).
+INVERTED = {"waiting"}
+# The job site is read from the URL, not stored: the table sorts by it in Python (_by_site).
 SORTABLE = (*SORTS, "source")
+ARCHIVED = ("show", "only")  # Filters.archived besides the default (see filtered())
 
 
 @dataclass
@@ -69,6 +98,8 @@ class Filters:
     remote: str | None = None
     since: date | None = None  # saved on or after this day (UTC)
     until: date | None = None  # saved on or before this day (UTC)
+    tag: str | None = None
+    archived: str | None = None  # None: left out, unless searching by text; "show": in too; "only"
 
 
 # What a list (table, board) shows: every column but the long texts, so sorting
@@ -103,6 +134,15 @@ def filtered(filters: Filters, *, columns=None):
         query = query.where(Posting.created_at < datetime.combine(filters.until + timedelta(days=1), time.min))
     if filters.since and filters.until and filters.since > filters.until:
         raise ServiceError("the date range ends before it starts", code="invalid_range")
+    if filters.tag:
+        query = query.where(Posting.id.in_(posting_tags.tagged(filters.tag)))
+    if filters.archived not in (None, *ARCHIVED):
+        raise ServiceError(f"archived: one of {', '.join(ARCHIVED)}", code="invalid_archived")
+    if filters.archived == "only":
+        query = query.where(Posting.archived_at.is_null(False))
+    elif filters.archived is None and not text_search.phrases(filters.q):
+        # Archived postings leave the default list; a text search still finds them.
+        query = query.where(Posting.archived_at.is_null())
     return text_search.matching(query, filters.q)
 
 
@@ -111,13 +151,16 @@ def ordered(query, sort: str = "updated", descending: bool = True):
         raise ServiceError(f"cannot sort by {sort!r}; expected one of {', '.join(SORTABLE)}", code="invalid_sort")
     key = SORTS[sort]
     tie = Posting.id.desc() if descending else Posting.id.asc()
-    return query.order_by(key.desc(nulls="LAST") if descending else key.asc(nulls="LAST"), tie)
+    down = descending != (sort in INVERTED)
+    # Ordering rather than key.desc(): a subquery key (date applied, next action) has no .desc().
+    return query.order_by(Ordering(key, "DESC" if down else "ASC", nulls="LAST"), tie)
 
 
 def search(*, stage: str | None = None, q: str | None = None, url: str | None = None,
            limit: int = 100, offset: int = 0):
-    """Newest-touched first; `q` is full-text (every word, as a prefix)."""
-    query = filtered(Filters(stage=stage, q=q, url=url))
+    """Newest-touched first; `q` is full-text (every word, as a prefix). Archived postings
+    are listed too: the API reads the whole search."""
+    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"))
     return ordered(query).limit(limit).offset(offset)
 
 
@@ -138,19 +181,22 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
     """One page of the table plus the total count, for pagination."""
     query = filtered(filters, columns=LIST_COLUMNS)
     total = None
-    if filters.q and not any(getattr(filters, f) for f in ("stage", "url", "company", "source", "remote",
-                                                             "since", "until")):
+    if filters.q and filters.archived in (None, "show") and not any(
+            getattr(filters, f) for f in ("stage", "url", "company", "source", "remote", "since", "until", "tag")):
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:
         total = query.count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
+    return Page(rows=page_of(query, sort, descending, page, per_page), total=total, page=page, per_page=per_page)
+
+
+def page_of(query, sort: str, descending: bool, page: int, per_page: int) -> list:
+    """One page of a filtered query in the given order (the table's and its export's)."""
     if sort == "source":
-        rows = _by_site(query, descending, page, per_page)
-    else:
-        rows = list(ordered(query, sort, descending).paginate(page, per_page))
-    return Page(rows=rows, total=total, page=page, per_page=per_page)
+        return _by_site(query, descending, page, per_page)
+    return list(ordered(query, sort, descending).paginate(page, per_page))
 
 
 def _by_site(query, descending: bool, page: int, per_page: int) -> list:
@@ -180,8 +226,15 @@ def _prefix(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}/" if sep and rest else ""
 
 
-def counts_by_stage() -> dict[str, int]:
-    found = dict(Posting.select(Posting.stage, fn.COUNT(Posting.id)).group_by(Posting.stage).tuples())
+def counts_by_stage(*, archived: bool = True, tag: str | None = None) -> dict[str, int]:
+    """Postings per stage; `archived=False` leaves archived ones out (the board's columns),
+    `tag` counts only the postings carrying it."""
+    query = Posting.select(Posting.stage, fn.COUNT(Posting.id))
+    if not archived:
+        query = query.where(Posting.archived_at.is_null())
+    if tag:
+        query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
+    found = dict(query.group_by(Posting.stage).tuples())
     return {stage: found.get(stage, 0) for stage in STAGES}
 
 
@@ -190,24 +243,29 @@ def source_sites() -> list[str]:
     return sorted(_site_prefixes(), key=str.lower)
 
 
-def in_stage(stage: str, limit: int = 50) -> list[Posting]:
-    """A board column: the postings most recently moved into `stage` first."""
+def in_stage(stage: str, limit: int = 50, tag: str | None = None) -> list[Posting]:
+    """A board column: the postings most recently moved into `stage` first (archived ones
+    are not on the board); with `tag`, only those carrying it."""
     # Only what a card shows: building full rows was most of the board's time.
     query = (Posting.select(Posting.id, Posting.title, Posting.url, Posting.stage, Posting.stage_changed_at,
                             Posting.company, Company.id, Company.name)
              .join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-             .where(Posting.stage == stage).order_by(Posting.stage_changed_at.desc(), Posting.id.desc()))
+             .where((Posting.stage == stage) & Posting.archived_at.is_null())
+             .order_by(Posting.stage_changed_at.desc(), Posting.id.desc()))
+    if tag:
+        query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
     return list(query.limit(limit))
 
 
 def waiting_longest(stages, limit: int = 6) -> list[Posting]:
-    """Applications that have sat in a stage the longest: the ones to nudge."""
+    """Applications that have sat in a stage the longest: the ones to nudge (archived ones are not)."""
     # One short query per stage walks the (stage, stage_changed_at) index; a
     # single `stage IN (...)` query would sort every in-flight posting instead.
     found = []
     for stage in stages:
         query = (Posting.select(*LIST_COLUMNS, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-                 .where(Posting.stage == stage).order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
+                 .where((Posting.stage == stage) & Posting.archived_at.is_null())  # put away: no nudge
+                 .order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
         found.extend(query.limit(limit))
     return sorted(found, key=lambda p: (p.stage_changed_at, p.id))[:limit]
 
@@ -324,12 +382,18 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
             edited.add(name)
         posting.user_edited = sorted(edited)
         posting.updated_at = now or utcnow()
-        posting.save()
+        # The edited fields only: saving the whole row would write back what this request read
+        # of the others (an archive, a stage settled by a parallel request).
+        posting.save(only=[Posting.company if name == "company" else getattr(Posting, name) for name in changes]
+                     + [Posting.user_edited, Posting.updated_at])
     return posting
 
 
 def delete(posting: Posting) -> None:
-    posting.delete_instance(recursive=True)
+    # The store's ON DELETE rules take its events, follow-ups, reflections, snapshots, links and
+    # tags with it. (peewee's delete_instance(recursive=True) set the follow-ups' posting to NULL
+    # instead, leaving follow-ups of no posting behind, which an export then could not import.)
+    Posting.delete().where(Posting.id == posting.id).execute()
 
 
 def to_dict(posting: Posting) -> dict[str, Any]:

@@ -30,6 +30,7 @@ FIELDS = {
     "notes": "Notes",
     "contact": "Contact name",
     "contact_email": "Contact email",
+    "tags": "Tags",
 }
 
 
@@ -114,6 +115,12 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "e mail adresse", "kontakt e mail",  # de
         "courriel", "email du contact",  # fr
         "correo", "correo electronico", "email del contacto",  # es
+    ),
+    "tags": (
+        "tags", "tag", "labels", "label", "keywords",
+        "schlagworte", "stichworte", "etiketten",  # de
+        "etiquettes", "mots cles",  # fr
+        "etiquetas", "palabras clave",  # es
     ),
 }
 
@@ -222,6 +229,7 @@ PRESETS: tuple[Preset, ...] = (
         "Title": "title", "Company": "company", "URL": "url", "Stage": "status", "Location": "location",
         "Site": "", "Saved": "saved_on", "Applied on": "applied_on", "Stage since": "stage_date",
         "Updated": "", "Salary": "salary", "Notes": "notes", "Contact": "contact", "Contact email": "contact_email",
+        "Tags": "tags",
     }, signature=("Title", "Company", "URL", "Stage", "Stage since")),
 )
 PLAIN = Preset("plain", "Plain spreadsheet", frozenset(), {})

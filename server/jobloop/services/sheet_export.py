@@ -20,12 +20,19 @@ from typing import Iterable, Iterator
 from peewee import JOIN
 
 from ..clock import utc_to_local
+from ..parsing.job_site import site_name
 from ..models import Company, Contact, Event, FollowUp, Goal, Posting, PostingContact, Reflection
-from . import pipeline, postings
+from . import pipeline, postings, table_view, tags
 from .spreadsheet import FORMULA_START, is_placeholder
 
 COLUMNS = ("Title", "Company", "Stage", "Location", "Site", "Saved", "Applied on", "Updated", "URL",
-           "Stage since", "Salary", "Notes", "Contact", "Contact email")
+           "Stage since", "Salary", "Notes", "Contact", "Contact email", "Tags")
+# The table's columns (services/table_view.py) -> the headers of "download this view";
+# headers shared with COLUMNS are the same words, so such a file imports back.
+VIEW_HEADERS = {"title": ["Title"], "company": ["Company"], "stage": ["Stage"], "applied": ["Applied on"],
+                "waiting": ["Days waiting"], "next": ["Next action", "Next action on"], "salary": ["Salary"],
+                "location": ["Location"], "site": ["Site"], "tags": ["Tags"], "saved": ["Saved"],
+                "updated": ["Updated"]}
 CHUNK = 500
 
 
@@ -60,26 +67,56 @@ def _first_contacts(ids: list[int]) -> dict[int, Contact]:
     return found
 
 
+def _chunks(filters: postings.Filters | None, sort: str, descending: bool) -> Iterator[list[Posting]]:
+    """The view's postings in its order, a chunk at a time (the table's own paging)."""
+    query = postings.filtered(filters or postings.Filters(archived="show"))
+    page = 1
+    while True:
+        rows = postings.page_of(query, sort, descending, page, CHUNK)
+        if not rows:
+            return
+        yield rows
+        page += 1
+
+
 def posting_rows(filters: postings.Filters | None = None, *, sort: str = "updated",
                  descending: bool = True) -> Iterator[list[str]]:
-    """The header, then one row per posting of the view, read a chunk at a time."""
+    """The header, then one row per posting (all of them unless `filters` say otherwise,
+    archived ones included), every column of COLUMNS: the importable sheet."""
     yield list(COLUMNS)
-    query = postings.ordered(postings.filtered(filters or postings.Filters()), sort, descending)
-    offset = 0
-    while True:
-        page = list(query.limit(CHUNK).offset(offset))
-        if not page:
-            return
-        offset += CHUNK
+    for page in _chunks(filters, sort, descending):
         ids = [p.id for p in page]
         applied = pipeline.applied_dates(ids)
         contacts = _first_contacts(ids)
+        tagged = tags.for_postings(ids)
         for p in page:
             contact = contacts.get(p.id)
             yield [p.title or "", p.company.name if p.company_id else "", p.stage, "; ".join(p.locations or []),
                    p.source_site or "", _day(p.created_at), _day(applied.get(p.id)), _day(p.updated_at),
                    "" if is_placeholder(p.url) else p.url, _day(p.stage_changed_at), _salary(p), p.notes or "",
-                   contact.name if contact else "", (contact.email or "") if contact else ""]
+                   contact.name if contact else "", (contact.email or "") if contact else "",
+                   ", ".join(tagged.get(p.id, []))]
+
+
+def view_rows(filters: postings.Filters, columns: list[str], *, sort: str, descending: bool,
+              now: datetime) -> Iterator[list[str]]:
+    """The table's view as on screen: its columns (then the URL, so a row can be found
+    again), its filters and its order."""
+    yield [h for c in columns for h in VIEW_HEADERS[c]] + ["URL"]
+    for page in _chunks(filters, sort, descending):
+        cells = table_view.cells(page)
+        for p in page:
+            step = cells.next.get(p.id)
+            waiting = cells.waiting(p, now)
+            values = {
+                "title": [p.title or ""], "company": [p.company.name if p.company_id else ""], "stage": [p.stage],
+                "applied": [_day(cells.applied.get(p.id))], "waiting": ["" if waiting is None else waiting],
+                "next": [step.label if step else "", _day(step.at) if step else ""], "salary": [_salary(p)],
+                "location": ["; ".join(p.locations or [])], "site": [site_name(p.canonical_url or p.url)],
+                "tags": [", ".join(cells.tags.get(p.id, []))], "saved": [_day(p.created_at)],
+                "updated": [_day(p.updated_at)],
+            }
+            yield [v for c in columns for v in values[c]] + ["" if is_placeholder(p.url) else p.url]
 
 
 def to_csv(rows: Iterable[list]) -> bytes:

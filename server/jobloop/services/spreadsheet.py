@@ -32,7 +32,7 @@ from ..db import database
 from ..models import Company, Contact, Event, Posting
 from ..parsing import salary as salary_parser
 from ..parsing.urls import canonical_url
-from . import ServiceError, network, pipeline, postings
+from . import ServiceError, network, pipeline, postings, tags
 from .bounds import EARLIEST, LATEST, MAX_SHEET_BYTES, MAX_SHEET_ROWS
 from .sheet_columns import FIELDS, PLAIN, PRESETS, Preset, choose_preset, fold, match_headers, stage_for
 
@@ -465,6 +465,8 @@ def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, n
                 now=now)
             if created:
                 contact_ids.append(contact.id)
+        if cells.get("tags"):
+            tags.set_tags(posting, tags.parse(cells["tags"]))
         pipeline.add_note(posting, f"Imported from {summary.filename}, row {number}", kind="import", at=now,
                           details={"batch": summary.batch, "file": summary.filename, "row": number,
                                    "contacts": contact_ids}, now=now)

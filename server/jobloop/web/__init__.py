@@ -13,7 +13,7 @@ static/js only enhance forms that already work without them. Errors: web/errors.
 """
 from __future__ import annotations
 
-from . import actions, filters, pages, sheets  # noqa: F401  (their routes are declared on blp)
+from . import actions, filters, pages, sheets, table  # noqa: F401  (their routes are declared on blp)
 from .base import add_nav, blp, wants_json
 
 __all__ = ["add_nav", "blp", "wants_json"]

@@ -1,19 +1,17 @@
 """The tracker's pages. GET only, and a GET never writes."""
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template, request, url_for
+from flask import current_app, make_response, render_template, request
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..security import current_token, remote_mode
 from ..stages import ENDINGS, IN_FLIGHT, STAGES
-from ..services import NotFound, ServiceError, capture, pipeline, postings
-from ..services.postings import Filters
+from ..services import NotFound, capture, pipeline, postings
 from .base import blp
-from .forms import LABELS, field_text, local_date
+from .forms import LABELS, field_text
 from .snapshot import SNAPSHOT_HEADERS, strip_reach_out
 
 BOARD_LIMIT = 30  # cards per column; the table has the rest
-PER_PAGE = 50
 
 
 def _common():
@@ -32,44 +30,11 @@ def dashboard():
 
 @blp.route("/board")
 def board():
-    counts = postings.counts_by_stage()
-    columns = [(stage, counts[stage], postings.in_stage(stage, BOARD_LIMIT)) for stage in STAGES]
+    tag = request.args.get("tag", "").strip() or None
+    counts = postings.counts_by_stage(archived=False, tag=tag)  # archived postings are not on the board
+    columns = [(stage, counts[stage], postings.in_stage(stage, BOARD_LIMIT, tag=tag)) for stage in STAGES]
     return render_template("board.html", columns=columns, total=sum(counts.values()),
-                           board_limit=BOARD_LIMIT, **_common())
-
-
-TABLE_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "sort", "dir")
-
-
-@blp.route("/table")
-def table():
-    args = {k: request.args.get(k, "").strip() for k in TABLE_ARGS}
-    sort = args["sort"] or "updated"
-    descending = args["dir"] != "asc"
-    error = None
-    try:
-        filters = Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
-                          source=args["source"] or None, remote=args["remote"] or None,
-                          since=local_date(args["from"], "From"), until=local_date(args["to"], "To"))
-        page = postings.table(filters, sort=sort, descending=descending,
-                              page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
-    except ServiceError as err:
-        # Keep the user's filters on screen with the reason, rather than a bare error page.
-        error, page = err.message, postings.Page(rows=[], total=0, page=1, per_page=PER_PAGE)
-    kept = {k: v for k, v in args.items() if v}
-
-    def link(**changes):
-        params = {**kept, **changes}
-        return url_for("web.table", **{k: v for k, v in params.items() if v not in (None, "")})
-
-    def sort_link(key):
-        same = sort == key
-        return link(sort=key, dir=("asc" if same and descending else "desc"), page=None)
-
-    return render_template("table.html", page=page, args=args, sort=sort, descending=descending,
-                           applied=pipeline.applied_dates([p.id for p in page.rows]),
-                           error=error, link=link, sort_link=sort_link, sources=postings.source_sites(),
-                           filtering=any(args[k] for k in TABLE_ARGS[:7]), **_common())
+                           board_limit=BOARD_LIMIT, board_tag=tag, **_common())
 
 
 EDIT_FIELDS = ("company", "locations", "remote", "employment_type", "salary_min", "salary_max",

@@ -15,12 +15,11 @@ from pathlib import Path
 from flask import Response, current_app, redirect, render_template, request, url_for
 
 from ..config import private_dir
-from ..services import ServiceError, sheet_export, spreadsheet, transfer
-from ..services.postings import Filters
+from ..services import ServiceError, sheet_export, spreadsheet, table_view, transfer
 from ..services.sheet_columns import FIELDS
 from ..views import app_now
 from .base import add_nav, blp, form_error, said
-from .forms import local_date
+from .table import view_args, view_filters, view_sort
 
 UPLOAD_FIELD = "file"
 KEEP_SECONDS = 24 * 3600
@@ -119,13 +118,11 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 
 
 def _table_view():
-    """The table page's filters and order, read from the same query string."""
-    args = {k: request.args.get(k, "").strip() for k in ("q", "stage", "company", "source", "remote", "from", "to",
-                                                          "sort", "dir")}
-    filters = Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
-                      source=args["source"] or None, remote=args["remote"] or None,
-                      since=local_date(args["from"], "From"), until=local_date(args["to"], "To"))
-    return sheet_export.posting_rows(filters, sort=args["sort"] or "updated", descending=args["dir"] != "asc")
+    """The table page's view: its filters, order and chosen columns, read the table's way."""
+    args = view_args()
+    sort, descending = view_sort(args)
+    return sheet_export.view_rows(view_filters(args), table_view.chosen(), sort=sort, descending=descending,
+                                  now=app_now())
 
 
 def _stamp() -> str:
