@@ -42,7 +42,7 @@ def test_gaps_rank_by_rejections_then_in_flight(db):
     assert [(g.skill, g.rejected, g.in_flight) for g in ranked] == [
         ("Kubernetes", 4, 0), ("AWS", 2, 1), ("Go", 1, 1), ("Terraform", 1, 1), ("GraphQL", 0, 2)]
     k8s = ranked[0]
-    assert [x["id"] for x in k8s.postings] == [p[1].id, p[2].id, p[3].id, p[10].id]
+    assert [x["id"] for x in k8s.postings] == [p[10].id, p[3].id, p[2].id, p[1].id]  # newest first
     assert {x["group"] for x in k8s.postings} == {"rejected"}
     assert k8s.total == 4 and k8s.goal_id is None
     # accepted, withdrawn and saved postings say nothing about what kept an offer away
@@ -78,19 +78,19 @@ def test_posting_skills_read_against_the_profile(db):
 
 
 def test_profile_skills_normalize_through_the_vocabulary_aliases(db):
-    profile.set_skill("k8s", 3)  # the user's spelling is kept; it counts as Kubernetes
+    profile.set_skill("k8s", 3)  # stored and shown by the vocabulary's name; it counts as Kubernetes
     profile.set_skill("postgres", 2)
-    assert [s.name for s in profile.skills()] == ["k8s", "postgres"]
+    assert [s.name for s in profile.skills()] == ["Kubernetes", "PostgreSQL"]
     assert profile.levels() == {"kubernetes": 3, "postgresql": 2}
-    assert profile.find("Kubernetes").name == "k8s"
-    profile.set_skill("Kubernetes", 4)  # the same skill: its level changes, no second row
-    assert [(s.name, s.level) for s in profile.skills()] == [("k8s", 4), ("postgres", 2)]
+    assert profile.find("k8s").name == "Kubernetes"
+    profile.set_skill("K8S", 4)  # the same skill: its level changes, no second row
+    assert [(s.name, s.level) for s in profile.skills()] == [("Kubernetes", 4), ("PostgreSQL", 2)]
     posting = _posting(["applied"], ["Kubernetes", "PostgreSQL", "AWS"], "P")
     assert [(s["name"], s["have"]) for s in profile.posting_skills(posting)] == [
         ("Kubernetes", True), ("PostgreSQL", True), ("AWS", False)]
     assert [g.skill for g in gaps.rank()] == ["AWS"]
-    profile.remove_skill("kubernetes")
-    assert [s.name for s in profile.skills()] == ["postgres"]
+    profile.remove_skill("k8s")
+    assert [s.name for s in profile.skills()] == ["PostgreSQL"]
 
 
 def test_a_gap_spelled_by_alias_is_listed_once_by_its_vocabulary_name(db):

@@ -13,7 +13,7 @@ from ..db import database
 from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.urls import canonical_url
-from . import Conflict, NotFound, ServiceError
+from . import Conflict, NotFound, ServiceError, posting_skills
 from . import search as text_search
 from .bounds import check_date
 
@@ -325,6 +325,8 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
         posting.user_edited = sorted(edited)
         posting.updated_at = now or utcnow()
         posting.save()
+        if "skills" in changes:
+            posting_skills.refresh(posting)
     return posting
 
 
