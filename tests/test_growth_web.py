@@ -74,7 +74,7 @@ def test_one_click_turns_a_gap_into_a_dated_goal_shown_on_the_dashboard(client, 
                                                    ("rejected", NOW - timedelta(days=4))],
                          now=NOW, skills=["Kubernetes", "Python"])
     plan = client.get("/plan").text
-    assert "Make it a goal — by 2027-01-25" in plan  # 8 weeks from the clock's today
+    assert 'title="Make Kubernetes a goal, due 2027-01-25">Make it a goal<' in plan  # 8 weeks from the clock's today
     form = re.search(r'<form class="inline" method="post" action="(/plan/goals)">\s*'
                      r'<input type="hidden" name="csrf_token" value="([^"]+)">\s*'
                      r'<input type="hidden" name="skill" value="Kubernetes">', plan)

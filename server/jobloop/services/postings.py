@@ -10,8 +10,9 @@ from typing import Any
 from peewee import JOIN, Case, fn
 
 from ..db import database
-from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, PostingSkill, Snapshot, utcnow
 from ..parsing.job_site import site_name
+from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
 from . import Conflict, NotFound, ServiceError, posting_skills
 from . import search as text_search
@@ -69,6 +70,7 @@ class Filters:
     remote: str | None = None
     since: date | None = None  # saved on or after this day (UTC)
     until: date | None = None  # saved on or before this day (UTC)
+    skill: str | None = None  # asks for this skill (by its key: "k8s" finds Kubernetes; services/gaps.py)
 
 
 # What a list (table, board) shows: every column but the long texts, so sorting
@@ -101,6 +103,9 @@ def filtered(filters: Filters, *, columns=None):
         query = query.where(Posting.created_at >= datetime.combine(filters.since, time.min))
     if filters.until:
         query = query.where(Posting.created_at < datetime.combine(filters.until + timedelta(days=1), time.min))
+    if filters.skill:
+        query = query.where(Posting.id.in_(PostingSkill.select(PostingSkill.posting)
+                                           .where(PostingSkill.skill == skill_key(filters.skill))))
     if filters.since and filters.until and filters.since > filters.until:
         raise ServiceError("the date range ends before it starts", code="invalid_range")
     return text_search.matching(query, filters.q)
@@ -139,7 +144,7 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
     query = filtered(filters, columns=LIST_COLUMNS)
     total = None
     if filters.q and not any(getattr(filters, f) for f in ("stage", "url", "company", "source", "remote",
-                                                             "since", "until")):
+                                                             "since", "until", "skill")):
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:

@@ -38,7 +38,7 @@ def board():
                            board_limit=BOARD_LIMIT, **_common())
 
 
-TABLE_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "sort", "dir")
+TABLE_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "skill", "sort", "dir")
 
 
 @blp.route("/table")
@@ -50,7 +50,8 @@ def table():
     try:
         filters = Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
                           source=args["source"] or None, remote=args["remote"] or None,
-                          since=local_date(args["from"], "From"), until=local_date(args["to"], "To"))
+                          since=local_date(args["from"], "From"), until=local_date(args["to"], "To"),
+                          skill=args["skill"] or None)
         page = postings.table(filters, sort=sort, descending=descending,
                               page=request.args.get("page", 1, type=int) or 1, per_page=PER_PAGE)
     except ServiceError as err:
@@ -69,7 +70,7 @@ def table():
     return render_template("table.html", page=page, args=args, sort=sort, descending=descending,
                            applied=pipeline.applied_dates([p.id for p in page.rows]),
                            error=error, link=link, sort_link=sort_link, sources=postings.source_sites(),
-                           filtering=any(args[k] for k in TABLE_ARGS[:7]), **_common())
+                           filtering=any(args[k] for k in TABLE_ARGS[:8]), **_common())
 
 
 EDIT_FIELDS = ("company", "locations", "remote", "employment_type", "salary_min", "salary_max",

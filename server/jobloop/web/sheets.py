@@ -121,10 +121,11 @@ def _download(body: bytes, filename: str, mimetype: str) -> Response:
 def _table_view():
     """The table page's filters and order, read from the same query string."""
     args = {k: request.args.get(k, "").strip() for k in ("q", "stage", "company", "source", "remote", "from", "to",
-                                                          "sort", "dir")}
+                                                          "skill", "sort", "dir")}
     filters = Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
                       source=args["source"] or None, remote=args["remote"] or None,
-                      since=local_date(args["from"], "From"), until=local_date(args["to"], "To"))
+                      since=local_date(args["from"], "From"), until=local_date(args["to"], "To"),
+                      skill=args["skill"] or None)
     return sheet_export.posting_rows(filters, sort=args["sort"] or "updated", descending=args["dir"] != "asc")
 
 
