@@ -185,7 +185,8 @@ class PostingSkill(BaseModel):
     derived from Posting.skills so skill gaps are counted with GROUP BY instead of
     decoding every posting's list (services/posting_skills.py keeps it in step)."""
 
-    posting = ForeignKeyField(Posting, backref="skill_rows", on_delete="CASCADE")
+    # No index of its own: the primary key (posting, skill) serves lookups by posting.
+    posting = ForeignKeyField(Posting, backref="skill_rows", on_delete="CASCADE", index=False)
     skill = TextField()  # the comparison key: "kubernetes" for "k8s"
     name = TextField()  # as shown: "Kubernetes"
 
