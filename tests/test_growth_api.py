@@ -33,7 +33,7 @@ def test_profile_and_gaps(client, auth, db):
     assert client.post("/api/profile/skills", json={"name": "python", "level": 4}, headers=auth).json["level"] == 4
     r = client.post("/api/profile/skills", json={"name": "Go", "level": 7}, headers=auth)
     assert r.status_code == 422 and r.json["error"]["code"] == "invalid"
-    assert [s["name"] for s in client.get("/api/profile/skills", headers=auth).json["skills"]] == ["python"]
+    assert [s["name"] for s in client.get("/api/profile/skills", headers=auth).json["skills"]] == ["Python"]  # the vocabulary's name
     gaps = client.get("/api/gaps", headers=auth).json
     assert [(g["skill"], g["rejected"], g["in_flight"]) for g in gaps["gaps"]] == [("Kubernetes", 1, 0)]
     assert gaps["counts"] == {"rejected": 1, "in_flight": 0}

@@ -94,3 +94,49 @@ def test_a_gap_becomes_a_goal_in_one_click_and_shows_on_the_dashboard(seeded, tm
         page.goto(seeded.url + "/plan")
         shot(page, "plan-with-goal")
         assert problems == []
+
+
+def test_a_profile_saying_k8s_lists_kubernetes_once(live_server, db, page):
+    from datetime import timedelta
+
+    from jobloop.models import ProfileSkill
+
+    from factories.history import posting_with_history
+
+    now = utcnow()
+    for i, skills in enumerate((["k8s", "AWS"], ["Kubernetes", "Azure", "Terraform"], ["K8S"])):
+        posting_with_history(now - timedelta(days=9), [("applied", now - timedelta(days=8)),
+                                                       ("rejected", now - timedelta(days=2))],
+                             now=now, skills=skills, title=f"Platform role {i}")
+    ProfileSkill.create(name="k8s", level=3)  # as a profile saved before names were normalized
+    db.close()  # the server thread opens its own connection
+    problems = watch(page)
+    page.goto(live_server.url + "/plan")
+    main = page.locator("main")
+    assert main.inner_text().count("Kubernetes") == 1 and "k8s" not in main.inner_text()
+    assert page.locator("#profile").get_by_role("rowheader", name="Kubernetes").is_visible()
+    assert page.locator('#gaps [data-skill="Kubernetes"]').count() == 0
+    # the clouds roll up, each still listed
+    cloud = page.locator('#gaps li.family[data-skill="Cloud platforms"]')
+    assert cloud.locator(".gap-skill").first.inner_text() == "Cloud platforms"
+    assert [t.strip() for t in cloud.locator("li.member .gap-skill").all_inner_texts()] == ["AWS", "Azure"]
+    # out of the profile: one Kubernetes gap for "k8s", "Kubernetes" and "K8S"
+    page.locator("#profile").get_by_role("button", name="Remove").click()
+    page.wait_for_url("**/plan#profile")
+    gap = page.locator('#gaps li.gap[data-skill="Kubernetes"]')
+    assert gap.count() == 1 and gap.locator(".badge-rejected").inner_text() == "3 rejected"
+    assert page.locator("#gaps").inner_text().count("Kubernetes") == 1
+    # not for me, then shown again
+    gap.get_by_role("button", name="Not for me").click()
+    page.wait_for_url("**/plan#gaps")
+    assert page.locator('#gaps li.gap[data-skill="Kubernetes"]').count() == 0
+    page.get_by_text("Show dismissed (1)").click()
+    page.locator('.dismissed-gaps [data-skill="Kubernetes"]').get_by_role("button", name="Show again").click()
+    page.wait_for_url("**/plan#gaps")
+    assert page.locator('#gaps li.gap[data-skill="Kubernetes"]').count() == 1
+    # compact: no gap button spans the list's width
+    widths = page.evaluate("""() => [...document.querySelectorAll('#gaps button')].map(
+        b => b.getBoundingClientRect().width / b.closest('section').getBoundingClientRect().width)""")
+    assert widths and max(widths) < 0.3
+    shot(page, "plan-k8s")
+    assert problems == []

@@ -74,7 +74,7 @@ def test_one_click_turns_a_gap_into_a_dated_goal_shown_on_the_dashboard(client, 
                                                    ("rejected", NOW - timedelta(days=4))],
                          now=NOW, skills=["Kubernetes", "Python"])
     plan = client.get("/plan").text
-    assert "Make it a goal — by 2027-01-25" in plan  # 8 weeks from the clock's today
+    assert 'title="Make Kubernetes a goal, due 2027-01-25">Make it a goal<' in plan  # 8 weeks from the clock's today
     form = re.search(r'<form class="inline" method="post" action="(/plan/goals)">\s*'
                      r'<input type="hidden" name="csrf_token" value="([^"]+)">\s*'
                      r'<input type="hidden" name="skill" value="Kubernetes">', plan)
@@ -206,3 +206,92 @@ def test_missing_contact_is_an_html_404(client):
     r = client.get("/contacts/999")
     assert r.status_code == 404 and r.mimetype == "text/html"
     assert client.get("/contacts/999.vcf").status_code == 404
+
+
+def _gap_posting(skills, path=("applied", "rejected"), title="Role"):
+    steps = [(stage, NOW - timedelta(days=8 - i)) for i, stage in enumerate(path)]
+    return posting_with_history(NOW - timedelta(days=9), steps, now=NOW, skills=skills, title=title)
+
+
+def test_not_for_me_hides_a_gap_until_shown_again(client, db):
+    _gap_posting(["Kubernetes", "Terraform"])
+    token = csrf(client)
+    r = client.post("/plan/gaps/dismiss", data={"csrf_token": token, "skill": "k8s"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/plan#gaps")
+    plan = client.get("/plan").text
+    assert 'data-skill="Kubernetes"' in plan.split('class="dismissed-gaps"')[1]  # listed as dismissed only
+    assert 'data-skill="Kubernetes"' not in plan.split('class="dismissed-gaps"')[0]
+    assert "Show dismissed (1)" in plan
+    assert "Kubernetes" not in client.get("/").text.split("Top gaps")[1][:400]
+    r = client.post("/plan/gaps/undismiss", data={"csrf_token": token, "skill": "Kubernetes"})
+    assert r.status_code == 302
+    plan = client.get("/plan").text
+    assert 'class="dismissed-gaps"' not in plan and plan.count('data-skill="Kubernetes"') == 1
+    # no name: the page again with the reason, nothing stored
+    r = client.post("/plan/gaps/dismiss", data={"csrf_token": token, "skill": " "})
+    assert r.status_code == 422 and "which skill" in r.text
+    assert client.post("/plan/gaps/dismiss", data={"skill": "Terraform"}).status_code == 403
+
+
+def test_gap_badges_and_buttons_are_quiet(client, db):
+    _gap_posting(["Kubernetes"])
+    _gap_posting(["GraphQL"], path=("applied",))
+    plan = client.get("/plan").text
+    graphql = plan[plan.index('data-skill="GraphQL"'):]
+    graphql = graphql[:graphql.index("</li>")]
+    assert "badge-rejected" not in graphql and "0 rejected" not in graphql  # cost no rejection: no red badge
+    assert "1 in flight" in graphql
+    k8s = plan[plan.index('data-skill="Kubernetes"'):]
+    assert "1 rejected" in k8s[:k8s.index("</li>")]
+    assert "btn-primary make-goal" not in plan and plan.count("btn btn-small make-goal") == 2
+
+
+def test_a_gap_links_to_all_its_postings_in_the_table(client, db):
+    made = [_gap_posting(["k8s" if i % 2 else "Kubernetes"], title=f"Role {i}") for i in range(7)]
+    _gap_posting(["Terraform"], path=(), title="Saved one")
+    plan = client.get("/plan").text
+    k8s = plan[plan.index('data-skill="Kubernetes"'):]
+    k8s = k8s[:k8s.index("</details>")]
+    assert k8s.count('href="/postings/') == 5  # the newest five, then the link
+    assert f'href="/postings/{made[-1].id}"' in k8s and f'href="/postings/{made[0].id}"' not in k8s
+    assert 'href="/table?skill=Kubernetes"' in k8s
+    table = client.get("/table?skill=k8s").text
+    assert "7 postings" in table and all(f"Role {i}" in table for i in range(7))
+    assert 'name="skill" value="k8s"' in table  # the filter stays on screen
+    assert "1 posting" in client.get("/table?skill=terraform&q=saved").text
+    assert "Nothing matches" in client.get("/table?skill=Underwater+basket+weaving").text
+
+
+def _statements(client, path) -> int:
+    import logging
+
+    count = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = lambda record: count.append(record)
+    logger = logging.getLogger("peewee")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return len(count)
+
+
+def test_plan_and_dashboard_queries_do_not_grow_with_postings(client, db):
+    skills = ["Kubernetes", "AWS", "Azure", "Terraform", "GraphQL", "Go", "Rust", "Kafka", "React", "Angular",
+              "Elixir", "Scala"]
+
+    def seed(start, n):
+        for i in range(start, start + n):
+            path = (("applied", "rejected"), ("applied",), ("applied", "ghosted"), ())[i % 4]
+            _gap_posting([skills[(i + k) % len(skills)] for k in range(4)], path=path, title=f"Role {i}")
+
+    seed(0, 10)
+    goals.from_gap("Go", now=NOW)
+    few = {path: _statements(client, path) for path in ("/plan", "/")}
+    seed(10, 40)
+    many = {path: _statements(client, path) for path in ("/plan", "/")}
+    assert few == many, f"statements grew from 10 to 50 postings: {few} -> {many}"

@@ -8,6 +8,7 @@ point at the old table) and `PRAGMA foreign_key_check` before it commits.
 """
 from __future__ import annotations
 
+import json
 import logging
 from typing import Callable
 
@@ -337,10 +338,38 @@ def _v9_tags_archive_bulk(db: Database) -> str | None:
     return None
 
 
+def _v10_posting_skills(db: Database) -> str | None:
+    """The posting_skill table (one row per skill a posting asks for, by comparison key),
+    filled from every stored posting's skills, so gaps are counted in SQL."""
+    from .parsing.skills import keyed
+
+    db.create_tables([models.PostingSkill], safe=True)
+    models.PostingSkill.delete().execute()  # a step run again after a failed commit starts clean
+    rows: list[dict] = []
+    # Raw rows, narrow, in id order: no model instances, no descriptions.
+    cursor = db.execute_sql("SELECT id, skills FROM posting WHERE skills IS NOT NULL AND skills <> '[]'"
+                            " ORDER BY id")
+    for posting_id, raw in cursor.fetchall():
+        try:
+            names = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            continue  # a hand-edited store's broken list: no skills, as the old count read it
+        if not isinstance(names, list):
+            continue
+        rows += [{"posting": posting_id, "skill": k, "name": name} for k, name in keyed(names)]
+        if len(rows) >= 1000:
+            models.PostingSkill.insert_many(rows).execute()
+            rows = []
+    if rows:
+        models.PostingSkill.insert_many(rows).execute()
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
     _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes, _v9_tags_archive_bulk,
+    _v10_posting_skills,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import peewee
-from peewee import BlobField, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model
+from peewee import BlobField, CompositeKey, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model
 
 from .clock import utcnow  # noqa: F401  (column defaults; services import it from here too)
 from .db import database
@@ -208,6 +208,21 @@ class BulkBatch(BaseModel):
     changes = JSONField(default=dict)
     created_at = DateTimeField(default=utcnow, index=True)
     undone_at = DateTimeField(null=True)
+
+
+class PostingSkill(BaseModel):
+    """One skill a posting asks for, by its comparison key (parsing/skills.py skill_key),
+    derived from Posting.skills so skill gaps are counted with GROUP BY instead of
+    decoding every posting's list (services/posting_skills.py keeps it in step)."""
+
+    # No index of its own: the primary key (posting, skill) serves lookups by posting.
+    posting = ForeignKeyField(Posting, backref="skill_rows", on_delete="CASCADE", index=False)
+    skill = TextField()  # the comparison key: "kubernetes" for "k8s"
+    name = TextField()  # as shown: "Kubernetes"
+
+    class Meta:
+        primary_key = CompositeKey("posting", "skill")
+        indexes = ((("skill", "posting"), False),)
 
 
 V1_MODELS = [Company, Posting, Snapshot, Event, Contact, FollowUp, Reflection, Goal, Setting]

@@ -5,7 +5,7 @@ import json
 from datetime import datetime, timedelta
 
 from jobloop.models import Company, Posting, utcnow
-from jobloop.services import capture, pipeline
+from jobloop.services import capture, pipeline, posting_skills
 
 _counter = iter(range(1, 10**9))
 
@@ -66,6 +66,8 @@ def stored_posting(stage: str | None = None, *, stages: tuple[str, ...] = (), at
     values = {"created_at": at, "stage_changed_at": at} if at else {}
     posting = Posting.create(canonical_url=url, url=url, title=title,
                              company=Company.get_or_create(name=company)[0], **values, **fields)
+    if "skills" in fields:  # as the services that write skills do
+        posting_skills.refresh(posting)
     path = list(stages) + ([stage] if stage and stage not in stages[-1:] else [])
     for i, name in enumerate(path):
         when = (at or utcnow()) + step * i

@@ -165,3 +165,50 @@ def extract(text: str, company: str | None = None) -> Found:
             continue
         out.all.append(name)
     return out
+
+
+# ---- comparison keys and families (the plan's skill gaps, services/gaps.py) ------------
+
+def skill_key(name: str | None) -> str:
+    """The comparison key of a skill name: the vocabulary's name for an alias ("k8s" ->
+    "Kubernetes"), else the name trimmed and inner spaces collapsed; case-folded. Profile
+    skills, postings' skills and goals all compare by it."""
+    return " ".join((canonical(name) or name or "").split()).casefold()
+
+
+def shown_name(name: str | None) -> str:
+    """How a skill is shown: the vocabulary's name ("k8s" -> "Kubernetes"), else as typed
+    with inner spaces collapsed."""
+    return canonical(name) or " ".join((name or "").split())
+
+
+def keyed(names) -> list[tuple[str, str]]:
+    """(key, shown name) of each distinct skill in a posting's list, in order: a skill
+    listed twice ("Kubernetes", "k8s") is asked once, by its first spelling."""
+    out, seen = [], set()
+    for name in names or []:
+        if not isinstance(name, str):
+            continue
+        k = skill_key(name)
+        if k and k not in seen:
+            seen.add(k)
+            out.append((k, shown_name(name)))
+    return out
+
+
+# Related skills the plan rolls up under one heading, each still listed on its own: a
+# posting asking for AWS and one asking for Azure both ask for a cloud platform. Small and
+# explicit on purpose; a family name is never a vocabulary name (tests check it).
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "Cloud platforms": ("AWS", "Azure", "Google Cloud"),
+    "Frontend frameworks": ("React", "Angular", "Vue.js", "Svelte"),
+    "Relational databases": ("PostgreSQL", "MySQL"),
+    "Data warehouses": ("Snowflake", "BigQuery", "Redshift", "Databricks"),
+    "BI tools": ("Tableau", "Power BI", "Looker"),
+    "CI/CD tools": ("Jenkins", "GitHub Actions", "GitLab CI"),
+    "Infrastructure as code": ("Terraform", "Ansible"),
+    "Monitoring": ("Prometheus", "Grafana", "Datadog"),
+    "Deep learning frameworks": ("TensorFlow", "PyTorch"),
+}
+# skill key -> family name
+FAMILY_OF: dict[str, str] = {skill_key(member): family for family, members in FAMILIES.items() for member in members}

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 from ..db import database
 from ..models import Company, Posting, Snapshot, utcnow
 from ..parsing import PostingDraft, parse
-from . import ServiceError, pipeline, postings
+from . import ServiceError, pipeline, posting_skills, postings
 from .bounds import check_fits, fit
 
 # Parsed field -> how it is stored on the posting (salary spreads over four columns).
@@ -139,6 +139,7 @@ def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any
     posting.url = url
     posting.updated_at = now
     posting.save()
+    posting_skills.refresh(posting)
     fields = user_changes(fields, values)
     if fields:
         postings.update(posting, fields)

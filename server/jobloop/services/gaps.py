@@ -9,26 +9,41 @@ Saved (never applied), withdrawn (the user's own choice) and accepted postings
 are not counted: they say nothing about what kept an offer away.
 
 A gap ranks by how many rejected postings asked for it, then by how many
-in-flight ones did, then by name. Skill names match case-insensitively; a gap
+in-flight ones did, then by name. Skill names match by their comparison key
+(case-insensitive, through the vocabulary's aliases: "k8s" is Kubernetes); a gap
 is shown with the spelling most postings used.
+
+Counted in SQL over posting_skill (services/posting_skills.py keeps it in step with
+postings' skill lists), joined to the posting for its stage: a page costs a GROUP BY
+whatever the store holds. Each gap carries the newest few postings that asked for it
+(TOP_POSTINGS); the rest are behind the table's skill filter.
+
+The plan rolls related skills up (parsing/skills.py FAMILIES: AWS, Azure and Google
+Cloud under "Cloud platforms") when two or more of a family are gaps; a family counts
+each posting once, and its members stay listed with their own counts. A gap the user
+marks "not for me" is remembered in the settings (DISMISSED) and left out until undone.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from .. import stages
-from ..models import Company, Goal, Posting
-from ..parsing.skills import canonical
-from . import profile
+from ..db import database
+from ..models import Goal, Posting, PostingSkill
+from ..parsing.skills import FAMILY_OF, shown_name
+from . import ServiceError, profile, settings
 
 GROUPS = {
     "rejected": stages.TURNED_DOWN,
     "in_flight": stages.IN_FLIGHT,
 }
 GROUP_OF = {stage: group for group, stages in GROUPS.items() for stage in stages}
+TOP_POSTINGS = 5  # postings listed under a gap; the table's ?skill= filter shows them all
+PLAN_OPEN = 8  # gaps the plan shows open; the rest are folded
+DISMISSED = "gaps.dismissed"  # setting: names of gaps (or families) marked "not for me"
 
 
 @dataclass
@@ -36,68 +51,168 @@ class Gap:
     skill: str
     rejected: int = 0
     in_flight: int = 0
-    postings: list[dict] = field(default_factory=list)  # {id, title, company, stage, group}
+    postings: list[dict] = field(default_factory=list)  # newest first: {id, title, company, stage, group}
     goal_id: int | None = None  # an open or done goal for this skill already exists
+    members: list[Gap] = field(default_factory=list)  # a family's member gaps; empty for a skill
+
+    @property
+    def key(self) -> str:
+        return profile.key(self.skill)
 
     @property
     def total(self) -> int:
         return self.rejected + self.in_flight
 
+    @property
+    def is_family(self) -> bool:
+        return bool(self.members)
+
     def to_dict(self) -> dict:
-        return {"skill": self.skill, "rejected": self.rejected, "in_flight": self.in_flight,
-                "total": self.total, "postings": self.postings, "goal_id": self.goal_id}
+        out = {"skill": self.skill, "rejected": self.rejected, "in_flight": self.in_flight,
+               "total": self.total, "postings": self.postings, "goal_id": self.goal_id}
+        if self.members:
+            out["members"] = [m.to_dict() for m in self.members]
+        return out
 
 
-def rank(limit: int | None = None, *, with_postings: bool = True) -> list[Gap]:
-    """Gaps, best first. with_postings=False leaves each gap's postings list empty:
-    the dashboard shows only names and counts, and skips reading titles and companies."""
-    have = profile.levels()
-    goals = {profile.key(g.skill): g.id for g in Goal.select(Goal.id, Goal.skill).where(Goal.skill.is_null(False))}
+def _order(gap: Gap):
+    return (-gap.rejected, -gap.in_flight, profile.key(gap.skill))
+
+
+def _counted(exclude: set[str]) -> list[Gap]:
+    """Every gap with its counts, ranked, leaving out the keys in `exclude`: one GROUP BY."""
+    query = (PostingSkill.select(PostingSkill.skill, PostingSkill.name, Posting.stage, fn.COUNT(PostingSkill.posting))
+             .join(Posting).where(Posting.stage.in_(list(GROUP_OF)))
+             .group_by(PostingSkill.skill, PostingSkill.name, Posting.stage).tuples())
     gaps: dict[str, Gap] = {}
-    spellings: dict[str, Counter] = {}
-    names: dict[str, tuple[str, str]] = {}  # raw name -> (key, spelling)
-    # Narrow rows as tuples, never whole postings: descriptions are most of a row,
-    # and building thousands of model instances was most of the time at 10,000
-    # postings. Postings without skills ("[]" or NULL) cannot add a gap: SQL skips them.
-    columns = [Posting.id, Posting.stage, Posting.skills]
-    if with_postings:
-        columns += [Posting.title, Posting.url, Company.name]
-    query = Posting.select(*columns)
-    if with_postings:
-        query = query.join(Company, JOIN.LEFT_OUTER)  # one query, not one per company
-    query = (query.where(Posting.stage.in_(list(GROUP_OF)) & (fn.length(Posting.skills) > 2))
-             .order_by(Posting.id).tuples())
-    for row in query:
-        posting_id, stage, skills = row[:3]
-        group = GROUP_OF[stage]
-        seen = set()
-        for name in skills or []:
-            named = names.get(name)
-            if named is None:  # thousands of postings repeat a few dozen names: normalize each once
-                # shown by the vocabulary's name when it has one: "k8s" and "Kubernetes" are one gap, "Kubernetes"
-                named = names[name] = (profile.key(name), canonical(name) or " ".join(name.split()))
-            k, spelling = named
-            if not k or k in have or k in seen:
-                continue
-            seen.add(k)  # a posting that lists a skill twice still asked once
-            gap = gaps.get(k)
-            if gap is None:
-                gap = gaps[k] = Gap(skill=name, goal_id=goals.get(k))
-                spellings[k] = Counter()
-            spellings[k][spelling] += 1
-            if group == "rejected":
-                gap.rejected += 1
-            else:
-                gap.in_flight += 1
-            if with_postings:
-                title, url, company = row[3:]
-                gap.postings.append({"id": posting_id, "title": title or url, "company": company,
-                                     "stage": stage, "group": group})
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for k, name, stage, n in query:
+        if k in exclude:
+            continue
+        gap = gaps.get(k)
+        if gap is None:
+            gap = gaps[k] = Gap(skill=name)
+        spellings[k][name] += n
+        if GROUP_OF[stage] == "rejected":
+            gap.rejected += n
+        else:
+            gap.in_flight += n
     for k, gap in gaps.items():
         # most common spelling; ties go to the alphabetically first, so output is stable
         gap.skill = min(spellings[k].items(), key=lambda item: (-item[1], item[0]))[0]
-    ranked = sorted(gaps.values(), key=lambda g: (-g.rejected, -g.in_flight, profile.key(g.skill)))
-    return ranked[:limit] if limit else ranked
+    return sorted(gaps.values(), key=_order)
+
+
+def _goals() -> dict[str, int]:
+    return {profile.key(g.skill): g.id for g in Goal.select(Goal.id, Goal.skill).where(Goal.skill.is_null(False))}
+
+
+def _with_postings(gaps: list[Gap]) -> None:
+    """Fill each gap's newest TOP_POSTINGS postings in one query: a UNION ALL of one small
+    indexed read per gap (posting_skill's (skill, posting) index, newest first)."""
+    if not gaps:
+        return
+    p = database.param
+    stage_list = ", ".join([p] * len(GROUP_OF))
+    part = (f"SELECT * FROM (SELECT ps.skill, po.id, po.title, po.url, po.stage, c.name AS company"
+            f" FROM posting_skill AS ps JOIN posting AS po ON po.id = ps.posting_id"
+            f" LEFT JOIN company AS c ON c.id = po.company_id"
+            f" WHERE ps.skill = {p} AND po.stage IN ({stage_list})"
+            f" ORDER BY ps.posting_id DESC LIMIT {TOP_POSTINGS}) AS t{{n}}")
+    by_key = {g.key: g for g in gaps}
+    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(by_key)))
+    params: list = []
+    for k in by_key:
+        params += [k, *GROUP_OF]
+    for k, posting_id, title, url, stage, company in database.execute_sql(sql, params).fetchall():
+        by_key[k].postings.append({"id": posting_id, "title": title or url, "company": company,
+                                   "stage": stage, "group": GROUP_OF[stage]})
+    for gap in gaps:
+        gap.postings.sort(key=lambda x: -x["id"])
+
+
+def rank(limit: int | None = None, *, with_postings: bool = True, dismissed: bool = False) -> list[Gap]:
+    """Gaps, one per skill, best first, each with its newest TOP_POSTINGS postings
+    (with_postings=False leaves them empty: the dashboard shows names and counts only).
+    Gaps marked "not for me" are left out unless dismissed=True."""
+    exclude = set(profile.levels())
+    if not dismissed:
+        exclude |= dismissed_keys()
+    ranked = _counted(exclude)
+    ranked = ranked[:limit] if limit else ranked
+    goals = _goals()
+    for gap in ranked:
+        gap.goal_id = goals.get(gap.key)
+    if with_postings:
+        _with_postings(ranked)
+    return ranked
+
+
+def _family_counts(families: dict[str, list[Gap]]) -> dict[str, dict[str, int]]:
+    """{family: {group: postings}} counting each posting once, however many members it names."""
+    p = database.param
+    keys = [m.key for members in families.values() for m in members]
+    case = " ".join(f"WHEN {p} THEN {p}" for _ in keys)
+    sql = (f"SELECT CASE ps.skill {case} END AS family, po.stage, COUNT(DISTINCT ps.posting_id)"
+           f" FROM posting_skill AS ps JOIN posting AS po ON po.id = ps.posting_id"
+           f" WHERE ps.skill IN ({', '.join([p] * len(keys))}) AND po.stage IN ({', '.join([p] * len(GROUP_OF))})"
+           f" GROUP BY 1, 2")
+    params: list = []
+    for k in keys:
+        params += [k, FAMILY_OF[k]]
+    counts: dict[str, dict[str, int]] = defaultdict(Counter)
+    for family, stage, n in database.execute_sql(sql, [*params, *keys, *GROUP_OF]).fetchall():
+        counts[family][GROUP_OF[stage]] += n
+    return counts
+
+
+def rolled_up(ranked: list[Gap]) -> list[Gap]:
+    """The ranked gaps with two or more members of one family (FAMILIES) rolled up into a
+    family entry whose counts take each posting once; a lone member stays a plain gap."""
+    grouped: dict[str, list[Gap]] = defaultdict(list)
+    for gap in ranked:
+        if gap.key in FAMILY_OF:
+            grouped[FAMILY_OF[gap.key]].append(gap)
+    families = {name: members for name, members in grouped.items() if len(members) > 1}
+    if not families:
+        return list(ranked)
+    counts = _family_counts(families)
+    entries = [g for g in ranked if FAMILY_OF.get(g.key) not in families]
+    for name, members in families.items():
+        entries.append(Gap(skill=name, rejected=counts[name]["rejected"], in_flight=counts[name]["in_flight"],
+                           members=members))
+    return sorted(entries, key=_order)
+
+
+@dataclass
+class Plan:
+    shown: list[Gap]  # the top entries, open, with postings
+    folded: list[Gap]  # the rest, counts only
+    dismissed: list[str]  # names marked "not for me", for "show dismissed"
+
+
+def _entries(hidden: list[str]) -> list[Gap]:
+    """Ranked gaps without postings, families rolled up, leaving out what is dismissed
+    (a dismissed family takes its members with it)."""
+    hidden_keys = {profile.key(n) for n in hidden}
+    ranked = [g for g in rank(with_postings=False)
+              if profile.key(FAMILY_OF.get(g.key, "")) not in hidden_keys]
+    return [e for e in rolled_up(ranked) if e.key not in hidden_keys]
+
+
+def plan(open_count: int = PLAN_OPEN) -> Plan:
+    """The plan page's gaps: families rolled up, the top `open_count` entries with their
+    newest postings, the rest folded (counts and a link to the table)."""
+    hidden = dismissed_names()
+    entries = _entries(hidden)
+    shown, folded = entries[:open_count], entries[open_count:]
+    _with_postings([m for e in shown for m in (e.members or [e])])
+    return Plan(shown=shown, folded=folded, dismissed=hidden)
+
+
+def top(limit: int = 3) -> list[Gap]:
+    """The dashboard's few gaps (families rolled up), without postings."""
+    return _entries(dismissed_names())[:limit]
 
 
 def group_counts() -> dict[str, int]:
@@ -108,3 +223,38 @@ def group_counts() -> dict[str, int]:
     for stage, n in query:
         counts[GROUP_OF[stage]] += n
     return {group: counts.get(group, 0) for group in GROUPS}
+
+
+# ---- "not for me" ---------------------------------------------------------------------------
+
+def dismissed_names() -> list[str]:
+    names = settings.get(DISMISSED, [])
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+
+
+def dismissed_keys() -> set[str]:
+    return {profile.key(n) for n in dismissed_names()}
+
+
+def _name(skill: str) -> str:
+    name = shown_name(skill)
+    if not name:
+        raise ServiceError("which skill? the gap had no name", code="empty_skill")
+    if len(name) > 80:
+        raise ServiceError("a skill name is at most 80 characters", code="invalid_skill")
+    return name
+
+
+def dismiss(skill: str) -> str:
+    """Mark a gap (or a family, by its name) "not for me": left out of the plan until undone."""
+    name = _name(skill)
+    names = dismissed_names()
+    if profile.key(name) not in {profile.key(n) for n in names}:
+        settings.put(DISMISSED, sorted([*names, name], key=profile.key))
+    return name
+
+
+def undismiss(skill: str) -> str:
+    name = _name(skill)
+    settings.put(DISMISSED, [n for n in dismissed_names() if profile.key(n) != profile.key(name)])
+    return name

@@ -10,10 +10,11 @@ from typing import Any
 from peewee import JOIN, Case, Ordering, fn
 
 from ..db import database
-from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, Snapshot, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, Snapshot, utcnow
 from ..parsing.job_site import site_name
+from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
-from . import Conflict, NotFound, ServiceError
+from . import Conflict, NotFound, ServiceError, posting_skills
 from . import search as text_search
 from . import tags as posting_tags
 from ..stages import IN_FLIGHT
@@ -100,6 +101,7 @@ class Filters:
     until: date | None = None  # saved on or before this day (UTC)
     tag: str | None = None
     archived: str | None = None  # None: left out, unless searching by text; "show": in too; "only"
+    skill: str | None = None  # asks for this skill (by its key: "k8s" finds Kubernetes; services/gaps.py)
 
 
 # What a list (table, board) shows: every column but the long texts, so sorting
@@ -132,6 +134,9 @@ def filtered(filters: Filters, *, columns=None):
         query = query.where(Posting.created_at >= datetime.combine(filters.since, time.min))
     if filters.until:
         query = query.where(Posting.created_at < datetime.combine(filters.until + timedelta(days=1), time.min))
+    if filters.skill:
+        query = query.where(Posting.id.in_(PostingSkill.select(PostingSkill.posting)
+                                           .where(PostingSkill.skill == skill_key(filters.skill))))
     if filters.since and filters.until and filters.since > filters.until:
         raise ServiceError("the date range ends before it starts", code="invalid_range")
     if filters.tag:
@@ -182,7 +187,7 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
     query = filtered(filters, columns=LIST_COLUMNS)
     total = None
     if filters.q and filters.archived in (None, "show") and not any(
-            getattr(filters, f) for f in ("stage", "url", "company", "source", "remote", "since", "until", "tag")):
+            getattr(filters, f) for f in ("stage", "url", "company", "source", "remote", "since", "until", "tag", "skill")):
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:
@@ -386,6 +391,8 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
         # of the others (an archive, a stage settled by a parallel request).
         posting.save(only=[Posting.company if name == "company" else getattr(Posting, name) for name in changes]
                      + [Posting.user_edited, Posting.updated_at])
+        if "skills" in changes:
+            posting_skills.refresh(posting)
     return posting
 
 

@@ -2,21 +2,21 @@
 
 Skill names are compared case-insensitively ("kubernetes" is "Kubernetes") and
 through the skill vocabulary's aliases ("k8s" is "Kubernetes"), in the profile as in
-postings: the parser gives canonical names, but the user types their own.
+postings: the parser gives canonical names, but the user types their own. A skill is
+shown, and newly stored, by the vocabulary's name; a profile saved before that keeps its
+spelling in the store and is read through the same key, so it counts the same.
 """
 from __future__ import annotations
 
 from ..models import Posting, ProfileSkill
-from ..parsing.skills import canonical
+from ..parsing.skills import shown_name, skill_key
 from . import NotFound, ServiceError
 
 LEVELS = {1: "beginner", 2: "basic", 3: "working", 4: "strong", 5: "expert"}
 
 
-def key(name: str | None) -> str:
-    """The comparison key of a skill name: the vocabulary's name for an alias ("k8s" ->
-    "Kubernetes"), else the name trimmed and inner spaces collapsed; case-folded."""
-    return " ".join((canonical(name) or name or "").split()).casefold()
+key = skill_key  # the comparison key of a skill name (parsing/skills.py)
+shown = shown_name  # how a skill is shown: "k8s" -> "Kubernetes"
 
 
 def skills() -> list[ProfileSkill]:
@@ -52,8 +52,8 @@ def set_skill(name: str, level: int = 3) -> ProfileSkill:
         raise ServiceError("a skill name is at most 80 characters", code="invalid_skill")
     level = _check_level(level)
     skill = find(clean)
-    if skill is None:
-        return ProfileSkill.create(name=clean, level=level)
+    if skill is None:  # stored by the vocabulary's name: "k8s" is kept as "Kubernetes"
+        return ProfileSkill.create(name=shown_name(clean), level=level)
     skill.level = level
     skill.save()
     return skill
@@ -75,9 +75,9 @@ def posting_skills(posting: Posting) -> list[dict]:
         if not k or k in seen:
             continue
         seen.add(k)
-        out.append({"name": name, "level": have.get(k), "have": k in have})
+        out.append({"name": shown_name(name), "level": have.get(k), "have": k in have})
     return out
 
 
 def to_dict(skill: ProfileSkill) -> dict:
-    return {"id": skill.id, "name": skill.name, "level": skill.level, "level_label": LEVELS.get(skill.level, "")}
+    return {"id": skill.id, "name": shown_name(skill.name), "level": skill.level, "level_label": LEVELS.get(skill.level, "")}

@@ -24,7 +24,7 @@ from .. import __version__
 from ..db import database, move_sequences, read_transaction
 from ..migrations import SCHEMA_VERSION
 from ..models import ALL_MODELS, Setting, utcnow
-from . import ServiceError, calendar, import_rows, settings
+from . import ServiceError, calendar, import_rows, posting_skills, settings
 
 FORMAT = "jobloop-export"
 FORMAT_VERSION = 1
@@ -189,6 +189,7 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
                     raise ServiceError(f"nothing imported: {table} row {n}: {reason}", code="bad_rows") from None
             counts[table] = len(ready.get(table, []))
         move_sequences(ALL_MODELS)  # rows were written with their ids: new rows must start past them
+        posting_skills.rebuild()  # derived from the postings just written (not in the file)
     return counts
 
 

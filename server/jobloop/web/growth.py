@@ -56,7 +56,7 @@ def growth_dashboard() -> dict:
     due = goals.due(now, among=open_goals)
     rest = [g for g in open_goals if g not in due]
     return {"now": now, "in_flight": flight, "goals": (due + rest)[:max(5, len(due))], "status": goals.status,
-            "contacts": network.due(now), "top_gaps": gaps.rank(limit=3, with_postings=False)}
+            "contacts": network.due(now), "top_gaps": gaps.top(3)}
 
 
 @blp.app_template_global("growth_posting")
@@ -108,9 +108,9 @@ PLAN = "growth/plan.html"
 
 def _plan(*_, **__) -> dict:
     now = _now()
-    return dict(gaps=gaps.rank(), counts=gaps.group_counts(),
+    return dict(gaps=gaps.plan(), counts=gaps.group_counts(),
                 open_goals=goals.open_goals(), done_goals=goals.done_goals(),
-                skills=profile.skills(), levels=profile.LEVELS, status=goals.status,
+                skills=profile.skills(), shown=profile.shown, levels=profile.LEVELS, status=goals.status,
                 default_deadline=goals.default_deadline(now), weeks=goals.DEFAULT_WEEKS, now=now)
 
 
@@ -133,6 +133,22 @@ def remove_skill():
     profile.remove_skill(request.form.get("name", ""))
     said("Removed from your profile.")
     return back(url_for(".plan") + "#profile")
+
+
+@blp.post("/plan/gaps/dismiss")
+@_refused_shows(PLAN, _plan)
+def dismiss_gap():
+    name = gaps.dismiss(request.form.get("skill", ""))
+    said(f"{name} is left out of your plan. Show dismissed, below the gaps, brings it back.")
+    return back(url_for(".plan") + "#gaps")
+
+
+@blp.post("/plan/gaps/undismiss")
+@_refused_shows(PLAN, _plan)
+def undismiss_gap():
+    name = gaps.undismiss(request.form.get("skill", ""))
+    said(f"{name} is back in your plan.")
+    return back(url_for(".plan") + "#gaps")
 
 
 @blp.post("/plan/goals")

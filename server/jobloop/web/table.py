@@ -18,7 +18,7 @@ from .forms import local_date, local_day
 from .pages import _common
 
 PER_PAGE = 50
-FILTER_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "tag", "archived")
+FILTER_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "tag", "archived", "skill")
 TABLE_ARGS = (*FILTER_ARGS, "sort", "dir")
 
 
@@ -31,7 +31,7 @@ def view_filters(args: dict[str, str]) -> Filters:
     return Filters(stage=args["stage"] or None, q=args["q"] or None, company=args["company"] or None,
                    source=args["source"] or None, remote=args["remote"] or None,
                    since=local_date(args["from"], "From"), until=local_date(args["to"], "To"),
-                   tag=args["tag"] or None, archived=args["archived"] or None)
+                   tag=args["tag"] or None, archived=args["archived"] or None, skill=args["skill"] or None)
 
 
 def view_sort(args: dict[str, str]) -> tuple[str, bool]:
