@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from peewee import JOIN, Case, Expression, Value, fn
+from peewee import JOIN, OP, Case, Expression, Value, fn
 
 from .. import stages
 from ..db import database
@@ -134,7 +134,7 @@ def merge(keep: Company, other: Company) -> Company:
 def set_notes(head: Company, notes: str) -> Company:
     notes = (notes or "").strip()
     if len(notes) > MAX_TEXT:
-        raise ServiceError(f"notes are at most {MAX_TEXT} characters", code="too_long", field="notes")
+        raise ServiceError(f"notes are at most {MAX_TEXT} characters", code="too_long")
     head.notes = notes
     head.save(only=[Company.notes])
     return head
@@ -288,7 +288,7 @@ def _rejections_asking(names: list[str]) -> dict[str, int]:
     parser's vocabulary names, written in the JSON list in quotes)."""
     if not names:
         return {}
-    sums = [fn.SUM(Case(None, [(Expression(Posting.skills, "LIKE", Value(f'%"{_like(n)}"%', converter=False)), 1)], 0))
+    sums = [fn.SUM(Case(None, [(Expression(Posting.skills, OP.ILIKE, Value(f'%"{_like(n)}"%', converter=False)), 1)], 0))
             for n in names]
     row = Posting.select(*sums).where(Posting.stage.in_(stages.TURNED_DOWN)).tuples().first()
     return {n: int(v or 0) for n, v in zip(names, row or ())}
@@ -330,7 +330,7 @@ def urls(posting: Posting) -> list[str]:
 def attach_url(posting: Posting, url: str, now: datetime | None = None) -> Posting:
     """Keep `url` as another address of `posting` (the user said it is the same job)."""
     if not (url or "").strip().lower().startswith(("http://", "https://")):
-        raise ServiceError("url must be an http(s) address", code="invalid_url", field="url")
+        raise ServiceError("url must be an http(s) address", code="invalid_url")
     canonical = canonical_url(url)
     check_fits(canonical, PostingUrl.canonical_url, "url")
     if canonical == posting.canonical_url:
@@ -362,27 +362,27 @@ def posting_for_url(url: str) -> Posting | None:
 def _check_target(why: str, careers_url: str | None, priority, check_weeks) -> dict[str, Any]:
     why = (why or "").strip()
     if len(why) > MAX_TEXT:
-        raise ServiceError(f"why is at most {MAX_TEXT} characters", code="too_long", field="why")
+        raise ServiceError(f"why is at most {MAX_TEXT} characters", code="too_long")
     careers_url = (careers_url or "").strip() or None
     if careers_url and not careers_url.lower().startswith(("http://", "https://")):
-        raise ServiceError("the careers page must be an http(s) address", code="invalid_url", field="careers_url")
+        raise ServiceError("the careers page must be an http(s) address", code="invalid_url")
     if careers_url and len(careers_url) > 2048:
-        raise ServiceError("the careers page address is at most 2048 characters", code="too_long", field="careers_url")
+        raise ServiceError("the careers page address is at most 2048 characters", code="too_long")
     try:
         priority = int(priority if priority not in (None, "") else 2)
     except (TypeError, ValueError):
-        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid", field="priority") from None
+        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid") from None
     if priority not in PRIORITIES:
-        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid", field="priority")
+        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid")
     if check_weeks in (None, "", 0, "0"):
         check_weeks = None
     else:
         try:
             check_weeks = int(check_weeks)
         except (TypeError, ValueError):
-            raise ServiceError("check every N weeks: a whole number", code="invalid", field="check_weeks") from None
+            raise ServiceError("check every N weeks: a whole number", code="invalid") from None
         if not 1 <= check_weeks <= MAX_CHECK_WEEKS:
-            raise ServiceError(f"check every 1 to {MAX_CHECK_WEEKS} weeks", code="invalid", field="check_weeks")
+            raise ServiceError(f"check every 1 to {MAX_CHECK_WEEKS} weeks", code="invalid")
     return {"why": why, "careers_url": careers_url, "priority": priority, "check_weeks": check_weeks}
 
 
@@ -391,7 +391,7 @@ def set_target(name: str, *, why: str = "", careers_url: str | None = None, prio
     """Add a target company (or change one): the company is made when new."""
     name = " ".join((name or "").split())
     if not name:
-        raise ServiceError("a target company needs a name", code="empty_name", field="name")
+        raise ServiceError("a target company needs a name", code="empty_name")
     check_fits(name, Company.name, "name")
     values = _check_target(why, careers_url, priority, check_weeks)
     with database.atomic():
