@@ -8,9 +8,9 @@ import pytest
 
 from factories import make_posting, stored_posting
 from jobloop.migrations import migrate
-from jobloop.models import Company, Contact, Posting, PostingUrl, Reflection
+from jobloop.models import Contact, Posting, PostingUrl, Reflection
 from jobloop.parsing.identity import careers_brand, company_key, title_similarity
-from jobloop.services import Conflict, ServiceError, capture, companies, network, pipeline, postings, profile
+from jobloop.services import Conflict, ServiceError, capture, companies, network, postings, profile
 
 NOW = datetime(2026, 6, 15, 12, 0)
 

@@ -25,6 +25,7 @@ from ..db import database
 from ..models import Company, Contact, Event, FollowUp, Posting, PostingUrl, Reflection, Target, utcnow
 from ..parsing.identity import careers_brand, company_key, title_similarity
 from ..parsing.job_site import site_name
+from ..parsing.skills import canonical
 from ..parsing.urls import canonical_url
 from . import Conflict, NotFound, ServiceError
 from .bounds import MAX_TEXT, check_fits
@@ -268,7 +269,7 @@ def fit(skills: list[str] | None) -> dict[str, Any] | None:
     for name in skills or []:
         k = skill_key(name)
         if k and k not in asked:
-            asked[k] = name
+            asked[k] = canonical(name) or " ".join(name.split())  # shown (and counted) by the vocabulary's name
     if not asked:
         return None
     missing = [name for k, name in asked.items() if k not in have]
@@ -435,3 +436,26 @@ def targets() -> list[dict[str, Any]]:
 
 def target_dict(target: Target) -> dict[str, Any]:
     return next(t for t in targets() if t["id"] == target.id)
+
+
+# ---- what the popup's preview carries ---------------------------------------------------------------
+
+def clip_context(draft: dict[str, Any], url: str, now: datetime, *, tracked: Posting | None = None) -> dict[str, Any]:
+    """For the preview of a clip: the employer's history in two lines, the fit of the skills
+    asked, the tracked posting this is most likely the same job as (not when the address is
+    tracked already), and whether the employer is a target. Kept apart from parsing, so the
+    preview's parse can change without touching it."""
+    head = find(draft.get("company"), url)
+    history_out = target_out = None
+    if head is not None:
+        lines = summary(history(head, now, exclude=tracked.id if tracked else None), now)
+        history_out = {"company_id": head.id, "company": head.name, "lines": lines}
+        target = target_of(head)
+        if target is not None:
+            target_out = {"company_id": head.id, "company": head.name, "why": target.why,
+                          "priority": target.priority, "priority_label": PRIORITIES[target.priority],
+                          "careers_url": target.careers_url}
+    same = None if tracked else same_job(draft.get("title"), draft.get("company"), url, now)
+    return {"history": history_out, "fit": fit(draft.get("skills")), "target": target_out,
+            "same_job": {"id": same.id, "title": same.title, "url": same.url, "stage": same.stage,
+                         "site": site_name(same.url)} if same else None}
