@@ -95,6 +95,8 @@ export function makeClient(settings) {
       return (data.postings && data.postings[0]) || null;
     },
     posting: (id) => request(settings, "GET", `/api/postings/${encodeURIComponent(id)}`),
+    // The same job seen on another site: keep this address with the tracked posting.
+    attachUrl: (id, url) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/urls`, { body: { url } }),
     // at: an ISO time to back-date the change (the day the user applied), or omitted for now.
     setStage: (id, stage, at) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/events`, { body: at ? { kind: "stage", stage, at } : { kind: "stage", stage } }),
     // The day the user applied ("YYYY-MM-DD", their local day; omitted: today). Moves the

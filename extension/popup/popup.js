@@ -6,6 +6,7 @@ import { loadSettings } from "../lib/settings.js";
 import { readTab } from "../lib/page.js";
 import { MSG } from "../lib/messages.js";
 import * as form from "./form.js";
+import * as context from "./context.js";
 
 const OUTCOMES = ["applied", "screening", "interviewing", "offer", "accepted", "rejected", "withdrawn", "ghosted"];
 const $ = (id) => document.getElementById(id);
@@ -369,6 +370,7 @@ async function start() {
     await loadTracked(preview.posting, `Already tracked: ${preview.posting.stage}.`);
   } else {
     renderPreview(preview.draft);
+    context.render(document, preview, attachToTracked);
     // One warning, in the message line (it used to be said twice, there and above the form).
     const draft = preview.draft;
     if (draft.is_posting === false) {
@@ -376,6 +378,20 @@ async function start() {
     } else {
       say("Check the details, then save.");
     }
+  }
+}
+
+// The same job tracked from another site: keep this address with it, no second posting.
+async function attachToTracked(job, button) {
+  button.disabled = true;
+  say("Attaching this address…");
+  try {
+    const posting = await state.api.attachUrl(job.id, state.page.url);
+    await loadTracked(posting, `Attached to ${posting.title || "the tracked posting"}: it now has this address too.`, "ok");
+  } catch (err) {
+    say(`Not attached: ${err.message}`, "error");
+  } finally {
+    button.disabled = false;
   }
 }
 

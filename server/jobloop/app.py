@@ -61,12 +61,14 @@ def create_app(config: Config | None = None) -> Flask:
             database.close()
 
     from .api import init_api
-    from .web import blp as web_blp, errors as web_errors, followups as web_followups, growth as web_growth, login
+    from .web import blp as web_blp, companies as web_companies, errors as web_errors, followups as web_followups, \
+        growth as web_growth, login
 
     init_api(app)
     app.register_blueprint(web_blp)
     app.register_blueprint(web_growth.blp)  # Insights, Plan, Network
     app.register_blueprint(web_followups.blp)  # follow-ups, reflections, calendar
+    app.register_blueprint(web_companies.blp)  # companies: history, merges, targets
     login.install(app)  # remote mode only: nothing but the login page without a session
     web_errors.install(app)  # last: one handler for every path, JSON under /api, HTML elsewhere
     return app

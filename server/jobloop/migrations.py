@@ -329,7 +329,7 @@ def _v9_tags_archive_bulk(db: Database) -> str | None:
         migrator = SchemaMigrator.from_database(db)
         # A nullable column: a plain ADD COLUMN on both stores, no table rebuild; the index comes with it.
         run_migrations(migrator.add_column("posting", "archived_at", models.Posting.archived_at))
-    db.create_tables([*models.V8_MODELS, *models.UNDO_MODELS], safe=True)
+    db.create_tables([*models.TAG_MODELS, *models.UNDO_MODELS], safe=True)
     # (The stage-history index on event comes with the step before.)
     for name, table, columns in (("follow_up_posting_status_due", "follow_up", "posting_id, status, due_at"),
                                  ("posting_title", "posting", "title"),
@@ -365,11 +365,47 @@ def _v10_posting_skills(db: Database) -> str | None:
     return None
 
 
+def _v11_companies(db: Database) -> str | None:
+    """Companies as employers: a name key, the careers host, merges and notes on `company`;
+    the other addresses of a posting (posting_url) and target companies (target). Existing
+    companies get their key and host; names of one employer ("Acme", "ACME Inc.") point at the
+    first of them. Names, postings and contacts keep their values."""
+    from .parsing.identity import careers_brand, company_key
+
+    existing = {c.name for c in db.get_columns("company")}
+    # Plain ADD COLUMN on both stores: playhouse's SQLite path rebuilds the table, which the
+    # search triggers (they read company) do not survive.
+    for name, ddl in (("key", "VARCHAR(255)"), ("host", "VARCHAR(255)"), ("merged_into", "INTEGER"),
+                      ("notes", "TEXT NOT NULL DEFAULT ''")):
+        if name not in existing:
+            db.execute_sql(f"ALTER TABLE company ADD COLUMN {name} {ddl}")
+    for name in ("key", "host", "merged_into"):
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS company_{name} ON company ({name})")
+    db.create_tables(models.COMPANY_MODELS, safe=True)
+    p = db.param
+    hosts: dict[int, str] = {}
+    for company_id, url in db.execute_sql("SELECT company_id, url FROM posting WHERE company_id IS NOT NULL"
+                                          " ORDER BY id").fetchall():
+        brand = company_id not in hosts and careers_brand(url)
+        if brand:
+            hosts[company_id] = brand
+    first: dict[str, int] = {}
+    grouped = 0
+    for company_id, name in db.execute_sql("SELECT id, name FROM company ORDER BY id").fetchall():
+        key = company_key(name) or None
+        head = first.setdefault(key, company_id) if key else company_id
+        grouped += head != company_id
+        db.execute_sql(f"UPDATE company SET key = {p}, host = {p}, merged_into = {p} WHERE id = {p}",
+                       (key, hosts.get(company_id), head if head != company_id else None, company_id))
+    return f"{grouped} company names were found to name an employer already known (same name key)" if grouped else None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
     _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes, _v9_tags_archive_bulk,
     _v10_posting_skills,
+    _v11_companies,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -54,9 +54,18 @@ class BaseModel(Model):
 
 
 class Company(BaseModel):
+    """One name as postings and contacts gave it. Names of one employer ("Acme", "ACME Inc.")
+    share a `key` (parsing/identity.py); `merged_into` points at the row that stands for the
+    employer when the user said two are the same (or the key or careers host matched).
+    A plain id, not a foreign key: the row it names may come later in an export."""
+
     name = CharField(unique=True)
     website = CharField(null=True)
     created_at = DateTimeField(default=utcnow)
+    key = CharField(null=True, index=True)  # added in schema v8, like the three below
+    host = CharField(null=True, index=True)  # the employer a careers address names ("acme")
+    merged_into = IntegerField(null=True, index=True)
+    notes = TextField(default="")
 
 
 class Posting(BaseModel):
@@ -225,8 +234,30 @@ class PostingSkill(BaseModel):
         indexes = ((("skill", "posting"), False),)
 
 
+class PostingUrl(BaseModel):
+    """Another address the same job was clipped from (LinkedIn and the company's own board):
+    the posting's own canonical_url is not repeated here."""
+
+    posting = ForeignKeyField(Posting, backref="other_urls", on_delete="CASCADE")
+    canonical_url = CharField(unique=True, max_length=2048)
+    url = TextField()
+    added_at = DateTimeField(default=utcnow)
+
+
+class Target(BaseModel):
+    """A company the user would like to work for."""
+
+    company = ForeignKeyField(Company, unique=True, backref="target", on_delete="CASCADE")
+    why = TextField(default="")
+    careers_url = TextField(null=True)
+    priority = IntegerField(default=2)  # 1 high .. 3 low
+    check_weeks = IntegerField(null=True)  # "check their openings every N weeks"
+    created_at = DateTimeField(default=utcnow)
+
+
 V1_MODELS = [Company, Posting, Snapshot, Event, Contact, FollowUp, Reflection, Goal, Setting]
 V2_MODELS = [ProfileSkill, PostingContact]
-V8_MODELS = [Tag, PostingTag]
-ALL_MODELS = V1_MODELS + V2_MODELS + V8_MODELS  # what export and import carry, parents first
+COMPANY_MODELS = [PostingUrl, Target]
+TAG_MODELS = [Tag, PostingTag]
+ALL_MODELS = V1_MODELS + V2_MODELS + COMPANY_MODELS + TAG_MODELS  # what export and import carry, parents first
 UNDO_MODELS = [BulkBatch]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from jobloop.models import Company, Posting, utcnow
-from jobloop.services import capture, pipeline, posting_skills
+from jobloop.models import Posting, utcnow
+from jobloop.services import capture, companies, pipeline, posting_skills
 
 _counter = iter(range(1, 10**9))
 
@@ -65,7 +65,7 @@ def stored_posting(stage: str | None = None, *, stages: tuple[str, ...] = (), at
     url = url or f"https://jobs.example.test/{n}"
     values = {"created_at": at, "stage_changed_at": at} if at else {}
     posting = Posting.create(canonical_url=url, url=url, title=title,
-                             company=Company.get_or_create(name=company)[0], **values, **fields)
+                             company=companies.named(company), **values, **fields)
     if "skills" in fields:  # as the services that write skills do
         posting_skills.refresh(posting)
     path = list(stages) + ([stage] if stage and stage not in stages[-1:] else [])

@@ -36,12 +36,13 @@ def init_api(app: Flask) -> JobloopApi:
     )
     api = JobloopApi(app, spec_kwargs={"components": {"securitySchemes": {
         "bearer": {"type": "http", "scheme": "bearer"}}}, "security": [{"bearer": []}]})
-    from . import captures, followups, growth, pairing, postings
+    from . import captures, companies, followups, growth, pairing, postings
 
     api.register_blueprint(captures.blp)
     api.register_blueprint(postings.blp)
     api.register_blueprint(followups.blp)  # follow-ups, reflections, interviews
     api.register_blueprint(growth.blp)  # profile, gaps, goals, contacts, insights
+    api.register_blueprint(companies.blp)  # companies, history, fit, targets, a posting's other addresses
     api.register_blueprint(pairing.blp)  # one-click pairing: its API, and the tracker page the user confirms on
     app.register_blueprint(pairing.page_blp)
     return api

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from .. import __version__
 from ..services import capture as capture_service, postings
-from .schemas import CaptureSchema, HealthSchema, ParseSchema, PostingSchema, PreviewSchema
+from .companies import ClipPreviewSchema, clip_context
+from .schemas import CaptureSchema, HealthSchema, ParseSchema, PostingSchema
 
 blp = Blueprint("api_captures", __name__, url_prefix="/api", description="Clip job pages")
 
@@ -27,12 +28,14 @@ def health():
 
 @blp.route("/parse", methods=["POST"])
 @blp.arguments(ParseSchema)
-@blp.response(200, PreviewSchema)
+@blp.response(200, ClipPreviewSchema)
 def parse_page(body):
-    """Parse a page without saving: the popup's preview."""
+    """Parse a page without saving: the popup's preview, with the company's history, the fit,
+    the same job tracked from another site and the target company (api/companies.py)."""
     result = capture_service.preview(body["url"], body["html"])
     if result["posting"]:
         result["posting"]["tracker_url"] = url_for("web.posting", posting_id=result["posting"]["id"], _external=True)
+    result.update(clip_context(result["draft"], body["url"], result["posting"]["id"] if result["posting"] else None))
     return result
 
 

@@ -120,7 +120,8 @@ def capture(url: str, html: str, *, title: str | None = None, selection: str | N
 
 def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any], stage: str | None,
           note: str | None, fields: dict[str, Any] | None, now: datetime) -> tuple[Posting, bool]:
-    posting = Posting.get_or_none(Posting.canonical_url == draft.canonical_url)
+    # An address attached to a tracked posting (the same job on another site) refreshes that posting.
+    posting = postings.find_by_url(draft.canonical_url)
     created = posting is None
     if created:
         posting = Posting(canonical_url=draft.canonical_url, url=url, created_at=now,
@@ -130,13 +131,14 @@ def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any
         if name in kept:
             continue
         if name == "company":
-            posting.company = postings.company_named(value)
+            posting.company = postings.company_named(value, url)
         else:
             setattr(posting, name, value)
     posting.is_posting = draft.is_posting
     posting.source_site = draft.source
     posting.field_sources = draft.sources
-    posting.url = url
+    if posting.canonical_url == draft.canonical_url:
+        posting.url = url  # (an attached address stays what it is: the posting keeps its own)
     posting.updated_at = now
     posting.save()
     posting_skills.refresh(posting)

@@ -10,11 +10,11 @@ from typing import Any
 from peewee import JOIN, Case, Ordering, fn
 
 from ..db import database
-from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, Snapshot, utcnow
+from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
-from . import Conflict, NotFound, ServiceError, posting_skills
+from . import Conflict, NotFound, ServiceError, companies, posting_skills
 from . import search as text_search
 from . import tags as posting_tags
 from ..stages import IN_FLIGHT
@@ -36,15 +36,12 @@ def get(posting_id: int) -> Posting:
 
 
 def find_by_url(url: str) -> Posting | None:
-    return Posting.get_or_none(Posting.canonical_url == canonical_url(url))
+    """By the posting's own address or another one it was clipped from (companies.attach_url)."""
+    return companies.posting_for_url(url)
 
 
-def company_named(name: str | None) -> Company | None:
-    name = (name or "").strip()
-    if not name:
-        return None
-    company, _ = Company.get_or_create(name=name)
-    return company
+def company_named(name: str | None, url: str | None = None) -> Company | None:
+    return companies.named(name, url)
 
 
 def _applied_at():
@@ -119,7 +116,9 @@ def filtered(filters: Filters, *, columns=None):
             raise ServiceError(f"unknown stage {filters.stage!r}", code="invalid_stage")
         query = query.where(Posting.stage == filters.stage)
     if filters.url:
-        query = query.where(Posting.canonical_url == canonical_url(filters.url))
+        wanted = canonical_url(filters.url)
+        query = query.where((Posting.canonical_url == wanted) | Posting.id.in_(
+            PostingUrl.select(PostingUrl.posting).where(PostingUrl.canonical_url == wanted)))
     if filters.company:
         query = query.where(fn.LOWER(Company.name).contains(filters.company.strip().lower()))
     if filters.source:

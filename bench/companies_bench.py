@@ -1,0 +1,171 @@
+"""The popup's preview with the company's history and the fit, against the parse alone, in a
+store of 10,000 postings (goal: preview <= 1.2x the parse, median over real pages).
+
+usage: python bench/companies_bench.py [--postings 10000] [--corpus DIR] [--runs 5]
+       (corpus default: ../shared/corpus, or $JOBLOOP_CORPUS)
+
+Seeds a temporary SQLite data dir: every corpus page's company has met the user before (a
+posting rejected after the interview with written feedback, one in flight, one saved, a
+contact), the rest of the N postings are spread over other companies, with stage events
+and skills, and the profile holds a few skills. Then for every page: the best of a few runs
+of parse(html, url) alone, and of the preview the popup gets (capture.preview: the parse and
+the tracked-URL lookup; companies.clip_context: history, fit, the same job, the target).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "server"))
+
+from jobloop.app import create_app  # noqa: E402
+from jobloop.config import Config  # noqa: E402
+from jobloop.db import database  # noqa: E402
+from jobloop.models import Company, Contact, Event, Posting, ProfileSkill, Reflection, utcnow  # noqa: E402
+from jobloop.parsing import parse  # noqa: E402
+from jobloop.parsing.identity import company_key  # noqa: E402
+from jobloop.services import capture, companies  # noqa: E402
+
+GOAL = 1.2
+SKILLS = ["Python", "SQL", "Kubernetes", "Terraform", "AWS", "Docker", "Apache Kafka", "Airflow", "React",
+          "TypeScript", "Go", "PostgreSQL", "Machine learning", "Excel", "Tableau"]
+STAGE_WEIGHTS = {"saved": 30, "applied": 25, "screening": 8, "interviewing": 6, "offer": 2, "rejected": 15,
+                 "ghosted": 10, "withdrawn": 4}
+
+
+def best(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def corpus_pages(corpus: Path) -> list[tuple[str, str, str]]:
+    out = []
+    for line in (corpus / "manifest.jsonl").read_text().splitlines():
+        if line.strip():
+            d = json.loads(line)
+            if d.get("kind", "posting") == "posting":
+                html = (corpus / d["file"]).read_bytes().decode("utf-8", errors="replace")
+                out.append((d["file"], d.get("url") or "https://example.com/", html))
+    return out
+
+
+def seed(n: int, met: list[tuple[str, str]], rng: random.Random) -> None:
+    """n postings: three at each company in `met` (name, title), the rest over other companies."""
+    now = utcnow()
+    with database.atomic():
+        names = sorted({name for name, _ in met}) + [f"Company {i:04d}" for i in range(max(1, n // 12))]
+        Company.insert_many([{"name": name, "key": company_key(name) or None} for name in names]).execute()
+        ids = {c.name: c.id for c in Company.select(Company.id, Company.name)}
+        rows, stages = [], []
+        for name, title in met:
+            for stage, days in (("rejected", 120), ("applied", 20), ("saved", 5)):
+                rows.append((ids[name], title, stage, now - timedelta(days=days)))
+        fillers = [ids[name] for name in names if name.startswith("Company ")]
+        while len(rows) < n:
+            stage = rng.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()))[0]
+            rows.append((rng.choice(fillers), f"Engineer {len(rows)}", stage, now - timedelta(days=rng.uniform(0, 365))))
+        postings = []
+        for i, (company_id, title, stage, created) in enumerate(rows):
+            postings.append({"canonical_url": f"https://www.linkedin.com/jobs/view/{i}", "url": f"https://www.linkedin.com/jobs/view/{i}",
+                             "title": title, "company": company_id, "stage": stage, "stage_changed_at": created,
+                             "created_at": created, "updated_at": created, "description_text": "bench",
+                             "skills": json.dumps(rng.sample(SKILLS, 5)), "locations": "[]", "field_sources": "{}",
+                             "user_edited": "[]"})
+            stages.append(stage)
+        for start in range(0, len(postings), 500):
+            Posting.insert_many(postings[start:start + 500]).execute()
+        events = []
+        for posting_id, stage, created in Posting.select(Posting.id, Posting.stage, Posting.created_at).tuples():
+            path = ["saved"] + ({"saved": [], "applied": ["applied"], "withdrawn": ["withdrawn"]}.get(stage)
+                                or ["applied", "interviewing", stage] if stage in ("rejected", "ghosted", "offer")
+                                else ["applied", stage])
+            for step, to in enumerate(dict.fromkeys(path)):
+                events.append({"posting": posting_id, "kind": "stage", "to_stage": to, "details": "{}",
+                               "at": created + timedelta(days=step * 5), "created_at": created})
+        for start in range(0, len(events), 500):
+            Event.insert_many(events[start:start + 500]).execute()
+        rejected = Posting.select(Posting.id, Posting.stage_changed_at).where(Posting.stage == "rejected").tuples()
+        Reflection.insert_many([{"posting": pid, "due_at": at, "feedback": "More system design next time.",
+                                 "written_at": at, "created_at": at} for pid, at in rejected]).execute()
+        Contact.insert_many([{"name": f"Recruiter {i}", "role": "Recruiter", "company": ids[name], "warmth": "warm",
+                              "last_contact_at": now - timedelta(days=30), "created_at": now}
+                             for i, name in enumerate(sorted({name for name, _ in met}))]).execute()
+        ProfileSkill.insert_many([{"name": s, "level": 3} for s in ("Python", "SQL", "k8s", "AWS")]).execute()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--postings", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
+    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus")))
+    args, _ = ap.parse_known_args(argv)
+    if not (args.corpus / "manifest.jsonl").exists():
+        print(f"no corpus at {args.corpus}: set JOBLOOP_CORPUS or pass --corpus")
+        return 0
+    pages = corpus_pages(args.corpus)
+    drafts = [(name, url, html, parse(html, url)) for name, url, html in pages]
+    met = [(d.company, d.title or "Engineer") for _, _, _, d in drafts if d.company]
+
+    data_dir = Path(tempfile.mkdtemp(prefix="jobloop-companies-bench-"))
+    app = create_app(Config(data_dir=data_dir, database_url=None, testing=True))
+    ratios, extra_ms, with_history = [], [], 0
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        seed(args.postings, met, random.Random(17))
+        now = utcnow()
+        for name, url, html, _ in drafts:
+            alone = best(lambda: parse(html, url, now=now), args.runs)
+
+            def preview():
+                result = capture.preview(url, html, now=now)
+                return companies.clip_context(result["draft"], url, now)
+
+            whole = best(preview, args.runs)
+            with_history += bool(preview()["history"])
+            ratios.append(whole / alone)
+            extra_ms.append((whole - alone) * 1000)
+        database.close()
+    med, worst = statistics.median(ratios), max(ratios)
+    print(f"{len(drafts)} pages, {Posting_count(app)} postings; {with_history} previews carried a history")
+    print(f"preview (parse + history + fit) / parse alone: median {med:.2f}x, worst {worst:.2f}x"
+          f" (goal median <= {GOAL}x: {'ok' if med <= GOAL else 'MISSED'});"
+          f" added {statistics.median(extra_ms):.1f} ms median, {max(extra_ms):.1f} ms worst")
+    out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
+    if out:
+        with open(out, "a", encoding="utf-8") as f:
+            f.write("\n".join([
+                "## Popup preview with company history and fit", "",
+                f"{len(drafts)} real pages, a store of {args.postings:,} postings where each page's company has"
+                " history; best of a few runs per page.", "",
+                "| measure | median | worst | goal |", "| --- | ---: | ---: | --- |",
+                f"| preview (parse + history + fit) / parse alone | {med:.2f}× | {worst:.2f}× | median ≤ {GOAL}×"
+                f"{'' if med <= GOAL else ' — **not met**'} |",
+                f"| time the history and fit add | {statistics.median(extra_ms):.1f} ms | {max(extra_ms):.1f} ms | |",
+                "", ""]))
+    return 0
+
+
+def Posting_count(app) -> int:  # noqa: N802
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            return Posting.select().count()
+        finally:
+            database.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

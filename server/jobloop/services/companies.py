@@ -1,0 +1,461 @@
+"""Companies as employers: who the user has met before, what came of it, and what a new
+posting there asks against the profile.
+
+Identity. A `Company` row is one name as a page or the user gave it. Names of one employer
+share a key (parsing/identity.py: case, punctuation, "The", legal forms); the careers
+address is the second signal ("Acme" on careers.acme.com and "Acme Robotics" on
+boards.greenhouse.io/acme). The row that stands for the employer is the *head*: a row whose
+`merged_into` is empty; every other row of the employer points at it. A new name is pointed
+at its employer when it is made, and a merge (the user says "these are the same") points
+a whole group at the other head, so later clips of either name land on the merged company.
+
+The same job seen twice: a clip at a tracked employer, from another job site, whose title
+has at least SAME_TITLE of its words in common with a posting clipped within
+SAME_JOB_WEEKS weeks (see `same_job`).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from peewee import JOIN, OP, Case, Expression, Value, fn
+
+from .. import stages
+from ..db import database
+from ..models import Company, Contact, Event, FollowUp, Posting, PostingUrl, Reflection, Target, utcnow
+from ..parsing.identity import careers_brand, company_key, title_similarity
+from ..parsing.job_site import site_name
+from ..parsing.skills import canonical
+from ..parsing.urls import canonical_url
+from . import Conflict, NotFound, ServiceError
+from .bounds import MAX_TEXT, check_fits
+from .pipeline import applied_dates
+from .profile import key as skill_key, levels
+
+# Jaccard similarity of the titles' word sets (parsing/identity.title_words) from which two
+# clips at one employer are offered as one job. 0.75 lets one extra descriptive word through
+# on a three-word title ("Data Engineer, Platform" ~ "Data Engineer - Platform Team" once
+# filler words go) but never a changed or missing seniority or speciality word on a title of
+# up to three words ("Senior Data Engineer" vs "Data Engineer" is 0.67; "Data Engineer II"
+# vs "III" is 0.5; "Backend" vs "Frontend Engineer" is 0.33).
+SAME_TITLE = 0.75
+# A job stays up for weeks and is reposted on boards as it goes: six weeks covers a posting's
+# usual life; older clips at the same title are more likely a new opening.
+SAME_JOB_WEEKS = 6
+PRIORITIES = {1: "high", 2: "medium", 3: "low"}
+MAX_CHECK_WEEKS = 52
+
+
+# ---- identity ------------------------------------------------------------------------------
+
+def head_of(company: Company) -> Company:
+    if company.merged_into:
+        head = Company.get_or_none(Company.id == company.merged_into)
+        if head is not None:
+            return head
+    return company
+
+
+def get(company_id: int) -> Company:
+    """The employer (its head row) for any of its names' ids."""
+    company = Company.get_or_none(Company.id == company_id)
+    if company is None:
+        raise NotFound(f"no company with id {company_id}")
+    return head_of(company)
+
+
+def _head_id(row: Company) -> int:
+    return row.merged_into or row.id
+
+
+def find(name: str | None, url: str | None = None) -> Company | None:
+    """The employer behind a name (and a careers address), without making anything."""
+    name = (name or "").strip()
+    if name:
+        row = Company.get_or_none(Company.name == name)
+        if row is None:
+            key = company_key(name)
+            row = Company.select().where(Company.key == key).order_by(Company.id).first() if key else None
+        if row is not None:
+            return head_of(row)
+    brand = careers_brand(url)
+    if brand:
+        row = Company.select().where(Company.host == brand).order_by(Company.id).first()
+        if row is not None:
+            return head_of(row)
+    return None
+
+
+def named(name: str | None, url: str | None = None) -> Company | None:
+    """The row for this name, made when new and pointed at its employer when one is known
+    by key or careers host. The one way a company row is made."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    brand = careers_brand(url)
+    row = Company.get_or_none(Company.name == name)
+    if row is None:
+        known = find(name, url)
+        row = Company.create(name=name, key=company_key(name) or None, host=brand,
+                             merged_into=known.id if known else None)
+    elif brand and not row.host:
+        row.host = brand
+        row.save(only=[Company.host])
+    return row
+
+
+def group_ids(head: Company) -> list[int]:
+    return [head.id] + [c.id for c in Company.select(Company.id).where(Company.merged_into == head.id)]
+
+
+def names(head: Company) -> list[str]:
+    return [c.name for c in Company.select(Company.name).where(Company.id.in_(group_ids(head))).order_by(Company.id)]
+
+
+def merge(keep: Company, other: Company) -> Company:
+    """`other` (and every name of it) is the same employer as `keep`; remembered on the rows."""
+    keep, other = head_of(keep), head_of(other)
+    if keep.id == other.id:
+        raise Conflict(f"{keep.name} and {other.name} are already one company")
+    with database.atomic():
+        (Company.update(merged_into=keep.id)
+         .where((Company.merged_into == other.id) | (Company.id == other.id)).execute())
+        if other.notes.strip():
+            keep.notes = "\n\n".join(n for n in (keep.notes.strip(), other.notes.strip()) if n)
+            keep.save(only=[Company.notes])
+        target = Target.get_or_none(Target.company == other.id)
+        if target is not None and not Target.select().where(Target.company == keep.id).exists():
+            target.company = keep.id
+            target.save()
+        elif target is not None:
+            target.delete_instance()
+    return keep
+
+
+def set_notes(head: Company, notes: str) -> Company:
+    notes = (notes or "").strip()
+    if len(notes) > MAX_TEXT:
+        raise ServiceError(f"notes are at most {MAX_TEXT} characters", code="too_long")
+    head.notes = notes
+    head.save(only=[Company.notes])
+    return head
+
+
+def listing() -> list[dict[str, Any]]:
+    """Every employer, most recently active first, with how many postings and applications."""
+    counts: dict[int, dict[str, Any]] = {}
+    rows = (Posting.select(Posting.company, Posting.stage, fn.COUNT(Posting.id), fn.MAX(Posting.updated_at))
+            .where(Posting.company.is_null(False)).group_by(Posting.company, Posting.stage).tuples())
+    heads = {c.id: c.merged_into or c.id for c in Company.select(Company.id, Company.merged_into)}
+    for company_id, stage, n, last in rows:
+        entry = counts.setdefault(heads.get(company_id, company_id), {"postings": 0, "applied": 0, "last": None})
+        entry["postings"] += n
+        entry["applied"] += n if stage in stages.APPLIED else 0
+        entry["last"] = max(filter(None, (entry["last"], last)), default=None)
+    out = []
+    for company in Company.select().where(Company.merged_into.is_null()):
+        entry = counts.get(company.id, {"postings": 0, "applied": 0, "last": None})
+        out.append({"id": company.id, "name": company.name, **entry})
+    out.sort(key=lambda c: (c["last"] is None, -(c["last"].timestamp() if c["last"] else 0), c["name"].casefold()))
+    return out
+
+
+# ---- history ---------------------------------------------------------------------------------
+
+def _ending(posting: Posting, reached: str | None) -> str:
+    if posting.stage not in stages.ENDINGS:
+        return posting.stage
+    words = {"rejected": "rejected", "withdrawn": "withdrawn", "ghosted": "no answer (ghosted)"}[posting.stage]
+    if reached in (None, "saved"):
+        return words
+    after = {"applied": "after applying", "screening": "after the screening", "interviewing": "after the interview",
+             "offer": "after the offer", "accepted": "after accepting"}[reached]
+    return f"{words} {after}"
+
+
+def history(head: Company, now: datetime, *, exclude: int | None = None) -> dict[str, Any]:
+    """What happened at this employer: applications (stage reached, how it ended), feedback and
+    reflections, contacts with warmth and last touch, open follow-ups."""
+    ids = group_ids(head)
+    query = Posting.select(Posting.id, Posting.title, Posting.url, Posting.stage, Posting.stage_changed_at,
+                           Posting.created_at, Posting.company).where(Posting.company.in_(ids))
+    if exclude:
+        query = query.where(Posting.id != exclude)
+    postings = list(query.order_by(Posting.created_at.desc(), Posting.id.desc()))
+    posting_ids = [p.id for p in postings]
+    reached = _reached(posting_ids)
+    applied = applied_dates(posting_ids)
+    reflections: dict[int, list[Reflection]] = {}
+    if posting_ids:
+        for r in Reflection.select().where(Reflection.posting.in_(posting_ids)).order_by(Reflection.id):
+            reflections.setdefault(r.posting_id, []).append(r)
+    applications = []
+    for p in postings:
+        rs = reflections.get(p.id, [])
+        applications.append({
+            "posting_id": p.id, "title": p.title or p.url, "stage": p.stage, "reached": reached.get(p.id),
+            "outcome": _ending(p, reached.get(p.id)), "applied_at": applied.get(p.id), "clipped_at": p.created_at,
+            "ended_at": p.stage_changed_at if p.stage in stages.ENDINGS else None,
+            "feedback": next((r.feedback for r in reversed(rs) if r.feedback.strip()), ""),
+            "reflections": [{"went_well": r.went_well, "to_improve": r.to_improve, "feedback": r.feedback,
+                             "written_at": r.written_at} for r in rs if r.written_at],
+        })
+    contacts = [{"id": c.id, "name": c.name, "role": c.role, "warmth": c.warmth, "email": c.email,
+                 "last_contact_at": c.last_contact_at,
+                 "days_since": (now - c.last_contact_at).days if c.last_contact_at else None}
+                for c in Contact.select().where(Contact.company.in_(ids))
+                .order_by(Contact.last_contact_at.desc(nulls="LAST"), Contact.id)]
+    followups = list(FollowUp.select(FollowUp, Posting).join(Posting, JOIN.LEFT_OUTER)
+                     .where((FollowUp.status == "open") & (
+                         FollowUp.posting.in_(posting_ids or [0])
+                         | FollowUp.contact.in_([c["id"] for c in contacts] or [0])))
+                     .order_by(FollowUp.due_at, FollowUp.id))
+    return {"company": {"id": head.id, "name": head.name, "names": names(head), "notes": head.notes},
+            "applications": applications, "contacts": contacts,
+            "followups": [{"id": f.id, "kind": f.kind, "due_at": f.due_at, "message": f.message,
+                           "posting_id": f.posting_id, "contact_id": f.contact_id} for f in followups]}
+
+
+def _reached(posting_ids: list[int]) -> dict[int, str | None]:
+    events: dict[int, list] = {}
+    if posting_ids:
+        for e in (Event.select(Event.id, Event.posting, Event.to_stage, Event.at)
+                  .where(Event.posting.in_(posting_ids) & (Event.kind == "stage"))):
+            events.setdefault(e.posting_id, []).append(e)
+    return {pid: stages.reached_before_end(evs) for pid, evs in events.items()}
+
+
+def _month(when: datetime | None, now: datetime) -> str:
+    if when is None:
+        return ""
+    return when.strftime("%B") if when.year == now.year else when.strftime("%B %Y")
+
+
+def summary(data: dict[str, Any], now: datetime) -> list[str]:
+    """The history in two lines at most: the last application and how it ended (with its
+    feedback), and the contact there with the days since the last touch."""
+    lines = []
+    applied = [a for a in data["applications"] if a["applied_at"] or a["stage"] != "saved"]
+    if applied:
+        last = applied[0]
+        when = _month(last["applied_at"] or last["clipped_at"], now)
+        line = f"Applied in {when} for {last['title']} — {last['outcome']}."
+        if last["feedback"]:
+            snippet = " ".join(last["feedback"].split())
+            line += f" Feedback: {snippet[:140] + '…' if len(snippet) > 140 else snippet}"
+        if len(applied) > 1:
+            line += f" ({len(applied)} applications there in all.)"
+        lines.append(line)
+    elif data["applications"]:
+        n = len(data["applications"])
+        lines.append(f"{n} posting{'s' if n != 1 else ''} saved here before, none applied to.")
+    if data["contacts"]:
+        c = data["contacts"][0]
+        who = f"{c['name']} ({c['role'].lower()})" if c["role"] else c["name"]
+        touch = (f"last in touch {c['days_since']} day{'s' if c['days_since'] != 1 else ''} ago"
+                 if c["days_since"] is not None else "never in touch yet")
+        lines.append(f"Your contact: {who}, {touch}.")
+    return lines
+
+
+# ---- fit --------------------------------------------------------------------------------------
+
+def fit(skills: list[str] | None) -> dict[str, Any] | None:
+    """The skills a posting asks for against the profile, aliases counted (k8s is Kubernetes):
+    how many the user has, and the missing ones with how many of the user's rejections
+    (rejected or ghosted postings) asked for them. No score."""
+    have = levels()
+    asked: dict[str, str] = {}
+    for name in skills or []:
+        k = skill_key(name)
+        if k and k not in asked:
+            asked[k] = canonical(name) or " ".join(name.split())  # shown (and counted) by the vocabulary's name
+    if not asked:
+        return None
+    missing = [name for k, name in asked.items() if k not in have]
+    counts = _rejections_asking(missing)
+    out = [{"skill": name, "rejections": counts.get(name, 0)} for name in missing]
+    out.sort(key=lambda m: -m["rejections"])  # stable: the posting's order among equals
+    have_n = len(asked) - len(missing)
+    text = f"You have {have_n} of {len(asked)} asked."
+    if out:
+        text += " Missing: " + ", ".join(
+            m["skill"] + (f" (asked in {m['rejections']} of your rejections)" if m["rejections"] else "") for m in out) + "."
+    return {"asked": len(asked), "have": have_n, "missing": out, "text": text}
+
+
+def _rejections_asking(names: list[str]) -> dict[str, int]:
+    """One pass over the turned-down postings: how many list each skill (stored names are the
+    parser's vocabulary names, written in the JSON list in quotes)."""
+    if not names:
+        return {}
+    sums = [fn.SUM(Case(None, [(Expression(Posting.skills, OP.ILIKE, Value(f'%"{_like(n)}"%', converter=False)), 1)], 0))
+            for n in names]
+    row = Posting.select(*sums).where(Posting.stage.in_(stages.TURNED_DOWN)).tuples().first()
+    return {n: int(v or 0) for n, v in zip(names, row or ())}
+
+
+def _like(text: str) -> str:
+    return text.replace("%", "").replace("_", "")[:80]
+
+
+# ---- the same job seen twice --------------------------------------------------------------------
+
+def same_job(title: str | None, company: str | None, url: str, now: datetime) -> Posting | None:
+    """A tracked posting that is most likely this clip's job seen on another site: same
+    employer, title similarity at least SAME_TITLE, clipped within SAME_JOB_WEEKS weeks."""
+    head = find(company, url)
+    if head is None or not title:
+        return None
+    own = canonical_url(url)
+    site = site_name(url)
+    since = now - timedelta(weeks=SAME_JOB_WEEKS)
+    best, best_score = None, 0.0
+    for p in (Posting.select(Posting.id, Posting.title, Posting.url, Posting.canonical_url, Posting.stage,
+                             Posting.created_at, Posting.company)
+              .where(Posting.company.in_(group_ids(head)) & (Posting.created_at >= since)
+                     & (Posting.canonical_url != own))):
+        if site_name(p.url) == site:
+            continue  # two postings on one site are two openings, not one job seen twice
+        score = title_similarity(title, p.title)
+        if score >= SAME_TITLE and (score > best_score or (score == best_score and p.created_at > best.created_at)):
+            best, best_score = p, score
+    return best
+
+
+def urls(posting: Posting) -> list[str]:
+    """Every address the posting was clipped from, its own first."""
+    return [posting.url] + [u.url for u in PostingUrl.select().where(PostingUrl.posting == posting).order_by(PostingUrl.id)]
+
+
+def attach_url(posting: Posting, url: str, now: datetime | None = None) -> Posting:
+    """Keep `url` as another address of `posting` (the user said it is the same job)."""
+    if not (url or "").strip().lower().startswith(("http://", "https://")):
+        raise ServiceError("url must be an http(s) address", code="invalid_url")
+    canonical = canonical_url(url)
+    check_fits(canonical, PostingUrl.canonical_url, "url")
+    if canonical == posting.canonical_url:
+        return posting
+    other = Posting.get_or_none(Posting.canonical_url == canonical)
+    if other is not None:
+        raise Conflict(f"{url} is already tracked as posting {other.id}; it cannot be attached to another")
+    kept = PostingUrl.get_or_none(PostingUrl.canonical_url == canonical)
+    if kept is not None:
+        if kept.posting_id == posting.id:
+            return posting
+        raise Conflict(f"{url} is already an address of posting {kept.posting_id}")
+    PostingUrl.create(posting=posting, canonical_url=canonical, url=url.strip(), added_at=now or utcnow())
+    return posting
+
+
+def posting_for_url(url: str) -> Posting | None:
+    """The posting clipped from `url`, by its own address or one attached to it."""
+    canonical = canonical_url(url)
+    found = Posting.get_or_none(Posting.canonical_url == canonical)
+    if found is None:
+        kept = PostingUrl.get_or_none(PostingUrl.canonical_url == canonical)
+        found = kept.posting if kept is not None else None
+    return found
+
+
+# ---- target companies ------------------------------------------------------------------------------
+
+def _check_target(why: str, careers_url: str | None, priority, check_weeks) -> dict[str, Any]:
+    why = (why or "").strip()
+    if len(why) > MAX_TEXT:
+        raise ServiceError(f"why is at most {MAX_TEXT} characters", code="too_long")
+    careers_url = (careers_url or "").strip() or None
+    if careers_url and not careers_url.lower().startswith(("http://", "https://")):
+        raise ServiceError("the careers page must be an http(s) address", code="invalid_url")
+    if careers_url and len(careers_url) > 2048:
+        raise ServiceError("the careers page address is at most 2048 characters", code="too_long")
+    try:
+        priority = int(priority if priority not in (None, "") else 2)
+    except (TypeError, ValueError):
+        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid") from None
+    if priority not in PRIORITIES:
+        raise ServiceError("priority is 1 (high), 2 (medium) or 3 (low)", code="invalid")
+    if check_weeks in (None, "", 0, "0"):
+        check_weeks = None
+    else:
+        try:
+            check_weeks = int(check_weeks)
+        except (TypeError, ValueError):
+            raise ServiceError("check every N weeks: a whole number", code="invalid") from None
+        if not 1 <= check_weeks <= MAX_CHECK_WEEKS:
+            raise ServiceError(f"check every 1 to {MAX_CHECK_WEEKS} weeks", code="invalid")
+    return {"why": why, "careers_url": careers_url, "priority": priority, "check_weeks": check_weeks}
+
+
+def set_target(name: str, *, why: str = "", careers_url: str | None = None, priority=2, check_weeks=None,
+               now: datetime | None = None) -> Target:
+    """Add a target company (or change one): the company is made when new."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ServiceError("a target company needs a name", code="empty_name")
+    check_fits(name, Company.name, "name")
+    values = _check_target(why, careers_url, priority, check_weeks)
+    with database.atomic():
+        head = head_of(named(name, values["careers_url"]))
+        target = Target.get_or_none(Target.company == head.id)
+        if target is None:
+            target = Target(company=head.id, created_at=now or utcnow())
+        for field, value in values.items():
+            setattr(target, field, value)
+        target.save()
+    return target
+
+
+def remove_target(head: Company) -> None:
+    deleted = Target.delete().where(Target.company == head.id).execute()
+    if not deleted:
+        raise NotFound(f"{head.name} is not a target company")
+
+
+def target_of(head: Company) -> Target | None:
+    return Target.get_or_none(Target.company == head.id)
+
+
+def targets() -> list[dict[str, Any]]:
+    """Every target, highest priority first, with whether it has an application yet and when
+    the next look at their openings is due (every N weeks from when it was added)."""
+    heads = {c.id: c.merged_into or c.id for c in Company.select(Company.id, Company.merged_into)}
+    applied: set[int] = set()
+    for (company_id,) in (Posting.select(Posting.company).where(Posting.company.is_null(False)
+                                                                 & Posting.stage.in_(stages.APPLIED))
+                          .distinct().tuples()):
+        applied.add(heads.get(company_id, company_id))
+    out = []
+    for t in Target.select(Target, Company).join(Company).order_by(Target.priority, Company.name):
+        out.append({"id": t.id, "company_id": t.company_id, "name": t.company.name, "why": t.why,
+                    "careers_url": t.careers_url, "priority": t.priority, "priority_label": PRIORITIES[t.priority],
+                    "check_weeks": t.check_weeks, "created_at": t.created_at,
+                    "applied": t.company_id in applied})
+    return out
+
+
+def target_dict(target: Target) -> dict[str, Any]:
+    return next(t for t in targets() if t["id"] == target.id)
+
+
+# ---- what the popup's preview carries ---------------------------------------------------------------
+
+def clip_context(draft: dict[str, Any], url: str, now: datetime, *, tracked: Posting | None = None) -> dict[str, Any]:
+    """For the preview of a clip: the employer's history in two lines, the fit of the skills
+    asked, the tracked posting this is most likely the same job as (not when the address is
+    tracked already), and whether the employer is a target. Kept apart from parsing, so the
+    preview's parse can change without touching it."""
+    head = find(draft.get("company"), url)
+    history_out = target_out = None
+    if head is not None:
+        lines = summary(history(head, now, exclude=tracked.id if tracked else None), now)
+        history_out = {"company_id": head.id, "company": head.name, "lines": lines}
+        target = target_of(head)
+        if target is not None:
+            target_out = {"company_id": head.id, "company": head.name, "why": target.why,
+                          "priority": target.priority, "priority_label": PRIORITIES[target.priority],
+                          "careers_url": target.careers_url}
+    same = None if tracked else same_job(draft.get("title"), draft.get("company"), url, now)
+    return {"history": history_out, "fit": fit(draft.get("skills")), "target": target_out,
+            "same_job": {"id": same.id, "title": same.title, "url": same.url, "stage": same.stage,
+                         "site": site_name(same.url)} if same else None}
