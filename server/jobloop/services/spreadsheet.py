@@ -16,6 +16,7 @@ of one batch. Row numbers are the spreadsheet's own: the header is row 1.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,7 +24,8 @@ import secrets
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterator
+from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from peewee import JOIN, OP, Expression, Value
 
@@ -48,23 +50,31 @@ class SheetError(ServiceError):
 
 @dataclass
 class Sheet:
-    """An opened spreadsheet: its headers and a way to walk its rows (numbered as shown in a spreadsheet)."""
+    """An opened spreadsheet: its headers and a way to walk its rows (numbered as shown in a
+    spreadsheet). The rows are read again from the file on each walk, never all held at once."""
 
     filename: str
     kind: str  # csv | xlsx
     headers: list[str]
-    _rows: list[tuple[int, list[str]]]
+    source: bytes | Path = field(repr=False)
+    row_count: int = 0
     encoding: str = ""
+    codec: str = ""
     delimiter: str = ""
     empty_rows: int = 0
+    column_orders: list[str | None] = field(default_factory=list)  # each column's d/m/y order (_numeric_order)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        for number, row in self._rows:
-            yield number, row
+        width = len(self.headers)
+        rows = _rows(self._raw())
+        next(rows)  # the header
+        for number, cells in rows:
+            yield number, cells + [""] * (width - len(cells))
 
-    @property
-    def row_count(self) -> int:
-        return len(self._rows)
+    def _raw(self):
+        if self.kind == "xlsx":
+            return _xlsx_rows(self.source)
+        return _csv_rows(self.source, self.codec, self.delimiter)
 
     def describe(self) -> str:
         if self.kind == "xlsx":
@@ -94,22 +104,41 @@ def _unescape(text: str) -> str:
     return text
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ENCODINGS[:1]
-    else:
-        candidates = ENCODINGS[1:]
+def _open(source: bytes | Path) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+
+
+def _chunks(source: bytes | Path) -> Iterator[bytes]:
+    with _open(source) as fh:
+        while chunk := fh.read(1 << 16):
+            yield chunk
+
+
+def _decodes(source: bytes | Path, codec: str) -> bool:
+    """Whether the whole file is text in `codec`, checked a piece at a time (no copy of it as text)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        for chunk in _chunks(source):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding(source: bytes | Path, head: bytes) -> tuple[str, str]:
+    candidates = ENCODINGS[:1] if head.startswith(b"\xef\xbb\xbf") else ENCODINGS[1:]
     for codec, label in candidates:
-        try:
-            return data.decode(codec), label
-        except UnicodeDecodeError:
-            continue
+        if _decodes(source, codec):
+            return codec, label
     raise SheetError("the file is not text in UTF-8 or Windows-1252: save it from your spreadsheet as "
                      "\u201cCSV UTF-8\u201d and try again", code="bad_encoding")
 
 
-def _sniff(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+def _sniff(source: bytes | Path, codec: str) -> str:
+    with io.TextIOWrapper(_open(source), encoding=codec, newline="") as text:
+        lines = [line for _, line in zip(range(20), text)]
+    sample = "".join(lines)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -117,70 +146,98 @@ def _sniff(text: str) -> str:
         return max(",;\t", key=first.count)
 
 
-def _table(filename: str, kind: str, raw_rows, **extra) -> Sheet:
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    empty = 0
-    for number, raw in enumerate(raw_rows, start=1):
-        cells = [_unescape(_text(v)) for v in raw]
-        if not any(cells):
-            if header is not None:
-                empty += 1
-            continue
-        if header is None:
-            header = cells
-            continue
-        if len(rows) >= MAX_SHEET_ROWS:
-            raise SheetError(f"the file has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
-                             code="too_many_rows")
-        rows.append((number, cells + [""] * (len(header) - len(cells))))
-    if header is None:
-        raise SheetError("the file has no rows: the first row should name the columns", code="empty_file")
-    while header and not header[-1]:
-        header.pop()
-    if not rows:
-        raise SheetError("the file has a header row but no rows below it", code="empty_file")
-    return Sheet(filename, kind, header, rows, empty_rows=empty, **extra)
+def _csv_rows(source: bytes | Path, codec: str, delimiter: str) -> Iterator[list]:
+    with io.TextIOWrapper(_open(source), encoding=codec, newline="") as text:
+        try:
+            yield from csv.reader(text, delimiter=delimiter)
+        except csv.Error as err:
+            raise SheetError(f"the CSV cannot be read: {err}", code="bad_csv") from None
 
 
-def read(data: bytes, filename: str = "spreadsheet.csv") -> Sheet:
-    """Open a .csv or .xlsx from its bytes; SheetError says what is wrong with it."""
-    if not data:
-        raise SheetError("the file is empty", code="empty_file")
-    if len(data) > MAX_SHEET_BYTES:
-        raise SheetError(f"the file is over {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it into smaller files",
-                         code="too_large")
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, filename)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetError("this is an old Excel .xls file: save it as .xlsx or CSV and try again", code="old_excel")
-    if b"\x00" in data[:65536]:
-        raise SheetError("this is not a spreadsheet (it looks like a binary file): upload a .csv or .xlsx",
-                         code="binary_file")
-    text, encoding = _decode(data)
-    delimiter = _sniff(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as err:
-        raise SheetError(f"the CSV cannot be read: {err}", code="bad_csv") from None
-    return _table(filename, "csv", rows, encoding=encoding, delimiter=delimiter)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Sheet:
+def _xlsx_rows(source: bytes | Path) -> Iterator[tuple]:
     import openpyxl  # only an .xlsx needs it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(_open(source), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise SheetError(f"this .xlsx file cannot be opened ({type(err).__name__}); is it a spreadsheet?",
                          code="bad_xlsx") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
+        if not book.worksheets:
             raise SheetError("the workbook has no sheets", code="empty_file")
-        return _table(filename, "xlsx", sheet.iter_rows(values_only=True))
+        yield from book.worksheets[0].iter_rows(values_only=True)
     finally:
         book.close()
+
+
+def _rows(raw_rows, empty: list[int] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The rows that hold something, as text, numbered as a spreadsheet shows them (the header
+    first); `empty` gets the number of each empty row."""
+    for number, raw in enumerate(raw_rows, start=1):
+        cells = [_unescape(_text(v)) for v in raw]
+        if any(cells):
+            yield number, cells
+        elif empty is not None:
+            empty.append(number)
+
+
+def read(source: bytes | Path, filename: str = "spreadsheet.csv") -> Sheet:
+    """Open a .csv or .xlsx (its bytes, or its path); SheetError says what is wrong with it.
+    The file is read through once here, to count and check its rows; nothing is kept of them."""
+    size = len(source) if isinstance(source, bytes) else source.stat().st_size
+    if not size:
+        raise SheetError("the file is empty", code="empty_file")
+    if size > MAX_SHEET_BYTES:
+        raise SheetError(f"the file is over {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it into smaller files",
+                         code="too_large")
+    with _open(source) as fh:
+        head = fh.read(65536)
+    if head.startswith(b"PK\x03\x04"):
+        sheet = Sheet(filename, "xlsx", [], source)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetError("this is an old Excel .xls file: save it as .xlsx or CSV and try again", code="old_excel")
+    elif b"\x00" in head:
+        raise SheetError("this is not a spreadsheet (it looks like a binary file): upload a .csv or .xlsx",
+                         code="binary_file")
+    else:
+        codec, label = _encoding(source, head)
+        sheet = Sheet(filename, "csv", [], source, encoding=label, codec=codec, delimiter=_sniff(source, codec))
+    _survey(sheet)
+    return sheet
+
+
+def _survey(sheet: Sheet) -> None:
+    """One pass over the file: the header, how many rows (and empty ones), each column's date order."""
+    header: list[str] | None = None
+    orders: list[_Order] = []
+    count = header_row = 0
+    empty: list[int] = []
+    for number, cells in _rows(sheet._raw(), empty):
+        if header is None:
+            header, header_row = cells, number
+            continue
+        count += 1
+        if count > MAX_SHEET_ROWS:
+            raise SheetError(f"the file has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
+                             code="too_many_rows")
+        if len(empty) > 1000:  # only the count is wanted
+            sheet.empty_rows += sum(1 for n in empty if n > header_row)
+            empty.clear()
+        while len(orders) < len(cells):
+            orders.append(_Order())
+        for order, cell in zip(orders, cells):
+            if cell:
+                order.see(cell)
+    if header is None:
+        raise SheetError("the file has no rows: the first row should name the columns", code="empty_file")
+    sheet.empty_rows += sum(1 for n in empty if n > header_row)
+    while header and not header[-1]:
+        header.pop()
+    if not count:
+        raise SheetError("the file has a header row but no rows below it", code="empty_file")
+    sheet.headers, sheet.row_count = header, count
+    orders += [_Order() for _ in range(len(header) - len(orders))]
+    sheet.column_orders = [o.result() for o in orders[:len(header)]]
 
 
 # ---- dates -----------------------------------------------------------------------------------
@@ -210,25 +267,31 @@ def _year(text: str) -> int:
     return year + 2000 if year < 100 else year
 
 
-def _numeric_order(values) -> str | None:
-    """"day" or "month" first for the d/m/y dates of a column, "ambiguous", or None when there are none.
+class _Order:
+    """Whether a column's d/m/y dates are "day" or "month" first, "ambiguous", "mixed", or
+    None when it has none. Dotted dates (21.11.2026) are day first wherever they are written;
+    slashed and dashed ones are decided by a value that only fits one order (a first number
+    over 12 means day first)."""
 
-    Dotted dates (21.11.2026) are day first wherever they are written; slashed and dashed ones
-    are decided by a value that only fits one order (a first number over 12 means day first)."""
-    day_first = month_first = seen = False
-    for value in values:
+    __slots__ = ("day_first", "month_first", "seen")
+
+    def __init__(self):
+        self.day_first = self.month_first = self.seen = False
+
+    def see(self, value: str) -> None:
         m = _NUMERIC.match(value.strip())
         if not m or m.group(2) == ".":
-            continue
-        seen = True
-        a, b = int(m.group(1)), int(m.group(3))
-        day_first |= a > 12
-        month_first |= b > 12
-    if not seen:
-        return None
-    if day_first and month_first:
-        return "mixed"
-    return "day" if day_first else "month" if month_first else "ambiguous"
+            return
+        self.seen = True
+        self.day_first |= int(m.group(1)) > 12
+        self.month_first |= int(m.group(3)) > 12
+
+    def result(self) -> str | None:
+        if not self.seen:
+            return None
+        if self.day_first and self.month_first:
+            return "mixed"
+        return "day" if self.day_first else "month" if self.month_first else "ambiguous"
 
 
 def parse_day(text: str, day_first: bool | None) -> date:
@@ -277,13 +340,8 @@ FORWARD = ("applied", "screening", "interviewing", "offer", "accepted")  # stage
 
 
 def date_orders(sheet: Sheet, mapping: list[str]) -> dict[str, str]:
-    orders = {}
-    for index, name in enumerate(mapping):
-        if name in DATE_FIELDS:
-            order = _numeric_order(row[index] for _, row in sheet.rows() if index < len(row))
-            if order:
-                orders[name] = order
-    return orders
+    return {name: sheet.column_orders[index] for index, name in enumerate(mapping)
+            if name in DATE_FIELDS and index < len(sheet.column_orders) and sheet.column_orders[index]}
 
 
 def preview(sheet: Sheet, mapping: list[str] | None = None) -> Preview:
