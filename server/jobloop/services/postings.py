@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, chunked, fn
 
 from ..db import database
 from ..models import REMOTE_KINDS, STAGES, Company, Event, Posting, Snapshot, utcnow
@@ -330,6 +330,13 @@ def update(posting: Posting, changes: dict[str, Any], *, now: datetime | None = 
 
 def delete(posting: Posting) -> None:
     posting.delete_instance(recursive=True)
+
+
+def delete_many(posting_ids: list[int]) -> None:
+    """Delete many postings at once (an import undone): the schema's ON DELETE CASCADE takes
+    their events, follow-ups, reflections, snapshots and contact links with them."""
+    for part in chunked(posting_ids, 500):
+        Posting.delete().where(Posting.id.in_(part)).execute()
 
 
 def to_dict(posting: Posting) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """Spreadsheets in: a .csv or .xlsx file becomes postings, as one batch that can be undone.
 
-`read(data, filename)` opens the file (or says clearly why it cannot: binary, wrong
-encoding, no header row, too many rows) without touching the store. `preview()` shows
-the first rows with the columns matched by their headers (sheet_columns.py).
-`import_rows()` adds each row through the same services as a posting typed by hand
-(postings.create_manual, pipeline.change_stage) in one transaction: a row that cannot
-be added is skipped with its row number and the reason, a duplicate of a tracked
-posting (same canonical URL, else same company and title) is reported and left as
-it was, and a failure of the file as a whole leaves nothing behind.
+`read(source, filename)` opens the file (or says clearly why it cannot: binary, wrong
+encoding, no header row, too many rows) without touching the store, reading it through
+once; the rows are read again from the file on each later walk, never all held in
+memory. `preview()` shows the first rows with the columns matched by their headers
+(sheet_columns.py). `import_rows()` checks each row (`_plan`) and writes the rows a chunk
+at a time (services/sheet_import.py: what adding each by hand would write, in a few
+multi-row INSERTs) in one transaction: a row that cannot be added is skipped with its
+row number and the reason, a duplicate of a tracked posting (same canonical URL, else
+same company and title) is reported and left as it was, and a failure of the file as a
+whole leaves nothing behind.
 
 The batch is recorded on the timeline rather than in a table of its own: each
 imported posting gets an "import" event whose details hold the batch id, the file
@@ -31,10 +33,10 @@ from peewee import JOIN, OP, Expression, Value
 
 from ..clock import day_to_utc
 from ..db import database
-from ..models import Company, Contact, Event, Posting
+from ..models import Company, Event, Posting
 from ..parsing import salary as salary_parser
 from ..parsing.urls import canonical_url
-from . import ServiceError, network, pipeline, postings
+from . import ServiceError, network, postings, sheet_import
 from .bounds import EARLIEST, LATEST, MAX_SHEET_BYTES, MAX_SHEET_ROWS
 from .sheet_columns import FIELDS, PLAIN, PRESETS, Preset, choose_preset, fold, match_headers, stage_for
 
@@ -420,15 +422,16 @@ def _key(company: str, title: str) -> tuple[str, str]:
     return fold(company), fold(title)
 
 
-def _tracked() -> tuple[set[str], dict[tuple[str, str], str]]:
+def _tracked() -> tuple[set[str], set[tuple[str, str]]]:
+    """The canonical URLs and (company, title) keys of the postings already tracked, read once."""
     urls = set()
-    names: dict[tuple[str, str], str] = {}
+    names: set[tuple[str, str]] = set()
     query = (Posting.select(Posting.canonical_url, Posting.title, Company.name)
              .join(Company, join_type=JOIN.LEFT_OUTER).tuples())
     for url, title, company in query:
         urls.add(url)
         if title:
-            names[_key(company or "", title)] = title
+            names.add(_key(company or "", title))
     return urls, names
 
 
@@ -436,9 +439,13 @@ def _cells(mapping: list[str], row: list[str]) -> dict[str, str]:
     return {name: row[i].strip() for i, name in enumerate(mapping) if name and i < len(row) and row[i].strip()}
 
 
+CHUNK = 500  # rows written together; progress is told after each chunk
+
+
 def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
                 progress=None) -> Summary:
-    """Add the rows as postings in one transaction; see the module's docstring."""
+    """Add the rows as postings in one transaction; see the module's docstring.
+    `progress(rows_done, rows_total)` is called as the rows go in."""
     check_mapping(sheet.headers, mapping)
     orders = date_orders(sheet, mapping)
     mixed = [FIELDS[f] for f, o in orders.items() if o == "mixed"]
@@ -453,38 +460,74 @@ def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: b
     preset = choose_preset(sheet.headers)
     summary = Summary(batch=now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(4), filename=sheet.filename,
                       empty_rows=sheet.empty_rows, described=sheet.describe())
-    urls, names = _tracked()
-    seen_rows: dict[str, int] = {}
+    seen = _Seen(*_tracked())
     with database.atomic():
+        writer = sheet_import.Writer(summary.batch, summary.filename, now)
+        chunk: list[sheet_import.Planned] = []
+        done = 0
         for done, (number, row) in enumerate(sheet.rows(), start=1):
             try:
-                outcome = _import_row(number, _cells(mapping, row), preset, day_first, now, summary,
-                                      urls, names, seen_rows)
+                planned = _plan(number, _cells(mapping, row), preset, day_first, now, summary, seen)
             except (ValueError, ServiceError) as err:
                 summary.skipped.append((number, getattr(err, "message", None) or str(err)))
-                continue
-            if outcome:
-                summary.added += 1
-            if progress and done % 500 == 0:
-                progress(done, sheet.row_count)
+                planned = None
+            if planned:
+                chunk.append(planned)
+            if len(chunk) == CHUNK:
+                writer.write(chunk)
+                summary.added += len(chunk)
+                chunk = []
+                if progress:
+                    progress(done, sheet.row_count)
+        if chunk:
+            writer.write(chunk)
+            summary.added += len(chunk)
+    if progress:
+        progress(done, sheet.row_count)
     return summary
 
 
-def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, now: datetime,
-                summary: Summary, urls: set[str], names: dict, seen_rows: dict[str, int]) -> bool:
+class _Seen:
+    """What a row may not repeat: the postings tracked before the import, and the rows added so far."""
+
+    def __init__(self, urls: set[str], names: set[tuple[str, str]]):
+        self.urls, self.names = urls, names
+        self.rows: dict[str, int] = {}  # canonical URL or "company|title" -> the row that added it
+
+    def duplicate(self, canonical: str, key: tuple[str, str], title: str, url: str) -> str | None:
+        for seen in (canonical, "|".join(key) if title else None):
+            if seen and seen in self.rows:
+                return f"same posting as row {self.rows[seen]}"
+        if canonical in self.urls or (title and key in self.names):
+            return f"already tracked: \u201c{title or url}\u201d"
+        return None
+
+    def add(self, number: int, canonical: str, key: tuple[str, str], title: str) -> None:
+        self.rows[canonical] = number
+        if title:
+            self.rows["|".join(key)] = number
+
+
+def _plan(number: int, cells: dict[str, str], preset: Preset, day_first, now: datetime,
+          summary: Summary, seen: _Seen) -> sheet_import.Planned | None:
+    """One row read as a posting to add (None: a duplicate, reported); ValueError or
+    ServiceError says why it cannot be added. Everything the services would refuse is
+    checked here, so writing the chunk cannot fail on one row."""
     title, company = cells.get("title", ""), cells.get("company", "")
     if not title and not cells.get("url"):
         raise ValueError("no job title and no link")
+    for name, value, limit in (("job title", title, Posting.title.max_length),
+                               ("company", company, Company.name.max_length)):
+        if len(value) > limit:
+            raise ValueError(f"the {name} is longer than {limit} characters")
     url = _url(cells["url"]) if cells.get("url") else placeholder_url(company, title)
     canonical = canonical_url(url)
+    if len(canonical) > Posting.canonical_url.max_length:
+        raise ValueError(f"the link is longer than {Posting.canonical_url.max_length} characters")
     key = _key(company, title)
-    for seen in (canonical, "|".join(key) if title else None):
-        if seen and seen in seen_rows:
-            summary.duplicates.append((number, f"same posting as row {seen_rows[seen]}"))
-            return False
-    if canonical in urls or (title and key in names):
-        summary.duplicates.append((number, f"already tracked: \u201c{title or url}\u201d"))
-        return False
+    if why := seen.duplicate(canonical, key, title, url):
+        summary.duplicates.append((number, why))
+        return None
     dates = {}
     for name in DATE_FIELDS:
         if cells.get(name):
@@ -498,40 +541,30 @@ def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, n
     remark = ""
     if status and stage is None:
         remark = f"Status \u201c{status}\u201d from the spreadsheet was not recognized; kept as saved."
-        summary.notes.append((number, f"status {status!r} not recognized: saved"))
     stage = stage or ("applied" if "applied_on" in dates else "saved")
     fields: dict = {"title": title or None, "company": company or None, "notes": cells.get("notes", "")}
     if cells.get("location"):
         fields["locations"] = [part.strip() for part in re.split(r"[;|]", cells["location"]) if part.strip()]
     if cells.get("salary"):
         _salary(cells["salary"], fields)
+    contact = None
+    if cells.get("contact") or cells.get("contact_email"):
+        contact = {"name": cells.get("contact") or cells["contact_email"], "email": cells.get("contact_email")}
+        network.check_contact(**contact)
     first = min(dates.values(), default=now)
-    with database.atomic():  # a savepoint: a row the services refuse leaves nothing behind
-        posting = postings.create_manual(url, fields, at=first, note=remark, now=now)
-        if saved_on := dates.get("saved_on"):
-            Posting.update(created_at=saved_on).where(Posting.id == posting.id).execute()
-        if "applied_on" in dates or stage in FORWARD:
-            pipeline.change_stage(posting, "applied", at=dates.get("applied_on", first), now=now,
-                                  note="from the spreadsheet")
-        if stage not in ("saved", "applied"):
-            at = dates.get("stage_date") or max(dates.values(), default=now)
-            pipeline.change_stage(posting, stage, at=at, now=now, note=f"from the spreadsheet: {status}")
-        contact_ids = []
-        if cells.get("contact") or cells.get("contact_email"):
-            contact, created = network.attach_to_posting(
-                posting, name=cells.get("contact") or cells["contact_email"], email=cells.get("contact_email"),
-                now=now)
-            if created:
-                contact_ids.append(contact.id)
-        pipeline.add_note(posting, f"Imported from {summary.filename}, row {number}", kind="import", at=now,
-                          details={"batch": summary.batch, "file": summary.filename, "row": number,
-                                   "contacts": contact_ids}, now=now)
-    urls.add(canonical)
-    seen_rows[canonical] = number
-    if title:
-        names[key] = title
-        seen_rows["|".join(key)] = number
-    return True
+    steps = []
+    if "applied_on" in dates or stage in FORWARD:
+        steps.append(("applied", dates.get("applied_on", first), "from the spreadsheet"))
+    if stage not in ("saved", "applied"):
+        steps.append((stage, dates.get("stage_date") or max(dates.values(), default=now),
+                      f"from the spreadsheet: {status}"))
+    if remark:
+        summary.notes.append((number, f"status {status!r} not recognized: saved"))
+    seen.add(number, canonical, key, title)
+    return sheet_import.Planned(
+        number=number, url=url, canonical=canonical, first=first, created_at=dates.get("saved_on", now),
+        fields={k: v for k, v in fields.items() if v not in (None, "", [])}, steps=steps, remark=remark,
+        contact=contact)
 
 
 def _salary(text: str, fields: dict) -> None:
@@ -577,19 +610,17 @@ def recent_batches(limit: int = 10) -> list[Batch]:
 
 def undo(batch: str) -> int:
     """Delete every posting one import added (and the contacts it made); returns how many."""
-    events = list(_batch_events(batch))
-    if not events:
+    posting_ids, contact_ids = [], []
+    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples():
+        posting_ids.append(posting_id)
+        details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
+        contact_ids += details.get("contacts", [])
+    if not posting_ids:
         raise ServiceError("nothing is left of that import: it was undone already or its postings were deleted",
                            code="not_found")
-    posting_ids = [e.posting_id for e in events]
-    contact_ids = [c for e in events for c in (e.details or {}).get("contacts", [])]
     with database.atomic():
-        for chunk in range(0, len(posting_ids), 500):
-            for posting in Posting.select().where(Posting.id.in_(posting_ids[chunk:chunk + 500])):
-                postings.delete(posting)
-        for chunk in range(0, len(contact_ids), 500):
-            for contact in Contact.select().where(Contact.id.in_(contact_ids[chunk:chunk + 500])):
-                network.delete(contact)
+        postings.delete_many(posting_ids)
+        network.delete_many(contact_ids)
     return len(posting_ids)
 
 
