@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from factories import make_posting
-from jobloop.models import Contact, Event, Posting
-from jobloop.services import ServiceError, pipeline, spreadsheet
+from jobloop.models import Contact, Event, FollowUp, Posting
+from jobloop.services import ServiceError, pipeline, sheet_import, spreadsheet
 from jobloop.services.spreadsheet import SheetError
 
 NOW = datetime(2026, 12, 1, 12, 0)
@@ -121,19 +121,22 @@ def test_a_row_the_services_refuse_is_skipped_with_its_number_and_the_rest_impor
 
 
 def test_nothing_is_half_imported_when_the_file_fails_as_a_whole(db, monkeypatch):
+    """The second chunk fails after the first was written: the first goes too."""
     calls = []
-    real = spreadsheet.pipeline.add_note
+    real = sheet_import.Writer.write
 
-    def boom(posting, *args, **kwargs):
-        calls.append(posting.id)
-        if len(calls) == 3:
+    def boom(writer, rows):
+        calls.append(len(rows))
+        if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real(posting, *args, **kwargs)
+        return real(writer, rows)
 
-    monkeypatch.setattr(spreadsheet.pipeline, "add_note", boom)
+    monkeypatch.setattr(spreadsheet, "CHUNK", 2)
+    monkeypatch.setattr(sheet_import.Writer, "write", boom)
     with pytest.raises(RuntimeError):
         run(PLAIN)
-    assert Posting.select().count() == 0 and Event.select().count() == 0
+    assert calls == [2, 2]
+    assert Posting.select().count() == 0 and Event.select().count() == 0 and FollowUp.select().count() == 0
 
 
 def test_ambiguous_dates_are_asked_and_the_answer_used(db):

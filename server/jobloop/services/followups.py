@@ -274,9 +274,14 @@ RULE_DELAY = {"check_in": "check_in_days", "suggest_ghosted": "ghosted_days", "f
               "keep_in_touch": "keep_in_touch_days", "offer_reply": "offer_reply_days"}
 
 
+def moot_kinds(stage: str) -> list[str]:
+    """The rule-made kinds a posting in `stage` has no use for."""
+    return [kind for kind, stages in RELEVANT.items() if stage not in stages]
+
+
 def close_moot(posting: Posting, now: datetime) -> int:
     """Close rule-made follow-ups that the posting's current stage makes pointless."""
-    moot = [kind for kind, stages in RELEVANT.items() if posting.stage not in stages]
+    moot = moot_kinds(posting.stage)
     return (FollowUp.update(status="closed", closed_at=now)
             .where((FollowUp.posting == posting) & (FollowUp.status == "open")
                    & FollowUp.source_event.is_null(False) & FollowUp.kind.in_(moot))
@@ -313,19 +318,54 @@ def _ensure(kind: str, source: Event, posting: Posting, now: datetime, r: dict[s
 
 
 def _due(kind: str, source: Event, r: dict[str, int]) -> datetime | None:
+    check_in = None
+    if kind == "suggest_ghosted" and r["check_in_days"] > 0:
+        check_in = (FollowUp.select().where((FollowUp.source_event == source) & (FollowUp.kind == "check_in")
+                                            & FollowUp.status.in_(("done", "dismissed"))).first())
+    return due_at_for(kind, source.at, r, check_in.closed_at if check_in else None)
+
+
+def due_at_for(kind: str, at: datetime, r: dict[str, int], check_in_closed_at: datetime | None) -> datetime | None:
+    """When the rule's follow-up of `kind` for an event at `at` falls due (None: not now)."""
     days = r[RULE_DELAY[kind]]
     if days <= 0:
         return None  # 0 = rule switched off
-    due_at = add_days(source.at, days)
+    due_at = add_days(at, days)
     if kind == "suggest_ghosted" and r["check_in_days"] > 0:
         # After the check-in, not beside it: only once it was done or dismissed, and then
         # no sooner than a check-in's wait after it (an answer takes a few days).
-        check_in = (FollowUp.select().where((FollowUp.source_event == source) & (FollowUp.kind == "check_in")
-                                            & FollowUp.status.in_(("done", "dismissed"))).first())
-        if check_in is None:
+        if check_in_closed_at is None:
             return None
-        due_at = max(due_at, add_days(check_in.closed_at, r["check_in_days"]))
+        due_at = max(due_at, add_days(check_in_closed_at, r["check_in_days"]))
     return due_at
+
+
+def reconcile_planned(made: list[dict[str, Any]], stage: str, decider, now: datetime, r: dict[str, int]) -> None:
+    """reconcile() for a posting being created in bulk (a spreadsheet import), whose follow-ups
+    are all in `made` (dicts with kind, due_at, status, closed_at, source): the same rules,
+    applied in memory, no queries. Such a posting has no contact yet, so a keep-in-touch
+    it schedules names none (as reconcile() would find)."""
+    moot = moot_kinds(stage)
+    for f in made:
+        if f["status"] == "open" and f["source"] is not None and f["kind"] in moot:
+            f["status"], f["closed_at"] = "closed", now
+    if decider is None or decider.to_stage != stage:
+        return
+    for kind in STAGE_RULES.get(stage, ()):
+        same = [f for f in made if f["source"] is decider and f["kind"] == kind]
+        if any(f["status"] in ("open", "done", "dismissed") for f in same):
+            continue
+        moot_one = next((f for f in same if f["status"] == "closed"), None)
+        if moot_one is not None:
+            moot_one["status"], moot_one["closed_at"] = "open", None
+            continue
+        if any(f["kind"] == kind and f["status"] == "open" for f in made):
+            continue
+        check_in = next((f for f in made if f["source"] is decider and f["kind"] == "check_in"
+                         and f["status"] in ("done", "dismissed")), None)
+        due_at = due_at_for(kind, decider.at, r, check_in["closed_at"] if check_in else None)
+        if due_at is not None:
+            made.append({"kind": kind, "due_at": due_at, "status": "open", "closed_at": None, "source": decider})
 
 
 def after_interview(posting: Posting, event: Event, now: datetime) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from peewee import JOIN
+from peewee import JOIN, chunked
 
 from ..db import database, is_sqlite
 from ..models import WARMTH, Company, Contact, FollowUp, Posting, PostingContact, utcnow
@@ -131,6 +131,13 @@ def delete(contact: Contact) -> None:
     contact.delete_instance(recursive=True)
 
 
+def delete_many(contact_ids: list[int]) -> None:
+    """Delete many contacts at once (an import undone); ON DELETE CASCADE takes their
+    follow-ups and posting links."""
+    for part in chunked(contact_ids, 500):
+        Contact.delete().where(Contact.id.in_(part)).execute()
+
+
 def link(contact: Contact, posting: Posting) -> None:
     PostingContact.insert(posting=posting, contact=contact).on_conflict_ignore().execute()
     if contact.company_id is None and posting.company_id is not None:
@@ -148,6 +155,11 @@ def linked_postings(contact: Contact) -> list[Posting]:
 
 def posting_contacts(posting: Posting) -> list[Contact]:
     return list(Contact.select().join(PostingContact).where(PostingContact.posting == posting).order_by(Contact.name))
+
+
+def check_contact(name: str, email: str | None = None) -> None:
+    """ServiceError when attach_to_posting would refuse these (a bulk import checks each row first)."""
+    _clean({"name": name, "email": email})
 
 
 def attach_to_posting(posting: Posting, *, name: str, email: str | None = None, role: str | None = None,

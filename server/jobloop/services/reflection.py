@@ -157,3 +157,12 @@ def reconcile(posting: Posting, decider: Event | None, now: datetime, *, retime:
     else:
         # The ending was undone: an empty reflection is moot; a written one is kept.
         Reflection.delete().where((Reflection.posting == posting) & Reflection.written_at.is_null()).execute()
+
+
+def planned(current: dict | None, stage: str, decider, stage_events, now: datetime, r: dict[str, int]) -> dict | None:
+    """reconcile() for a posting being created in bulk (a spreadsheet import): the reflection
+    it has after a stage change (`current`: the one it had before; nothing is written yet)."""
+    if stage in ENDINGS and decider is not None:
+        return current or {"due_at": cool_down_until(decider.at, days=r["reflection_days"], hour=r["reflection_hour"]),
+                           "created_at": now, "stage_reached": stages.reached_before_end(stage_events)}
+    return None  # an ending undone: an empty reflection is moot

@@ -1,13 +1,15 @@
 """Spreadsheets in: a .csv or .xlsx file becomes postings, as one batch that can be undone.
 
-`read(data, filename)` opens the file (or says clearly why it cannot: binary, wrong
-encoding, no header row, too many rows) without touching the store. `preview()` shows
-the first rows with the columns matched by their headers (sheet_columns.py).
-`import_rows()` adds each row through the same services as a posting typed by hand
-(postings.create_manual, pipeline.change_stage) in one transaction: a row that cannot
-be added is skipped with its row number and the reason, a duplicate of a tracked
-posting (same canonical URL, else same company and title) is reported and left as
-it was, and a failure of the file as a whole leaves nothing behind.
+`read(source, filename)` opens the file (or says clearly why it cannot: binary, wrong
+encoding, no header row, too many rows) without touching the store, reading it through
+once; the rows are read again from the file on each later walk, never all held in
+memory. `preview()` shows the first rows with the columns matched by their headers
+(sheet_columns.py). `import_rows()` checks each row (`_plan`) and writes the rows a chunk
+at a time (services/sheet_import.py: what adding each by hand would write, in a few
+multi-row INSERTs) in one transaction: a row that cannot be added is skipped with its
+row number and the reason, a duplicate of a tracked posting (same canonical URL, else
+same company and title) is reported and left as it was, and a failure of the file as a
+whole leaves nothing behind.
 
 The batch is recorded on the timeline rather than in a table of its own: each
 imported posting gets an "import" event whose details hold the batch id, the file
@@ -16,6 +18,7 @@ of one batch. Row numbers are the spreadsheet's own: the header is row 1.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,16 +26,17 @@ import secrets
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterator
+from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from peewee import JOIN, OP, Expression, Value
 
 from ..clock import day_to_utc
 from ..db import database
-from ..models import Company, Contact, Event, Posting
+from ..models import Company, Event, Posting
 from ..parsing import salary as salary_parser
 from ..parsing.urls import canonical_url
-from . import ServiceError, network, pipeline, postings, tags
+from . import ServiceError, network, postings, sheet_import, tags
 from .bounds import EARLIEST, LATEST, MAX_SHEET_BYTES, MAX_SHEET_ROWS
 from .sheet_columns import FIELDS, PLAIN, PRESETS, Preset, choose_preset, fold, match_headers, stage_for
 
@@ -48,23 +52,31 @@ class SheetError(ServiceError):
 
 @dataclass
 class Sheet:
-    """An opened spreadsheet: its headers and a way to walk its rows (numbered as shown in a spreadsheet)."""
+    """An opened spreadsheet: its headers and a way to walk its rows (numbered as shown in a
+    spreadsheet). The rows are read again from the file on each walk, never all held at once."""
 
     filename: str
     kind: str  # csv | xlsx
     headers: list[str]
-    _rows: list[tuple[int, list[str]]]
+    source: bytes | Path = field(repr=False)
+    row_count: int = 0
     encoding: str = ""
+    codec: str = ""
     delimiter: str = ""
     empty_rows: int = 0
+    column_orders: list[str | None] = field(default_factory=list)  # each column's d/m/y order (_numeric_order)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
-        for number, row in self._rows:
-            yield number, row
+        width = len(self.headers)
+        rows = _rows(self._raw())
+        next(rows)  # the header
+        for number, cells in rows:
+            yield number, cells + [""] * (width - len(cells))
 
-    @property
-    def row_count(self) -> int:
-        return len(self._rows)
+    def _raw(self):
+        if self.kind == "xlsx":
+            return _xlsx_rows(self.source)
+        return _csv_rows(self.source, self.codec, self.delimiter)
 
     def describe(self) -> str:
         if self.kind == "xlsx":
@@ -94,22 +106,41 @@ def _unescape(text: str) -> str:
     return text
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ENCODINGS[:1]
-    else:
-        candidates = ENCODINGS[1:]
+def _open(source: bytes | Path) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+
+
+def _chunks(source: bytes | Path) -> Iterator[bytes]:
+    with _open(source) as fh:
+        while chunk := fh.read(1 << 16):
+            yield chunk
+
+
+def _decodes(source: bytes | Path, codec: str) -> bool:
+    """Whether the whole file is text in `codec`, checked a piece at a time (no copy of it as text)."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    try:
+        for chunk in _chunks(source):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _encoding(source: bytes | Path, head: bytes) -> tuple[str, str]:
+    candidates = ENCODINGS[:1] if head.startswith(b"\xef\xbb\xbf") else ENCODINGS[1:]
     for codec, label in candidates:
-        try:
-            return data.decode(codec), label
-        except UnicodeDecodeError:
-            continue
+        if _decodes(source, codec):
+            return codec, label
     raise SheetError("the file is not text in UTF-8 or Windows-1252: save it from your spreadsheet as "
                      "\u201cCSV UTF-8\u201d and try again", code="bad_encoding")
 
 
-def _sniff(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+def _sniff(source: bytes | Path, codec: str) -> str:
+    with io.TextIOWrapper(_open(source), encoding=codec, newline="") as text:
+        lines = [line for _, line in zip(range(20), text)]
+    sample = "".join(lines)
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -117,70 +148,98 @@ def _sniff(text: str) -> str:
         return max(",;\t", key=first.count)
 
 
-def _table(filename: str, kind: str, raw_rows, **extra) -> Sheet:
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    empty = 0
-    for number, raw in enumerate(raw_rows, start=1):
-        cells = [_unescape(_text(v)) for v in raw]
-        if not any(cells):
-            if header is not None:
-                empty += 1
-            continue
-        if header is None:
-            header = cells
-            continue
-        if len(rows) >= MAX_SHEET_ROWS:
-            raise SheetError(f"the file has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
-                             code="too_many_rows")
-        rows.append((number, cells + [""] * (len(header) - len(cells))))
-    if header is None:
-        raise SheetError("the file has no rows: the first row should name the columns", code="empty_file")
-    while header and not header[-1]:
-        header.pop()
-    if not rows:
-        raise SheetError("the file has a header row but no rows below it", code="empty_file")
-    return Sheet(filename, kind, header, rows, empty_rows=empty, **extra)
+def _csv_rows(source: bytes | Path, codec: str, delimiter: str) -> Iterator[list]:
+    with io.TextIOWrapper(_open(source), encoding=codec, newline="") as text:
+        try:
+            yield from csv.reader(text, delimiter=delimiter)
+        except csv.Error as err:
+            raise SheetError(f"the CSV cannot be read: {err}", code="bad_csv") from None
 
 
-def read(data: bytes, filename: str = "spreadsheet.csv") -> Sheet:
-    """Open a .csv or .xlsx from its bytes; SheetError says what is wrong with it."""
-    if not data:
-        raise SheetError("the file is empty", code="empty_file")
-    if len(data) > MAX_SHEET_BYTES:
-        raise SheetError(f"the file is over {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it into smaller files",
-                         code="too_large")
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, filename)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SheetError("this is an old Excel .xls file: save it as .xlsx or CSV and try again", code="old_excel")
-    if b"\x00" in data[:65536]:
-        raise SheetError("this is not a spreadsheet (it looks like a binary file): upload a .csv or .xlsx",
-                         code="binary_file")
-    text, encoding = _decode(data)
-    delimiter = _sniff(text)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as err:
-        raise SheetError(f"the CSV cannot be read: {err}", code="bad_csv") from None
-    return _table(filename, "csv", rows, encoding=encoding, delimiter=delimiter)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Sheet:
+def _xlsx_rows(source: bytes | Path) -> Iterator[tuple]:
     import openpyxl  # only an .xlsx needs it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(_open(source), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
         raise SheetError(f"this .xlsx file cannot be opened ({type(err).__name__}); is it a spreadsheet?",
                          code="bad_xlsx") from None
     try:
-        sheet = book.worksheets[0] if book.worksheets else None
-        if sheet is None:
+        if not book.worksheets:
             raise SheetError("the workbook has no sheets", code="empty_file")
-        return _table(filename, "xlsx", sheet.iter_rows(values_only=True))
+        yield from book.worksheets[0].iter_rows(values_only=True)
     finally:
         book.close()
+
+
+def _rows(raw_rows, empty: list[int] | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The rows that hold something, as text, numbered as a spreadsheet shows them (the header
+    first); `empty` gets the number of each empty row."""
+    for number, raw in enumerate(raw_rows, start=1):
+        cells = [_unescape(_text(v)) for v in raw]
+        if any(cells):
+            yield number, cells
+        elif empty is not None:
+            empty.append(number)
+
+
+def read(source: bytes | Path, filename: str = "spreadsheet.csv") -> Sheet:
+    """Open a .csv or .xlsx (its bytes, or its path); SheetError says what is wrong with it.
+    The file is read through once here, to count and check its rows; nothing is kept of them."""
+    size = len(source) if isinstance(source, bytes) else source.stat().st_size
+    if not size:
+        raise SheetError("the file is empty", code="empty_file")
+    if size > MAX_SHEET_BYTES:
+        raise SheetError(f"the file is over {MAX_SHEET_BYTES // (1024 * 1024)} MB; split it into smaller files",
+                         code="too_large")
+    with _open(source) as fh:
+        head = fh.read(65536)
+    if head.startswith(b"PK\x03\x04"):
+        sheet = Sheet(filename, "xlsx", [], source)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SheetError("this is an old Excel .xls file: save it as .xlsx or CSV and try again", code="old_excel")
+    elif b"\x00" in head:
+        raise SheetError("this is not a spreadsheet (it looks like a binary file): upload a .csv or .xlsx",
+                         code="binary_file")
+    else:
+        codec, label = _encoding(source, head)
+        sheet = Sheet(filename, "csv", [], source, encoding=label, codec=codec, delimiter=_sniff(source, codec))
+    _survey(sheet)
+    return sheet
+
+
+def _survey(sheet: Sheet) -> None:
+    """One pass over the file: the header, how many rows (and empty ones), each column's date order."""
+    header: list[str] | None = None
+    orders: list[_Order] = []
+    count = header_row = 0
+    empty: list[int] = []
+    for number, cells in _rows(sheet._raw(), empty):
+        if header is None:
+            header, header_row = cells, number
+            continue
+        count += 1
+        if count > MAX_SHEET_ROWS:
+            raise SheetError(f"the file has more than {MAX_SHEET_ROWS:,} rows; split it into smaller files",
+                             code="too_many_rows")
+        if len(empty) > 1000:  # only the count is wanted
+            sheet.empty_rows += sum(1 for n in empty if n > header_row)
+            empty.clear()
+        while len(orders) < len(cells):
+            orders.append(_Order())
+        for order, cell in zip(orders, cells):
+            if cell:
+                order.see(cell)
+    if header is None:
+        raise SheetError("the file has no rows: the first row should name the columns", code="empty_file")
+    sheet.empty_rows += sum(1 for n in empty if n > header_row)
+    while header and not header[-1]:
+        header.pop()
+    if not count:
+        raise SheetError("the file has a header row but no rows below it", code="empty_file")
+    sheet.headers, sheet.row_count = header, count
+    orders += [_Order() for _ in range(len(header) - len(orders))]
+    sheet.column_orders = [o.result() for o in orders[:len(header)]]
 
 
 # ---- dates -----------------------------------------------------------------------------------
@@ -210,25 +269,31 @@ def _year(text: str) -> int:
     return year + 2000 if year < 100 else year
 
 
-def _numeric_order(values) -> str | None:
-    """"day" or "month" first for the d/m/y dates of a column, "ambiguous", or None when there are none.
+class _Order:
+    """Whether a column's d/m/y dates are "day" or "month" first, "ambiguous", "mixed", or
+    None when it has none. Dotted dates (21.11.2026) are day first wherever they are written;
+    slashed and dashed ones are decided by a value that only fits one order (a first number
+    over 12 means day first)."""
 
-    Dotted dates (21.11.2026) are day first wherever they are written; slashed and dashed ones
-    are decided by a value that only fits one order (a first number over 12 means day first)."""
-    day_first = month_first = seen = False
-    for value in values:
+    __slots__ = ("day_first", "month_first", "seen")
+
+    def __init__(self):
+        self.day_first = self.month_first = self.seen = False
+
+    def see(self, value: str) -> None:
         m = _NUMERIC.match(value.strip())
         if not m or m.group(2) == ".":
-            continue
-        seen = True
-        a, b = int(m.group(1)), int(m.group(3))
-        day_first |= a > 12
-        month_first |= b > 12
-    if not seen:
-        return None
-    if day_first and month_first:
-        return "mixed"
-    return "day" if day_first else "month" if month_first else "ambiguous"
+            return
+        self.seen = True
+        self.day_first |= int(m.group(1)) > 12
+        self.month_first |= int(m.group(3)) > 12
+
+    def result(self) -> str | None:
+        if not self.seen:
+            return None
+        if self.day_first and self.month_first:
+            return "mixed"
+        return "day" if self.day_first else "month" if self.month_first else "ambiguous"
 
 
 def parse_day(text: str, day_first: bool | None) -> date:
@@ -277,13 +342,8 @@ FORWARD = ("applied", "screening", "interviewing", "offer", "accepted")  # stage
 
 
 def date_orders(sheet: Sheet, mapping: list[str]) -> dict[str, str]:
-    orders = {}
-    for index, name in enumerate(mapping):
-        if name in DATE_FIELDS:
-            order = _numeric_order(row[index] for _, row in sheet.rows() if index < len(row))
-            if order:
-                orders[name] = order
-    return orders
+    return {name: sheet.column_orders[index] for index, name in enumerate(mapping)
+            if name in DATE_FIELDS and index < len(sheet.column_orders) and sheet.column_orders[index]}
 
 
 def preview(sheet: Sheet, mapping: list[str] | None = None) -> Preview:
@@ -362,15 +422,16 @@ def _key(company: str, title: str) -> tuple[str, str]:
     return fold(company), fold(title)
 
 
-def _tracked() -> tuple[set[str], dict[tuple[str, str], str]]:
+def _tracked() -> tuple[set[str], set[tuple[str, str]]]:
+    """The canonical URLs and (company, title) keys of the postings already tracked, read once."""
     urls = set()
-    names: dict[tuple[str, str], str] = {}
+    names: set[tuple[str, str]] = set()
     query = (Posting.select(Posting.canonical_url, Posting.title, Company.name)
              .join(Company, join_type=JOIN.LEFT_OUTER).tuples())
     for url, title, company in query:
         urls.add(url)
         if title:
-            names[_key(company or "", title)] = title
+            names.add(_key(company or "", title))
     return urls, names
 
 
@@ -378,9 +439,13 @@ def _cells(mapping: list[str], row: list[str]) -> dict[str, str]:
     return {name: row[i].strip() for i, name in enumerate(mapping) if name and i < len(row) and row[i].strip()}
 
 
+CHUNK = 500  # rows written together; progress is told after each chunk
+
+
 def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
                 progress=None) -> Summary:
-    """Add the rows as postings in one transaction; see the module's docstring."""
+    """Add the rows as postings in one transaction; see the module's docstring.
+    `progress(rows_done, rows_total)` is called as the rows go in."""
     check_mapping(sheet.headers, mapping)
     orders = date_orders(sheet, mapping)
     mixed = [FIELDS[f] for f, o in orders.items() if o == "mixed"]
@@ -395,38 +460,74 @@ def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: b
     preset = choose_preset(sheet.headers)
     summary = Summary(batch=now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(4), filename=sheet.filename,
                       empty_rows=sheet.empty_rows, described=sheet.describe())
-    urls, names = _tracked()
-    seen_rows: dict[str, int] = {}
+    seen = _Seen(*_tracked())
     with database.atomic():
+        writer = sheet_import.Writer(summary.batch, summary.filename, now)
+        chunk: list[sheet_import.Planned] = []
+        done = 0
         for done, (number, row) in enumerate(sheet.rows(), start=1):
             try:
-                outcome = _import_row(number, _cells(mapping, row), preset, day_first, now, summary,
-                                      urls, names, seen_rows)
+                planned = _plan(number, _cells(mapping, row), preset, day_first, now, summary, seen)
             except (ValueError, ServiceError) as err:
                 summary.skipped.append((number, getattr(err, "message", None) or str(err)))
-                continue
-            if outcome:
-                summary.added += 1
-            if progress and done % 500 == 0:
-                progress(done, sheet.row_count)
+                planned = None
+            if planned:
+                chunk.append(planned)
+            if len(chunk) == CHUNK:
+                writer.write(chunk)
+                summary.added += len(chunk)
+                chunk = []
+                if progress:
+                    progress(done, sheet.row_count)
+        if chunk:
+            writer.write(chunk)
+            summary.added += len(chunk)
+    if progress:
+        progress(done, sheet.row_count)
     return summary
 
 
-def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, now: datetime,
-                summary: Summary, urls: set[str], names: dict, seen_rows: dict[str, int]) -> bool:
+class _Seen:
+    """What a row may not repeat: the postings tracked before the import, and the rows added so far."""
+
+    def __init__(self, urls: set[str], names: set[tuple[str, str]]):
+        self.urls, self.names = urls, names
+        self.rows: dict[str, int] = {}  # canonical URL or "company|title" -> the row that added it
+
+    def duplicate(self, canonical: str, key: tuple[str, str], title: str, url: str) -> str | None:
+        for seen in (canonical, "|".join(key) if title else None):
+            if seen and seen in self.rows:
+                return f"same posting as row {self.rows[seen]}"
+        if canonical in self.urls or (title and key in self.names):
+            return f"already tracked: \u201c{title or url}\u201d"
+        return None
+
+    def add(self, number: int, canonical: str, key: tuple[str, str], title: str) -> None:
+        self.rows[canonical] = number
+        if title:
+            self.rows["|".join(key)] = number
+
+
+def _plan(number: int, cells: dict[str, str], preset: Preset, day_first, now: datetime,
+          summary: Summary, seen: _Seen) -> sheet_import.Planned | None:
+    """One row read as a posting to add (None: a duplicate, reported); ValueError or
+    ServiceError says why it cannot be added. Everything the services would refuse is
+    checked here, so writing the chunk cannot fail on one row."""
     title, company = cells.get("title", ""), cells.get("company", "")
     if not title and not cells.get("url"):
         raise ValueError("no job title and no link")
+    for name, value, limit in (("job title", title, Posting.title.max_length),
+                               ("company", company, Company.name.max_length)):
+        if len(value) > limit:
+            raise ValueError(f"the {name} is longer than {limit} characters")
     url = _url(cells["url"]) if cells.get("url") else placeholder_url(company, title)
     canonical = canonical_url(url)
+    if len(canonical) > Posting.canonical_url.max_length:
+        raise ValueError(f"the link is longer than {Posting.canonical_url.max_length} characters")
     key = _key(company, title)
-    for seen in (canonical, "|".join(key) if title else None):
-        if seen and seen in seen_rows:
-            summary.duplicates.append((number, f"same posting as row {seen_rows[seen]}"))
-            return False
-    if canonical in urls or (title and key in names):
-        summary.duplicates.append((number, f"already tracked: \u201c{title or url}\u201d"))
-        return False
+    if why := seen.duplicate(canonical, key, title, url):
+        summary.duplicates.append((number, why))
+        return None
     dates = {}
     for name in DATE_FIELDS:
         if cells.get(name):
@@ -440,42 +541,18 @@ def _import_row(number: int, cells: dict[str, str], preset: Preset, day_first, n
     remark = ""
     if status and stage is None:
         remark = f"Status \u201c{status}\u201d from the spreadsheet was not recognized; kept as saved."
-        summary.notes.append((number, f"status {status!r} not recognized: saved"))
     stage = stage or ("applied" if "applied_on" in dates else "saved")
     fields: dict = {"title": title or None, "company": company or None, "notes": cells.get("notes", "")}
     if cells.get("location"):
         fields["locations"] = [part.strip() for part in re.split(r"[;|]", cells["location"]) if part.strip()]
     if cells.get("salary"):
         _salary(cells["salary"], fields)
+    contact = None
+    if cells.get("contact") or cells.get("contact_email"):
+        contact = {"name": cells.get("contact") or cells["contact_email"], "email": cells.get("contact_email")}
+        network.check_contact(**contact)
     first = min(dates.values(), default=now)
-    with database.atomic():  # a savepoint: a row the services refuse leaves nothing behind
-        posting = postings.create_manual(url, fields, at=first, note=remark, now=now)
-        if saved_on := dates.get("saved_on"):
-            Posting.update(created_at=saved_on).where(Posting.id == posting.id).execute()
-        if "applied_on" in dates or stage in FORWARD:
-            pipeline.change_stage(posting, "applied", at=dates.get("applied_on", first), now=now,
-                                  note="from the spreadsheet")
-        if stage not in ("saved", "applied"):
-            at = dates.get("stage_date") or max(dates.values(), default=now)
-            pipeline.change_stage(posting, stage, at=at, now=now, note=f"from the spreadsheet: {status}")
-        contact_ids = []
-        if cells.get("contact") or cells.get("contact_email"):
-            contact, created = network.attach_to_posting(
-                posting, name=cells.get("contact") or cells["contact_email"], email=cells.get("contact_email"),
-                now=now)
-            if created:
-                contact_ids.append(contact.id)
-        if cells.get("tags"):
-            tags.set_tags(posting, tags.parse(cells["tags"]))
-        pipeline.add_note(posting, f"Imported from {summary.filename}, row {number}", kind="import", at=now,
-                          details={"batch": summary.batch, "file": summary.filename, "row": number,
-                                   "contacts": contact_ids}, now=now)
-    urls.add(canonical)
-    seen_rows[canonical] = number
-    if title:
-        names[key] = title
-        seen_rows["|".join(key)] = number
-    return True
+from . import ServiceError, network, postings, sheet_import, tags
 
 
 def _salary(text: str, fields: dict) -> None:
@@ -521,19 +598,17 @@ def recent_batches(limit: int = 10) -> list[Batch]:
 
 def undo(batch: str) -> int:
     """Delete every posting one import added (and the contacts it made); returns how many."""
-    events = list(_batch_events(batch))
-    if not events:
+    posting_ids, contact_ids = [], []
+    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples():
+        posting_ids.append(posting_id)
+        details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
+        contact_ids += details.get("contacts", [])
+    if not posting_ids:
         raise ServiceError("nothing is left of that import: it was undone already or its postings were deleted",
                            code="not_found")
-    posting_ids = [e.posting_id for e in events]
-    contact_ids = [c for e in events for c in (e.details or {}).get("contacts", [])]
     with database.atomic():
-        for chunk in range(0, len(posting_ids), 500):
-            for posting in Posting.select().where(Posting.id.in_(posting_ids[chunk:chunk + 500])):
-                postings.delete(posting)
-        for chunk in range(0, len(contact_ids), 500):
-            for contact in Contact.select().where(Contact.id.in_(contact_ids[chunk:chunk + 500])):
-                network.delete(contact)
+        postings.delete_many(posting_ids)
+        network.delete_many(contact_ids)
     return len(posting_ids)
 
 

@@ -92,6 +92,14 @@ def set_tags(posting: Posting, names: Iterable[str]) -> list[str]:
     return sorted(wanted)
 
 
+def attach(tags_of: dict[int, list[str]]) -> None:
+    """Tag new postings in bulk (a spreadsheet import's chunk): posting id -> normalized names."""
+    ids = _tag_ids(name for names in tags_of.values() for name in names)
+    rows = [{"posting": pid, "tag": ids[name]} for pid, names in tags_of.items() for name in names]
+    for start in range(0, len(rows), 500):
+        PostingTag.insert_many(rows[start:start + 500]).on_conflict_ignore().execute()
+
+
 def add(posting_ids: list[int], name: str) -> int:
     """Tag every given posting (those already tagged stay as they are); returns how many got it.
     A posting that already has MAX_PER_POSTING tags refuses the whole change."""
