@@ -117,3 +117,27 @@ def test_skills_aliases_precision_and_nice_to_have():
     assert found.nice == ["Terraform"]
     assert "Apache Spark" not in found.all and "Go" not in found.all
     assert skills.extract("Databricks is hiring. Databricks rocks.", company="Databricks").all == []
+
+
+def test_search_near_stems_finds_what_the_whole_text_search_finds():
+    """The long-text passes read only around their words: same matches, in the same order, as
+    reading everything — a window never ends inside a word, a match never needs text beyond it."""
+    import random
+    import re
+
+    from jobloop.parsing.text import find_near, search_near
+
+    rx = re.compile(r"\b(?:this|a) (full[- ]time|part[- ]time) (role|position)\b", re.I)
+    words = ["We", "offer", "this", "a", "full-time", "Full time", "part-time", "role", "roles", "position", "positionX",
+             "lorem", "ipsum", "\n", "PART-TIME", "fulltime", "é", "İ"]
+    rng = random.Random(7)
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 400)))
+        expected = [m.span() for m in rx.finditer(text)]
+        assert [m.span() for m in find_near(rx, text, ("full", "part"), reach=40)] == expected
+        first = search_near(rx, text, ("full", "part"), reach=40)
+        assert (first.span() if first else None) == (expected[0] if expected else None)
+    # A window that would end inside "positionX" reads on to the word's end: no false match.
+    text = "x" * 500 + " this full-time positionX " + "y" * 500
+    assert search_near(rx, text, ("full",), reach=14) is None
+    assert rx.search(text) is None

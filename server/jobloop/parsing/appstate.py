@@ -2,6 +2,7 @@
 __appData, _initialData, Inertia data-page, data-props…): find the dict that is this job."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -30,9 +31,49 @@ DATE_KEYS = ("datePosted", "postedDate", "published_at", "publishedAt", "postedA
              "datePublished", "publishedDate", "created_at", "createdAt")
 DESC_KEYS = ("descriptionHtml", "description_html", "jobDescription", "content", "description", "descriptionPlain")
 
-# Literal prefixes keep this scan fast over megabytes of inline script.
-_ASSIGN = re.compile(r"(?:window|self|globalThis)\.([\w$]+)\s*=\s*(?=[{\[]|JSON\.parse)|(?:var|let|const) (__[\w$]+|_initialData|appData|jobData|initialState)\s*=\s*(?=[{\[])"
-                     r"|\bnew\s+[\w$.]*(?:Job|Opportunity|Posting|Vacancy|Requisition)[\w$.]*\(\s*(?=\{)")  # new X.OpportunityDetail({...})
+# An assignment of app state ends in "= {", "= [" or "= JSON.parse(", a constructor call in
+# "({": those short literals are found first, and only the few characters before each are
+# checked for a variable name — a regex anchored on names would try every letter of megabytes
+# of inline script.
+_OPENING = re.compile(r"=\s*(?=[{\[]|JSON\.parse)|\(\s*(?=\{)")
+_NAME_BEFORE = re.compile(r"(?:(?:window|self|globalThis)\.[\w$]+|(?:var|let|const) (?:__[\w$]+|_initialData|appData|jobData|initialState))\s*$")
+_CONSTRUCTOR_BEFORE = re.compile(r"\bnew\s+[\w$.]*(?:Job|Opportunity|Posting|Vacancy|Requisition)[\w$.]*$")  # new X.OpportunityDetail({...})
+_SCRIPT_SCAN = 2_000_000
+_DECODER = json.JSONDecoder(strict=False)
+
+
+def assignments(raw: str):
+    """Offsets where a value assigned to app state begins in one inline script."""
+    raw = raw[:_SCRIPT_SCAN]
+    for m in _OPENING.finditer(raw):
+        i = m.start()
+        before = raw[max(0, i - 120):i]
+        if (_NAME_BEFORE if raw[i] == "=" else _CONSTRUCTOR_BEFORE).search(before):
+            yield m.end()
+
+
+def _value_at(raw: str, start: int) -> Any:
+    """The one JSON value that starts at raw[start] (decoding stops where it ends); what JSON
+    cannot read directly (JSON.parse('...'), trailing commas) goes through loads_lenient."""
+    if raw.startswith("JSON.parse", start):
+        s = re.match(r"JSON\.parse\(\s*(['\"])(.*?)(?<!\\)\1\s*\)", raw[start:start + _SCRIPT_SCAN], re.S)
+        if not s:
+            return None
+        try:
+            text = json.loads('"' + s[2].replace('"', '\\"') + '"') if s[1] == "'" else json.loads(s[1] + s[2] + s[1])
+        except ValueError:
+            return None
+        return loads_lenient(text if text.lstrip()[:1] in "{[" else "")
+    try:
+        return _DECODER.raw_decode(raw, start)[0]
+    except RecursionError:
+        return None
+    except ValueError:
+        chunk = raw[start:start + _SCRIPT_SCAN]
+        value = loads_lenient(chunk)
+        if isinstance(value, list) and len(value) and chunk[:1] == "{":
+            value = value[0]
+        return value
 
 
 def blobs(page) -> list[Any]:
@@ -48,21 +89,8 @@ def blobs(page) -> list[Any]:
     for raw in page.inline_scripts:
         if len(raw) > budget or "=" not in raw:
             continue
-        for m in _ASSIGN.finditer(raw[:2_000_000]):
-            start = m.end()
-            chunk = raw[start:]
-            if chunk.startswith("JSON.parse"):
-                s = re.match(r"JSON\.parse\(\s*(['\"])(.*?)(?<!\\)\1\s*\)", chunk, re.S)
-                if not s:
-                    continue
-                try:
-                    import json
-                    chunk = json.loads('"' + s[2].replace('"', '\\"') + '"') if s[1] == "'" else json.loads(s[1] + s[2] + s[1])
-                except ValueError:
-                    continue
-            value = loads_lenient(chunk if chunk.lstrip()[:1] in "{[" else "")
-            if isinstance(value, list) and len(value) and chunk.lstrip()[:1] == "{":
-                value = value[0]
+        for start in assignments(raw):
+            value = _value_at(raw, start)
             if value is not None:
                 budget -= len(raw)
                 out.append(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from . import heuristics, labels, salary, structured
-from .text import clean, fold
+from .text import clean, find_near, fold, search_near
 
 VERIFICATION = "a verification page: open the job normally, then clip again"
 LOGIN = "a sign-in page"
@@ -60,7 +60,9 @@ def verification(page) -> bool:
     return bool(_VERIFY_BODY.search(page.text[:5000]))
 
 
-_EXPIRED_HINT = re.compile(r"no longer|expired|filled|closed|archiv|архив|архів|disponib|verf[uü]gbar|終了|截止|过期|마감", re.I)
+# Every phrase of _EXPIRED holds one of these.
+_EXPIRED_STEMS = ("no longer", "expired", "filled", "closed", "archiv", "архив", "архів", "disponib", "verfügbar", "verfugbar",
+                  "終了", "截止", "过期", "마감")
 
 
 def expired(page, draft) -> bool:
@@ -68,7 +70,7 @@ def expired(page, draft) -> bool:
     if _EXPIRED.search(heads):
         return True
     near = " ".join(page.strings[:200])[:20_000]
-    return bool(_EXPIRED_HINT.search(near)) and bool(_EXPIRED.search(near))
+    return search_near(_EXPIRED, near, _EXPIRED_STEMS) is not None
 
 
 def job_words(text: str) -> int:
@@ -132,8 +134,19 @@ def job_lines(page) -> int:
     return n
 
 
+_NO_OPENINGS_STEMS = ("no ", "not ", "keine", "aucune", "nessuna", "暂无", "現在募集", "募集は終了")
+
+
 def no_openings(page) -> bool:
-    return any(len(s) < 200 and _NO_OPENINGS.search(s) for s in page.strings[:3000])
+    """A line (shorter than 200 characters) saying no position is open; lines never hold a
+    newline and the pattern never crosses one, so the joined text is searched near its words."""
+    text = "\n".join(page.strings[:3000])
+    for m in find_near(_NO_OPENINGS, text, _NO_OPENINGS_STEMS):
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        if (end if end >= 0 else len(text)) - start < 200:
+            return True
+    return False
 
 
 def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:

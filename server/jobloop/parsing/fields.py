@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
 from . import labels
-from .text import clean, fold
+from .text import clean, fold, search_near
 
 # Ordered: the first family found in a label wins ("Full time / Permanent" is FULL_TIME).
 _EMPLOYMENT = [
@@ -106,9 +106,9 @@ _TEXT_REMOTE = re.compile(
 def remote_from_text(text: str) -> str | None:
     if not text:
         return None
-    if _TEXT_HYBRID.search(text):
+    if search_near(_TEXT_HYBRID, text, ("hybrid", "office")):
         return "hybrid"
-    if _TEXT_REMOTE.search(text):
+    if search_near(_TEXT_REMOTE, text, ("remote", "anywhere")):
         return "remote"
     return None
 
@@ -123,13 +123,16 @@ _TEXT_TEMPORARY = re.compile(
     rf"\binitial(?:ly)?\b[^.\n]{{0,30}}?\b(?:for\s+)?(?:{_NUMBER_WORDS})\s+years?\b|^duration\s*:?\s*(?:{_NUMBER_WORDS})", re.I | re.M)
 
 
+_TEMPORARY_STEMS = ("fixed", "duration", "appointment", "position", "contract", "employment", "post", "initial")
+
+
 def employment_from_text(text: str) -> str | None:
     """Employment type a description states in passing: 'This full-time, permanent role',
     a line like 'CDI · Temps plein', 'a position for two years' (fixed-term)."""
     if not text:
         return None
     text = text[:60_000]
-    m = _TEXT_EMPLOYMENT.search(text)
+    m = search_near(_TEXT_EMPLOYMENT, text, ("full", "part"))
     if m:
         return employment_type(m[1])
     for line in text.split("\n")[:400]:
@@ -138,7 +141,7 @@ def employment_from_text(text: str) -> str | None:
             first = re.split(r"[,·/(|]", line)[0].strip()
             if first and len(first) <= 25 and employment_type(first) and not re.search(r"\b(or|and|oder|ou|o)\b", first, re.I):
                 return employment_type(line) or employment_type(first)
-    if _TEXT_TEMPORARY.search(text):
+    if search_near(_TEXT_TEMPORARY, text, _TEMPORARY_STEMS):
         return "TEMPORARY"
     f = labels.lfold(text[:30_000])
     langs = tuple(lang for lang in labels.languages() if lang != "en")
@@ -265,7 +268,7 @@ _POSTAL_PLACE = re.compile(r"(?:^|,\s*|\s)(?:[A-Z]{1,2}-)?(?:\d{2}-\d{3}|\d{4,5}
 def location_from_text(text: str) -> list[str]:
     """'Our offices are located in Zurich', 'based in Berlin, Germany', or the town of a postal
     address line ('20-031 Lublin', '1773 Léchelles'): the place in prose, as a last resort."""
-    m = _PROSE_PLACE.search(text or "")
+    m = search_near(_PROSE_PLACE, text or "", ("located", "based", "situated", "headquartered"), 240)
     if m:
         return [", ".join(g for g in m.groups() if g)]
     for line in (text or "").split("\n")[:600]:

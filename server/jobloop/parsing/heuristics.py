@@ -92,8 +92,15 @@ LABELS = {
     "date_posted": r"posted|date posted|posted on|published|publication date|veröffentlicht|publié le|publicado|pubblicato|опубліковано|опубликовано",
     "company": r"company|employer|arbeitgeber|entreprise|empresa|azienda|компанія|компания",
 }
-_LABEL_RE = [(name, re.compile(rf"^(?:{p})\s*:?$", re.I)) for name, p in LABELS.items()]
-_INLINE_RE = [(name, re.compile(rf"^(?:{p})\s*:\s*(?P<v>.+)$", re.I)) for name, p in LABELS.items()]
+# Every field's pattern in one alternation (one match per string, not one per field): the
+# alternation tries the fields in LABELS order, so the first field that matches wins.
+_ALTS = "|".join(f"(?P<{name}>{p})" for name, p in LABELS.items())
+_ANY_LABEL = re.compile(rf"^(?:{_ALTS})\s*:?$", re.I)
+_ANY_INLINE = re.compile(rf"^(?:{_ALTS})\s*:\s*(?P<v>.+)$", re.I)
+
+
+def _field(m: re.Match | None) -> str | None:
+    return next(name for name in LABELS if m.group(name) is not None) if m else None
 
 
 def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, str]:
@@ -108,19 +115,18 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             continue  # neither a bare label nor "Label: value"
         f = labels.lfold(s)
         if len(s) <= 40:
-            found = next((name for name, rx in _LABEL_RE if rx.match(s)), None) or labels.label_of(f)
+            found = _field(_ANY_LABEL.match(s)) or labels.label_of(f)
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
                     if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
-        for name, rx in (_INLINE_RE if ":" in s else ()):
-            m = rx.match(s)
-            if m:
-                if _readable(name, m["v"]):
-                    out.setdefault(name, m["v"])
-                break
+        m = _ANY_INLINE.match(s) if ":" in s else None
+        if m:
+            name = _field(m)
+            if _readable(name, m["v"]):
+                out.setdefault(name, m["v"])
         else:
             m = any_inline.match(f) if (":" in f or "：" in f) else None
             if m:
@@ -147,7 +153,7 @@ def _readable(name: str, value: str) -> bool:
 
 
 def _is_label(value: str) -> bool:
-    return any(r.match(value) for _, r in _LABEL_RE) or labels.label_of(labels.lfold(value)) is not None
+    return _ANY_LABEL.match(value) is not None or labels.label_of(labels.lfold(value)) is not None
 
 
 def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:

@@ -74,7 +74,8 @@ _DOTNET = re.compile(r"(?<![\w.])\.net\b", re.I)
 
 
 def _tokens(text: str) -> list[str]:
-    return [t.rstrip(".-/'&") for t in _TOKEN.findall(_DOTNET.sub(" dotnet ", text))]
+    text = _DOTNET.sub(" dotnet ", text) if ".net" in text.lower() else text
+    return [t.rstrip(".-/'&") for t in _TOKEN.findall(text)]
 
 
 _CI: dict[tuple[str, ...], str] = {}
@@ -96,13 +97,14 @@ _FIRST_CS = {k[0] for k in _CS}
 def _find(tokens: list[str]) -> set[str]:
     lower = [t.lower() for t in tokens]
     found: set[str] = set()
-    for i in range(len(tokens)):
-        if "/" in tokens[i]:  # "Python/Django" names two skills
-            for part in tokens[i].split("/"):
+    first_ci, first_cs = _FIRST_CI, _FIRST_CS
+    for i, (token, low) in enumerate(zip(tokens, lower)):
+        if "/" in token:  # "Python/Django" names two skills
+            for part in token.split("/"):
                 hit = _CI.get((part.lower(),)) or _CS.get((part,))
                 if hit:
                     found.add(hit)
-        if lower[i] not in _FIRST_CI and tokens[i] not in _FIRST_CS:
+        if low not in first_ci and token not in first_cs:
             continue
         for n in range(1, _MAX_N + 1):
             if i + n > len(tokens):
@@ -131,6 +133,10 @@ def canonical(name: str | None) -> str | None:
 _NICE_HEAD = re.compile(r"nice[ -]to[ -]have|bonus|preferred|a plus|pluses|desirable|ideally|good to have|wünschenswert|"
                         r"von vorteil|un plus|idealmente|deseable|sarebbe un plus|buono a sapersi|будет плюсом|буде плюсом", re.I)
 _HEADING = re.compile(r"^[^.!?]{2,80}:?$")
+# Every phrase of _NICE_HEAD contains one of these: plain substring tests decide which lines
+# the (slow, case-insensitive) pattern needs to read at all.
+_NICE_STEMS = ("nice", "bonus", "prefer", "plus", "desirab", "ideal", "good to have", "wünschenswert", "vorteil",
+               "deseable", "buono a sapersi", "плюсом")
 
 
 @dataclass
@@ -146,11 +152,16 @@ def extract(text: str, company: str | None = None) -> Found:
     text = (text or "")[:100_000]
     own = (company or "").strip().lower()
     nice_lines, other_lines, in_nice = [], [], False
-    for line in text.splitlines():
-        short = len(line) < 80 and _HEADING.match(line) and not line.startswith(("-", "•", "*"))
-        if short:
-            in_nice = bool(_NICE_HEAD.search(line))
-        (nice_lines if in_nice or _NICE_HEAD.search(line) else other_lines).append(line)
+    low = text.lower()
+    stems = [stem for stem in _NICE_STEMS if stem in low]
+    if not stems:
+        other_lines = [text]  # no nice-to-have passage: one pass over the whole text
+    for line in text.splitlines() if stems else ():
+        lower = line.lower()
+        nice = any(stem in lower for stem in stems) and bool(_NICE_HEAD.search(line))
+        if len(line) < 80 and _HEADING.match(line) and not line.startswith(("-", "•", "*")):
+            in_nice = nice
+        (nice_lines if in_nice or nice else other_lines).append(line)
     in_main_set = _find(_tokens("\n".join(other_lines)))
     in_nice_set = _find(_tokens("\n".join(nice_lines))) - in_main_set
     out = Found()

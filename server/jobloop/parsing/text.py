@@ -46,3 +46,41 @@ def _fold(s: str) -> str:
     s = unicodedata.normalize("NFKD", s.translate(_STROKES))  # letters with strokes have no NFKD base
     return _COMBINING.sub("", s).lower()
 
+
+
+def find_near(rx: re.Pattern, text: str, stems: tuple[str, ...], reach: int = 160):
+    """rx.finditer(text), but the pattern only reads the text around the places where one of
+    its stems occurs (plain substring search, lowercase). Every match of rx must contain one
+    of the stems and reach less than `reach` characters either side of it. A
+    case-insensitive alternation tries every position of a long text; most of a
+    description holds none of its words."""
+    low = text.lower()
+    if len(low) != len(text):  # lowercasing changed offsets (rare letters): read it all
+        yield from rx.finditer(text)
+        return
+    spans = []
+    for stem in stems:
+        i = low.find(stem)
+        while i >= 0:
+            spans.append((max(0, i - reach), i + len(stem) + reach))
+            i = low.find(stem, i + 1)
+    windows: list[list[int]] = []
+    for s, e in sorted(spans):
+        if windows and s <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], e)
+        else:
+            windows.append([s, e])
+    n, pos = len(text), 0
+    for s, e in windows:
+        e = min(e, n)
+        while e < n and (text[e].isalnum() or text[e] == "_"):
+            e += 1  # never stop inside a word: \b at the window's end must see what follows
+        for m in rx.finditer(text, max(s, pos), e):
+            yield m
+            pos = m.end()
+        pos = max(pos, e)
+
+
+def search_near(rx: re.Pattern, text: str, stems: tuple[str, ...], reach: int = 160):
+    """The first match of rx in text, reading only around its stems (see find_near)."""
+    return next(find_near(rx, text, stems, reach), None)
