@@ -552,7 +552,19 @@ def _plan(number: int, cells: dict[str, str], preset: Preset, day_first, now: da
         contact = {"name": cells.get("contact") or cells["contact_email"], "email": cells.get("contact_email")}
         network.check_contact(**contact)
     first = min(dates.values(), default=now)
-from . import ServiceError, network, postings, sheet_import, tags
+    steps = []
+    if "applied_on" in dates or stage in FORWARD:
+        steps.append(("applied", dates.get("applied_on", first), "from the spreadsheet"))
+    if stage not in ("saved", "applied"):
+        steps.append((stage, dates.get("stage_date") or max(dates.values(), default=now),
+                      f"from the spreadsheet: {status}"))
+    if remark:
+        summary.notes.append((number, f"status {status!r} not recognized: saved"))
+    seen.add(number, canonical, key, title)
+    return sheet_import.Planned(
+        number=number, url=url, canonical=canonical, first=first, created_at=dates.get("saved_on", now),
+        fields={k: v for k, v in fields.items() if v not in (None, "", [])}, steps=steps, remark=remark,
+        contact=contact, tags=tags.parse(cells.get("tags")))
 
 
 def _salary(text: str, fields: dict) -> None:
