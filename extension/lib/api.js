@@ -108,6 +108,16 @@ export function makeClient(settings) {
     // or same name at the company) instead of making a duplicate.
     postingContacts: async (id) => (await request(settings, "GET", `/api/postings/${encodeURIComponent(id)}/contacts`)).contacts || [],
     attachContact: (id, body) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/contacts`, { body }),
+    // SENT-WITH: the document versions sent most recently ([{id, label}]), and noting one
+    // as sent with a posting. An older server without documents answers [] and nothing shows.
+    recentDocuments: async () => {
+      try {
+        return (await request(settings, "GET", "/api/documents/recent", { timeout: 5000 })).documents || [];
+      } catch {
+        return [];
+      }
+    },
+    sendWith: (id, versionId) => request(settings, "POST", `/api/postings/${encodeURIComponent(id)}/documents`, { body: { version_id: versionId } }),
     // FOLLOWUPS-DUE: how many follow-ups are due now (GET /api/followups/summary).
     // Optional decoration: an older server without it answers null, and the popup shows nothing.
     followupsDue: async () => {

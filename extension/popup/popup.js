@@ -244,6 +244,15 @@ function renderPreview(draft) {
   // A textarea as tall as its list, so every location is seen without scrolling.
   $("f-location").rows = Math.min(Math.max((draft.locations || []).length, 2), 8);
   $("f-title").focus();
+  fillSentWith();
+}
+
+// SENT-WITH: the documents sent last, offered first ("CV v3"); empty when there are none.
+async function fillSentWith() {
+  const versions = await state.api.recentDocuments();
+  const select = $("f-sent-with");
+  select.replaceChildren(new Option("—", ""), ...versions.map((v) => new Option(v.label, String(v.id))));
+  select.disabled = versions.length === 0;
 }
 
 $("preview").addEventListener("submit", async (event) => {
@@ -266,7 +275,18 @@ $("preview").addEventListener("submit", async (event) => {
   say("Saving…");
   try {
     const posting = await state.api.capture(capture);
-    await loadTracked(posting, "Saved to jobloop.", "ok");
+    const sentWith = $("f-sent-with").value;
+    let saved = "Saved to jobloop.";
+    let kind = "ok";
+    if (sentWith) {
+      try {
+        const sent = await state.api.sendWith(posting.id, Number(sentWith));
+        saved = `Saved to jobloop, sent with ${sent.version.label}.`;
+      } catch (err) {
+        [saved, kind] = [`Saved to jobloop, but the document was not noted: ${err.message}`, "warn"];
+      }
+    }
+    await loadTracked(posting, saved, kind);
     // The recruiter goes through the tracked view's form, so a refusal shows there
     // with the name and email still typed in.
     if (recruiter.name) {

@@ -69,6 +69,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(web_growth.blp)  # Insights, Plan, Network
     app.register_blueprint(web_followups.blp)  # follow-ups, reflections, calendar
     app.register_blueprint(web_companies.blp)  # companies: history, merges, targets
+    from .web import documents as web_documents, worklog as web_worklog
+
+    app.register_blueprint(web_worklog.blp)  # the work-search log
+    app.register_blueprint(web_documents.blp)  # documents sent with applications
     login.install(app)  # remote mode only: nothing but the login page without a session
     web_errors.install(app)  # last: one handler for every path, JSON under /api, HTML elsewhere
     return app

@@ -200,7 +200,7 @@ def export(data_dir: Path | None, out: Path | None) -> None:
     import tempfile
 
     from .migrations import SCHEMA_VERSION, current_version
-    from .services import transfer
+    from .services import documents, transfer
 
     config = _store_config(data_dir)
     db = _open_store(config, upgrade=False)
@@ -210,12 +210,12 @@ def export(data_dir: Path | None, out: Path | None) -> None:
             copy = Config(data_dir=Path(tmp), database_url=None)
             _service_call(transfer.backup, config.sqlite_path, copy.sqlite_path)
             _open_store(copy)
-            data = transfer.export_data()
+            data = transfer.export_data(documents.folder_of(config.data_dir))
             _close_store()
     else:
         if current_version(db) < SCHEMA_VERSION:
             _open_store(config)  # PostgreSQL: no file to copy; upgraded in place
-        data = transfer.export_data()
+        data = transfer.export_data(documents.folder_of(config.data_dir))
     if out:
         _service_call(transfer.write_export, data, out)
         click.echo(f"Exported to {out}", err=True)
@@ -241,7 +241,7 @@ SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 def import_(data_dir: Path | None, file: Path, dates: str | None) -> None:
     """Import a `jobloop export` file into an empty data dir (made if it does not exist),
     or a spreadsheet (.csv, .xlsx) into the store as one batch, the same way the tracker's Import page does."""
-    from .services import transfer
+    from .services import documents, transfer
 
     if file.suffix.lower() in SHEET_SUFFIXES:
         return _import_sheet(data_dir, file, None if dates is None else dates == "day-first")
@@ -251,8 +251,9 @@ def import_(data_dir: Path | None, file: Path, dates: str | None) -> None:
         raise click.ClickException(f"{file} is not valid JSON: {err}") from None
     config = _store_config(data_dir, create=True)
     _open_store(config)
-    counts = _service_call(transfer.import_data, data)
-    click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events"
+    counts = _service_call(transfer.import_data, data, documents.folder_of(config.data_dir))
+    files = f" and {counts['files']} document files" if counts.get("files") else ""
+    click.echo(f"Imported {counts.get('posting', 0)} postings and {counts.get('event', 0)} events{files}"
                f" into {config.data_dir}.")
 
 
@@ -291,6 +292,8 @@ def backup(data_dir: Path | None, target: Path) -> None:
         raise click.ClickException("backup copies the SQLite file; for PostgreSQL use pg_dump or `jobloop export`")
     _service_call(transfer.backup, config.sqlite_path, target)
     click.echo(f"Backed up {config.sqlite_path} to {target}")
+    if transfer.files_beside(target).is_dir():
+        click.echo(f"and the documents sent with applications to {transfer.files_beside(target)}/ (keep the two together)")
 
 
 @main.command()
@@ -316,11 +319,17 @@ def restore(data_dir: Path | None, file: Path) -> None:
         aside = transfer.swap_in(staged, config.sqlite_path, utcnow())
         _open_store(config)
         counts = transfer.table_counts()
+        copied, missing = transfer.restore_files(file, config.data_dir)
         _close_store()
     finally:
         lock.close()
     click.echo(f"Restored {file} into {config.data_dir} (schema version {SCHEMA_VERSION}; integrity ok):")
     click.echo("  " + ", ".join(f"{table} {n}" for table, n in counts.items()))
+    if copied:
+        click.echo(f"  and {copied} document files from {transfer.files_beside(file)}/")
+    if missing:
+        click.echo(f"Missing: {len(missing)} document files the store names are neither in"
+                   f" {transfer.files_beside(file)}/ nor in the data dir; their versions show as missing.", err=True)
     if aside:
         click.echo(f"The store it replaced is kept in {aside}")
     from .security import token_path

@@ -400,12 +400,19 @@ def _v11_companies(db: Database) -> str | None:
     return f"{grouped} company names were found to name an employer already known (same name key)" if grouped else None
 
 
+def _v12_documents(db: Database) -> str | None:
+    """Documents sent with applications: their versions and where each went (new tables only)."""
+    db.create_tables(models.DOCUMENT_MODELS, safe=True)
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
     _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_scale_indexes, _v9_tags_archive_bulk,
     _v10_posting_skills,
     _v11_companies,
+    _v12_documents,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -255,9 +255,48 @@ class Target(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
+DOCUMENT_KINDS = ("pdf", "docx", "odt", "txt")
+
+
+class Document(BaseModel):
+    """A document sent with applications ("CV", "Cover letter"), kept in numbered versions."""
+
+    name = CharField(unique=True, max_length=200)
+    created_at = DateTimeField(default=utcnow)
+
+
+class DocumentVersion(BaseModel):
+    """One uploaded file of a document ("CV v3"). The bytes are not in the store: they live
+    in the data dir under their SHA-256 (services/documents.py), once however often sent."""
+
+    document = ForeignKeyField(Document, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    sha256 = CharField(max_length=64, index=True)
+    size = IntegerField()
+    kind = CharField(max_length=8)  # DOCUMENT_KINDS, read from the content
+    filename = CharField()  # as uploaded: shown and offered on download, never a path
+    uploaded_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("document", "number"), True),)
+
+
+class DocumentSent(BaseModel):
+    """A version sent with an application, and when."""
+
+    posting = ForeignKeyField(Posting, backref="documents_sent", on_delete="CASCADE")
+    version = ForeignKeyField(DocumentVersion, backref="sent", on_delete="CASCADE")
+    sent_at = DateTimeField()
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("posting", "version"), True),)
+
+
 V1_MODELS = [Company, Posting, Snapshot, Event, Contact, FollowUp, Reflection, Goal, Setting]
 V2_MODELS = [ProfileSkill, PostingContact]
 COMPANY_MODELS = [PostingUrl, Target]
 TAG_MODELS = [Tag, PostingTag]
-ALL_MODELS = V1_MODELS + V2_MODELS + COMPANY_MODELS + TAG_MODELS  # what export and import carry, parents first
+DOCUMENT_MODELS = [Document, DocumentVersion, DocumentSent]
+ALL_MODELS = V1_MODELS + V2_MODELS + COMPANY_MODELS + TAG_MODELS + DOCUMENT_MODELS  # what export and import carry, parents first
 UNDO_MODELS = [BulkBatch]

@@ -30,6 +30,7 @@ EXTENSION_ORIGINS = [r"^chrome-extension://[a-p]{32}$", r"^moz-extension://[0-9a
 PUBLIC_API_PATHS = {"/api/health", "/api/pairings", "/api/pairings/redeem"}
 CAPTURE_PATHS = {"/api/captures", "/api/parse"}
 SHEET_UPLOAD_PATH = "/import"  # a spreadsheet upload (web/sheets.py): room for the file plus the form around it
+DOCUMENT_UPLOAD_PATH = "/documents/upload"  # a CV or cover letter (web/documents.py), likewise
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; "
@@ -187,6 +188,10 @@ def _check_body_limit():
         from .services.bounds import MAX_SHEET_BYTES  # (here, not at the top: keeps this edit to one place)
 
         limit = MAX_SHEET_BYTES + 64 * 1024
+    if request.path == DOCUMENT_UPLOAD_PATH:
+        from .services.bounds import MAX_DOCUMENT_BYTES
+
+        limit = MAX_DOCUMENT_BYTES + 64 * 1024
     # Also enforced while reading a body without Content-Length (chunked).
     request.max_content_length = limit
     if request.content_length is not None and request.content_length > limit:

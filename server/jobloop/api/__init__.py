@@ -43,6 +43,9 @@ def init_api(app: Flask) -> JobloopApi:
     api.register_blueprint(followups.blp)  # follow-ups, reflections, interviews
     api.register_blueprint(growth.blp)  # profile, gaps, goals, contacts, insights
     api.register_blueprint(companies.blp)  # companies, history, fit, targets, a posting's other addresses
+    from . import documents
+
+    api.register_blueprint(documents.blp)  # the popup's "sent with"
     api.register_blueprint(pairing.blp)  # one-click pairing: its API, and the tracker page the user confirms on
     app.register_blueprint(pairing.page_blp)
     return api

@@ -21,6 +21,7 @@ MAX_DESCRIPTION = 200_000  # a posting's description text
 MAX_JSON_DEPTH = 32        # API bodies nest 3 deep; 32 leaves room and stops recursion bombs
 MAX_SHEET_BYTES = 32 * 1024 * 1024  # an uploaded spreadsheet; 50,000 rows of a tracker export is ~10 MB
 MAX_SHEET_ROWS = 100_000   # rows of one spreadsheet import, held in memory while it is read
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a CV or cover letter sent with an application (PDF, DOCX, ODT, TXT)
 
 
 def date_in_window(value: date | datetime) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -20,7 +21,7 @@ from peewee import (
     TextField,
 )
 
-from ..models import ALL_MODELS, REMOTE_KINDS, SALARY_PERIODS, STAGES, WARMTH, JSONField
+from ..models import ALL_MODELS, DOCUMENT_KINDS, REMOTE_KINDS, SALARY_PERIODS, STAGES, WARMTH, JSONField
 from ..parsing.description import sanitize_html
 from . import tags
 from .errors import ServiceError
@@ -31,8 +32,10 @@ CHOICES: dict[tuple[str, str], tuple] = {
     ("posting", "stage"): STAGES, ("posting", "remote"): REMOTE_KINDS,
     ("posting", "salary_period"): SALARY_PERIODS, ("event", "from_stage"): STAGES,
     ("event", "to_stage"): STAGES, ("contact", "warmth"): WARMTH, ("follow_up", "status"): FOLLOWUP_STATUSES,
-    ("reflection", "stage_reached"): STAGES,
+    ("reflection", "stage_reached"): STAGES, ("document_version", "kind"): DOCUMENT_KINDS,
 }
+# Text that must have a shape: a document's hash names its file in the data dir.
+PATTERNS: dict[tuple[str, str], str] = {("document_version", "sha256"): r"^[0-9a-f]{64}$"}
 RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("reflection", "confidence"): (1, 5), ("profile_skill", "level"): (1, 5),
     ("posting", "salary_min"): (0, float("inf")), ("posting", "salary_max"): (0, float("inf")),
@@ -47,6 +50,7 @@ JSON_SHAPES: dict[tuple[str, str], type | None] = {
 UNIQUE: dict[str, tuple[str, ...]] = {
     "company": ("name",), "posting": ("canonical_url",), "setting": ("key",), "profile_skill": ("name",),
     "posting_contact": ("posting_id", "contact_id"), "tag": ("name",), "posting_tag": ("posting_id", "tag_id"),
+    "document": ("name",), "document_version": ("document_id", "number"), "document_sent": ("posting_id", "version_id"),
 }
 SANITIZED = {("posting", "description_html")}
 MAX_TEXT = 1_000_000  # a text column; descriptions and notes stay far below it
@@ -121,6 +125,8 @@ def _value(table: str, field, value: Any) -> Any:
         low, high = RANGES[key]
         if not low <= value <= high:
             raise _Bad(f"{value!r} is out of range" + (f" ({low}..{high:g})" if high != float("inf") else ""))
+    if key in PATTERNS and not re.match(PATTERNS[key], value):
+        raise _Bad(f"{value[:80]!r} does not have the form {PATTERNS[key]}")
     if key in URLS and not value.lower().startswith(("http://", "https://")):
         raise _Bad(f"{value[:80]!r} is not an http(s) address")
     if key in SANITIZED:
@@ -227,6 +233,8 @@ def _column_schema(table: str, field) -> dict:
             out["maximum"] = high
     if key in URLS:
         out["pattern"] = "^[Hh][Tt][Tt][Pp][Ss]?://"
+    if key in PATTERNS:
+        out["pattern"] = PATTERNS[key]
     if isinstance(field, ForeignKeyField):
         out["description"] = f"id of a {field.rel_model._meta.table_name} row in the same file"
     if field.null and out:
@@ -263,6 +271,9 @@ def json_schema(format_version: int) -> dict:
             "app_version": {"type": "string"},
             "exported_at": {"type": "string", "pattern": _DATETIME},
             "tables": {"type": "object", "properties": tables, "additionalProperties": False},
+            "files": {"type": "object", "description": "the files of document_version rows: SHA-256 -> base64",
+                      "propertyNames": {"pattern": PATTERNS[("document_version", "sha256")]},
+                      "additionalProperties": {"type": "string", "contentEncoding": "base64"}},
         },
         "additionalProperties": False,
     }

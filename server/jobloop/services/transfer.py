@@ -6,11 +6,16 @@
   store), with the format and schema versions; the format is docs/export.md.
 - import: the same JSON into an empty store, every row checked the way the API
   checks typed input (import_rows.py), all or nothing.
+- documents sent with applications are files in the data dir, not rows (documents.py):
+  a backup copies them to a folder beside the backup file (`<backup>.documents/`), a
+  restore copies them back; an export carries them in its "files" object (base64, by
+  SHA-256) and an import writes them, each checked against its hash.
 Files written here are private (0600): they hold the whole search and the calendar secret.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import sqlite3
@@ -24,7 +29,7 @@ from .. import __version__
 from ..db import database, move_sequences, read_transaction
 from ..migrations import SCHEMA_VERSION
 from ..models import ALL_MODELS, Setting, utcnow
-from . import ServiceError, calendar, import_rows, posting_skills, settings
+from . import ServiceError, calendar, documents, import_rows, posting_skills, settings
 
 FORMAT = "jobloop-export"
 FORMAT_VERSION = 1
@@ -55,8 +60,25 @@ def create_private(path: Path, *, exclusive: bool) -> None:
         raise ServiceError(f"cannot write {path}: {_os_reason(err)}", code="bad_path") from None
 
 
+def files_beside(backup_file: Path) -> Path:
+    """Where a backup's document files go: a folder named after the backup file."""
+    backup_file = Path(backup_file)
+    return backup_file.with_name(backup_file.name + ".documents")
+
+
+def _document_hashes(sqlite_file: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'document_version'").fetchone():
+            return set()
+        return {sha for (sha,) in con.execute("SELECT DISTINCT sha256 FROM document_version")}
+    finally:
+        con.close()
+
+
 def backup(sqlite_path: Path, target: Path) -> Path:
-    """Copy the store as it is to a new file; the store is read, never changed."""
+    """Copy the store as it is to a new file, and the document files its rows name to the
+    folder beside it (files_beside); the store is read, never changed."""
     target = Path(target)
     if not Path(sqlite_path).is_file():
         raise ServiceError(f"there is no store at {sqlite_path}", code="no_store")
@@ -73,7 +95,25 @@ def backup(sqlite_path: Path, target: Path) -> Path:
     except sqlite3.Error as err:
         target.unlink(missing_ok=True)
         raise ServiceError(f"backup to {target} failed: {err}", code="backup_failed") from None
+    hashes = _document_hashes(target)
+    if hashes:
+        source = documents.folder_of(Path(sqlite_path).parent)
+        try:
+            documents.copy_files(source, files_beside(target), hashes)
+        except OSError as err:
+            raise ServiceError(f"backup of the document files to {files_beside(target)} failed: {_os_reason(err)}",
+                               code="backup_failed") from None
     return target
+
+
+def restore_files(source: Path, data_dir: Path) -> tuple[int, list[str]]:
+    """After a restore: bring the document files the restored store names from the folder
+    beside the backup into the data dir (files already there are kept). Returns
+    (copied, hashes still missing); call with the restored store open."""
+    hashes = documents.hashes_in_store()
+    folder = documents.folder_of(data_dir)
+    copied, missing = documents.copy_files(files_beside(source), folder, hashes)
+    return copied, [h for h in missing if not documents.file_path(folder, h).is_file()]
 
 
 def _encode(field, value: Any) -> Any:
@@ -86,8 +126,10 @@ def _encode(field, value: Any) -> Any:
     return value
 
 
-def export_data() -> dict[str, Any]:
-    """Every table, read inside one transaction so the file is one moment of the store."""
+def export_data(documents_dir: Path | None = None) -> dict[str, Any]:
+    """Every table, read inside one transaction so the file is one moment of the store; with
+    `documents_dir`, the document files too (a file missing there is left out, and named by
+    an import as missing)."""
     tables: dict[str, list[dict]] = {}
     with read_transaction():
         for model in ALL_MODELS:
@@ -96,9 +138,18 @@ def export_data() -> dict[str, Any]:
             tables[model._meta.table_name] = [
                 {f.column_name: _encode(f, v) for f, v in zip(fields, row)} for row in rows
             ]
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
+    data = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
             "app_version": __version__, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
             "tables": tables}
+    hashes = {row["sha256"] for row in tables.get("document_version", [])}
+    if documents_dir is not None and hashes:
+        files = {}
+        for digest in sorted(hashes):
+            path = documents.file_path(documents_dir, digest)
+            if path.is_file():
+                files[digest] = base64.b64encode(path.read_bytes()).decode("ascii")
+        data["files"] = files
+    return data
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -160,14 +211,36 @@ def _refuse(problems: list, what: str) -> ServiceError:
     return ServiceError(f"nothing imported: {len(problems)} {what}: {shown}{more}", code="bad_rows")
 
 
-def import_data(data: dict[str, Any]) -> dict[str, int]:
-    """Check the whole file first; then write it in one transaction, or write nothing."""
+def _files(data: dict[str, Any]) -> tuple[dict[str, bytes], list[str]]:
+    """The export's document files, decoded, each checked against the hash it is filed under."""
+    raw = data.get("files", {})
+    if not isinstance(raw, dict):
+        return {}, ["files must be an object of SHA-256 -> base64"]
+    files, problems = {}, []
+    for digest, encoded in raw.items():
+        try:
+            content = base64.b64decode(encoded, validate=True)
+        except (TypeError, ValueError):
+            problems.append(f"file {str(digest)[:16]}… is not base64")
+            continue
+        if not isinstance(digest, str) or hashlib.sha256(content).hexdigest() != digest:
+            problems.append(f"file {str(digest)[:16]}… does not match its SHA-256")
+            continue
+        files[digest] = content
+    return files, problems
+
+
+def import_data(data: dict[str, Any], documents_dir: Path | None = None) -> dict[str, int]:
+    """Check the whole file first; then write it in one transaction, or write nothing.
+    The document files go to `documents_dir` (counted as "files")."""
     _check_header(data)
     tables = data["tables"]
     unknown = _unknown(tables)
     if unknown:
         raise _refuse(unknown, "things this jobloop does not know, from a newer or different program")
     ready, problems = import_rows.check(tables)
+    files, file_problems = _files(data)
+    problems = problems + file_problems
     if problems:
         raise _refuse(problems, "problems in the file")
     counts: dict[str, int] = {}
@@ -190,6 +263,10 @@ def import_data(data: dict[str, Any]) -> dict[str, int]:
             counts[table] = len(ready.get(table, []))
         move_sequences(ALL_MODELS)  # rows were written with their ids: new rows must start past them
         posting_skills.rebuild()  # derived from the postings just written (not in the file)
+        if documents_dir is not None:
+            for content in files.values():
+                documents.write_file(documents_dir, content)
+            counts["files"] = len(files)
     return counts
 
 

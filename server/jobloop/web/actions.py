@@ -10,7 +10,7 @@ from flask import current_app, jsonify, redirect, request, url_for
 from ..clock import utc_to_local
 from ..db import database
 from ..security import rotate_token
-from ..services import ServiceError, pipeline, postings
+from ..services import ServiceError, documents, pipeline, postings
 from ..stages import ENDINGS
 from ..views import app_now as _now
 from .base import back, blp, form_error, said, wants_json
@@ -122,7 +122,9 @@ def delete_posting(posting_id: int):
         raise ServiceError("deleting needs the confirmation box ticked", code="unconfirmed")
     name = posting.title or posting.url
     postings.delete(posting)
-    said(f"Deleted \u201c{name}\u201d and its timeline.")
+    dropped = documents.delete_unused(documents.folder_of(current_app.config["JOBLOOP"].data_dir),
+                                      [int(v) for v in request.form.getlist("delete_document") if v.isdigit() and len(v) < 16])
+    said(f"Deleted \u201c{name}\u201d and its timeline" + (f", and {', '.join(dropped)}." if dropped else "."))
     return redirect(url_for("web.table"))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Response, current_app, redirect, render_template, request, url_for
 
 from ..config import private_dir
-from ..services import ServiceError, sheet_export, spreadsheet, table_view, transfer
+from ..services import ServiceError, documents, sheet_export, spreadsheet, table_view, transfer
 from ..services.sheet_columns import FIELDS
 from ..views import app_now
 from .base import add_nav, blp, form_error, said
@@ -147,5 +147,6 @@ def export_everything_csv():
 
 @blp.route("/settings/export.json")
 def export_everything_json():
-    body = transfer.dumps(transfer.export_data()).encode("utf-8")
+    folder = documents.folder_of(current_app.config["JOBLOOP"].data_dir)
+    body = transfer.dumps(transfer.export_data(folder)).encode("utf-8")
     return _download(body, f"jobloop-export-{_stamp()}.json", "application/json")

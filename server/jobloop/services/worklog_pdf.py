@@ -1,0 +1,122 @@
+"""The work-search log as a PDF a benefits office takes: landscape A4 (or Letter for the US
+preset), the user's name and the period on every page, "page N of M", one table per week.
+
+fpdf2 writes the PDF; the font is Noto Sans from the fontpkg-noto-sans package (both
+dependencies in pyproject.toml, so `pip install .` brings them): it covers Latin,
+Cyrillic and Greek. A character it has no glyph for (Chinese, Arabic, emoji…) is
+written as "?" and the page says so, pointing to the browser's print, which uses the
+machine's own fonts (docs/worklog.md).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import fontpkg
+from fpdf import FPDF, FontFace
+from fpdf.enums import TableCellFillMode, WrapMode
+
+from .worklog import Log, Preset
+
+FONT = "Noto Sans"
+MISSING = "?"
+# Relative column widths: date, activity, employer, position, how, contact, result, URL.
+WIDTHS = (10, 15, 17, 21, 10, 14, 15, 28)
+GREY = (235, 235, 235)
+
+
+@lru_cache(maxsize=1)
+def font_path() -> str:
+    return str(fontpkg.path(FONT))
+
+
+def drawable(text: str, covered) -> tuple[str, int]:
+    """The text with every character the font cannot draw (not in `covered`, the font's
+    character map) replaced, and how many were."""
+    out, missing = [], 0
+    for ch in text:
+        if ord(ch) in covered or ch in "\n\t":
+            out.append(ch)
+        else:
+            out.append(MISSING)
+            missing += 1
+    return "".join(out), missing
+
+
+class _Page(FPDF):
+    top = ""  # the running header and footer, set before the first page
+    bottom = ""
+
+    def header(self) -> None:
+        self.set_font(FONT, size=9)
+        self.set_text_color(80)
+        self.cell(0, 5, self.top, new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+        self.set_text_color(0)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.set_text_color(80)
+        self.cell(0, 5, self.bottom, align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="R")
+        self.set_text_color(0)
+
+
+def render(log: Log, p: Preset, *, made_on: str) -> bytes:
+    pdf = _Page(orientation="landscape", unit="mm", format="letter" if p.page == "Letter" else "a4")
+    pdf.add_font(FONT, "", font_path())
+    covered = pdf.fonts[FONT.lower()].cmap
+    missing = 0
+
+    def text(value: str) -> str:
+        nonlocal missing
+        value, n = drawable(value, covered)
+        missing += n
+        return value
+
+    period = f"{log.start.strftime(p.date_format)} – {log.end.strftime(p.date_format)}"
+    who = ", ".join(filter(None, [log.name and f"{p.person}: {log.name}",
+                                  log.reference and f"{p.reference}: {log.reference}"]))
+    pdf.top = text(" · ".join(filter(None, [p.title, who, f"{p.period}: {period}"])))
+    pdf.bottom = f"jobloop · {made_on}"
+    pdf.set_title(f"{p.title} {period}")
+    pdf.set_creator("jobloop")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_margins(12, 10, 12)
+    pdf.add_page()
+
+    pdf.set_font(FONT, size=16)
+    pdf.cell(0, 9, text(p.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, size=11)
+    for line in (log.name and f"{p.person}: {log.name}", log.reference and f"{p.reference}: {log.reference}",
+                 f"{p.period}: {period}"):
+        if line:
+            pdf.cell(0, 6, text(line), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    heading = FontFace(emphasis=None, fill_color=GREY)
+    for week in log.weeks:
+        pdf.set_font(FONT, size=11)
+        counts = ", ".join(f"{week.count(k)} × {p.activity[k]}" for k in p.activity if week.count(k))
+        title = f"{p.week} {week.monday.strftime(p.date_format)} – {week.sunday.strftime(p.date_format)}"
+        pdf.cell(0, 7, text(title + (f"  ({counts})" if counts else "")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=8)
+        if not week.activities:
+            pdf.cell(0, 6, text(p.none), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+            continue
+        with pdf.table(col_widths=WIDTHS, headings_style=heading, line_height=4, wrapmode=WrapMode.WORD,
+                       cell_fill_mode=TableCellFillMode.NONE, padding=1, text_align="LEFT") as table:
+            table.row([text(h) for h in p.headers.values()])
+            for activity in week.activities:
+                values = activity.values(p)
+                table.row([text(values[k]) for k in p.headers])
+        pdf.ln(4)
+
+    if missing:
+        pdf.set_font(FONT, size=8)
+        pdf.multi_cell(0, 4, f"{missing} character(s) this PDF's font cannot show are printed as “{MISSING}”. "
+                             "Print the log from the browser instead (Print on the log page): it uses your "
+                             "computer's fonts.", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
