@@ -77,15 +77,24 @@ def test_dashboard_counts_stages_and_shows_recent_activity(client, db):
     assert "first round booked" in recent
 
 
-def test_board_has_a_column_per_stage_and_a_keyboard_move_per_card(client, db):
+def test_board_has_a_column_per_open_stage_the_closed_ones_folded_and_a_menu_per_card(client, db):
+    from jobloop.stages import CLOSED, STAGES
+
     posting = make_posting(title="Board Card", stage="screening")
+    make_posting(stage="rejected")
+    make_posting(stage="ghosted")
     body = text_of(client.get("/board"))
     columns = re.findall(r'<section class="board-column stage-(\w+)', body)
-    assert columns == list(("saved", "applied", "screening", "interviewing", "offer", "accepted",
-                            "rejected", "withdrawn", "ghosted"))
+    assert columns == list(STAGES)
+    folded = body[body.index('<details class="board-ended"'):body.index("</details>\n</div>")]
+    assert re.findall(r'<section class="board-column stage-(\w+)', folded) == list(CLOSED)
+    assert '<span class="count" data-ended-total>2</span>' in folded
+    assert '<details class="board-ended" id="ended">' in body  # folded unless asked
     screening = body[body.index('data-stage="screening"'):body.index('data-stage="interviewing"')]
     assert f'id="card-{posting.id}"' in screening and 'draggable="true"' in screening
-    assert f'action="/postings/{posting.id}/stage"' in screening and '<option value="screening" selected>' in screening
+    assert f'action="/postings/{posting.id}/stage"' in screening
+    assert 'value="rejected">rejected</button>' in screening and 'value="screening">' not in screening
+    assert "<select" not in screening  # no select + Move button per card
 
 
 def test_board_caps_a_column_and_links_to_the_rest(client, db, monkeypatch):

@@ -5,9 +5,11 @@ from flask import current_app, make_response, render_template, request, url_for
 
 from ..models import REMOTE_KINDS, SALARY_PERIODS
 from ..security import current_token, remote_mode
-from ..stages import ENDINGS, IN_FLIGHT, STAGES
-from ..services import NotFound, ServiceError, capture, pipeline, postings
+from ..clock import utc_to_local
+from ..stages import CLOSED, ENDINGS, IN_FLIGHT, STAGES
+from ..services import NotFound, ServiceError, capture, followups, pipeline, postings
 from ..services.postings import Filters
+from ..views import app_now
 from .base import blp
 from .forms import LABELS, field_text, local_date
 from .snapshot import SNAPSHOT_HEADERS, strip_reach_out
@@ -32,10 +34,17 @@ def dashboard():
 
 @blp.route("/board")
 def board():
+    """The open stages as columns that share the width; accepted and ended ones (stages.CLOSED)
+    folded into one "Ended" column with its counts, opened on demand (?ended=1 or a click)."""
     counts = postings.counts_by_stage()
-    columns = [(stage, counts[stage], postings.in_stage(stage, BOARD_LIMIT)) for stage in STAGES]
-    return render_template("board.html", columns=columns, total=sum(counts.values()),
-                           board_limit=BOARD_LIMIT, **_common())
+    cards = {stage: postings.in_stage(stage, BOARD_LIMIT) for stage in STAGES}
+    columns = [(stage, counts[stage], cards[stage]) for stage in STAGES]
+    return render_template(
+        "board.html", columns=[c for c in columns if c[0] not in CLOSED],
+        ended=[c for c in columns if c[0] in CLOSED], ended_total=sum(counts[s] for s in CLOSED),
+        ended_open=bool(request.args.get("ended")), total=sum(counts.values()),
+        next_due=followups.next_due(p.id for group in cards.values() for p in group),
+        now=app_now(), today=utc_to_local(app_now()).date().isoformat(), board_limit=BOARD_LIMIT, **_common())
 
 
 TABLE_ARGS = ("q", "stage", "company", "source", "remote", "from", "to", "sort", "dir")
