@@ -151,8 +151,9 @@ def test_posting_page_shows_skills_against_profile_and_adds_a_recruiter(client, 
     posting = posting_with_history(NOW - timedelta(days=3), [("applied", NOW - timedelta(days=2))], now=NOW,
                                    skills=["Python", "Kubernetes"], company="Globex")
     page = client.get(f"/postings/{posting.id}").text
-    assert 'class="have">Python' in page and "you: level 4" in page
-    assert 'class="missing">Kubernetes' in page
+    assert 'class="skill-have"' in page and "Python<span class=\"visually-hidden\"> (you have it, level 4)" in page
+    assert '<li class="skill-gap" title="Not in your profile">Kubernetes' in page
+    assert page.count("<option>Kubernetes</option>") == 1  # one goal form for every gap, not a button per skill
     token = csrf(client, f"/postings/{posting.id}")
     r = client.post(f"/growth/postings/{posting.id}/contacts",
                     data={"csrf_token": token, "name": "Dana", "email": "dana@globex.test"})

@@ -14,7 +14,7 @@ from jobloop.stages import CLOSED, STAGES
 
 pytestmark = pytest.mark.browser
 
-LONG = "".join(f"<p>Paragraph {n} about the team, the product and the way we work. " * 3 + "</p>" for n in range(14))
+LONG = "".join(f"<p>Paragraph {n}: {'about the team, the product and the way we work. ' * 3}</p>" for n in range(14))
 
 
 def sixty_postings() -> list[Posting]:
@@ -93,3 +93,42 @@ def test_a_card_dropped_on_a_stage_of_the_folded_ended_column_moves_there(page, 
     assert page.locator(".board-ended").get_attribute("open") is None  # still folded
     assert page.locator('[data-count-for="ghosted"]').inner_text() == "1"
     assert page.locator('.board-column[data-stage="applied"] [data-count]').inner_text() == "0"
+
+
+def test_the_posting_page_shows_its_facts_without_scrolling(page, live_server, db):
+    made = sixty_postings()
+    posting = next(p for p in made if p.stage == "screening")
+    applied = Event.get(Event.posting == posting.id, Event.to_stage == "applied")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/postings/{posting.id}")
+    assert no_sideways_scroll(page)
+
+    def above_the_fold(selector):
+        box = page.locator(selector).bounding_box()
+        assert box is not None, selector
+        assert 0 <= box["y"] and box["y"] + box["height"] <= 800, (selector, box)
+        return page.locator(selector).inner_text()
+
+    assert above_the_fold(".fact-salary dd") == "EUR 70,200–90,000 / year"
+    above_the_fold(".fact-applied dd")
+    assert page.locator(".fact-applied time").get_attribute("datetime") == applied.at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for selector in (".posting-company-name", ".fact-stage", ".fact-next", ".fact-waiting", ".fact-posted",
+                     ".fact-where", ".fact-type", ".posting-links"):
+        above_the_fold(selector)
+    assert "hybrid" in above_the_fold(".fact-where") and "Full time" in above_the_fold(".fact-type")
+    # The long description is folded after a few paragraphs; the rest is one click away.
+    assert page.locator(".description-more").get_attribute("open") is None
+    assert not page.get_by_text("Paragraph 13:").is_visible()
+    page.locator(".description-more > summary").click()
+    assert page.get_by_text("Paragraph 13:").is_visible()
+    # Skills: one compact list, goals offered once.
+    assert page.locator(".skill-chips li").count() == 7
+    assert page.locator("#skills form").count() == 1
+
+
+def test_the_posting_page_on_a_phone_does_not_scroll_sideways(page, live_server, db):
+    posting = sixty_postings()[4]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/postings/{posting.id}")
+    assert no_sideways_scroll(page)
+    assert page.locator(".fact-salary").bounding_box()["y"] < 844
