@@ -207,3 +207,16 @@ def test_missing_contact_is_an_html_404(client):
     r = client.get("/contacts/999")
     assert r.status_code == 404 and r.mimetype == "text/html"
     assert client.get("/contacts/999.vcf").status_code == 404
+
+
+def test_more_in_flight_than_the_target_reads_as_a_count_and_a_target_not_a_fraction(client, db):
+    for n in range(7):
+        posting_with_history(NOW - timedelta(days=5), [("applied", NOW - timedelta(days=4))], now=NOW,
+                             title=f"Flying {n}")
+    insights_page = client.get("/insights").text
+    dashboard = client.get("/").text
+    for body in (insights_page, dashboard):
+        assert "7 of 5" not in re.sub(r"<[^>]+>", "", body)
+    assert re.search(r'data-figure="in-flight">7</span> <span class="muted">· target 5', insights_page)
+    assert "7 · target 5</text>" in insights_page  # the gauge's label
+    assert '<strong data-figure="in-flight">7</strong> applications in flight · target 5' in dashboard
