@@ -61,11 +61,14 @@ class Browser:
 
 @contextlib.contextmanager
 def launch_chromium(tmp_path: Path, *, extension: bool | Path = False, headless: bool = True,
-                    worker_timeout_ms: int = 10_000, extra_args: list[str] | None = None) -> Iterator[Browser]:
+                    worker_timeout_ms: int = 10_000, extra_args: list[str] | None = None,
+                    back_forward_cache: bool = False) -> Iterator[Browser]:
     """A persistent Chromium context in tmp_path/profile, optionally with the unpacked extension.
 
     `extension=True` loads extension/; a Path loads that folder instead. The same
     tmp_path reused later keeps chrome.storage (a "restart" of the browser).
+    `back_forward_cache=True` keeps the cache Playwright switches off, as a user's Chromium
+    has it: Back then shows a kept page instead of loading it again.
     """
     from playwright.sync_api import sync_playwright
 
@@ -82,6 +85,7 @@ def launch_chromium(tmp_path: Path, *, extension: bool | Path = False, headless:
         context = pw.chromium.launch_persistent_context(
             str(profile), executable_path=CHROMIUM, headless=headless, args=args,
             viewport={"width": 1000, "height": 800},
+            ignore_default_args=["--disable-back-forward-cache"] if back_forward_cache else None,
         )
         try:
             browser = Browser(context=context, extension_dir=ext_dir)

@@ -236,3 +236,19 @@ def test_an_own_message_is_the_text_for_a_kind_without_a_template(db):
     fu = followups.create("send_portfolio", T0, contact=contact, message="Here is my portfolio, {first_name}", now=T0)
     assert followups.message_for(fu)["body"] == "Here is my portfolio, Ola"
     assert followups.label(fu) == "Send portfolio"
+
+
+def test_next_due_is_each_postings_earliest_open_follow_up_snoozes_included(db):
+    applied = make_posting(stage="applied", at=T0)
+    rejected = make_posting(stage="rejected", at=T0)
+    quiet = make_posting(at=T0)  # saved: nothing to do yet
+    found = followups.next_due([applied.id, rejected.id, quiet.id])
+    assert found[applied.id] == (T0 + timedelta(days=7), "Check in")
+    assert found[rejected.id][1] == followups.LABELS["feedback_request"]  # within 2 days, before keep in touch
+    assert quiet.id not in found
+    check_in = FollowUp.get(FollowUp.kind == "check_in")
+    followups.snooze(check_in, T0 + timedelta(days=12), now=T0 + timedelta(days=8))
+    assert followups.next_due([applied.id])[applied.id][0] == T0 + timedelta(days=12)
+    followups.complete(fresh(check_in), now=T0 + timedelta(days=13))
+    assert followups.next_due([applied.id])[applied.id] == (T0 + timedelta(days=30), followups.LABELS["suggest_ghosted"])
+    assert followups.next_due([]) == {}

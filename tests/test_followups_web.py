@@ -187,3 +187,38 @@ def test_dashboard_card_shows_a_few_and_says_how_many_more(client, db, clock):
     assert html.count('data-kind="check_in"') == 8
     assert "4 more due." in html
     assert client.get("/followups").text.count('data-kind="check_in"') == 12
+
+
+def test_a_message_asks_once_for_the_name_to_sign_with(client, db, clock):
+    posting = make_posting(stage="interviewing")
+    pipeline.change_stage(posting, "rejected", at=T0, now=T0)
+    page = client.get(f"/postings/{posting.id}").text
+    open_ones = FollowUp.select().where(FollowUp.posting == posting, FollowUp.status == "open").count()
+    # In each follow-up's message and in "Write a message", folded with them until opened.
+    assert page.count('class="inline sign-messages"') == open_ones + 1
+    assert "Best regards,\n</textarea>" in page  # unsigned until then
+    token = csrf(client)
+    back = f"/postings/{posting.id}#followups"
+    refused = client.post("/followups/signature", data={"csrf_token": token, "signature": "  ", "next": back})
+    assert refused.status_code == 422 and "type the name" in refused.text and messages.signature() == ""
+    assert client.post("/followups/signature", data={"signature": "Kim Lee"}).status_code == 403  # CSRF
+    r = client.post("/followups/signature", data={"csrf_token": token, "signature": " Kim Lee ", "next": back})
+    assert r.status_code == 303 and r.location.endswith(back)
+    assert messages.signature() == "Kim Lee"  # through the settings service: Settings shows it too
+    assert 'value="Kim Lee"' in client.get("/followups/settings").text
+    page = client.get(f"/postings/{posting.id}").text
+    assert "sign-messages" not in page and "Best regards,\nKim Lee</textarea>" in page
+    dashboard = client.get("/").text
+    assert "sign-messages" not in dashboard and "Kim Lee" in dashboard
+
+
+def test_a_follow_ups_message_follows_the_template_as_edited(client, db, clock):
+    """Messages are filled from the templates each time they are shown: the text is not stored
+    per follow-up, so an edited template shows on every open follow-up (and a follow-up's own
+    text, given through the API, is shown as a note beside it)."""
+    posting = make_posting(stage="interviewing")
+    pipeline.change_stage(posting, "rejected", at=T0, now=T0)
+    assert "I would be grateful for any feedback" in client.get(f"/postings/{posting.id}").text
+    messages.save_templates({"feedback_request": {"body": "Dear {first_name}, what could I do better?"}})
+    page = client.get(f"/postings/{posting.id}").text
+    assert "Dear there, what could I do better?" in page and "I would be grateful for any feedback" not in page

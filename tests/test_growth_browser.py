@@ -54,7 +54,7 @@ def test_insights_renders_charts_without_console_errors(seeded, tmp_path):
             assert box and box["width"] > 300 and box["height"] > 30
         assert page.locator("svg.chart rect.bar").count() > 10
         # the in-flight figure is on screen, against its target
-        assert page.get_by_role("heading", name="In flight:").inner_text().endswith("of 5")
+        assert page.get_by_role("heading", name="In flight:").inner_text().endswith("· target 5")
         shot(page, "insights")
         # dark mode: chart text follows the page's text colour (currentColor)
         page.emulate_media(color_scheme="dark")

@@ -151,8 +151,9 @@ def test_posting_page_shows_skills_against_profile_and_adds_a_recruiter(client, 
     posting = posting_with_history(NOW - timedelta(days=3), [("applied", NOW - timedelta(days=2))], now=NOW,
                                    skills=["Python", "Kubernetes"], company="Globex")
     page = client.get(f"/postings/{posting.id}").text
-    assert 'class="have">Python' in page and "you: level 4" in page
-    assert 'class="missing">Kubernetes' in page
+    assert 'class="skill-have"' in page and "Python<span class=\"visually-hidden\"> (you have it, level 4)" in page
+    assert '<li class="skill-gap" title="Not in your profile">Kubernetes' in page
+    assert page.count("<option>Kubernetes</option>") == 1  # one goal form for every gap, not a button per skill
     token = csrf(client, f"/postings/{posting.id}")
     r = client.post(f"/growth/postings/{posting.id}/contacts",
                     data={"csrf_token": token, "name": "Dana", "email": "dana@globex.test"})
@@ -295,3 +296,16 @@ def test_plan_and_dashboard_queries_do_not_grow_with_postings(client, db):
     seed(10, 40)
     many = {path: _statements(client, path) for path in ("/plan", "/")}
     assert few == many, f"statements grew from 10 to 50 postings: {few} -> {many}"
+
+
+def test_more_in_flight_than_the_target_reads_as_a_count_and_a_target_not_a_fraction(client, db):
+    for n in range(7):
+        posting_with_history(NOW - timedelta(days=5), [("applied", NOW - timedelta(days=4))], now=NOW,
+                             title=f"Flying {n}")
+    insights_page = client.get("/insights").text
+    dashboard = client.get("/").text
+    for body in (insights_page, dashboard):
+        assert "7 of 5" not in re.sub(r"<[^>]+>", "", body)
+    assert re.search(r'data-figure="in-flight">7</span> <span class="muted">· target 5', insights_page)
+    assert "7 · target 5</text>" in insights_page  # the gauge's label
+    assert '<strong data-figure="in-flight">7</strong> applications in flight · target 5' in dashboard

@@ -152,6 +152,25 @@ def test_stage_change_from_the_board_returns_to_the_card(client, db):
     assert Posting.get_by_id(posting.id).stage == "interviewing"
 
 
+def test_a_card_menu_move_to_an_ending_is_dated_by_its_day_and_returns_to_the_open_ended_column(client, db):
+    posting = make_posting(stage="applied", at=datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=5))
+    yesterday = (datetime.now() - timedelta(days=1)).date()  # the local day (the process's zone)
+    response = post(client, f"/postings/{posting.id}/stage",
+                    {"stage": "rejected", "on": yesterday.isoformat(), "next": "board"})
+    assert response.status_code == 302 and response.location.endswith(f"/board?ended=1#card-{posting.id}")
+    assert Posting.get_by_id(posting.id).stage == "rejected"
+    event = Event.get(Event.posting == posting, Event.to_stage == "rejected")
+    local = event.at.replace(tzinfo=timezone.utc).astimezone()
+    assert local.date() == yesterday
+    board = client.get("/board?ended=1").get_data(as_text=True)
+    assert '<details class="board-ended" id="ended" open>' in board
+    for bad, message in (("tomorrow", "not a date"),
+                         ((datetime.now() + timedelta(days=2)).date().isoformat(), "future")):
+        response = post(client, f"/postings/{posting.id}/stage", {"stage": "withdrawn", "on": bad, "next": "board"})
+        assert response.status_code == 422 and message in response.get_data(as_text=True).lower()
+    assert Posting.get_by_id(posting.id).stage == "rejected"
+
+
 def test_stage_change_as_json_for_drag_and_drop(client, db):
     posting = make_posting()
     response = client.post(f"/postings/{posting.id}/stage", data={"stage": "offer"},

@@ -77,15 +77,24 @@ def test_dashboard_counts_stages_and_shows_recent_activity(client, db):
     assert "first round booked" in recent
 
 
-def test_board_has_a_column_per_stage_and_a_keyboard_move_per_card(client, db):
+def test_board_has_a_column_per_open_stage_the_closed_ones_folded_and_a_menu_per_card(client, db):
+    from jobloop.stages import CLOSED, STAGES
+
     posting = make_posting(title="Board Card", stage="screening")
+    make_posting(stage="rejected")
+    make_posting(stage="ghosted")
     body = text_of(client.get("/board"))
     columns = re.findall(r'<section class="board-column stage-(\w+)', body)
-    assert columns == list(("saved", "applied", "screening", "interviewing", "offer", "accepted",
-                            "rejected", "withdrawn", "ghosted"))
+    assert columns == list(STAGES)
+    folded = body[body.index('<details class="board-ended"'):body.index("</details>\n</div>")]
+    assert re.findall(r'<section class="board-column stage-(\w+)', folded) == list(CLOSED)
+    assert '<span class="count" data-ended-total>2</span>' in folded
+    assert '<details class="board-ended" id="ended">' in body  # folded unless asked
     screening = body[body.index('data-stage="screening"'):body.index('data-stage="interviewing"')]
     assert f'id="card-{posting.id}"' in screening and 'draggable="true"' in screening
-    assert f'action="/postings/{posting.id}/stage"' in screening and '<option value="screening" selected>' in screening
+    assert f'action="/postings/{posting.id}/stage"' in screening
+    assert 'value="rejected">rejected</button>' in screening and 'value="screening">' not in screening
+    assert "<select" not in screening  # no select + Move button per card
 
 
 def test_board_caps_a_column_and_links_to_the_rest(client, db, monkeypatch):
@@ -272,3 +281,50 @@ def test_dashboard_recent_activity_shows_one_row_per_clip(client, auth, db):
     recent = html[html.index('id="recent"'):]
     recent = recent[:recent.index("</ol>")]
     assert recent.count("<li>") == 1 and "One Clip" in recent and "Referred by Dana" in recent
+
+
+def test_posting_header_shows_the_facts_and_the_company_spot(client, db):
+    posting = make_posting(title="Facts Engineer", company="Northwind", stage="applied",
+                           salary={"@type": "MonetaryAmount", "currency": "EUR",
+                                   "value": {"@type": "QuantitativeValue", "minValue": 60000, "maxValue": 75000,
+                                             "unitText": "YEAR"}})
+    postings.update(posting, {"apply_url": "https://apply.example.test/1"})
+    body = text_of(client.get(f"/postings/{posting.id}"))
+    header = body[body.index('<header class="posting-head'):body.index("</header>", body.index('<header class="posting-head'))]
+    assert "Northwind" in header and "EUR 60,000–75,000 / year" in header
+    applied = pipeline.applied_event(posting)
+    assert f'datetime="{applied.at.strftime("%Y-%m-%dT%H:%M:%SZ")}"' in header
+    assert "Check in" in header  # the next action: the applied rule's check-in
+    assert "0 days <span" in header  # waiting since today
+    assert 'href="https://apply.example.test/1"' in header and "Original page" in header
+    assert "Full time" in header and "2026-11-01" in header
+    # The description comes after the header.
+    assert body.index("</header>") < body.index('id="h-description"')
+
+
+def test_a_posting_with_few_facts_says_what_to_add(client, db):
+    posting = postings.create_manual("https://jobs.example.test/bare", {"title": "Bare"})
+    header = text_of(client.get(f"/postings/{posting.id}"))
+    assert 'href="#f-salary_min">add a salary' in header and ">not yet</a>" in header
+    assert "nothing scheduled" in header
+
+
+def test_a_long_description_is_folded_after_a_few_paragraphs(client, db):
+    from jobloop.web.pages import fold_description, fold_text
+
+    long = "".join(f"<p>Part {n} " + "words " * 40 + "</p>" for n in range(10))
+    shown, rest, words = fold_description(f"<div><div>{long}</div></div>")  # wrappers are looked through
+    assert shown.count("<p>") == 3 and rest.count("<p>") == 7 and "Part 9" in rest and words == 7 * 42
+    short = "<p>One.</p><p>Two.</p><p>Three.</p><p>Four.</p>"
+    assert fold_description(short) == (short, "", 0)  # nothing worth folding
+    headed = "<p>" + "a " * 300 + "</p><p>b</p><h3>What you do</h3>" + "<p>c</p><p>" + "d " * 300 + "</p>"
+    shown, rest, _ = fold_description(headed)
+    assert "What you do" in shown and "<p>c</p>" in shown and rest.startswith("<p>d ")  # never ends on a heading
+    hostile = fold_description("<p>x</p>" * 3 + "<p>" + "y " * 300 + "<script>alert(1)</script></p>")
+    assert "<script" not in hostile[0] + hostile[1]
+    text_shown, text_rest = fold_text("\n\n".join(f"Para {n} " + "w " * 80 for n in range(8)))
+    assert text_shown.count("Para") == 3 and text_rest.startswith("Para 3")
+
+    posting = make_posting(title="Long One", description=long)
+    body = text_of(client.get(f"/postings/{posting.id}"))
+    assert '<details class="description-more">' in body and "(294 more words)" in body

@@ -38,11 +38,13 @@ INTERVIEWED = ("interviewing", "offer", "accepted")
 OFFERED = ("offer", "accepted")
 TURNED_DOWN = ("rejected", "ghosted")   # a "no", spoken or silent: stood between the user and an offer
 BEFORE_INTERVIEW = ("saved", "applied", "screening")
+# Nothing more is expected from the employer: accepted, or ended. The board folds these into one column.
+CLOSED = ("accepted",) + ENDINGS
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "forward": FORWARD, "endings": ENDINGS, "in_flight": IN_FLIGHT, "open": OPEN, "ended": ENDED,
     "applied": APPLIED, "responded": RESPONDED, "interviewed": INTERVIEWED, "offered": OFFERED,
-    "turned_down": TURNED_DOWN, "before_interview": BEFORE_INTERVIEW,
+    "turned_down": TURNED_DOWN, "before_interview": BEFORE_INTERVIEW, "closed": CLOSED,
 }
 ORDER = {stage: i for i, stage in enumerate(FORWARD)}
 

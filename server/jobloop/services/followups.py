@@ -181,6 +181,22 @@ def for_posting(posting: Posting) -> list[FollowUp]:
     return open_ones + closed
 
 
+def next_due(posting_ids) -> dict[int, tuple[datetime, str]]:
+    """Each posting's next action: the open follow-up that comes up first (a snoozed one
+    counts from the end of its snooze), as (when, label). One query for a whole board."""
+    ids = list(posting_ids)
+    if not ids:
+        return {}
+    rows = (FollowUp.select(FollowUp.posting, FollowUp.kind, FollowUp.due_at, FollowUp.snoozed_until)
+            .where(FollowUp.posting.in_(ids) & (FollowUp.status == "open")))
+    found: dict[int, tuple[datetime, str]] = {}
+    for f in rows:
+        when = max(f.due_at, f.snoozed_until) if f.snoozed_until else f.due_at
+        if f.posting_id not in found or when < found[f.posting_id][0]:
+            found[f.posting_id] = (when, label(f))
+    return found
+
+
 def is_snoozed(followup: FollowUp, now: datetime) -> bool:
     return followup.status == "open" and followup.snoozed_until is not None and followup.snoozed_until > now
 

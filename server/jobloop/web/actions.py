@@ -11,7 +11,7 @@ from ..clock import utc_to_local
 from ..db import database
 from ..security import rotate_token
 from ..services import ServiceError, documents, pipeline, postings
-from ..stages import ENDINGS
+from ..stages import CLOSED, ENDINGS
 from ..views import app_now as _now
 from .base import back, blp, form_error, said, wants_json
 from .forms import FieldError, changes_from, field_text, local_datetime, local_day
@@ -22,7 +22,9 @@ def _return_to(posting_id: int) -> str:
     """Where back() goes when `next` is not a path: the page the form names ("board", "table"), else the posting."""
     target = request.form.get("next")
     if target == "board":
-        return url_for("web.board", _anchor=f"card-{posting_id}")
+        # A card moved into the folded Ended column: show it there, open.
+        ended = request.form.get("stage") in CLOSED or None
+        return url_for("web.board", ended=ended and 1, _anchor=f"card-{posting_id}")
     if target == "table":
         return request.referrer if _same_origin(request.referrer) else url_for("web.table")
     return url_for("web.posting", posting_id=posting_id)
@@ -57,8 +59,11 @@ def edit_posting(posting_id: int):
 def change_stage(posting_id: int):
     posting = postings.get(posting_id)
     stage = request.form.get("stage", "")
-    at = local_datetime(request.form.get("at"))
-    event = pipeline.change_stage(posting, stage, at=at, note=request.form.get("note", "").strip(), now=_now())
+    now = _now()
+    # The board's card menu sends a day ("on": today means now); the posting page a date and time.
+    on = request.form.get("on", "").strip()
+    at = local_day(on, now, "On") if on else local_datetime(request.form.get("at"))
+    event = pipeline.change_stage(posting, stage, at=at, note=request.form.get("note", "").strip(), now=now)
     posting = postings.get(posting_id)
     if wants_json():
         return jsonify({"stage": posting.stage, "event": {"id": event.id, "to_stage": event.to_stage}})

@@ -88,5 +88,5 @@ def gauge(value: int, target: int, *, title: str, css: str = "", width: int = 60
     body = [f'<rect class="track" x="8" y="8" width="{span}" height="22" rx="4"/>',
             f'<rect class="bar {state}" x="8" y="8" width="{w:.1f}" height="22" rx="4"/>',
             f'<line class="target" x1="{tx:.1f}" y1="2" x2="{tx:.1f}" y2="36"/>',
-            f'<text class="value" x="12" y="24">{value} of {target}</text>']
+            f'<text class="value" x="12" y="24">{value} · target {target}</text>']
     return _svg(width, height, title, body, css)

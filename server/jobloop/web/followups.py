@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 
 from ..stages import ENDINGS
 from ..services import ServiceError, calendar, followups, messages, network, pipeline, postings, reflection
@@ -68,6 +68,15 @@ def posting_followups(posting):
 def followups_settings():
     return {"rules": followups.rules(), "templates": messages.templates(),
             "signature": messages.signature(), "feed_url": _feed_url()}
+
+
+@blp.app_template_global()
+def message_signature() -> str:
+    """The name messages are signed with ("" until the user gives one), read once per request:
+    every message on a page asks whether to show the inline "sign as" form."""
+    if "message_signature" not in g:
+        g.message_signature = messages.signature()
+    return g.message_signature
 
 
 def _all_messages(posting) -> list[dict]:
@@ -169,6 +178,17 @@ def settings():
             return form_error("followups/settings.html", err.message)
         return back(url_for("followups.settings"), code=303)
     return render_template("followups/settings.html")
+
+
+@blp.route("/followups/signature", methods=["POST"])
+def sign_messages():
+    """The inline "sign your messages as" form a message shows while no signature is set."""
+    name = request.form.get("signature", "")
+    if not name.strip():  # the field is required, so only a hand-made post gets here
+        return _not_saved("type the name to sign your messages with", url_for("followups.index"))
+    saved = messages.save_signature(name)
+    said(f"Your messages are signed “{saved}” from now on (Settings can change it).")
+    return back(url_for("followups.index"), code=303)
 
 
 @blp.route("/followups/calendar/regenerate", methods=["POST"])

@@ -25,6 +25,12 @@ export async function post(url, body) {
   return data;
 }
 
+// Back (or Forward) to a page the browser kept in its back/forward cache shows it as it was
+// left: a message filled from a template since edited, a stage since changed. Fetch it again.
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload();
+});
+
 // <form data-confirm="Question?">: ask before submitting.
 document.addEventListener('submit', (event) => {
   const form = event.target;
