@@ -178,3 +178,17 @@ def test_the_name_on_the_log_is_kept_and_bounded(db):
     assert worklog.person()["name"] == "Jörg Straße"
     with pytest.raises(ServiceError, match="at most 200"):
         worklog.save_person("x" * 201)
+
+
+def test_a_long_log_repeats_the_column_headers_on_every_page(db):
+    for n in range(45):
+        stored_posting("applied", at=local(23 + n % 7, 9), title=f"Role {n}", company="Acme",
+                       url=f"https://jobs.example.test/{n}/" + "x" * (600 if n == 0 else 0))
+    data = worklog_pdf.render(worklog.build(date(2026, 11, 23), date(2026, 11, 29), local(30, 9)),
+                              worklog.preset("de"), made_on="2026-12-02")
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) >= 2
+    assert all("Fundstelle (URL)" in text and "Bewerbungsnachweis" in text for text in pages)
+    assert all(f"{n} / {len(pages)}" in text for n, text in enumerate(pages, start=1))
+    text = "\n".join(pages)
+    assert all(f"Role {n}" in text for n in range(45)) and "…" in text  # the 600-character URL is cut

@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import re
+import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -115,7 +116,7 @@ def write_file(folder: Path, data: bytes) -> str:
     target = file_path(folder, digest)
     if target.is_file() and target.stat().st_size == len(data):
         return digest
-    tmp = folder / f".{digest}.{os.getpid()}.tmp"
+    tmp = folder / f".{digest}.{secrets.token_hex(8)}.tmp"  # one per writer: threads share a pid
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)

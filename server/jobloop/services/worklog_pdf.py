@@ -12,15 +12,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 import fontpkg
-from fpdf import FPDF, FontFace
-from fpdf.enums import TableCellFillMode, WrapMode
+from fpdf import FPDF
 
 from .worklog import Log, Preset
 
 FONT = "Noto Sans"
 MISSING = "?"
 # Relative column widths: date, activity, employer, position, how, contact, result, URL.
-WIDTHS = (10, 15, 17, 21, 10, 14, 15, 28)
+WIDTHS = (10, 17, 15, 20, 10, 16, 17, 25)
 GREY = (235, 235, 235)
 
 
@@ -63,6 +62,76 @@ class _Page(FPDF):
         self.set_text_color(0)
 
 
+LINE = 4  # mm per line of a table cell
+PAD = 1
+MAX_LINES = 12  # a cell (a 2,000-character URL) never outgrows a page
+
+
+def _lines(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Text broken into lines that fit `width`: at spaces, and inside a word (a long URL)
+    only when the word alone is wider. Measured by whole words: fpdf2's own table breaks
+    lines a character at a time, several times slower for a year's log."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if pdf.get_string_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            while pdf.get_string_width(word) > width and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                    cut = max(1, int(cut * width / pdf.get_string_width(word[:cut])) if cut > 8 else cut - 1)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+def _wrap(pdf: FPDF, widths: list[float], cells: list[str]) -> tuple[list[list[str]], float]:
+    """Each cell's lines (at most MAX_LINES, the last marked "…" when cut) and the row's height."""
+    wrapped = []
+    for cell, w in zip(cells, widths):
+        lines = _lines(pdf, cell, w - 2 * (PAD + pdf.c_margin))  # cell() keeps its own margin too
+        if len(lines) > MAX_LINES:
+            lines = lines[:MAX_LINES - 1] + [lines[MAX_LINES - 1][:-1] + "…"]
+        wrapped.append(lines)
+    return wrapped, max(len(lines) for lines in wrapped) * LINE + 2 * PAD
+
+
+def _row(pdf: FPDF, widths: list[float], wrapped: list[list[str]], height: float, *, fill: bool = False) -> None:
+    """One table row with borders, each cell's lines from its top."""
+    x, y = pdf.l_margin, pdf.get_y()
+    pdf.set_fill_color(*GREY)
+    for lines, w in zip(wrapped, widths):
+        pdf.rect(x, y, w, height, style="DF" if fill else "D")
+        for n, line in enumerate(lines):
+            pdf.set_xy(x + PAD, y + PAD + n * LINE)
+            pdf.cell(w - 2 * PAD, LINE, line)
+        x += w
+    pdf.set_xy(pdf.l_margin, y + height)
+
+
+def _table(pdf: FPDF, headings: list[str], rows: list[list[str]]) -> None:
+    """The week's table; a row that does not fit the page starts a new one, headings first."""
+    widths = [pdf.epw * w / sum(WIDTHS) for w in WIDTHS]
+    head, head_height = _wrap(pdf, widths, headings)
+    for n, cells in enumerate(rows):
+        wrapped, height = _wrap(pdf, widths, cells)
+        needed = height + (head_height if n == 0 else 0)
+        if pdf.get_y() + needed > pdf.page_break_trigger:
+            pdf.add_page()
+            n = 0
+        if n == 0:
+            _row(pdf, widths, head, head_height, fill=True)
+        _row(pdf, widths, wrapped, height)
+
+
 def render(log: Log, p: Preset, *, made_on: str) -> bytes:
     pdf = _Page(orientation="landscape", unit="mm", format="letter" if p.page == "Letter" else "a4")
     pdf.add_font(FONT, "", font_path())
@@ -95,7 +164,6 @@ def render(log: Log, p: Preset, *, made_on: str) -> bytes:
             pdf.cell(0, 6, text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
-    heading = FontFace(emphasis=None, fill_color=GREY)
     for week in log.weeks:
         pdf.set_font(FONT, size=11)
         counts = ", ".join(f"{week.count(k)} × {p.activity[k]}" for k in p.activity if week.count(k))
@@ -106,12 +174,8 @@ def render(log: Log, p: Preset, *, made_on: str) -> bytes:
             pdf.cell(0, 6, text(p.none), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
             continue
-        with pdf.table(col_widths=WIDTHS, headings_style=heading, line_height=4, wrapmode=WrapMode.WORD,
-                       cell_fill_mode=TableCellFillMode.NONE, padding=1, text_align="LEFT") as table:
-            table.row([text(h) for h in p.headers.values()])
-            for activity in week.activities:
-                values = activity.values(p)
-                table.row([text(values[k]) for k in p.headers])
+        _table(pdf, [text(h) for h in p.headers.values()],
+               [[text(a.values(p)[k]) for k in p.headers] for a in week.activities])
         pdf.ln(4)
 
     if missing:
