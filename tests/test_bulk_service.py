@@ -129,3 +129,27 @@ def test_deleting_takes_the_follow_ups_along_leaving_none_without_a_posting(five
     bulk.apply("delete", [p.id for p in five], now=NOW)
     # (Deleting once set the follow-ups' posting to NULL: follow-ups of nothing, unimportable.)
     assert FollowUp.select().count() == 0 and Event.select().count() == 0
+
+
+def test_undoing_a_bulk_delete_brings_back_which_documents_went_with_each_application(five, db, tmp_path):
+    from jobloop.models import DocumentSent
+    from jobloop.services import documents
+
+    cv, _ = documents.add_version(tmp_path, "CV", b"%PDF-1.4\n%cv v1\n", "cv.pdf", now=NOW)
+    letter, _ = documents.add_version(tmp_path, "Cover letter", b"Dear team,\nhello.\n", "letter.txt", now=NOW)
+    for posting in five[:2]:
+        documents.attach(posting, cv, sent_at=ON, now=NOW)
+    documents.attach(five[2], letter, sent_at=ON, now=NOW)
+    before = everything(db)
+    batch = bulk.apply("delete", [p.id for p in five[:3]], now=NOW)
+    assert DocumentSent.select().count() == 0
+    bulk.undo(batch.token, NOW + timedelta(minutes=1))
+    assert everything(db) == before and DocumentSent.select().count() == 3
+
+    # A version deleted between the bulk delete and its undo: refused with the reason, nothing half-restored.
+    batch = bulk.apply("delete", [five[2].id], now=NOW)
+    documents.delete_version(tmp_path, letter)
+    with pytest.raises(Conflict) as err:
+        bulk.undo(batch.token, NOW + timedelta(minutes=2))
+    assert "deleted since" in str(err.value)
+    assert Posting.get_or_none(Posting.id == five[2].id) is None

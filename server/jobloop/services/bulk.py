@@ -25,7 +25,7 @@ from typing import Any
 from peewee import BlobField, DateField, DateTimeField
 
 from ..db import database, is_sqlite
-from ..models import BulkBatch, Event, FollowUp, Posting, PostingContact, PostingTag, Reflection, Snapshot
+from ..models import BulkBatch, DocumentSent, DocumentVersion, Event, FollowUp, Posting, PostingContact, PostingTag, Reflection, Snapshot
 from ..stages import STAGES
 from . import archive, pipeline, postings, tags
 from .errors import Conflict, NotFound, ServiceError
@@ -37,7 +37,8 @@ ACTIONS = {"stage": "Move to a stage", "tag_add": "Add a tag", "tag_remove": "Re
 
 # The rows a bulk change can touch, parents first; the posting by its id, the rest by posting_id.
 TOUCHED = [Posting, Event, FollowUp, Reflection, PostingTag]
-TOUCHED_BY_DELETE = [Posting, Snapshot, Event, FollowUp, Reflection, PostingContact, PostingTag]
+# (DocumentSent: which CV went with the application; the file itself stays until the user deletes it.)
+TOUCHED_BY_DELETE = [Posting, Snapshot, Event, FollowUp, Reflection, PostingContact, PostingTag, DocumentSent]
 _MODELS = {m._meta.table_name: m for m in TOUCHED_BY_DELETE}
 
 
@@ -231,6 +232,13 @@ def undo(token: str, now: datetime) -> BulkBatch:
                 raise Conflict(f"cannot undo “{batch.summary}”: {_plural(len(stale), 'row')} of"
                                f" {model._meta.table_name.replace('_', ' ')} changed since; change them back by hand",
                                code="changed_since")
+        sent = changes.get(DocumentSent._meta.table_name, {}).get("removed", {})
+        versions = {row["version_id"] for row in sent.values()}
+        kept = {v for (v,) in DocumentVersion.select(DocumentVersion.id)
+                .where(DocumentVersion.id.in_(list(versions))).tuples()} if versions else set()
+        if versions - kept:
+            raise Conflict(f"cannot undo “{batch.summary}”: a document sent with these applications was"
+                           " deleted since", code="changed_since")
         for model in reversed(order):
             made = [int(i) for i in changes[model._meta.table_name]["made"]]
             if made:
