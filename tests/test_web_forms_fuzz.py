@@ -44,6 +44,12 @@ def tracker(tmp_path_factory):
         goals.create("Learn Kubernetes", skill="Kubernetes", now=now)
         goals.complete(goals.create("Learn Go", skill="Go", now=now), now=now)  # a done goal: "reopen"
         profile.set_skill("Python", 4)
+        # A saved posting left alone for weeks (the board offers to archive it) and a bulk
+        # change just made (the table offers to undo it, at the address the change returns to).
+        make_posting(at=now - timedelta(weeks=8), now=now - timedelta(weeks=8))
+        from jobloop.services import bulk
+
+        batch = bulk.apply("tag_add", [make_posting(now=now).id], now=now, tag="fuzz")
         # A pairing waiting for the user's confirmation: its page is reached only through the
         # one-time link the extension opens, so the crawl starts there too.
         from jobloop.api.pairing import PAIRINGS_KEY
@@ -52,7 +58,7 @@ def tracker(tmp_path_factory):
         waiting = app.extensions.setdefault(PAIRINGS_KEY, pairing_service.Pairings()).start(
             "a" * 64, "chrome-extension://abcdefghijklmnopabcdefghijklmnop", "Chrome", now)
     client = app.test_client()
-    forms, seen, queue = {}, set(), ["/", f"/pair/{waiting.id}"]
+    forms, seen, queue = {}, set(), ["/", f"/pair/{waiting.id}", f"/table?done={batch.token}"]
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
         if path in seen or any(part in path for part in SKIP_PAGES):
