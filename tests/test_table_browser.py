@@ -62,3 +62,20 @@ def test_select_five_rows_archive_them_and_undo(page, live_server, db):
     assert titles(page) == [f"Role {i:02d}" for i in range(8)]
     assert Posting.select().where(Posting.archived_at.is_null(False)).count() == 0
     assert {p.id for p in Posting.select()} == {p.id for p in rows}
+
+
+def test_select_all_matching_reaches_past_the_page(page, live_server, db):
+    from jobloop.services import tags
+
+    rows = [stored_posting(None, title=f"Many {i:02d}") for i in range(53)]  # 50 a page
+    page.goto(live_server.url + "/table?q=many")
+    page.locator("#select-page").check()
+    assert page.locator(".bulk-count").inner_text() == "50 selected."
+    page.get_by_role("button", name="Select all 53 matching").click()
+    assert page.locator(".bulk-count").inner_text() == "All 53 matching postings selected."
+    page.select_option("#bulk-action", "tag_add")
+    page.fill("#bulk-tag", "Wave")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url("**done=**")
+    assert page.locator(".undo-bar").inner_text().startswith("Tagged 53 postings “wave”.")
+    assert set(tags.for_postings([p.id for p in rows])) == {p.id for p in rows}

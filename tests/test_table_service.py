@@ -178,3 +178,17 @@ def test_chosen_columns_are_remembered_and_drive_the_view_export(seeded):
     assert rows[0] == ["Title", "Stage", "Applied on", "Days waiting", "URL"]
     assert [r[0] for r in rows[1:]] == ["A applied early", "B interviewing", "C applied late", "D saved"]
     assert rows[1][3] == 20 and rows[4][3] == ""
+
+
+@pytest.mark.parametrize("sort,index", [("updated", "posting_updated_at"), ("title", "posting_title")])
+def test_the_default_table_walks_the_sort_index_without_sorting(db, sort, index):
+    """Hiding archived postings must not turn a page read into a sort of every posting
+    (SQLite took the archived_at index for `archived_at IS NULL`: 10x slower at 10,000)."""
+    from jobloop.db import database, is_sqlite
+
+    if not is_sqlite():
+        pytest.skip("the plan asked about is SQLite's; PostgreSQL plans from its statistics")
+    query = postings.ordered(postings.filtered(Filters(), columns=postings.LIST_COLUMNS), sort, True).paginate(1, 50)
+    sql, params = query.sql()
+    plan = " | ".join(r[3] for r in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan

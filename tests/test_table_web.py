@@ -41,6 +41,7 @@ def test_columns_are_chosen_remembered_and_followed_by_the_download(client, db):
     tags.set_tags(p, ["referral"])
     page = body(client.get("/table"))
     assert ">Days waiting<" in page and ">Next action<" in page and "referral" in page
+    assert page.count("<table") == 1 and page.count("<tbody>") == 1
     assert post(client, "/table/columns", {"column": ["stage", "waiting"]}).status_code == 302
     page = head(body(client.get("/table")))
     assert ">Days waiting<" in page and ">Salary<" not in page and ">Company<" not in page

@@ -49,6 +49,12 @@ def tracker(tmp_path_factory):
         folder = documents.folder_of(app.config["JOBLOOP"].data_dir)
         documents.attach(posting, documents.add_version(folder, "CV", b"%PDF-1.4\n", "cv.pdf", now=now)[0], now=now)
         documents.add_version(folder, "CV", b"plain text CV", "cv.txt", now=now)
+        # A saved posting left alone for weeks (the board offers to archive it) and a bulk
+        # change just made (the table offers to undo it, at the address the change returns to).
+        make_posting(at=now - timedelta(weeks=8), now=now - timedelta(weeks=8))
+        from jobloop.services import bulk
+
+        batch = bulk.apply("tag_add", [make_posting(now=now).id], now=now, tag="fuzz")
         # A pairing waiting for the user's confirmation: its page is reached only through the
         # one-time link the extension opens, so the crawl starts there too.
         from jobloop.api.pairing import PAIRINGS_KEY
@@ -57,7 +63,7 @@ def tracker(tmp_path_factory):
         waiting = app.extensions.setdefault(PAIRINGS_KEY, pairing_service.Pairings()).start(
             "a" * 64, "chrome-extension://abcdefghijklmnopabcdefghijklmnop", "Chrome", now)
     client = app.test_client()
-    forms, seen, queue = {}, set(), ["/", f"/pair/{waiting.id}"]
+    forms, seen, queue = {}, set(), ["/", f"/pair/{waiting.id}", f"/table?done={batch.token}"]
     while queue and len(seen) < MAX_PAGES:
         path = queue.pop(0)
         if path in seen or any(part in path for part in SKIP_PAGES):

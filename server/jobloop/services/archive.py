@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from ..db import database
 from ..models import Posting
-from . import settings
+from . import postings, settings
 
 STALE = settings.Numbers(what="archive setting", defaults={"stale_weeks": 4}, bounds={"stale_weeks": (1, 104)},
                          prefix="archive.", label="{}")
@@ -49,5 +49,5 @@ def stale_saved(now: datetime, weeks: int | None = None):
     weeks = stale_weeks() if weeks is None else weeks
     cutoff = now - timedelta(weeks=weeks)
     return (Posting.select(Posting.id)
-            .where((Posting.stage == "saved") & Posting.archived_at.is_null() & (Posting.updated_at < cutoff))
+            .where((Posting.stage == "saved") & postings.not_archived() & (Posting.updated_at < cutoff))
             .order_by(Posting.id))

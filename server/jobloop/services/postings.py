@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, Case, Ordering, chunked, fn
+from peewee import JOIN, SQL, Case, NodeList, Ordering, chunked, fn
 
-from ..db import database
+from ..db import database, is_sqlite
 from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
@@ -84,6 +84,16 @@ SORTABLE = (*SORTS, "source")
 ARCHIVED = ("show", "only")  # Filters.archived besides the default (see filtered())
 
 
+def not_archived():
+    """The condition "not archived". On SQLite the column is written `+archived_at`, which no
+    index serves: without statistics SQLite takes `archived_at IS NULL` for a selective test,
+    reads nearly every posting through the archived_at index and sorts them all, instead of
+    walking the sort column's index and stopping at the page's end (10x slower at 10,000).
+    PostgreSQL's planner knows from its statistics that most postings match."""
+    column = NodeList((SQL("+"), Posting.archived_at), glue="") if is_sqlite() else Posting.archived_at
+    return column.is_null()
+
+
 @dataclass
 class Filters:
     """What the table (and the API) can narrow postings by. Empty values mean "any"."""
@@ -146,7 +156,7 @@ def filtered(filters: Filters, *, columns=None):
         query = query.where(Posting.archived_at.is_null(False))
     elif filters.archived is None and not text_search.phrases(filters.q):
         # Archived postings leave the default list; a text search still finds them.
-        query = query.where(Posting.archived_at.is_null())
+        query = query.where(not_archived())
     return text_search.matching(query, filters.q)
 
 
@@ -235,7 +245,7 @@ def counts_by_stage(*, archived: bool = True, tag: str | None = None) -> dict[st
     `tag` counts only the postings carrying it."""
     query = Posting.select(Posting.stage, fn.COUNT(Posting.id))
     if not archived:
-        query = query.where(Posting.archived_at.is_null())
+        query = query.where(not_archived())
     if tag:
         query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
     found = dict(query.group_by(Posting.stage).tuples())
@@ -254,7 +264,7 @@ def in_stage(stage: str, limit: int = 50, tag: str | None = None) -> list[Postin
     query = (Posting.select(Posting.id, Posting.title, Posting.url, Posting.stage, Posting.stage_changed_at,
                             Posting.company, Company.id, Company.name)
              .join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-             .where((Posting.stage == stage) & Posting.archived_at.is_null())
+             .where((Posting.stage == stage) & not_archived())
              .order_by(Posting.stage_changed_at.desc(), Posting.id.desc()))
     if tag:
         query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
@@ -268,7 +278,7 @@ def waiting_longest(stages, limit: int = 6) -> list[Posting]:
     found = []
     for stage in stages:
         query = (Posting.select(*LIST_COLUMNS, Company).join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
-                 .where((Posting.stage == stage) & Posting.archived_at.is_null())  # put away: no nudge
+                 .where((Posting.stage == stage) & not_archived())  # put away: no nudge
                  .order_by(Posting.stage_changed_at.asc(), Posting.id.asc()))
         found.extend(query.limit(limit))
     return sorted(found, key=lambda p: (p.stage_changed_at, p.id))[:limit]
