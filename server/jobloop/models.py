@@ -62,7 +62,7 @@ class Company(BaseModel):
     name = CharField(unique=True)
     website = CharField(null=True)
     created_at = DateTimeField(default=utcnow)
-    key = CharField(null=True, index=True)  # added in schema v8, like the three below
+    key = CharField(null=True, index=True)  # added in schema v11, like the three below
     host = CharField(null=True, index=True)  # the employer a careers address names ("acme")
     merged_into = IntegerField(null=True, index=True)
     notes = TextField(default="")
@@ -96,7 +96,7 @@ class Posting(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
     updated_at = DateTimeField(default=utcnow)
     # Archived: off the board and the default table, still in search, insights and history.
-    archived_at = DateTimeField(null=True, index=True)  # added in schema v8
+    archived_at = DateTimeField(null=True, index=True)  # added in schema v9
 
 
 class Snapshot(BaseModel):
