@@ -44,10 +44,22 @@ def test_an_older_sqlite_store_gets_posting_skill_filled(tmp_path):
                               ).fetchall() == [
             (1, "sql", "SQL"),
             (3, "kubernetes", "Kubernetes"), (3, "underwater basket weaving", "Underwater basket weaving"),
+            # each family the posting touches, with the members it asked for
+            (4, "\x1dCloud platforms\x1daws", "Cloud platforms"),
+            (4, "\x1dRelational databases\x1dpostgresql", "Relational databases"),
             (4, "aws", "AWS"), (4, "postgresql", "PostgreSQL"),
         ]
         index = {r[1] for r in db.execute_sql("PRAGMA index_list('posting_skill')").fetchall()}
-        assert index == {"posting_skill_skill_posting_id", "sqlite_autoindex_posting_skill_1"}  # (skill, posting); the key
+        assert index == {"posting_skill_skill_posting_id_stage", "sqlite_autoindex_posting_skill_1"}
+        # the stage is copied, and the tallies count the rows
+        assert db.execute_sql("SELECT posting_id, stage FROM posting_skill WHERE skill = 'kubernetes'").fetchall() == [
+            (3, "rejected")]
+        assert db.execute_sql("SELECT skill, name, stage, n FROM skill_tally ORDER BY skill").fetchall() == [
+            ("\x1dCloud platforms\x1daws", "Cloud platforms", "applied", 1),
+            ("\x1dRelational databases\x1dpostgresql", "Relational databases", "applied", 1),
+            ("aws", "AWS", "applied", 1), ("kubernetes", "Kubernetes", "rejected", 1),
+            ("postgresql", "PostgreSQL", "applied", 1), ("sql", "SQL", "applied", 1),
+            ("underwater basket weaving", "Underwater basket weaving", "rejected", 1)]
     finally:
         db.close()
 
@@ -59,8 +71,9 @@ def test_the_step_fills_what_the_services_write_on_both_stores(db):
     written = rows()
     assert written and len({pid for pid, _, _ in written}) > 20
     db.execute_sql("DROP TABLE posting_skill")
+    db.execute_sql("DROP TABLE skill_tally")
     db.execute_sql(f"UPDATE schema_version SET version = {BEFORE}")
-    migrate(db)
+    migrate(db.obj)  # the store itself (db is the models' proxy)
     assert rows() == written
     assert_same_as_decoding()
     if is_sqlite(db):

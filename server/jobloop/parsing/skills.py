@@ -212,3 +212,29 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 # skill key -> family name
 FAMILY_OF: dict[str, str] = {skill_key(member): family for family, members in FAMILIES.items() for member in members}
+
+# A posting's row for a family names the members it asked for, so a family's postings can be
+# counted from tallies however the profile narrows its members. The mark is never in a
+# skill_key (str.split() takes it for whitespace), so these keys cannot meet a skill's.
+FAMILY_MARK = "\x1d"
+
+
+def posting_rows(names) -> list[tuple[str, str]]:
+    """The posting_skill rows (key, shown name) for a posting's skill list: each distinct skill
+    (keyed), then one row per family it touches, keyed by the family and the members asked
+    ("\x1dCloud platforms\x1daws+azure")."""
+    rows = keyed(names)
+    members: dict[str, list[str]] = {}
+    for k, _ in rows:
+        if k in FAMILY_OF:
+            members.setdefault(FAMILY_OF[k], []).append(k)
+    return rows + [(f"{FAMILY_MARK}{family}{FAMILY_MARK}{'+'.join(sorted(keys))}", family)
+                   for family, keys in members.items()]
+
+
+def family_row(key: str) -> tuple[str, frozenset[str]] | None:
+    """(family, member keys) of a family row's key; None for a skill's key."""
+    if not key.startswith(FAMILY_MARK):
+        return None
+    family, _, members = key[1:].partition(FAMILY_MARK)
+    return family, frozenset(members.split("+"))
