@@ -7,7 +7,6 @@ import random
 from jobloop.db import is_sqlite
 from jobloop.migrations import MIGRATIONS, _v8_posting_skills, current_version, migrate
 from jobloop.models import PostingSkill
-from jobloop.services import gaps
 
 from test_gap_counts_service import assert_same_as_decoding, seed_store
 from test_migrations_db import assert_values_kept, store_values, v1_store
@@ -78,8 +77,12 @@ def test_the_step_fills_what_the_services_write_on_both_stores(db):
     assert_same_as_decoding()
     if is_sqlite(db):
         assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
-    # ON DELETE CASCADE came with the table: a deleted posting takes its rows along
+    # The triggers came with the step, and serve any writer, plain SQL included: a stage
+    # change reaches posting_skill and the tallies; a delete takes the rows along (CASCADE).
     pid = written[0][0]
+    db.execute_sql(f"UPDATE posting SET stage = 'ghosted' WHERE id = {int(pid)}")
+    assert {r.stage for r in PostingSkill.select().where(PostingSkill.posting == pid)} == {"ghosted"}
+    assert_same_as_decoding()
     db.execute_sql(f"DELETE FROM posting WHERE id = {int(pid)}")
     assert pid not in {p for p, _, _ in rows()}
-    assert gaps.rank()  # still reads
+    assert_same_as_decoding()
