@@ -43,6 +43,7 @@ GROUPS = {
 GROUP_OF = {stage: group for group, stages in GROUPS.items() for stage in stages}
 TOP_POSTINGS = 5  # postings listed under a gap; the table's ?skill= filter shows them all
 PLAN_OPEN = 8  # gaps the plan shows open; the rest are folded
+UNION_PARTS = 200  # gaps whose postings one statement reads
 DISMISSED = "gaps.dismissed"  # setting: names of gaps (or families) marked "not for me"
 
 
@@ -131,13 +132,17 @@ def _with_postings(gaps: list[Gap]) -> None:
             f" WHERE ps.skill = {p} AND ps.stage IN ({stage_list})"
             f" ORDER BY ps.posting_id DESC LIMIT {TOP_POSTINGS}) AS t{{n}}")
     by_key = {g.key: g for g in gaps}
-    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(by_key)))
-    params: list = []
-    for k in by_key:
-        params += [k, *GROUP_OF]
-    for k, posting_id, title, url, stage, company in database.execute_sql(sql, params).fetchall():
-        by_key[k].postings.append({"id": posting_id, "title": title or url, "company": company,
-                                   "stage": stage, "group": GROUP_OF[stage]})
+    keys = list(by_key)
+    # SQLite takes at most 500 terms in one compound SELECT: the API's full list goes in parts.
+    for start in range(0, len(keys), UNION_PARTS):
+        chunk = keys[start:start + UNION_PARTS]
+        sql = " UNION ALL ".join(part.format(n=n) for n in range(len(chunk)))
+        params: list = []
+        for k in chunk:
+            params += [k, *GROUP_OF]
+        for k, posting_id, title, url, stage, company in database.execute_sql(sql, params).fetchall():
+            by_key[k].postings.append({"id": posting_id, "title": title or url, "company": company,
+                                       "stage": stage, "group": GROUP_OF[stage]})
     for gap in gaps:
         gap.postings.sort(key=lambda x: -x["id"])
 
