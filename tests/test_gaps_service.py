@@ -187,3 +187,11 @@ def test_hundreds_of_gaps_list_their_postings(db):
     _posting(["applied", "rejected"], [f"Made-up skill {i:03d}" for i in range(520)], "P1")
     ranked = gaps.rank()
     assert len(ranked) == 520 and all(len(g.postings) == 1 for g in ranked)
+
+
+def test_a_skill_name_with_nul_is_one_skill_as_stored(db):
+    # No store keeps NUL (models.py drops it): "Go\x00lang" is stored as "Golang", so it
+    # must compare as that, or saving it twice tried a second row with the same name.
+    profile.set_skill("Underwater\x00 basket", 2)
+    profile.set_skill("Underwater\x00 basket", 4)
+    assert [(s.name, s.level) for s in profile.skills()] == [("Underwater basket", 4)]

@@ -172,14 +172,17 @@ def extract(text: str, company: str | None = None) -> Found:
 def skill_key(name: str | None) -> str:
     """The comparison key of a skill name: the vocabulary's name for an alias ("k8s" ->
     "Kubernetes"), else the name trimmed and inner spaces collapsed; case-folded. Profile
-    skills, postings' skills and goals all compare by it."""
-    return " ".join((canonical(name) or name or "").split()).casefold()
+    skills, postings' skills and goals all compare by it. NUL is dropped: no store keeps it
+    (models.py), so a name compares as it will be stored."""
+    name = (name or "").replace("\x00", "")
+    return " ".join((canonical(name) or name).split()).casefold()
 
 
 def shown_name(name: str | None) -> str:
     """How a skill is shown: the vocabulary's name ("k8s" -> "Kubernetes"), else as typed
-    with inner spaces collapsed."""
-    return canonical(name) or " ".join((name or "").split())
+    with inner spaces collapsed (and without NUL, as skill_key)."""
+    name = (name or "").replace("\x00", "")
+    return canonical(name) or " ".join(name.split())
 
 
 def keyed(names) -> list[tuple[str, str]]:
