@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 
 from jobloop.db import is_sqlite
-from jobloop.migrations import MIGRATIONS, _v8_posting_skills, current_version, migrate
+from jobloop.migrations import MIGRATIONS, _v8_posting_skills, _v9_skill_tallies, current_version, migrate
 from jobloop.models import PostingSkill
 
 from test_gap_counts_service import assert_same_as_decoding, seed_store
 from test_migrations_db import assert_values_kept, store_values, v1_store
 
-BEFORE = MIGRATIONS.index(_v8_posting_skills)  # the version a store had before the step
+BEFORE = MIGRATIONS.index(_v8_posting_skills)  # the version a store had before the steps
+TALLIES = MIGRATIONS.index(_v9_skill_tallies) + 1  # the version that brought skill_tally
 
 
 def rows():
@@ -36,8 +37,12 @@ def test_an_older_sqlite_store_gets_posting_skill_filled(tmp_path):
                 (pid, f"https://jobs.example.test/old/{pid}", f"https://jobs.example.test/old/{pid}", f"Role {pid}", skills,
                  stage))
         before = store_values(db)
+        # The first step filled posting_skill without stages or families, and no tallies:
+        migrate(db, target=BEFORE + 1)
+        assert db.execute_sql("SELECT count(*), count(stage) FROM posting_skill").fetchone() == (5, 0)
+        assert not db.table_exists("skill_tally")
         migrate(db)
-        assert current_version(db) >= BEFORE + 1
+        assert current_version(db) >= TALLIES
         assert_values_kept(before, store_values(db))  # the postings themselves are untouched
         assert db.execute_sql("SELECT posting_id, skill, name FROM posting_skill ORDER BY posting_id, skill"
                               ).fetchall() == [

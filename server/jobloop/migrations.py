@@ -354,14 +354,40 @@ def install_skill_tally(db: Database) -> None:
 
 
 def _v8_posting_skills(db: Database) -> str | None:
-    """posting_skill (one row per skill a posting asks for, by comparison key, and per skill
-    family it touches, with the posting's stage) filled from every stored posting, and
-    skill_tally counting it, kept by triggers: gaps read the tallies instead of decoding
-    every posting's skills."""
+    """The posting_skill table (one row per skill a posting asks for, by comparison key),
+    filled from every stored posting's skills, so gaps are counted in SQL."""
+    from .parsing.skills import keyed
+
+    db.create_tables([models.PostingSkill], safe=True)
+    models.PostingSkill.delete().execute()  # a step run again after a failed commit starts clean
+    rows: list[dict] = []
+    # Raw rows, narrow, in id order: no model instances, no descriptions.
+    cursor = db.execute_sql("SELECT id, skills FROM posting WHERE skills IS NOT NULL AND skills <> '[]'"
+                            " ORDER BY id")
+    for posting_id, raw in cursor.fetchall():
+        try:
+            names = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            continue  # a hand-edited store's broken list: no skills, as the old count read it
+        if not isinstance(names, list):
+            continue
+        rows += [{"posting": posting_id, "skill": k, "name": name} for k, name in keyed(names)]
+        if len(rows) >= 1000:
+            models.PostingSkill.insert_many(rows).execute()
+            rows = []
+    if rows:
+        models.PostingSkill.insert_many(rows).execute()
+    return None
+
+
+def _v9_skill_tallies(db: Database) -> str | None:
+    """posting_skill rebuilt with each posting's stage and a row per skill family it touches,
+    and skill_tally counting it, both kept by triggers: gaps read the tallies instead of
+    joining every posting (the v8 table had neither)."""
     from .parsing.skills import posting_rows
 
+    db.execute_sql("DROP TABLE IF EXISTS posting_skill")  # derived data: rebuilt whole
     db.create_tables([models.PostingSkill, models.SkillTally], safe=True)
-    db.execute_sql("DELETE FROM posting_skill")  # before any trigger exists: a clean start
     rows: list[dict] = []
     # Raw rows, narrow, in id order: no model instances, no descriptions.
     cursor = db.execute_sql("SELECT id, skills, stage FROM posting WHERE skills IS NOT NULL AND skills <> '[]'"
@@ -380,14 +406,14 @@ def _v8_posting_skills(db: Database) -> str | None:
             rows = []
     if rows:
         models.PostingSkill.insert_many(rows).execute()
-    install_skill_tally(db)
+    install_skill_tally(db)  # counted once, before its triggers exist
     return None
 
 
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
-    _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_posting_skills,
+    _v6_stage_by_pipeline_order, _v7_postgres_search, _v8_posting_skills, _v9_skill_tallies,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -190,7 +190,7 @@ class PostingSkill(BaseModel):
     posting = ForeignKeyField(Posting, backref="skill_rows", on_delete="CASCADE", index=False)
     skill = TextField()  # the comparison key: "kubernetes" for "k8s"
     name = TextField()  # as shown: "Kubernetes"
-    stage = CharField()  # the posting's stage
+    stage = CharField(null=True)  # the posting's stage (null only while the v8 schema step runs)
 
     class Meta:
         primary_key = CompositeKey("posting", "skill")
