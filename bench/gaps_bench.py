@@ -116,8 +116,29 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((name, ms, ms / health, size))
             print(f"{name:24} {ms:10.1f} {ms / health:9.0f} {size:10,}{'  over target' if ms > TARGET_MS else ''}")
         print(f"{'/api/health':24} {health:10.2f}")
+        rows += services(args.runs, health)
         markdown(args, rows, health)
     return 0
+
+
+def services(runs: int, health: float) -> list[tuple[str, float, float, int]]:
+    """The gap services alone, without the page around them (the dashboard holds other
+    features' partials too): what this feature costs."""
+    from jobloop.services import gaps
+
+    timed = []
+    with database.connection_context():
+        for name, call in (("gaps.plan() alone", gaps.plan), ("gaps.top(3) alone", lambda: gaps.top(3))):
+            call()
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - start) * 1000)
+            ms = statistics.median(times)
+            timed.append((name, ms, ms / health, 0))
+            print(f"{name:24} {ms:10.1f} {ms / health:9.0f}")
+    return timed
 
 
 def markdown(args, rows, health: float) -> None:

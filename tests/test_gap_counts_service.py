@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from peewee import JOIN, fn
 
 from factories import job_page, make_posting
-from jobloop.models import ALL_MODELS, Company, Goal, Posting, PostingSkill
-from jobloop.parsing.skills import canonical
+from jobloop.models import ALL_MODELS, Company, Goal, Posting, PostingSkill, SkillTally
+from jobloop.parsing.skills import FAMILY_OF, canonical
 from jobloop.services import capture, gaps, goals, pipeline, postings, profile, transfer
 from jobloop.stages import STAGES
 
@@ -56,12 +56,36 @@ def decoded_rank() -> list[tuple]:
 
 
 def assert_same_as_decoding():
+    # the triggers' tallies equal a count of posting_skill, whose stages equal the postings'
+    recount = Counter({(k, name, stage): n for k, name, stage, n in PostingSkill.select(
+        PostingSkill.skill, PostingSkill.name, PostingSkill.stage, fn.COUNT(PostingSkill.posting))
+        .group_by(PostingSkill.skill, PostingSkill.name, PostingSkill.stage).tuples()})
+    assert Counter({(k, name, stage): n for k, name, stage, n in SkillTally.select(
+        SkillTally.skill, SkillTally.name, SkillTally.stage, SkillTally.n).where(SkillTally.n != 0).tuples()}) == recount
+    assert not PostingSkill.select().join(Posting).where(PostingSkill.stage != Posting.stage).exists()
     old = decoded_rank()
     new = gaps.rank()
     assert [(g.skill, g.rejected, g.in_flight, g.goal_id) for g in new] == [g[:4] for g in old]
     # Postings: the newest TOP_POSTINGS of the ones the old way listed, with the same values.
     assert [g.postings for g in new] == [sorted(g[4], key=lambda p: -p["id"])[:gaps.TOP_POSTINGS] for g in old]
     assert len(old) > 5  # the store has something to compare
+    # families: the postings asking for any member that is a gap, each once, decoded
+    gap_keys = {profile.key(g[0]) for g in old}
+    members = {}
+    for k in gap_keys:
+        if k in FAMILY_OF:
+            members.setdefault(FAMILY_OF[k], set()).add(k)
+    expected = {}
+    for stage, skills in Posting.select(Posting.stage, Posting.skills).where(
+            Posting.stage.in_(list(gaps.GROUP_OF))).tuples():
+        asked = {profile.key(name) for name in skills or []}
+        for family, keys in members.items():
+            if len(keys) > 1 and asked & keys:
+                counts = expected.setdefault(family, [0, 0])
+                counts[gaps.GROUP_OF[stage] == "in_flight"] += 1
+    rolled = {e.skill: [e.rejected, e.in_flight] for e in gaps.rolled_up(*gaps._ranked(with_postings=False))
+              if e.is_family}
+    assert rolled == expected
 
 
 def seed_store(rng: random.Random, n: int = 60) -> list[Posting]:
@@ -92,6 +116,8 @@ def seed_store(rng: random.Random, n: int = 60) -> list[Posting]:
 def test_sql_gaps_equal_the_decoded_gaps_on_a_varied_store(db):
     seed_store(random.Random(7))
     assert_same_as_decoding()
+    plan = gaps.plan()
+    assert any(e.is_family for e in plan.shown + plan.folded)  # the roll-up was compared too
 
 
 def test_sql_gaps_stay_equal_after_every_kind_of_write(db):

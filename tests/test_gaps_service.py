@@ -180,3 +180,18 @@ def test_the_plan_shows_the_top_gaps_open_and_folds_the_rest(db):
     assert [g.skill for g in plan.folded] == [f"Skill {i:02d}" for i in range(7, 12)]
     assert len(plan.shown[0].postings) == gaps.TOP_POSTINGS and plan.shown[0].total == 10
     assert all(not g.postings for g in plan.folded)  # counts only: the table lists them
+
+
+def test_hundreds_of_gaps_list_their_postings(db):
+    # More gaps than SQLite takes terms in one compound SELECT (500): read in parts.
+    _posting(["applied", "rejected"], [f"Made-up skill {i:03d}" for i in range(520)], "P1")
+    ranked = gaps.rank()
+    assert len(ranked) == 520 and all(len(g.postings) == 1 for g in ranked)
+
+
+def test_a_skill_name_with_nul_is_one_skill_as_stored(db):
+    # No store keeps NUL (models.py drops it): "Go\x00lang" is stored as "Golang", so it
+    # must compare as that, or saving it twice tried a second row with the same name.
+    profile.set_skill("Underwater\x00 basket", 2)
+    profile.set_skill("Underwater\x00 basket", 4)
+    assert [(s.name, s.level) for s in profile.skills()] == [("Underwater basket", 4)]

@@ -67,10 +67,13 @@ def add_v1_rows(con) -> None:
 
 
 def store_values(db) -> dict[str, list[dict]]:
-    """Every stored value of every table (the FTS index and the version row aside), by table."""
+    """Every stored value of every table (the FTS index, the skill tables derived from postings
+    and the version row aside), by table."""
     tables = [r[0] for r in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
-        " AND name NOT LIKE 'sqlite_%' AND name != 'schema_version' ORDER BY name").fetchall()]
+        " AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'"
+        # derived from postings and rebuilt by their steps (tests/test_posting_skills_db.py)
+        " AND name NOT IN ('posting_skill', 'skill_tally') ORDER BY name").fetchall()]
     out = {}
     for table in tables:
         cursor = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid')

@@ -338,6 +338,58 @@ def _v9_tags_archive_bulk(db: Database) -> str | None:
     return None
 
 
+# ---- skill tallies (posting_skill counted per skill, spelling and stage) -------------------------
+# Triggers keep skill_tally equal to
+#   SELECT skill, name, stage, COUNT(*) FROM posting_skill GROUP BY skill, name, stage
+# and posting_skill.stage equal to its posting's stage, whichever code writes: a stage change,
+# a delete (ON DELETE CASCADE deletes the rows, which fires the tally triggers), an import.
+# A tally that falls to 0 stays as a row with n = 0 (readers skip them).
+
+_TALLY_DOWN = "UPDATE skill_tally SET n = n - 1 WHERE skill = {r}.skill AND name = {r}.name AND stage = {r}.stage;"
+_TALLY_UP = ("INSERT INTO skill_tally (skill, name, stage, n) VALUES ({r}.skill, {r}.name, {r}.stage, 1)"
+             " ON CONFLICT (skill, name, stage) DO UPDATE SET n = skill_tally.n + 1;")
+_SQLITE_TALLY_TRIGGERS = {
+    "posting_skill_tally_ai": f"AFTER INSERT ON posting_skill BEGIN {_TALLY_UP.format(r='new')} END",
+    "posting_skill_tally_ad": f"AFTER DELETE ON posting_skill BEGIN {_TALLY_DOWN.format(r='old')} END",
+    "posting_skill_tally_au": ("AFTER UPDATE ON posting_skill BEGIN "
+                               f"{_TALLY_DOWN.format(r='old')} {_TALLY_UP.format(r='new')} END"),
+    "posting_skill_stage_au": ("AFTER UPDATE OF stage ON posting WHEN old.stage IS NOT new.stage BEGIN"
+                               " UPDATE posting_skill SET stage = new.stage WHERE posting_id = new.id; END"),
+}
+# PostgreSQL: the same, as functions. Writers lock the tally rows they will change in one
+# order (by key) first, so two transactions cannot deadlock on them.
+_PG_TALLY = [
+    "CREATE OR REPLACE FUNCTION jobloop_skill_tally() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    f" IF TG_OP <> 'INSERT' THEN {_TALLY_DOWN.format(r='OLD')} END IF;"
+    f" IF TG_OP <> 'DELETE' THEN {_TALLY_UP.format(r='NEW')} END IF;"
+    " RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS posting_skill_tally ON posting_skill",
+    "CREATE TRIGGER posting_skill_tally AFTER INSERT OR UPDATE OR DELETE ON posting_skill FOR EACH ROW"
+    " EXECUTE FUNCTION jobloop_skill_tally()",
+    "CREATE OR REPLACE FUNCTION jobloop_posting_skill_stage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " PERFORM 1 FROM skill_tally WHERE stage IN (OLD.stage, NEW.stage) AND (skill, name) IN"
+    " (SELECT skill, name FROM posting_skill WHERE posting_id = NEW.id) ORDER BY skill, name, stage FOR UPDATE;"
+    " UPDATE posting_skill SET stage = NEW.stage WHERE posting_id = NEW.id; RETURN NULL; END $$",
+    "DROP TRIGGER IF EXISTS posting_skill_stage ON posting",
+    "CREATE TRIGGER posting_skill_stage AFTER UPDATE OF stage ON posting FOR EACH ROW"
+    " WHEN (OLD.stage IS DISTINCT FROM NEW.stage) EXECUTE FUNCTION jobloop_posting_skill_stage()",
+]
+
+
+def install_skill_tally(db: Database) -> None:
+    """Count posting_skill into skill_tally (one GROUP BY), then install the triggers."""
+    db.execute_sql("DELETE FROM skill_tally")
+    db.execute_sql("INSERT INTO skill_tally (skill, name, stage, n)"
+                   " SELECT skill, name, stage, COUNT(*) FROM posting_skill GROUP BY skill, name, stage")
+    if is_sqlite(db):
+        for name, body in _SQLITE_TALLY_TRIGGERS.items():
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+            db.execute_sql(f"CREATE TRIGGER {name} {body}")
+    else:
+        for sql in _PG_TALLY:
+            db.execute_sql(sql)
+
+
 def _v10_posting_skills(db: Database) -> str | None:
     """The posting_skill table (one row per skill a posting asks for, by comparison key),
     filled from every stored posting's skills, so gaps are counted in SQL."""
@@ -406,6 +458,36 @@ def _v12_documents(db: Database) -> str | None:
     return None
 
 
+def _v13_skill_tallies(db: Database) -> str | None:
+    """posting_skill rebuilt with each posting's stage and a row per skill family it touches,
+    and skill_tally counting it, both kept by triggers: gaps read the tallies instead of
+    joining every posting (the v10 table had neither)."""
+    from .parsing.skills import posting_rows
+
+    db.execute_sql("DROP TABLE IF EXISTS posting_skill")  # derived data: rebuilt whole
+    db.create_tables([models.PostingSkill, models.SkillTally], safe=True)
+    rows: list[dict] = []
+    # Raw rows, narrow, in id order: no model instances, no descriptions.
+    cursor = db.execute_sql("SELECT id, skills, stage FROM posting WHERE skills IS NOT NULL AND skills <> '[]'"
+                            " ORDER BY id")
+    for posting_id, raw, stage in cursor.fetchall():
+        try:
+            names = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            continue  # a hand-edited store's broken list: no skills, as the old count read it
+        if not isinstance(names, list):
+            continue
+        rows += [{"posting": posting_id, "skill": k, "name": name, "stage": stage}
+                 for k, name in posting_rows(names)]
+        if len(rows) >= 1000:
+            models.PostingSkill.insert_many(rows).execute()
+            rows = []
+    if rows:
+        models.PostingSkill.insert_many(rows).execute()
+    install_skill_tally(db)  # counted once, before its triggers exist
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -413,6 +495,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v10_posting_skills,
     _v11_companies,
     _v12_documents,
+    _v13_skill_tallies,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -221,17 +221,33 @@ class BulkBatch(BaseModel):
 
 class PostingSkill(BaseModel):
     """One skill a posting asks for, by its comparison key (parsing/skills.py skill_key),
-    derived from Posting.skills so skill gaps are counted with GROUP BY instead of
-    decoding every posting's list (services/posting_skills.py keeps it in step)."""
+    derived from Posting.skills, with the posting's stage copied (a trigger keeps it in
+    step), so skill gaps are counted without decoding every posting's list
+    (services/posting_skills.py writes the rows; migrations.py has the triggers)."""
 
     # No index of its own: the primary key (posting, skill) serves lookups by posting.
     posting = ForeignKeyField(Posting, backref="skill_rows", on_delete="CASCADE", index=False)
     skill = TextField()  # the comparison key: "kubernetes" for "k8s"
     name = TextField()  # as shown: "Kubernetes"
+    stage = CharField(null=True)  # the posting's stage (null only while the v8 schema step runs)
 
     class Meta:
         primary_key = CompositeKey("posting", "skill")
-        indexes = ((("skill", "posting"), False),)
+        # a skill's postings, newest first, with their stage: gap lists and the table's filter
+        indexes = ((("skill", "posting", "stage"), False),)
+
+
+class SkillTally(BaseModel):
+    """How many postings in each stage ask for each skill (as spelled): posting_skill
+    counted, kept by triggers on it (migrations.py), so gaps read a few hundred rows."""
+
+    skill = TextField()
+    name = TextField()
+    stage = CharField()
+    n = IntegerField(default=0)
+
+    class Meta:
+        primary_key = CompositeKey("skill", "name", "stage")
 
 
 class PostingUrl(BaseModel):

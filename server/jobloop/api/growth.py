@@ -50,7 +50,8 @@ class GapSchema(Schema):
     in_flight = fields.Integer(metadata={"description": "postings still in flight that ask for it"})
     total = fields.Integer()
     goal_id = fields.Integer(allow_none=True)
-    postings = fields.List(fields.Nested(GapPostingSchema))
+    postings = fields.List(fields.Nested(GapPostingSchema), metadata={
+        "description": "the newest 5 postings that asked for it (all of them: the tracker's /table?skill=)"})
 
 
 class GapListSchema(Schema):
@@ -209,7 +210,8 @@ def remove_skill(name):
 @blp.arguments(GapQuerySchema, location="query")
 @blp.response(200, GapListSchema)
 def list_gaps(args):
-    """Skills missing from the profile, ranked by rejected postings that asked for them, then in-flight ones."""
+    """Skills missing from the profile (and not marked "not for me"), ranked by rejected postings that asked
+    for them, then in-flight ones."""
     return {"gaps": [g.to_dict() for g in gaps.rank(limit=args.get("limit"))], "counts": gaps.group_counts()}
 
 

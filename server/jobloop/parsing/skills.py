@@ -183,14 +183,17 @@ def extract(text: str, company: str | None = None) -> Found:
 def skill_key(name: str | None) -> str:
     """The comparison key of a skill name: the vocabulary's name for an alias ("k8s" ->
     "Kubernetes"), else the name trimmed and inner spaces collapsed; case-folded. Profile
-    skills, postings' skills and goals all compare by it."""
-    return " ".join((canonical(name) or name or "").split()).casefold()
+    skills, postings' skills and goals all compare by it. NUL is dropped: no store keeps it
+    (models.py), so a name compares as it will be stored."""
+    name = (name or "").replace("\x00", "")
+    return " ".join((canonical(name) or name).split()).casefold()
 
 
 def shown_name(name: str | None) -> str:
     """How a skill is shown: the vocabulary's name ("k8s" -> "Kubernetes"), else as typed
-    with inner spaces collapsed."""
-    return canonical(name) or " ".join((name or "").split())
+    with inner spaces collapsed (and without NUL, as skill_key)."""
+    name = (name or "").replace("\x00", "")
+    return canonical(name) or " ".join(name.split())
 
 
 def keyed(names) -> list[tuple[str, str]]:
@@ -223,3 +226,29 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 # skill key -> family name
 FAMILY_OF: dict[str, str] = {skill_key(member): family for family, members in FAMILIES.items() for member in members}
+
+# A posting's row for a family names the members it asked for, so a family's postings can be
+# counted from tallies however the profile narrows its members. The mark is never in a
+# skill_key (str.split() takes it for whitespace), so these keys cannot meet a skill's.
+FAMILY_MARK = "\x1d"
+
+
+def posting_rows(names) -> list[tuple[str, str]]:
+    """The posting_skill rows (key, shown name) for a posting's skill list: each distinct skill
+    (keyed), then one row per family it touches, keyed by the family and the members asked
+    ("\x1dCloud platforms\x1daws+azure")."""
+    rows = keyed(names)
+    members: dict[str, list[str]] = {}
+    for k, _ in rows:
+        if k in FAMILY_OF:
+            members.setdefault(FAMILY_OF[k], []).append(k)
+    return rows + [(f"{FAMILY_MARK}{family}{FAMILY_MARK}{'+'.join(sorted(keys))}", family)
+                   for family, keys in members.items()]
+
+
+def family_row(key: str) -> tuple[str, frozenset[str]] | None:
+    """(family, member keys) of a family row's key; None for a skill's key."""
+    if not key.startswith(FAMILY_MARK):
+        return None
+    family, _, members = key[1:].partition(FAMILY_MARK)
+    return family, frozenset(members.split("+"))

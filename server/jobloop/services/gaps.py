@@ -13,9 +13,9 @@ in-flight ones did, then by name. Skill names match by their comparison key
 (case-insensitive, through the vocabulary's aliases: "k8s" is Kubernetes); a gap
 is shown with the spelling most postings used.
 
-Counted in SQL over posting_skill (services/posting_skills.py keeps it in step with
-postings' skill lists), joined to the posting for its stage: a page costs a GROUP BY
-whatever the store holds. Each gap carries the newest few postings that asked for it
+Counted in the database: posting_skill holds each posting's skills by key with its stage
+(services/posting_skills.py, kept in step by triggers), and skill_tally counts it per
+skill, spelling and stage, so a page reads a few hundred tally rows whatever the store holds. Each gap carries the newest few postings that asked for it
 (TOP_POSTINGS); the rest are behind the table's skill filter.
 
 The plan rolls related skills up (parsing/skills.py FAMILIES: AWS, Azure and Google
@@ -32,8 +32,8 @@ from peewee import fn
 
 from .. import stages
 from ..db import database
-from ..models import Goal, Posting, PostingSkill
-from ..parsing.skills import FAMILY_OF, shown_name
+from ..models import Goal, Posting
+from ..parsing.skills import FAMILY_OF, family_row, shown_name
 from . import ServiceError, profile, settings
 
 GROUPS = {
@@ -43,6 +43,7 @@ GROUPS = {
 GROUP_OF = {stage: group for group, stages in GROUPS.items() for stage in stages}
 TOP_POSTINGS = 5  # postings listed under a gap; the table's ?skill= filter shows them all
 PLAN_OPEN = 8  # gaps the plan shows open; the rest are folded
+UNION_PARTS = 200  # gaps whose postings one statement reads
 DISMISSED = "gaps.dismissed"  # setting: names of gaps (or families) marked "not for me"
 
 
@@ -54,10 +55,10 @@ class Gap:
     postings: list[dict] = field(default_factory=list)  # newest first: {id, title, company, stage, group}
     goal_id: int | None = None  # an open or done goal for this skill already exists
     members: list[Gap] = field(default_factory=list)  # a family's member gaps; empty for a skill
+    key: str = ""  # the comparison key (profile.key), set from the skill when not given
 
-    @property
-    def key(self) -> str:
-        return profile.key(self.skill)
+    def __post_init__(self):
+        self.key = self.key or profile.key(self.skill)
 
     @property
     def total(self) -> int:
@@ -76,22 +77,33 @@ class Gap:
 
 
 def _order(gap: Gap):
-    return (-gap.rejected, -gap.in_flight, profile.key(gap.skill))
+    return (-gap.rejected, -gap.in_flight, gap.key)
 
 
-def _counted(exclude: set[str]) -> list[Gap]:
-    """Every gap with its counts, ranked, leaving out the keys in `exclude`: one GROUP BY."""
-    query = (PostingSkill.select(PostingSkill.skill, PostingSkill.name, Posting.stage, fn.COUNT(PostingSkill.posting))
-             .join(Posting).where(Posting.stage.in_(list(GROUP_OF)))
-             .group_by(PostingSkill.skill, PostingSkill.name, Posting.stage).tuples())
+# A family row's tally: (family, member keys the postings asked for, group, postings)
+FamilyTally = tuple[str, frozenset, str, int]
+
+
+def _counted(exclude: set[str]) -> tuple[list[Gap], list[FamilyTally]]:
+    """Every gap with its counts, ranked, leaving out the keys in `exclude`, and the family
+    rows' tallies: read from skill_tally (a few rows per skill), not from the postings."""
+    # Raw cursor rows: peewee's per-row conversion was most of the time for ~1,000 tallies.
+    query = database.execute_sql(
+        f"SELECT skill, name, stage, n FROM skill_tally WHERE n > 0 AND stage IN"
+        f" ({', '.join([database.param] * len(GROUP_OF))})", list(GROUP_OF)).fetchall()
     gaps: dict[str, Gap] = {}
     spellings: dict[str, Counter] = defaultdict(Counter)
+    families: list[FamilyTally] = []
     for k, name, stage, n in query:
+        family = family_row(k)
+        if family is not None:
+            families.append((*family, GROUP_OF[stage], n))
+            continue
         if k in exclude:
             continue
         gap = gaps.get(k)
         if gap is None:
-            gap = gaps[k] = Gap(skill=name)
+            gap = gaps[k] = Gap(skill=name, key=k)
         spellings[k][name] += n
         if GROUP_OF[stage] == "rejected":
             gap.rejected += n
@@ -100,7 +112,7 @@ def _counted(exclude: set[str]) -> list[Gap]:
     for k, gap in gaps.items():
         # most common spelling; ties go to the alphabetically first, so output is stable
         gap.skill = min(spellings[k].items(), key=lambda item: (-item[1], item[0]))[0]
-    return sorted(gaps.values(), key=_order)
+    return sorted(gaps.values(), key=_order), families
 
 
 def _goals() -> dict[str, int]:
@@ -114,73 +126,67 @@ def _with_postings(gaps: list[Gap]) -> None:
         return
     p = database.param
     stage_list = ", ".join([p] * len(GROUP_OF))
-    part = (f"SELECT * FROM (SELECT ps.skill, po.id, po.title, po.url, po.stage, c.name AS company"
+    part = (f"SELECT * FROM (SELECT ps.skill, po.id, po.title, po.url, ps.stage, c.name AS company"
             f" FROM posting_skill AS ps JOIN posting AS po ON po.id = ps.posting_id"
             f" LEFT JOIN company AS c ON c.id = po.company_id"
-            f" WHERE ps.skill = {p} AND po.stage IN ({stage_list})"
+            f" WHERE ps.skill = {p} AND ps.stage IN ({stage_list})"
             f" ORDER BY ps.posting_id DESC LIMIT {TOP_POSTINGS}) AS t{{n}}")
     by_key = {g.key: g for g in gaps}
-    sql = " UNION ALL ".join(part.format(n=n) for n in range(len(by_key)))
-    params: list = []
-    for k in by_key:
-        params += [k, *GROUP_OF]
-    for k, posting_id, title, url, stage, company in database.execute_sql(sql, params).fetchall():
-        by_key[k].postings.append({"id": posting_id, "title": title or url, "company": company,
-                                   "stage": stage, "group": GROUP_OF[stage]})
+    keys = list(by_key)
+    # SQLite takes at most 500 terms in one compound SELECT: the API's full list goes in parts.
+    for start in range(0, len(keys), UNION_PARTS):
+        chunk = keys[start:start + UNION_PARTS]
+        sql = " UNION ALL ".join(part.format(n=n) for n in range(len(chunk)))
+        params: list = []
+        for k in chunk:
+            params += [k, *GROUP_OF]
+        for k, posting_id, title, url, stage, company in database.execute_sql(sql, params).fetchall():
+            by_key[k].postings.append({"id": posting_id, "title": title or url, "company": company,
+                                       "stage": stage, "group": GROUP_OF[stage]})
     for gap in gaps:
         gap.postings.sort(key=lambda x: -x["id"])
 
 
-def rank(limit: int | None = None, *, with_postings: bool = True, dismissed: bool = False) -> list[Gap]:
-    """Gaps, one per skill, best first, each with its newest TOP_POSTINGS postings
-    (with_postings=False leaves them empty: the dashboard shows names and counts only).
-    Gaps marked "not for me" are left out unless dismissed=True."""
+def _ranked(limit: int | None = None, *, with_postings: bool = True,
+            dismissed: bool = False) -> tuple[list[Gap], list[FamilyTally]]:
     exclude = set(profile.levels())
     if not dismissed:
         exclude |= dismissed_keys()
-    ranked = _counted(exclude)
+    ranked, families = _counted(exclude)
     ranked = ranked[:limit] if limit else ranked
     goals = _goals()
     for gap in ranked:
         gap.goal_id = goals.get(gap.key)
     if with_postings:
         _with_postings(ranked)
-    return ranked
+    return ranked, families
 
 
-def _family_counts(families: dict[str, list[Gap]]) -> dict[str, dict[str, int]]:
-    """{family: {group: postings}} counting each posting once, however many members it names."""
-    p = database.param
-    keys = [m.key for members in families.values() for m in members]
-    case = " ".join(f"WHEN {p} THEN {p}" for _ in keys)
-    sql = (f"SELECT CASE ps.skill {case} END AS family, po.stage, COUNT(DISTINCT ps.posting_id)"
-           f" FROM posting_skill AS ps JOIN posting AS po ON po.id = ps.posting_id"
-           f" WHERE ps.skill IN ({', '.join([p] * len(keys))}) AND po.stage IN ({', '.join([p] * len(GROUP_OF))})"
-           f" GROUP BY 1, 2")
-    params: list = []
-    for k in keys:
-        params += [k, FAMILY_OF[k]]
-    counts: dict[str, dict[str, int]] = defaultdict(Counter)
-    for family, stage, n in database.execute_sql(sql, [*params, *keys, *GROUP_OF]).fetchall():
-        counts[family][GROUP_OF[stage]] += n
-    return counts
+def rank(limit: int | None = None, *, with_postings: bool = True, dismissed: bool = False) -> list[Gap]:
+    """Gaps, one per skill, best first, each with its newest TOP_POSTINGS postings
+    (with_postings=False leaves them empty: the dashboard shows names and counts only).
+    Gaps marked "not for me" are left out unless dismissed=True."""
+    return _ranked(limit, with_postings=with_postings, dismissed=dismissed)[0]
 
 
-def rolled_up(ranked: list[Gap]) -> list[Gap]:
+def rolled_up(ranked: list[Gap], families: list[FamilyTally]) -> list[Gap]:
     """The ranked gaps with two or more members of one family (FAMILIES) rolled up into a
-    family entry whose counts take each posting once; a lone member stays a plain gap."""
+    family entry counting the postings that asked for any of those members, each once (from
+    the family rows' tallies); a lone member stays a plain gap."""
     grouped: dict[str, list[Gap]] = defaultdict(list)
     for gap in ranked:
         if gap.key in FAMILY_OF:
             grouped[FAMILY_OF[gap.key]].append(gap)
-    families = {name: members for name, members in grouped.items() if len(members) > 1}
-    if not families:
-        return list(ranked)
-    counts = _family_counts(families)
-    entries = [g for g in ranked if FAMILY_OF.get(g.key) not in families]
-    for name, members in families.items():
-        entries.append(Gap(skill=name, rejected=counts[name]["rejected"], in_flight=counts[name]["in_flight"],
-                           members=members))
+    entries = [g for g in ranked if len(grouped.get(FAMILY_OF.get(g.key), ())) < 2]
+    for name, members in grouped.items():
+        if len(members) < 2:
+            continue
+        keys = {m.key for m in members}
+        counts = Counter()
+        for family, asked, group, n in families:
+            if family == name and asked & keys:
+                counts[group] += n
+        entries.append(Gap(skill=name, rejected=counts["rejected"], in_flight=counts["in_flight"], members=members))
     return sorted(entries, key=_order)
 
 
@@ -195,9 +201,9 @@ def _entries(hidden: list[str]) -> list[Gap]:
     """Ranked gaps without postings, families rolled up, leaving out what is dismissed
     (a dismissed family takes its members with it)."""
     hidden_keys = {profile.key(n) for n in hidden}
-    ranked = [g for g in rank(with_postings=False)
-              if profile.key(FAMILY_OF.get(g.key, "")) not in hidden_keys]
-    return [e for e in rolled_up(ranked) if e.key not in hidden_keys]
+    ranked, families = _ranked(with_postings=False)
+    ranked = [g for g in ranked if profile.key(FAMILY_OF.get(g.key, "")) not in hidden_keys]
+    return [e for e in rolled_up(ranked, families) if e.key not in hidden_keys]
 
 
 def plan(open_count: int = PLAN_OPEN) -> Plan:

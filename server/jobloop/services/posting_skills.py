@@ -1,27 +1,48 @@
 """The posting_skill table: which skills each posting asks for, one row per comparison key
-(parsing/skills.py), so skill gaps are counted with GROUP BY in the database.
+(parsing/skills.py), plus one per skill family it touches naming the members it asked for
+(posting_rows), with the posting's stage, so skill gaps are counted in the database.
 
-It is derived from Posting.skills and kept in step by the services that write that list:
-capture (capture._save), a posting made or edited by hand (postings.create_manual,
-postings.update) and an import (transfer.import_data); the schema step that made the
-table filled it for postings already stored. A posting's stage is not copied here (gaps
-join the posting for it), and deleting a posting deletes its rows (ON DELETE CASCADE),
-so stage changes and deletes need nothing from this module.
+It is derived from Posting.skills and written by the services that write that list:
+capture (capture._save), a posting made or edited by hand (postings.create_manual through
+postings.update) and an import (transfer.import_data); the schema step that made the table
+filled it for postings already stored. Triggers (migrations.py) do the rest whatever code
+writes: a stage change copies the stage to the posting's rows, a delete takes the rows
+along (ON DELETE CASCADE), and skill_tally, the counts gaps read, follows every row change.
 """
 from __future__ import annotations
 
-from ..db import database
-from ..models import Posting, PostingSkill
-from ..parsing.skills import keyed
+from ..db import database, is_sqlite
+from ..models import Posting, PostingSkill, SkillTally
+from ..parsing.skills import posting_rows
 
 _BATCH = 1000
+
+
+def _rows(posting_id: int, skills, stage: str) -> list[dict]:
+    # Sorted by key: on PostgreSQL, writers then change tally rows in one order (no deadlock).
+    return sorted(({"posting": posting_id, "skill": k, "name": name, "stage": stage}
+                   for k, name in posting_rows(skills)),
+                  key=lambda row: (row["skill"], row["name"]))
 
 
 def refresh(posting: Posting) -> None:
     """Make the posting's rows match its skills list (as it is on the instance, saved)."""
     with database.atomic():
+        query = Posting.select(Posting.stage).where(Posting.id == posting.id)
+        if not is_sqlite():
+            # Queue behind a stage change of this posting (pipeline._hold takes the same lock),
+            # and lock the tally rows about to shrink in key order.
+            query = query.for_update("FOR NO KEY UPDATE")
+            list(SkillTally.select(SkillTally.n).join(
+                PostingSkill, on=((PostingSkill.skill == SkillTally.skill) & (PostingSkill.name == SkillTally.name)
+                                  & (PostingSkill.stage == SkillTally.stage)))
+                 .where(PostingSkill.posting == posting.id)
+                 .order_by(SkillTally.skill, SkillTally.name, SkillTally.stage).for_update())
+        stage = query.scalar()
+        if stage is None:
+            return  # deleted meanwhile: its rows went with it
         PostingSkill.delete().where(PostingSkill.posting == posting.id).execute()
-        rows = [{"posting": posting.id, "skill": k, "name": name} for k, name in keyed(posting.skills)]
+        rows = _rows(posting.id, posting.skills, stage)
         if rows:
             PostingSkill.insert_many(rows).execute()
 
@@ -32,8 +53,9 @@ def rebuild() -> int:
     written, rows = 0, []
     with database.atomic():
         PostingSkill.delete().execute()
-        for posting_id, skills in Posting.select(Posting.id, Posting.skills).order_by(Posting.id).tuples().iterator():
-            rows += [{"posting": posting_id, "skill": k, "name": name} for k, name in keyed(skills)]
+        query = Posting.select(Posting.id, Posting.skills, Posting.stage).order_by(Posting.id).tuples()
+        for posting_id, skills, stage in query.iterator():
+            rows += _rows(posting_id, skills, stage)
             if len(rows) >= _BATCH:
                 PostingSkill.insert_many(rows).execute()
                 written, rows = written + len(rows), []
