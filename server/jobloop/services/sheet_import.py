@@ -18,11 +18,11 @@ from datetime import datetime
 from itertools import count
 from typing import Any
 
-from peewee import chunked
+from peewee import AutoField, DateTimeField, FloatField, ForeignKeyField, IntegerField, chunked
 
 from .. import stages
 from ..db import database
-from ..models import Company, Event, FollowUp, Posting, Reflection
+from ..models import Company, Event, FollowUp, JSONField, Posting, Reflection
 from . import followups, network, reflection
 
 INSERT_ROWS = 1000  # names per IN (...) when companies are looked up
@@ -181,19 +181,37 @@ def _insert(model, rows: list[dict[str, Any]], returning=()) -> list[tuple]:
     defaults = {f.name: d() if callable(d) else d for f, d in model._meta.defaults.items() if f.name not in names}
     names += list(defaults)
     fields = [model._meta.fields[name] for name in names]
-    convert = [f.db_value for f in fields]
+    convert = [_converter(f) for f in fields]
     table = model._meta.table_name
     one = "(" + ", ".join([database.param] * len(fields)) + ")"
     head = f'INSERT INTO "{table}" (' + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES "
     tail = (" RETURNING " + ", ".join(f'"{f.column_name}"' for f in returning)) if returning else ""
     per_statement = max(1, MAX_PARAMETERS // len(fields))
     out: list[tuple] = []
-    for part in chunked(rows, per_statement):
-        params = [c(row[n] if n in row else defaults[n]) for row in part for c, n in zip(convert, names)]
+    for start in range(0, len(rows), per_statement):
+        part = rows[start:start + per_statement]
+        params = [c(row[n] if n in row else defaults[n]) if c else (row[n] if n in row else defaults[n])
+                  for row in part for c, n in zip(convert, names)]
         cursor = database.execute_sql(head + ", ".join([one] * len(part)) + tail, params)
         if returning:
             out.extend(tuple(r) for r in cursor.fetchall())
     return out
+
+
+_AS_IS = (AutoField, IntegerField, FloatField, ForeignKeyField, DateTimeField)  # values already as stored
+
+
+def _converter(field):
+    """The field's db_value, or None where the value goes in as it is (numbers, ids, datetimes:
+    db_value hands them on unchanged); an empty JSON list or object is written once, not dumped."""
+    if isinstance(field, _AS_IS):
+        return None
+    if isinstance(field, JSONField):
+        dump = field.db_value
+        return lambda v: ("[]" if isinstance(v, list) else "{}") if v == [] or v == {} else dump(v)
+    # Text: the field's db_value only takes out NUL characters (models.py); most cells have none.
+    db_value = field.db_value
+    return lambda v: db_value(v) if v.__class__ is not str or "\x00" in v else v
 
 
 def _event(posting_id: int, kind: str, at: datetime, note: str, now: datetime, from_stage: str | None = None,

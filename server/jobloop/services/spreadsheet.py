@@ -611,7 +611,7 @@ def recent_batches(limit: int = 10) -> list[Batch]:
 def undo(batch: str) -> int:
     """Delete every posting one import added (and the contacts it made); returns how many."""
     posting_ids, contact_ids = [], []
-    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples():
+    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples().iterator():
         posting_ids.append(posting_id)
         details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
         contact_ids += details.get("contacts", [])
