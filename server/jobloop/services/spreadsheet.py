@@ -442,10 +442,9 @@ def _cells(mapping: list[str], row: list[str]) -> dict[str, str]:
 CHUNK = 500  # rows written together; progress is told after each chunk
 
 
-def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
-                progress=None) -> Summary:
-    """Add the rows as postings in one transaction; see the module's docstring.
-    `progress(rows_done, rows_total)` is called as the rows go in."""
+def check_import(sheet: Sheet, mapping: list[str], day_first: bool | None = None) -> bool | None:
+    """What import_rows refuses before it reads a row (ServiceError), so a caller that runs the
+    import later (the tracker, in the background) can say it at once; returns the date order."""
     check_mapping(sheet.headers, mapping)
     orders = date_orders(sheet, mapping)
     mixed = [FIELDS[f] for f, o in orders.items() if o == "mixed"]
@@ -457,6 +456,14 @@ def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: b
                            "the file uses", code="ambiguous_dates")
     if day_first is None and orders:
         day_first = "day" in orders.values()
+    return day_first
+
+
+def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
+                progress=None) -> Summary:
+    """Add the rows as postings in one transaction; see the module's docstring.
+    `progress(rows_done, rows_total)` is called as the rows go in."""
+    day_first = check_import(sheet, mapping, day_first)
     preset = choose_preset(sheet.headers)
     summary = Summary(batch=now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(4), filename=sheet.filename,
                       empty_rows=sheet.empty_rows, described=sheet.describe())
