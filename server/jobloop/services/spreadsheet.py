@@ -605,7 +605,7 @@ class Batch:
 def recent_batches(limit: int = 10) -> list[Batch]:
     """The imports whose postings are still here, newest first (for an Undo button)."""
     found: dict[str, Batch] = {}
-    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples():
+    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples().iterator():
         details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
         batch = details.get("batch")
         if not batch:
