@@ -176,7 +176,7 @@ def _rows(raw_rows, empty: list[int] | None = None) -> Iterator[tuple[int, list[
     """The rows that hold something, as text, numbered as a spreadsheet shows them (the header
     first); `empty` gets the number of each empty row."""
     for number, raw in enumerate(raw_rows, start=1):
-        cells = [_unescape(_text(v)) for v in raw]
+        cells = [_unescape(v.strip() if v.__class__ is str else _text(v)) for v in raw]
         if any(cells):
             yield number, cells
         elif empty is not None:
