@@ -177,11 +177,12 @@ def _insert(model, rows: list[dict[str, Any]], returning=()) -> list[tuple]:
     if not rows:
         return []
     names = list(rows[0])
-    # The columns a row leaves out get the model's defaults, as insert_many would give them.
-    defaults = {f.name: d() if callable(d) else d for f, d in model._meta.defaults.items() if f.name not in names}
-    names += list(defaults)
-    fields = [model._meta.fields[name] for name in names]
-    convert = [_converter(f) for f in fields]
+    convert = [_converter(model._meta.fields[name]) for name in names]
+    # The columns the rows leave out get the model's defaults, as insert_many would give them
+    # (the same for every row, so turned into stored values once).
+    missing = [(f, d() if callable(d) else d) for f, d in model._meta.defaults.items() if f.name not in names]
+    fixed = [f.db_value(value) for f, value in missing]
+    fields = [model._meta.fields[name] for name in names] + [f for f, _ in missing]
     table = model._meta.table_name
     one = "(" + ", ".join([database.param] * len(fields)) + ")"
     head = f'INSERT INTO "{table}" (' + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES "
@@ -189,10 +190,11 @@ def _insert(model, rows: list[dict[str, Any]], returning=()) -> list[tuple]:
     per_statement = max(1, MAX_PARAMETERS // len(fields))
     out: list[tuple] = []
     for start in range(0, len(rows), per_statement):
-        part = rows[start:start + per_statement]
-        params = [c(row[n] if n in row else defaults[n]) if c else (row[n] if n in row else defaults[n])
-                  for row in part for c, n in zip(convert, names)]
-        cursor = database.execute_sql(head + ", ".join([one] * len(part)) + tail, params)
+        params: list = []
+        for row in rows[start:start + per_statement]:
+            params += [c(row[n]) if c else row[n] for c, n in zip(convert, names)]
+            params += fixed
+        cursor = database.execute_sql(head + ", ".join([one] * (len(params) // len(fields))) + tail, params)
         if returning:
             out.extend(tuple(r) for r in cursor.fetchall())
     return out
