@@ -23,7 +23,7 @@ from peewee import AutoField, DateTimeField, FloatField, ForeignKeyField, Intege
 from .. import stages
 from ..db import database
 from ..models import Company, Event, FollowUp, JSONField, Posting, Reflection
-from . import followups, network, reflection
+from . import followups, network, postings, reflection
 
 INSERT_ROWS = 1000  # names per IN (...) when companies are looked up
 MAX_PARAMETERS = 30_000  # values per INSERT: SQLite takes up to 32,766, PostgreSQL 65,535
@@ -155,17 +155,14 @@ class Writer:
         return values
 
     def _companies(self, names: set[str]) -> dict[str, int]:
-        """Company ids by name, making the missing ones (as postings.company_named does)."""
+        """Company ids by name: the known ones looked up together; a new one made by
+        postings.company_named, the one way a company row is made, as a row added by hand does."""
         wanted = names - self.company_ids.keys()
         for part in chunked(sorted(wanted), INSERT_ROWS):
             self.company_ids.update((n, i) for i, n in Company.select(Company.id, Company.name)
                                     .where(Company.name.in_(part)).tuples())
-        missing = sorted(wanted - self.company_ids.keys())
-        for part in chunked(missing, INSERT_ROWS):
-            # Ignored on a clash: a clip running beside the import may have made the same company.
-            Company.insert_many([{"name": n} for n in part]).on_conflict_ignore().execute()
-            self.company_ids.update((n, i) for i, n in Company.select(Company.id, Company.name)
-                                    .where(Company.name.in_(part)).tuples())
+        for name in sorted(wanted - self.company_ids.keys()):
+            self.company_ids[name] = postings.company_named(name).id
         return self.company_ids
 
 
