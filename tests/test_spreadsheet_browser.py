@@ -2,7 +2,10 @@
 column's meaning on the preview, import, see the postings on the board, undo the import."""
 from __future__ import annotations
 
+import threading
+
 import pytest
+from playwright.sync_api import expect
 
 from browser import screenshot
 from jobloop.models import Posting
@@ -56,4 +59,48 @@ def test_spreadsheet_to_board_and_undo(chromium, live_server, db, tmp_path):
         assert page.locator(".board-card").count() == 0
         assert Posting.select().count() == 0
     finally:
+        page.close()
+
+
+def test_a_long_import_shows_its_progress_then_the_summary(chromium, live_server, db, tmp_path, monkeypatch):
+    """The progress page asks for rows done / total and turns into the summary by itself."""
+    from jobloop.services import spreadsheet as service
+    from jobloop.web import sheets
+
+    gates, real = {50: threading.Event(), 100: threading.Event()}, service.import_rows
+
+    def held(sheet, mapping, **kwargs):
+        def progress(done, total):
+            kwargs["progress"](done, total)
+            if done in gates:
+                assert gates[done].wait(30)
+        return real(sheet, mapping, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(sheets.spreadsheet, "import_rows", held)
+    monkeypatch.setattr(service, "CHUNK", 50)
+    sheet = tmp_path / "long.csv"
+    spreadsheet(sheet)
+    page = chromium.new_page(width=1280, height=900)
+    try:
+        page.goto(live_server.url + "/import")
+        page.set_input_files("#sheet-file", str(sheet))
+        page.get_by_role("button", name="Preview").click()
+        page.wait_for_selector("table.import-preview")
+        page.get_by_role("button", name="Import 200 rows").click()
+        page.wait_for_selector("progress#import-bar")
+        assert page.locator("progress#import-bar").get_attribute("max") == "200"
+        expect(page.locator("[data-import-done]")).to_have_text("50")
+        page.evaluate("document.body.dataset.samePage = 'yes'")  # gone if the page were loaded again
+        gates[50].set()  # the page learns of the next chunk by asking, not by a reload
+        expect(page.locator("[data-import-done]")).to_have_text("100")
+        assert page.evaluate("document.querySelector('#import-bar').value") == 100
+        assert "100 of 200 rows" in page.inner_text(".import-progress")
+        assert page.evaluate("document.body.dataset.samePage") == "yes"
+        screenshot(page, "spreadsheet-progress")
+        gates[100].set()
+        page.wait_for_selector(".import-summary")
+        assert "200 rows became postings" in page.inner_text(".import-summary")
+    finally:
+        for gate in gates.values():
+            gate.set()
         page.close()

@@ -10,7 +10,7 @@ import pytest
 
 from factories import make_posting
 from jobloop.db import database
-from jobloop.models import Contact, Event, FollowUp, Posting, PostingContact, Reflection
+from jobloop.models import Company, Contact, Event, FollowUp, Posting, PostingContact, Reflection
 from jobloop.services import followups, network, pipeline, postings, sheet_import, spreadsheet
 
 NOW = datetime(2026, 12, 1, 12, 0)
@@ -91,6 +91,8 @@ def contents(batch: str) -> dict:
         row["contacts"] = sorted(contact_names[link.contact_id]
                                  for link in PostingContact.select().where(PostingContact.posting == p))
         out[p.canonical_url] = row
+    out["companies"] = sorted(tuple(str(getattr(c, f.name)) for f in Company._meta.sorted_fields
+                                    if f.name not in ("id", "created_at")) for c in Company.select())
     out["contacts"] = sorted(
         (c.name, c.email, c.company.name if c.company_id else None, c.warmth, c.created_at,
          sorted((f.kind, f.due_at, f.status, f.message) for f in FollowUp.select().where(FollowUp.contact == c)))
@@ -130,12 +132,13 @@ def test_bulk_import_writes_what_the_services_write_row_by_row(db, monkeypatch, 
     for key in bulk:
         assert bulk[key] == hand[key], key
     # The paths the sheet was written to take were taken (so the comparison covers them).
-    stages = {row["title"]: row["stage"] for key, row in bulk.items() if key != "contacts"}
+    postings_of = {key: row for key, row in bulk.items() if key not in ("contacts", "companies")}
+    stages = {row["title"]: row["stage"] for row in postings_of.values()}
     assert stages["QA Engineer"] == "applied"  # rejected on the 12th, applied on the 15th: reopened
     assert stages["Analyst"] == "rejected" and stages["Cook"] == "ghosted" and stages["ML Engineer"] == "offer"
-    kinds = {f[0] for key, row in bulk.items() if key != "contacts" for f in row["followups"]}
+    kinds = {f[0] for row in postings_of.values() for f in row["followups"]}
     assert {"keep_in_touch", "suggest_ghosted" if rules.get("check_in_days") == 0 else "check_in"} <= kinds
-    assert any(row["reflections"] for key, row in bulk.items() if key != "contacts")
+    assert any(row["reflections"] for row in postings_of.values())
     assert [c[0] for c in bulk["contacts"]].count("Jana Krüger") == 1  # met again, not made twice
 
 
@@ -150,5 +153,8 @@ def test_undo_leaves_the_store_as_it_was_before_the_import(db):
     summary = spreadsheet.import_rows(sheet, spreadsheet.preview(sheet).mapping, now=NOW)
     assert FollowUp.select().count() > counts[FollowUp] and Reflection.select().count() > 0
     assert spreadsheet.undo(summary.batch) == summary.added
-    assert contents("") == before
+    after = contents("")
+    # Company names stay (as after deleting a posting by hand): a name is no one's data.
+    assert {k: v for k, v in after.items() if k != "companies"} == {k: v for k, v in before.items()
+                                                                    if k != "companies"}
     assert {m: m.select().count() for m in counts} == counts

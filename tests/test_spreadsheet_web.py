@@ -4,13 +4,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
+import time
 import zipfile
 
 import openpyxl
 
 from factories import make_posting
 from jobloop.models import Posting
-from jobloop.services import pipeline
+from jobloop.services import pipeline, spreadsheet
+from jobloop.web import sheets
 
 SHEET = ("Role;Firma;Where;Status;Date applied\n"
          "Data Engineer;Acme;Zürich;Interviewing;03/04/2026\n"
@@ -30,7 +33,20 @@ def upload(client, data: bytes, name="apps.csv", *, token=True):
     return client.post("/import", data=form, content_type="multipart/form-data")
 
 
-def confirm(client, page: str, **changes):
+def confirm(client, page: str, *, wait=True, **changes):
+    """Submit the preview; with `wait`, follow the import in the background to its summary page."""
+    response = submit(client, page, **changes)
+    if not wait or response.status_code != 303:
+        return response
+    job_page = response.headers["Location"]
+    deadline = time.monotonic() + 30
+    while client.get(job_page + ".json").get_json()["running"]:
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.05)
+    return client.get(job_page)
+
+
+def submit(client, page: str, **changes):
     fields = dict(re.findall(r'<select id="(col-\d+)" name="col-\d+"[^>]*>.*?<option value="(\w*)"[^>]*selected',
                              page, re.S))
     for select in re.findall(r'<select id="(col-\d+)"', page):
@@ -144,3 +160,58 @@ def test_the_posting_timeline_says_where_it_was_imported_from(client, db):
     posting = Posting.get(Posting.title == "Analyst")
     text = client.get(f"/postings/{posting.id}").get_data(as_text=True)
     assert "Imported from mine.csv, row 2" in text and "Daydreaming" in text
+
+
+def test_a_long_import_shows_its_progress_and_a_second_one_is_refused_meanwhile(client, db, monkeypatch):
+    release, seen = threading.Event(), []
+    real = spreadsheet.import_rows
+
+    def slow(sheet, mapping, **kwargs):
+        def progress(done, total):
+            kwargs["progress"](done, total)
+            seen.append((done, total))
+            assert release.wait(30)
+        return real(sheet, mapping, **{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(sheets.spreadsheet, "import_rows", slow)
+    monkeypatch.setattr(spreadsheet, "CHUNK", 2)
+    first = upload(client, b"Title,Company\nA,B\nC,D\nE,F\n", "first.csv").get_data(as_text=True)
+    second = upload(client, b"Title,Company\nG,H\n", "second.csv").get_data(as_text=True)
+    started = confirm(client, first, wait=False)
+    assert started.status_code == 303
+    job_page = started.headers["Location"]
+    deadline = time.monotonic() + 10
+    while not seen:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert client.get(job_page + ".json").get_json() == {"done": 2, "total": 3, "running": True, "error": None}
+    page = client.get(job_page).get_data(as_text=True)
+    assert "Importing first.csv" in page and 'value="2"' in page and "data-import-done>2</span> of 3 rows" in page
+    refused = confirm(client, second)
+    assert refused.status_code == 409
+    assert "nother import is running (first.csv: 2 of 3 rows done)" in refused.get_data(as_text=True)
+    release.set()
+    deadline = time.monotonic() + 30
+    while client.get(job_page + ".json").get_json()["running"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert "3 rows became postings" in client.get(job_page).get_data(as_text=True)
+    assert "1 row became a posting" in confirm(client, second).get_data(as_text=True)  # the second can go now
+    assert sorted(p.title for p in Posting.select()) == ["A", "C", "E", "G"]
+
+
+def test_a_failed_import_says_nothing_was_kept_and_the_upload_can_be_tried_again(client, db, monkeypatch):
+    def broken(sheet, mapping, **kwargs):
+        raise RuntimeError("disk full")
+
+    page = upload(client, b"Title,Company\nA,B\n").get_data(as_text=True)
+    monkeypatch.setattr(sheets.spreadsheet, "import_rows", broken)
+    failed = confirm(client, page).get_data(as_text=True)
+    assert "disk full" in failed and "nothing of it was kept" in failed
+    monkeypatch.undo()
+    assert "1 row became a posting" in confirm(client, page).get_data(as_text=True)
+
+
+def test_an_unknown_import_job_is_a_404_page(client, db):
+    response = client.get("/import/jobs/nope")
+    assert response.status_code == 404 and "o such import" in response.get_data(as_text=True)

@@ -11,6 +11,7 @@ as a form, so a new form cannot slip past. Bounded by FORM_EXAMPLES per form.
 from __future__ import annotations
 
 import os
+import time
 import traceback
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -93,8 +94,12 @@ def tracker(tmp_path_factory):
                                            "csrf_token": _token(client)}, content_type="multipart/form-data")
     form = BeautifulSoup(preview.get_data(as_text=True), "html.parser").find("form", method="post")
     forms.setdefault(urlsplit(form["action"]).path, _fields(form))
-    done = client.post(form["action"], data={**{f["name"]: f["value"] for f in _fields(form)},
-                                             "col-0": "title", "col-1": "company", "csrf_token": _token(client)})
+    started = client.post(form["action"], data={**{f["name"]: f["value"] for f in _fields(form)},
+                                                "col-0": "title", "col-1": "company", "csrf_token": _token(client)})
+    job = started.headers["Location"]  # the import runs in the background: wait for its summary
+    while client.get(job + ".json").get_json()["running"]:
+        time.sleep(0.05)
+    done = client.get(job)
     form = BeautifulSoup(done.get_data(as_text=True), "html.parser").find("form", method="post")
     forms.setdefault(urlsplit(form["action"]).path, _fields(form))
     return app, client, forms

@@ -235,14 +235,22 @@ SHEET_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 @main.command(name="import")
 @data_dir_option
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dates", type=click.Choice(["day-first", "month-first"]), default=None,
               help="A spreadsheet's order for dates like 03/04/2026, when the file does not make it clear.")
-def import_(data_dir: Path | None, file: Path, dates: str | None) -> None:
+@click.option("--undo", "undo", metavar="BATCH", default=None,
+              help="Remove the postings one spreadsheet import added (its batch id; `--list` shows them).")
+@click.option("--list", "list_", is_flag=True, help="List the recent spreadsheet imports, newest first.")
+def import_(data_dir: Path | None, file: Path | None, dates: str | None, undo: str | None, list_: bool) -> None:
     """Import a `jobloop export` file into an empty data dir (made if it does not exist),
-    or a spreadsheet (.csv, .xlsx) into the store as one batch, the same way the tracker's Import page does."""
+    or a spreadsheet (.csv, .xlsx) into the store as one batch, the same way the tracker's Import page does;
+    list the spreadsheet imports, or undo one."""
     from .services import documents, transfer
 
+    if sum(map(bool, (file, undo, list_))) != 1:
+        raise click.UsageError("give a FILE to import, or --undo BATCH, or --list")
+    if undo or list_:
+        return _sheet_batches(data_dir, undo)
     if file.suffix.lower() in SHEET_SUFFIXES:
         return _import_sheet(data_dir, file, None if dates is None else dates == "day-first")
     try:
@@ -262,14 +270,20 @@ def _import_sheet(data_dir: Path | None, file: Path, day_first: bool | None) -> 
     from .services import ServiceError, spreadsheet
     from .services.sheet_columns import FIELDS
 
-    sheet = _service_call(spreadsheet.read, file.read_bytes(), file.name)
+    sheet = _service_call(spreadsheet.read, file, file.name)
     preview = spreadsheet.preview(sheet)
     click.echo(f"{sheet.describe()}; {preview.preset.label}; columns: " + ", ".join(
         f"{h or '?'} -> {FIELDS.get(m, 'ignored')}" for h, m in zip(sheet.headers, preview.mapping)), err=True)
     config = _store_config(data_dir, create=True)
     _open_store(config)
+
+    def progress(done: int, total: int) -> None:
+        if total >= 5000 and sys.stderr.isatty():
+            click.echo(f"\r{done:,} of {total:,} rows", nl=done >= total, err=True)
+
     try:
-        summary = spreadsheet.import_rows(sheet, preview.mapping, now=utcnow(), day_first=day_first)
+        summary = spreadsheet.import_rows(sheet, preview.mapping, now=utcnow(), day_first=day_first,
+                                          progress=progress)
     except ServiceError as err:
         hint = " (--dates day-first or --dates month-first)" if err.code == "ambiguous_dates" else ""
         raise click.ClickException(err.message + hint) from None
@@ -277,7 +291,24 @@ def _import_sheet(data_dir: Path | None, file: Path, day_first: bool | None) -> 
         click.echo(line)
     for number, why in summary.duplicates + summary.skipped:
         click.echo(f"  row {number}: {why}")
-    click.echo("To undo it: the tracker's Import page lists recent imports with an Undo button.", err=True)
+    if summary.added:
+        click.echo(f"To undo it: jobloop import --undo {summary.batch}", err=True)
+
+
+def _sheet_batches(data_dir: Path | None, undo: str | None) -> None:
+    from .services import spreadsheet
+
+    _open_store(_store_config(data_dir))
+    if undo:
+        removed = _service_call(spreadsheet.undo, undo.strip())
+        click.echo(f"Import {undo.strip()} undone: {removed} posting{'s' if removed != 1 else ''} removed.")
+        return
+    batches = spreadsheet.recent_batches(limit=50)
+    if not batches:
+        click.echo("No spreadsheet imports (or all were undone).", err=True)
+    for b in batches:
+        click.echo(f"{b.batch}  {b.at:%Y-%m-%d %H:%M} UTC  {b.postings:>6} posting{'s' if b.postings != 1 else ' '}"
+                   f"  {b.filename}")
 
 
 @main.command()

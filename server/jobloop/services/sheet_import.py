@@ -18,12 +18,12 @@ from datetime import datetime
 from itertools import count
 from typing import Any
 
-from peewee import chunked
+from peewee import AutoField, DateTimeField, FloatField, ForeignKeyField, IntegerField, chunked
 
 from .. import stages
 from ..db import database
-from ..models import Company, Event, FollowUp, Posting, Reflection
-from . import companies as employers, followups, network, reflection, tags
+from ..models import Company, Event, FollowUp, JSONField, Posting, Reflection
+from . import followups, network, postings, reflection, tags
 
 INSERT_ROWS = 1000  # names per IN (...) when companies are looked up
 MAX_PARAMETERS = 30_000  # values per INSERT: SQLite takes up to 32,766, PostgreSQL 65,535
@@ -157,15 +157,16 @@ class Writer:
         return values
 
     def _companies(self, names: set[str]) -> dict[str, int]:
-        """Company ids by name, making the missing ones (as postings.company_named does)."""
+        """Company ids by name: the known ones looked up together; a new one made by
+        postings.company_named, the one way a company row is made, as a row added by hand does."""
         wanted = names - self.company_ids.keys()
         for part in chunked(sorted(wanted), INSERT_ROWS):
             self.company_ids.update((n, i) for i, n in Company.select(Company.id, Company.name)
                                     .where(Company.name.in_(part)).tuples())
-        # New employers one by one through companies.named, the one way a company row is made (its
-        # name key points "ACME Inc." at a known "Acme"); once per new name, not per row.
+        # New employers one by one through postings.company_named (companies.named: the one way a
+        # company row is made, its name key pointing "ACME Inc." at a known "Acme"); once per new name.
         for name in sorted(wanted - self.company_ids.keys()):
-            self.company_ids[name] = employers.named(name).id
+            self.company_ids[name] = postings.company_named(name).id
         return self.company_ids
 
 
@@ -177,23 +178,43 @@ def _insert(model, rows: list[dict[str, Any]], returning=()) -> list[tuple]:
     if not rows:
         return []
     names = list(rows[0])
-    # The columns a row leaves out get the model's defaults, as insert_many would give them.
-    defaults = {f.name: d() if callable(d) else d for f, d in model._meta.defaults.items() if f.name not in names}
-    names += list(defaults)
-    fields = [model._meta.fields[name] for name in names]
-    convert = [f.db_value for f in fields]
+    convert = [_converter(model._meta.fields[name]) for name in names]
+    # The columns the rows leave out get the model's defaults, as insert_many would give them
+    # (the same for every row, so turned into stored values once).
+    missing = [(f, d() if callable(d) else d) for f, d in model._meta.defaults.items() if f.name not in names]
+    fixed = [f.db_value(value) for f, value in missing]
+    fields = [model._meta.fields[name] for name in names] + [f for f, _ in missing]
     table = model._meta.table_name
     one = "(" + ", ".join([database.param] * len(fields)) + ")"
     head = f'INSERT INTO "{table}" (' + ", ".join(f'"{f.column_name}"' for f in fields) + ") VALUES "
     tail = (" RETURNING " + ", ".join(f'"{f.column_name}"' for f in returning)) if returning else ""
     per_statement = max(1, MAX_PARAMETERS // len(fields))
     out: list[tuple] = []
-    for part in chunked(rows, per_statement):
-        params = [c(row[n] if n in row else defaults[n]) for row in part for c, n in zip(convert, names)]
-        cursor = database.execute_sql(head + ", ".join([one] * len(part)) + tail, params)
+    for start in range(0, len(rows), per_statement):
+        params: list = []
+        for row in rows[start:start + per_statement]:
+            params += [c(row[n]) if c else row[n] for c, n in zip(convert, names)]
+            params += fixed
+        cursor = database.execute_sql(head + ", ".join([one] * (len(params) // len(fields))) + tail, params)
         if returning:
             out.extend(tuple(r) for r in cursor.fetchall())
     return out
+
+
+_AS_IS = (AutoField, IntegerField, FloatField, ForeignKeyField, DateTimeField)  # values already as stored
+
+
+def _converter(field):
+    """The field's db_value, or None where the value goes in as it is (numbers, ids, datetimes:
+    db_value hands them on unchanged); an empty JSON list or object is written once, not dumped."""
+    if isinstance(field, _AS_IS):
+        return None
+    if isinstance(field, JSONField):
+        dump = field.db_value
+        return lambda v: ("[]" if isinstance(v, list) else "{}") if v == [] or v == {} else dump(v)
+    # Text: the field's db_value only takes out NUL characters (models.py); most cells have none.
+    db_value = field.db_value
+    return lambda v: db_value(v) if v.__class__ is not str or "\x00" in v else v
 
 
 def _event(posting_id: int, kind: str, at: datetime, note: str, now: datetime, from_stage: str | None = None,

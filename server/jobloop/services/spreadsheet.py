@@ -176,7 +176,7 @@ def _rows(raw_rows, empty: list[int] | None = None) -> Iterator[tuple[int, list[
     """The rows that hold something, as text, numbered as a spreadsheet shows them (the header
     first); `empty` gets the number of each empty row."""
     for number, raw in enumerate(raw_rows, start=1):
-        cells = [_unescape(_text(v)) for v in raw]
+        cells = [_unescape(v.strip() if v.__class__ is str else _text(v)) for v in raw]
         if any(cells):
             yield number, cells
         elif empty is not None:
@@ -442,10 +442,9 @@ def _cells(mapping: list[str], row: list[str]) -> dict[str, str]:
 CHUNK = 500  # rows written together; progress is told after each chunk
 
 
-def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
-                progress=None) -> Summary:
-    """Add the rows as postings in one transaction; see the module's docstring.
-    `progress(rows_done, rows_total)` is called as the rows go in."""
+def check_import(sheet: Sheet, mapping: list[str], day_first: bool | None = None) -> bool | None:
+    """What import_rows refuses before it reads a row (ServiceError), so a caller that runs the
+    import later (the tracker, in the background) can say it at once; returns the date order."""
     check_mapping(sheet.headers, mapping)
     orders = date_orders(sheet, mapping)
     mixed = [FIELDS[f] for f, o in orders.items() if o == "mixed"]
@@ -457,6 +456,14 @@ def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: b
                            "the file uses", code="ambiguous_dates")
     if day_first is None and orders:
         day_first = "day" in orders.values()
+    return day_first
+
+
+def import_rows(sheet: Sheet, mapping: list[str], *, now: datetime, day_first: bool | None = None,
+                progress=None) -> Summary:
+    """Add the rows as postings in one transaction; see the module's docstring.
+    `progress(rows_done, rows_total)` is called as the rows go in."""
+    day_first = check_import(sheet, mapping, day_first)
     preset = choose_preset(sheet.headers)
     summary = Summary(batch=now.strftime("%Y%m%d%H%M%S") + secrets.token_hex(4), filename=sheet.filename,
                       empty_rows=sheet.empty_rows, described=sheet.describe())
@@ -598,7 +605,7 @@ class Batch:
 def recent_batches(limit: int = 10) -> list[Batch]:
     """The imports whose postings are still here, newest first (for an Undo button)."""
     found: dict[str, Batch] = {}
-    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples():
+    for details, at in Event.select(Event.details, Event.at).where(Event.kind == "import").tuples().iterator():
         details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
         batch = details.get("batch")
         if not batch:
@@ -611,7 +618,7 @@ def recent_batches(limit: int = 10) -> list[Batch]:
 def undo(batch: str) -> int:
     """Delete every posting one import added (and the contacts it made); returns how many."""
     posting_ids, contact_ids = [], []
-    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples():
+    for posting_id, details in _batch_events(batch).select(Event.posting, Event.details).tuples().iterator():
         posting_ids.append(posting_id)
         details = Event.details.python_value(details) if isinstance(details, str) else (details or {})
         contact_ids += details.get("contacts", [])

@@ -7,15 +7,19 @@ it is removed once imported, and any left behind is removed after a day.
 """
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Response, current_app, redirect, render_template, request, url_for
 
 from ..config import private_dir
-from ..services import ServiceError, documents, sheet_export, spreadsheet, table_view, transfer
+from ..db import database
+from ..services import Conflict, NotFound, ServiceError, documents, sheet_export, spreadsheet, table_view, transfer
 from ..services.sheet_columns import FIELDS
 from ..views import app_now
 from .base import add_nav, blp, form_error, said
@@ -88,19 +92,103 @@ def confirm_import():
     form = request.form
     try:
         path, filename = _unstash(form.get("upload", ""))
-        sheet = spreadsheet.read(path.read_bytes(), filename)
+        sheet = spreadsheet.read(path, filename)
     except ServiceError as err:
         return form_error("import.html", err.message, batches=spreadsheet.recent_batches())
     mapping = [form.get(f"col-{i}", "") for i in range(len(sheet.headers))]
-    order = form.get("date_order", "")
-    day_first = {"day": True, "month": False}.get(order)
+    day_first = {"day": True, "month": False}.get(form.get("date_order", ""))
     try:
-        summary = spreadsheet.import_rows(sheet, mapping, now=app_now(), day_first=day_first)
+        day_first = spreadsheet.check_import(sheet, mapping, day_first)
+        job = _start(sheet, mapping, day_first, path)
     except ServiceError as err:
-        return form_error("import_preview.html", err.message, preview=spreadsheet.preview(sheet, mapping),
-                          fields=FIELDS, upload_id=form.get("upload"))
-    _forget(path)
-    return render_template("import_done.html", summary=summary)
+        return form_error("import_preview.html", err.message, http_status=409 if isinstance(err, Conflict) else 422,
+                          preview=spreadsheet.preview(sheet, mapping), fields=FIELDS, upload_id=form.get("upload"))
+    return redirect(url_for("web.import_job", job_id=job.id), code=303)
+
+
+# ---- imports run in the background -------------------------------------------------------
+# The rows go in on a thread of the server, in one transaction (all or nothing), while the
+# page polls a small JSON endpoint for rows done / total. A streamed response would tie the
+# outcome to one connection (a reload loses it); a job id keeps the summary there to return to.
+# One import at a time: a second one is refused while the first runs (they would only queue
+# for the store's write lock, and the summary of each must stand alone).
+
+KEEP_JOBS_SECONDS = 3600
+
+
+@dataclass
+class ImportJob:
+    id: str
+    filename: str
+    total: int
+    done: int = 0
+    summary: spreadsheet.Summary | None = None
+    error: str = ""
+    finished_at: float | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.finished_at is None
+
+
+_jobs: dict[str, ImportJob] = {}
+_jobs_lock = threading.Lock()
+
+
+def _start(sheet, mapping: list[str], day_first, path: Path) -> ImportJob:
+    now = app_now()
+    with _jobs_lock:
+        running = next((j for j in _jobs.values() if j.running), None)
+        if running is not None:
+            raise Conflict(f"another import is running ({running.filename}: {running.done:,} of "
+                           f"{running.total:,} rows done); import this file once it has finished",
+                           code="import_running")
+        for old in [j for j in _jobs.values() if j.finished_at and j.finished_at < time.time() - KEEP_JOBS_SECONDS]:
+            del _jobs[old.id]
+        job = ImportJob(secrets.token_urlsafe(12), sheet.filename, sheet.row_count)
+        _jobs[job.id] = job
+    threading.Thread(target=_run, args=(job, sheet, mapping, day_first, now, path), daemon=True,
+                     name=f"import-{job.id}").start()
+    return job
+
+
+def _run(job: ImportJob, sheet, mapping, day_first, now, path: Path) -> None:
+    def progress(done: int, total: int) -> None:
+        job.done = done
+
+    try:
+        with database.connection_context():
+            job.summary = spreadsheet.import_rows(sheet, mapping, now=now, day_first=day_first, progress=progress)
+        _forget(path)
+    except ServiceError as err:
+        job.error = err.message
+    except Exception as err:  # the transaction rolled back: say so on the page, keep the upload to retry
+        logging.getLogger(__name__).exception("spreadsheet import %s failed", job.id)
+        job.error = f"the import failed ({type(err).__name__}: {err}) and nothing of it was kept"
+    finally:
+        job.finished_at = time.time()
+
+
+def _job(job_id: str) -> ImportJob:
+    job = _jobs.get(job_id)
+    if job is None:
+        raise NotFound("no such import: it finished more than an hour ago, or the server was restarted "
+                       "(the Import page lists recent imports)")
+    return job
+
+
+@blp.route("/import/jobs/<job_id>")
+def import_job(job_id: str):
+    job = _job(job_id)
+    if job.summary is not None:
+        return render_template("import_done.html", summary=job.summary)
+    return render_template("import_progress.html", job=job)
+
+
+@blp.route("/import/jobs/<job_id>.json")
+def import_job_progress(job_id: str):
+    job = _job(job_id)
+    return {"done": job.done, "total": job.total, "running": job.running, "error": job.error or None}
 
 
 @blp.route("/import/<batch>/undo", methods=["POST"])

@@ -96,3 +96,21 @@ document.addEventListener('click', async (event) => {
     say('Press Ctrl+C', 'Selected: press Ctrl+C (⌘C) to copy.');
   }
 });
+
+// The import progress page: ask for rows done / total every second; reload for the summary once it is over.
+const importJob = document.querySelector('[data-import-job]');
+if (importJob && importJob.querySelector('progress')) {
+  const bar = importJob.querySelector('progress');
+  const done = importJob.querySelector('[data-import-done]');
+  const poll = async () => {
+    try {
+      const response = await fetch(importJob.dataset.importJob, { headers: { Accept: 'application/json' } });
+      const state = await response.json();
+      if (!response.ok || !state.running) { window.location.reload(); return; }
+      bar.value = state.done;
+      done.textContent = state.done.toLocaleString('en');
+    } catch { /* the server is busy or restarting: try again */ }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 500);
+}
