@@ -9,13 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from browser import ROOT, launch_chromium, screenshot, serve_pages
+from browser import launch_chromium, screenshot, serve_pages
 from factories import Clock, job_page
 from jobloop.models import Company, Posting, Reflection, utcnow
 from jobloop.services import pipeline, reflection
 
 pytestmark = pytest.mark.browser
-DOCS_SHOT = ROOT / "docs" / "screenshots" / "dashboard-today.png"
 
 
 @pytest.fixture
@@ -82,7 +81,7 @@ def test_rejected_in_the_popup_then_next_morning_the_dashboard_asks_for_feedback
         prompt = today.locator(".reflection-prompt")
         assert prompt.count() == 1 and "ML Engineer" in prompt.inner_text()
         assert today.locator(".followup[data-kind=check_in]").count() == 1  # Globex, applied 9 days ago
-        screenshot(dash, "dashboard-today", also=DOCS_SHOT)
+        screenshot(dash, "dashboard-today")
 
         # The Copy button puts the message on the clipboard (the page's own module script ran).
         browser.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)

@@ -1,31 +1,23 @@
 """Growth pages in real Chromium on a seeded history of 50 applications.
 
-Screenshots go to test-artifacts/; with JOBLOOP_UPDATE_SCREENSHOTS=1 the copies in
-docs/screenshots/ (insights.png, plan.png) that the README shows are refreshed too.
+Screenshots go to test-artifacts/ (the README's pictures are taken by test_screenshots_browser.py).
 """
 from __future__ import annotations
 
-import os
-import shutil
 
 import pytest
 
-from browser import ARTIFACTS, ROOT, launch_chromium
+from browser import ARTIFACTS, launch_chromium
 from jobloop.models import Goal, utcnow
 
 from factories.history import GAP_HEAVY, seed_history
 
 pytestmark = pytest.mark.browser
-README_SHOTS = ("insights", "plan")
 
 
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if name in README_SHOTS and os.environ.get("JOBLOOP_UPDATE_SCREENSHOTS"):
-        (ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, ROOT / "docs" / "screenshots" / f"{name}.png")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture

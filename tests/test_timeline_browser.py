@@ -35,7 +35,7 @@ def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_serv
         page.goto(f"{live_server.url}/postings/{posting_id}")
         page.fill("#applied-on", (today - timedelta(days=10)).isoformat())
         page.click("form.applied-on button")
-        page.wait_for_selector(".posting-sub .badge:has-text('applied')")
+        page.wait_for_selector(".fact-stage .badge:has-text('applied')")
         assert page.locator("#followups [data-kind='check_in']").count() == 1
         assert "overdue since" in page.locator("#followups [data-kind='check_in']").inner_text()
 
@@ -60,7 +60,7 @@ def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_serv
         page.goto(f"{live_server.url}/postings/{posting_id}")
         page.select_option("#stage-select", "rejected")
         page.click("text=Record the move")
-        page.wait_for_selector(".posting-sub .badge:has-text('rejected')")
+        page.wait_for_selector(".fact-stage .badge:has-text('rejected')")
         assert page.locator("#followups [data-kind='feedback_request']").count() == 1
         entry = page.locator(".timeline li.timeline-stage", has=page.locator(".badge:has-text('rejected')")).first
         entry.locator("summary:has-text('Correct')").click()
@@ -72,7 +72,7 @@ def test_applied_date_check_in_and_a_removed_rejection(chromium, zone, live_serv
         # Wait for the page after the removal (only it has the correction entry), not for a
         # badge the page before it may show too.
         page.wait_for_selector(".timeline li.timeline-correction")
-        page.wait_for_selector(".posting-sub .badge:has-text('applied')")
+        page.wait_for_selector(".fact-stage .badge:has-text('applied')")
         assert page.locator("#followups [data-kind='feedback_request']").count() == 0
         assert page.locator("#followups [data-kind='check_in']").count() == 1
         assert page.locator(".timeline li.timeline-correction").count() == 1

@@ -1,27 +1,17 @@
-"""The tracker in real Chromium: drag on the board, search, edit in place, hostile clips, screenshots.
-
-Screenshots go to test-artifacts/. Set JOBLOOP_UPDATE_SCREENSHOTS=1 to also refresh the
-copies in docs/screenshots/ that the README shows (kept out of normal runs so a test
-run does not dirty the tree).
-"""
+"""The tracker in real Chromium: drag on the board, search, edit in place, hostile clips.
+(Every page's screenshots: test_screenshots_browser.py.)"""
 from __future__ import annotations
 
 import json
-import os
 import urllib.request
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ROOT, screenshot
 from factories import job_page, make_posting
 from jobloop.models import Event, Posting, utcnow
-from jobloop.services import pipeline, postings
 
 pytestmark = pytest.mark.browser
-
-DOCS_SHOTS = ROOT / "docs" / "screenshots"
 
 
 def api_capture(server, token, url, html):
@@ -31,11 +21,6 @@ def api_capture(server, token, url, html):
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, method="POST")
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
-def shot(page, name):
-    also = DOCS_SHOTS / f"{name}.png" if os.environ.get("JOBLOOP_UPDATE_SCREENSHOTS") else None
-    return screenshot(page, name, also=also)
 
 
 def test_dragging_a_card_changes_its_stage(page, live_server, db):
@@ -165,60 +150,3 @@ def test_a_posting_clipped_from_a_hostile_page_runs_nothing(page, live_server, t
     assert dialogs == []
     assert "Engineer" in page.locator("h1").inner_text()
     assert [(r.url, r.failure) for r in requests if r.failure != "csp"] == []
-
-
-def seed_a_search():
-    """A believable few weeks of a job search, for the screenshots."""
-    now = utcnow()
-    rows = [
-        ("Senior Backend Engineer", "Northwind Labs", "interviewing", 20, "Berlin, Germany"),
-        ("Platform Engineer", "Globex", "screening", 12, "Remote (EU)"),
-        ("Staff Software Engineer", "Initech", "applied", 9, "Amsterdam, Netherlands"),
-        ("Python Developer", "Umbrella Health", "applied", 6, "Lisbon, Portugal"),
-        ("Data Engineer", "Stark Analytics", "offer", 25, "Munich, Germany"),
-        ("Site Reliability Engineer", "Hooli", "rejected", 30, "Dublin, Ireland"),
-        ("Backend Engineer, Payments", "Vandelay", "saved", 2, "Hamburg, Germany"),
-        ("Infrastructure Engineer", "Soylent", "saved", 1, "Remote"),
-        ("Engineering Manager", "Massive Dynamic", "ghosted", 40, "Zurich, Switzerland"),
-    ]
-    made = []
-    for title, company, stage, days, location in rows:
-        at = now - timedelta(days=days)
-        p = make_posting(title=title, company=company, location=location, now=at,
-                         description=f"<p>{company} is hiring a {title}.</p><h3>What you will do</h3><ul>"
-                                     "<li>Design and run services in Python and PostgreSQL</li>"
-                                     "<li>Own reliability, observability and on-call with the team</li></ul>"
-                                     "<h3>What you bring</h3><ul><li>5+ years building backend systems</li>"
-                                     "<li>Kubernetes, Terraform, AWS</li></ul>",
-                         salary={"@type": "MonetaryAmount", "currency": "EUR",
-                                 "value": {"@type": "QuantitativeValue", "minValue": 70000, "maxValue": 90000,
-                                           "unitText": "YEAR"}})
-        if stage != "saved":
-            path = ["applied", "screening", "interviewing", "offer"]
-            steps = path[:path.index(stage) + 1] if stage in path else ["applied", stage]
-            for i, step in enumerate(steps):
-                pipeline.change_stage(p, step, at=at + timedelta(days=i * 3 + 1), now=now)
-        made.append(p)
-    pipeline.add_note(made[0], "Recruiter call went well: next is a system design round with two engineers.")
-    postings.update(made[0], {"notes": "Referred by Dana (former colleague)."})
-    return made
-
-
-def test_screenshots(page, live_server, db):
-    made = seed_a_search()
-    page.goto(live_server.url + "/")
-    shot(page, "dashboard")
-    page.goto(live_server.url + "/board")
-    shot(page, "board")
-    page.goto(live_server.url + "/table?sort=moved")
-    shot(page, "table")
-    page.goto(f"{live_server.url}/postings/{made[0].id}")
-    shot(page, "posting")
-    # Dark mode and a phone-sized viewport must stay readable too.
-    page.emulate_media(color_scheme="dark")
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/board")
-    shot(page, "board-dark-narrow")
-    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(246, 247, 249)"
-    for name in ("dashboard", "board", "table", "posting"):
-        assert (ROOT / "test-artifacts" / f"{name}.png").stat().st_size > 10_000

@@ -10,6 +10,7 @@ import pytest
 
 from factories import stored_posting
 from jobloop.models import Event, Posting, utcnow
+from jobloop.services import pipeline
 from jobloop.stages import CLOSED, STAGES
 
 pytestmark = pytest.mark.browser
@@ -124,6 +125,16 @@ def test_the_posting_page_shows_its_facts_without_scrolling(page, live_server, d
     # Skills: one compact list, goals offered once.
     assert page.locator(".skill-chips li").count() == 7
     assert page.locator("#skills form").count() == 1
+
+
+def test_a_note_on_the_timeline_has_no_blank_lines_around_it(page, live_server, db):
+    posting = stored_posting("applied", stages=("saved",), title="Noted")
+    pipeline.add_note(posting, "Recruiter call went well.")
+    page.goto(f"{live_server.url}/postings/{posting.id}")
+    note = page.locator(".timeline li.timeline-note")
+    gap = page.evaluate("""(li) => li.querySelector('div').getBoundingClientRect().top
+                                  - li.querySelector('time').getBoundingClientRect().bottom""", note.element_handle())
+    assert gap < 8  # the template's line breaks are not shown as blank lines
 
 
 def test_the_posting_page_on_a_phone_does_not_scroll_sideways(page, live_server, db):
