@@ -438,9 +438,28 @@ def targets() -> list[dict[str, Any]]:
     for t in Target.select(Target, Company).join(Company).order_by(Target.priority, Company.name):
         out.append({"id": t.id, "company_id": t.company_id, "name": t.company.name, "why": t.why,
                     "careers_url": t.careers_url, "priority": t.priority, "priority_label": PRIORITIES[t.priority],
-                    "check_weeks": t.check_weeks, "created_at": t.created_at,
-                    "applied": t.company_id in applied})
+                    "check_weeks": t.check_weeks, "created_at": t.created_at, "checked_at": t.checked_at,
+                    "check_due_at": check_due_at(t), "applied": t.company_id in applied})
     return out
+
+
+def check_due_at(target: Target) -> datetime | None:
+    """When to look at the target's openings next: every check_weeks weeks from the last look
+    (or from when it was added). Kept on the target, not as a FollowUp row: a follow-up belongs
+    to a posting or a contact (services/followups.py), and a target may have neither."""
+    if not target.check_weeks:
+        return None
+    return (target.checked_at or target.created_at) + timedelta(weeks=target.check_weeks)
+
+
+def checked(head: Company, now: datetime) -> Target:
+    """The user looked at the target's openings: the next look is due check_weeks from now."""
+    target = target_of(head)
+    if target is None:
+        raise NotFound(f"{head.name} is not a target company")
+    target.checked_at = now
+    target.save(only=[Target.checked_at])
+    return target
 
 
 def target_dict(target: Target) -> dict[str, Any]:
