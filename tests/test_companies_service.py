@@ -193,8 +193,11 @@ def test_an_attached_address_finds_the_posting_and_a_recapture_refreshes_it(db):
     assert companies.urls(tracked) == [GREENHOUSE, LINKEDIN + "?trk=public_jobs"]
     assert postings.find_by_url(LINKEDIN).id == tracked.id
     assert [p.id for p in postings.search(url=LINKEDIN)] == [tracked.id]  # the badge's lookup
-    again, created = capture.capture(LINKEDIN, "<html><h1>Senior Data Engineer</h1></html>", now=NOW)
+    again, created = capture.capture(LINKEDIN, "<html><h1>Data Engineer (LinkedIn)</h1></html>", stage="applied", now=NOW)
     assert (again.id, created) == (tracked.id, False)
+    again = Posting.get_by_id(tracked.id)
+    assert (again.title, again.stage, again.company.name) == ("Senior Data Engineer", "applied", "Acme Robotics")
+    assert again.snapshots.count() == 2  # the LinkedIn page is kept too; its fields do not replace the posting's
     assert Posting.select().count() == 1 and PostingUrl.select().count() == 1
     assert Posting.get_by_id(tracked.id).url == GREENHOUSE  # its own address stays first
     companies.attach_url(tracked, LINKEDIN, NOW)  # again: nothing new
