@@ -55,6 +55,7 @@ def test_popup_shows_the_earlier_outcome_feedback_and_contact_before_saving(chro
     _rejected_after_the_interview()
     profile.set_skill("Python", 4)
     profile.set_skill("sql", 3)
+    companies.set_target("Acme Robotics", why="They build the robots I like", priority=1)
     set_settings(chromium, live_server.url, token)
     with serve_pages({"/jobs/platform": job_page(title="Platform Engineer", company="ACME Robotics Inc.",
                                                  description=DESCRIPTION)}) as pages:
@@ -67,6 +68,8 @@ def test_popup_shows_the_earlier_outcome_feedback_and_contact_before_saving(chro
         assert "for Data Engineer — rejected after the interview." in history
         assert "Feedback: Strong SQL; wanted more Kubernetes in production." in history
         assert "Your contact: Ada Lovelace (recruiter), last in touch 40 days ago." in history
+        assert popup.locator("#target").inner_text() == (
+            "Acme Robotics is one of your target companies (high priority): They build the robots I like")
         fit = popup.locator("#fit").inner_text()
         assert fit.startswith("You have 2 of 4 asked. Missing: Kubernetes (asked in 1 of your rejections), Terraform")
         assert "%" not in fit and "score" not in fit.lower()  # no number pretending to precision

@@ -2,6 +2,7 @@
 seen twice and target companies — on a real store."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from factories import make_posting, stored_posting
 from jobloop.migrations import migrate
 from jobloop.models import Contact, Posting, PostingUrl, Reflection
 from jobloop.parsing.identity import careers_brand, company_key, title_similarity
-from jobloop.services import Conflict, ServiceError, capture, companies, network, postings, profile
+from jobloop.services import Conflict, NotFound, ServiceError, capture, companies, network, postings, profile
 
 NOW = datetime(2026, 6, 15, 12, 0)
 
@@ -192,8 +193,11 @@ def test_an_attached_address_finds_the_posting_and_a_recapture_refreshes_it(db):
     assert companies.urls(tracked) == [GREENHOUSE, LINKEDIN + "?trk=public_jobs"]
     assert postings.find_by_url(LINKEDIN).id == tracked.id
     assert [p.id for p in postings.search(url=LINKEDIN)] == [tracked.id]  # the badge's lookup
-    again, created = capture.capture(LINKEDIN, "<html><h1>Senior Data Engineer</h1></html>", now=NOW)
+    again, created = capture.capture(LINKEDIN, "<html><h1>Data Engineer (LinkedIn)</h1></html>", stage="applied", now=NOW)
     assert (again.id, created) == (tracked.id, False)
+    again = Posting.get_by_id(tracked.id)
+    assert (again.title, again.stage, again.company.name) == ("Senior Data Engineer", "applied", "Acme Robotics")
+    assert again.snapshots.count() == 2  # the LinkedIn page is kept too; its fields do not replace the posting's
     assert Posting.select().count() == 1 and PostingUrl.select().count() == 1
     assert Posting.get_by_id(tracked.id).url == GREENHOUSE  # its own address stays first
     companies.attach_url(tracked, LINKEDIN, NOW)  # again: nothing new
@@ -225,3 +229,41 @@ def test_targets_are_listed_until_an_application_there(db):
             companies.set_target("Acme Robotics", **bad)
     with pytest.raises(ServiceError):
         companies.set_target("  ")
+
+
+def test_check_their_openings_every_n_weeks(db):
+    companies.set_target("Lumen Labs", check_weeks=3, now=NOW)
+    companies.set_target("Acme Robotics", now=NOW)
+    rows = {t["name"]: t for t in companies.targets()}
+    assert rows["Lumen Labs"]["check_due_at"] == NOW + timedelta(weeks=3)
+    assert rows["Acme Robotics"]["check_due_at"] is None
+    later = NOW + timedelta(weeks=4)
+    companies.checked(companies.find("Lumen Labs"), later)
+    assert {t["name"]: t for t in companies.targets()}["Lumen Labs"]["check_due_at"] == later + timedelta(weeks=3)
+    with pytest.raises(NotFound):
+        companies.checked(companies.named("Elsewhere"), later)
+
+
+def test_export_and_import_carry_companies_merges_notes_targets_and_addresses(db):
+    from jobloop.models import ALL_MODELS, Setting
+    from jobloop.services import transfer
+
+    tracked = make_posting(title="Senior Data Engineer", company="Acme Robotics", url=GREENHOUSE, now=NOW)
+    companies.attach_url(tracked, LINKEDIN, NOW)
+    other = make_posting(title="Analyst", company="Acme Robotix", url="https://www.linkedin.com/jobs/view/5", now=NOW)
+    head = companies.merge(tracked.company, other.company)
+    companies.set_notes(head, "Ask Ada first.")
+    companies.set_target("Acme Robotics", why="Robots", priority=1, check_weeks=2, now=NOW)
+    data = transfer.export_data()
+    for model in reversed(ALL_MODELS):
+        model.delete().where(model.id.is_null(False) if model is not Setting
+                             else Setting.key.not_in(transfer.APP_SETTINGS)).execute()
+    transfer.import_data(json.loads(transfer.dumps(data)))
+    head = companies.find("Acme Robotix")
+    assert head.name == "Acme Robotics" and head.notes == "Ask Ada first."
+    assert postings.find_by_url(LINKEDIN).id == tracked.id
+    [target] = companies.targets()
+    assert (target["name"], target["why"], target["check_weeks"]) == ("Acme Robotics", "Robots", 2)
+    # Remembered after the import: a later clip of the merged name lands on the company.
+    later = make_posting(title="Robot Wrangler", company="Acme Robotix GmbH", url="https://www.linkedin.com/jobs/view/6")
+    assert companies.head_of(later.company).id == head.id

@@ -62,6 +62,14 @@ def test_targets_on_the_companies_page_and_the_dashboard(client, db):
     assert "Northwind" in page and "Great mentors" in page and "every 3 weeks" in page
     dash = client.get("/").get_data(as_text=True)
     assert "Target companies, no application yet" in dash and "Northwind" in dash
+    assert "Next look at their openings:" in dash
+    target = companies.target_of(companies.find("Northwind"))
+    target.created_at = utcnow() - timedelta(weeks=4)
+    target.save()
+    dash = client.get("/").get_data(as_text=True)
+    assert "Check their openings: due since" in dash
+    assert post(client, f"/companies/{target.company_id}/target/checked", {}).status_code == 302
+    assert "Next look at their openings:" in client.get("/").get_data(as_text=True)
     bad = post(client, "/companies/targets", {"name": "Northwind", "priority": "9"})
     assert bad.status_code == 422 and "priority is 1 (high)" in bad.get_data(as_text=True)
     stored_posting("applied", company="Northwind Inc.")

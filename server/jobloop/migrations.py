@@ -434,6 +434,11 @@ def _v11_companies(db: Database) -> str | None:
     for name in ("key", "host", "merged_into"):
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS company_{name} ON company ({name})")
     db.create_tables(models.COMPANY_MODELS, safe=True)
+    if is_sqlite(db):
+        # The popup's fit counts the skills the user's rejections asked for: from this index alone,
+        # without reading rows whose descriptions spill over many pages (65 ms -> 1 ms at 10,000).
+        # Not on PostgreSQL: its rows keep long text aside already, and an index entry has a size cap.
+        db.execute_sql("CREATE INDEX IF NOT EXISTS posting_stage_skills ON posting (stage, skills)")
     p = db.param
     hosts: dict[int, str] = {}
     for company_id, url in db.execute_sql("SELECT company_id, url FROM posting WHERE company_id IS NOT NULL"

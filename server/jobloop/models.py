@@ -268,6 +268,7 @@ class Target(BaseModel):
     careers_url = TextField(null=True)
     priority = IntegerField(default=2)  # 1 high .. 3 low
     check_weeks = IntegerField(null=True)  # "check their openings every N weeks"
+    checked_at = DateTimeField(null=True)  # when the user last looked at their openings
     created_at = DateTimeField(default=utcnow)
 
 

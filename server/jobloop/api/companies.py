@@ -146,6 +146,8 @@ class TargetSchema(TargetBriefSchema):
     id = fields.Integer()
     name = fields.String()
     check_weeks = fields.Integer(allow_none=True)
+    checked_at = UtcDateTime(allow_none=True, metadata={"description": "when the user last looked at their openings"})
+    check_due_at = UtcDateTime(allow_none=True, metadata={"description": "the next look is due: check_weeks after the last"})
     created_at = UtcDateTime()
     applied = fields.Boolean(metadata={"description": "an application at this company exists"})
 
@@ -255,6 +257,13 @@ def add_target(body):
 @blp.response(204)
 def remove_target(company_id):
     companies.remove_target(companies.get(company_id))
+
+
+@blp.route("/targets/<int:company_id>/checked", methods=["POST"])
+@blp.response(200, TargetSchema)
+def target_checked(company_id):
+    """The user looked at the target's openings today: the next look is due check_weeks from now."""
+    return companies.target_dict(companies.checked(companies.get(company_id), _now()))
 
 
 @blp.route("/postings/<int:posting_id>/urls", methods=["GET"])

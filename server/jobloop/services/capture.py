@@ -120,25 +120,16 @@ def capture(url: str, html: str, *, title: str | None = None, selection: str | N
 
 def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any], stage: str | None,
           note: str | None, fields: dict[str, Any] | None, now: datetime) -> tuple[Posting, bool]:
-    # An address attached to a tracked posting (the same job on another site) refreshes that posting.
+    # An address attached to a tracked posting (the same job on another site, services/companies.py)
+    # finds that posting: the clip adds a snapshot, a stage, a note, but the fields stay read
+    # from the posting's own address.
     posting = postings.find_by_url(draft.canonical_url)
     created = posting is None
     if created:
         posting = Posting(canonical_url=draft.canonical_url, url=url, created_at=now,
                           stage="saved", stage_changed_at=now)
-    kept = set(posting.user_edited or [])
-    for name, value in values.items():
-        if name in kept:
-            continue
-        if name == "company":
-            posting.company = postings.company_named(value, url)
-        else:
-            setattr(posting, name, value)
-    posting.is_posting = draft.is_posting
-    posting.source_site = draft.source
-    posting.field_sources = draft.sources
     if posting.canonical_url == draft.canonical_url:
-        posting.url = url  # (an attached address stays what it is: the posting keeps its own)
+        _refresh(posting, url, draft, values)
     posting.updated_at = now
     posting.save()
     posting_skills.refresh(posting)
@@ -153,6 +144,21 @@ def _save(url: str, html: str | None, draft: PostingDraft, values: dict[str, Any
     if note and note.strip():
         pipeline.add_note(posting, note.strip(), at=now, now=now)
     return posting, created
+
+
+def _refresh(posting: Posting, url: str, draft: PostingDraft, values: dict[str, Any]) -> None:
+    kept = set(posting.user_edited or [])
+    for name, value in values.items():
+        if name in kept:
+            continue
+        if name == "company":
+            posting.company = postings.company_named(value, url)
+        else:
+            setattr(posting, name, value)
+    posting.is_posting = draft.is_posting
+    posting.source_site = draft.source
+    posting.field_sources = draft.sources
+    posting.url = url
 
 
 def _store_snapshot(posting: Posting, url: str, html: str, now: datetime) -> Snapshot:

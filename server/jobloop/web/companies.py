@@ -40,7 +40,8 @@ def company_posting(posting: Posting) -> dict:
 
 @blp.app_template_global("company_dashboard")
 def company_dashboard() -> dict:
-    return {"targets": [t for t in companies.targets() if not t["applied"]]}
+    now = _now()
+    return {"targets": [t for t in companies.targets() if not t["applied"]], "now": now}
 
 
 # ---- pages ---------------------------------------------------------------------------------
@@ -115,3 +116,12 @@ def remove_target(company_id: int):
     companies.remove_target(head)
     said(f"{head.name} is no longer a target.")
     return back(url_for(".listing") + "#targets")
+
+
+@blp.post("/companies/<int:company_id>/target/checked", endpoint="target_checked")
+def target_checked(company_id: int):
+    head = companies.get(company_id)
+    target = companies.checked(head, _now())
+    said(f"Next look at {head.name}'s openings: in {target.check_weeks} weeks." if target.check_weeks
+         else f"Noted: you looked at {head.name}'s openings.")
+    return back(url_for("web.dashboard") + "#targets")
