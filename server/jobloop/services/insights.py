@@ -172,7 +172,9 @@ def _read_story() -> Story:
     moved: list[datetime] = []
     sql = f"""SELECT {_host_sql()}, h.explicit_at, h.applied_at, h.response_at, h.interviewed, h.offered,
       h.interviewing_at, h.interviews FROM ({APPLIED_HISTORY}) h JOIN posting p ON p.id = h.posting_id"""
-    for host, explicit_at, applied_at, response_at, interviewed, offered, interviewing_at, interviews in _rows(sql):
+    # Walked on the cursor, not fetched whole: one posting's row at a time in memory.
+    for host, explicit_at, applied_at, response_at, interviewed, offered, interviewing_at, interviews in \
+            database.execute_sql(_sql(sql)):
         counts["interview"] += interviewed
         counts["offer"] += offered
         if response_at is not None:
