@@ -176,7 +176,7 @@ def test_targets_are_validated(db):
 
 
 @pytest.mark.parametrize("seed", [7, 11])
-def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed):
+def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed, zone):
     """services/insights.py counts in SQL what tests/insights_reference.py (the first version)
     counted event by event in Python: on the same store every figure must be the same."""
     import insights_reference

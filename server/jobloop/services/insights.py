@@ -40,14 +40,14 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from peewee import fn
 
 from ..db import database, is_sqlite, read_transaction
 from ..migrations import DATA_VERSION_TABLE
 from .. import stages
-from ..clock import local_today, utc_to_local
+from ..clock import local_to_utc, local_today
 from ..models import Contact, Goal, Posting, Reflection, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
@@ -275,13 +275,13 @@ def week_start(day: date) -> date:
 
 
 def weekly(applied: list, now: datetime, weeks: int = 12) -> list[dict]:
-    # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC.
-    # Only the last weeks' applications are looked at (a margin of two days for the zone's offset).
+    # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC. Each
+    # local Monday midnight is turned into its UTC moment once; the sorted dates are then cut there.
     this_week = week_start(local_today(now))
     starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-    since = datetime.combine(starts[0], datetime.min.time()) - timedelta(days=2)
-    counts = Counter(week_start(utc_to_local(at).date()) for at in applied[bisect_left(applied, since):])
-    return [{"week_start": s, "count": counts.get(s, 0)} for s in starts]
+    edges = [bisect_left(applied, local_to_utc(datetime.combine(s, time.min)))
+             for s in starts + [this_week + timedelta(weeks=1)]]
+    return [{"week_start": s, "count": edges[i + 1] - edges[i]} for i, s in enumerate(starts)]
 
 
 def in_flight(target: int) -> dict:
