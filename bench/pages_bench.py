@@ -318,8 +318,14 @@ def pages(ids: dict) -> list[tuple[str, str, float]]:
     ]
     return ([(name, path, PAGE_GOAL_MS) for name, path in page]
             + [("calendar feed (.ics)", f"/calendar/{ids['secret']}.ics", ICS_GOAL_MS),
-               ("search, API (10 rows)", "/api/postings?q=kubernetes&limit=10", SEARCH_GOAL_MS),
-               ("search + stage filter, API (10 rows)", "/api/postings?q=kubernetes&stage=applied&limit=10", SEARCH_GOAL_MS)])
+               # The seeded descriptions draw from 47 words: "kubernetes" is in nearly every posting (the
+               # worst case), "recruiter" in the notes of one posting in seven.
+               ("search, word in every posting, API (10 rows)", "/api/postings?q=kubernetes&limit=10", SEARCH_GOAL_MS),
+               ("search + stage filter, word in every posting, API (10 rows)",
+                "/api/postings?q=kubernetes&stage=applied&limit=10", SEARCH_GOAL_MS),
+               ("search, word in 1 posting of 7, API (10 rows)", "/api/postings?q=recruiter&limit=10", SEARCH_GOAL_MS),
+               ("search + stage filter, word in 1 posting of 7, API (10 rows)",
+                "/api/postings?q=recruiter&stage=applied&limit=10", SEARCH_GOAL_MS)])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(figure(bench, label, ms, "ms", reference="/api/health", reference_value=health,
                                    goal=f"≤ {goal:.0f} ms at 100,000", met=ms <= goal,
                                    summary=name in ("dashboard", "insights", "plan", "calendar feed (.ics)",
-                                                    "search + stage filter, API (10 rows)", "network")))
+                                                    "search + stage filter, word in 1 posting of 7, API (10 rows)", "network")))
             # Insights are kept until the store changes: the first view after a capture reads them again.
             status, _ = server.post("/api/captures", {"url": "https://jobs.example.test/bench-write",
                                                       "html": "<html><title>Bench</title><h1>Bench</h1></html>"})
