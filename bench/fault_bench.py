@@ -53,13 +53,14 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, data_dir: Path, env: dict):
-        self.data_dir, self.env, self.port = data_dir, env, free_port()
+    def __init__(self, data_dir: Path, env: dict, threads: int = 8):
+        self.data_dir, self.env, self.port, self.threads = data_dir, env, free_port(), threads
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> "Server":
-        self.proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+        self.proc = subprocess.Popen([*JOBLOOP, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
+                                      "--threads", str(self.threads)],
                                      env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -266,6 +267,35 @@ def run(*, captures: int = 200, threads: int = 10, same_url: int = 20, fault_cap
     return report
 
 
+def throughput(threads: int, captures: int = 50, log=print) -> tuple[float, int]:
+    """Captures per second when `captures` are sent at once to a fresh server with `threads`
+    threads, and how many got an error answer."""
+    with tempfile.TemporaryDirectory(prefix="jobloop-throughput-") as tmp:
+        work = Path(tmp)
+        env = {k: v for k, v in os.environ.items() if k != "JOBLOOP_DATA_DIR"}
+        env["JOBLOOP_RUNTIME_DIR"] = str(work / "runtime")
+        server = Server(work / "data", env, threads=threads).start()
+        try:
+            token = jobloop("token", "--data-dir", str(work / "data"), env=env).stdout.strip()
+            send(server.url, token, Sent("https://jobs.example.test/warm"), 0)  # first request: imports, caches
+            start = threading.Barrier(captures)
+            sent = [Sent(f"https://jobs.example.test/burst/{i}") for i in range(captures)]
+
+            def together(i):
+                start.wait()
+                return send(server.url, token, sent[i], i)
+
+            with ThreadPoolExecutor(captures) as pool:
+                began = time.perf_counter()
+                done = list(pool.map(together, range(captures)))
+                seconds = time.perf_counter() - began
+        finally:
+            server.stop()
+    errors = sum(1 for s in done if not (s.status and 200 <= s.status < 300))
+    log(f"{captures} captures at once, server with {threads} thread(s): {captures / seconds:.1f}/s, {errors} errors")
+    return captures / seconds, errors
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--captures", type=int, default=200)
@@ -278,6 +308,17 @@ def main(argv=None) -> int:
     print(f"load: {args.captures} captures from {args.threads} threads + {args.same_url} of one URL,"
           " with exports and backups; then kill -9 mid-batch and restart")
     print("\n".join(report.lines()))
+    one, one_errors = throughput(1)
+    eight, eight_errors = throughput(8)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from figures import figure, report as report_rows  # the one table scripts/bench prints (bench/figures.py)
+    report_rows([
+        figure("captures", "50 at once, 1 server thread", one, "/s", goal="0 errors", met=one_errors == 0),
+        figure("captures", "50 at once, 8 server threads", eight, "/s", reference="1 thread", reference_value=one,
+               goal="≥ 1× one thread, 0 errors", met=eight >= one and eight_errors == 0, summary=True),
+        figure("captures", "fault test: acknowledged captures lost or duplicated",
+               len(report.missing) + report.duplicates, "", goal="0", met=report.passed),
+    ])
     return 0 if report.passed else 1
 
 

@@ -65,7 +65,9 @@ def fresh_database_url(*, empty: bool = False, url: str | None = None) -> str | 
         if not empty and migrated and tables == migrated:
             cur.execute("SELECT version FROM schema_version")
             if cur.fetchall() == [(SCHEMA_VERSION,)]:
-                rows = sorted(tables - {"schema_version"})
+                # The data version only moves on (the TRUNCATE below moves it once more): like the schema
+                # version, it is the store's, not data.
+                rows = sorted(tables - {"schema_version", "data_version"})
                 cur.execute("TRUNCATE %s RESTART IDENTITY CASCADE" % ", ".join(f'"{t}"' for t in rows))
                 return url
         cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

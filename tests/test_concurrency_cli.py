@@ -35,6 +35,26 @@ def test_concurrent_captures_all_land(server, database_url):  # noqa: F811
     assert query(store, "SELECT count(*) FROM posting") == [(len(urls),)]
 
 
+def test_fifty_simultaneous_captures_get_no_error(server, database_url):  # noqa: F811
+    """50 at once against the default 8 server threads (the issue saw 26-29 answers of 500)."""
+    import threading
+
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    start = threading.Barrier(50)
+
+    def together(i):
+        start.wait()  # all 50 requests leave at the same moment
+        return capture(base, token, f"https://jobs.example.test/burst/{i}", f"Burst {i}")
+
+    with ThreadPoolExecutor(50) as pool:
+        codes = list(pool.map(together, range(50)))
+    assert codes == [201] * 50, codes
+    store = Config(data_dir=data_dir, database_url=database_url)
+    assert query(store, "SELECT count(*) FROM posting") == [(50,)]
+    assert query(store, "SELECT count(*) FROM snapshot") == [(50,)]
+
+
 def test_same_new_url_captured_at_once_is_one_posting(server, database_url):  # noqa: F811
     base, data_dir, _ = server
     token = run("token", data_dir=data_dir).stdout.strip()

@@ -176,7 +176,7 @@ def test_targets_are_validated(db):
 
 
 @pytest.mark.parametrize("seed", [7, 11])
-def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed):
+def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed, zone):
     """services/insights.py counts in SQL what tests/insights_reference.py (the first version)
     counted event by event in Python: on the same store every figure must be the same."""
     import insights_reference
@@ -193,3 +193,75 @@ def test_the_sql_figures_equal_the_python_reference_on_a_seeded_store(db, seed):
     assert s["endings"]["total"] and s["median_days_to_response"] and len(s["by_source"]) >= 4
     assert all(s["wins"][k]["total"] for k in ("applications", "interviews", "feedback", "contacts"))
     assert any(w["count"] for w in s["weekly"])
+
+
+def _version():
+    from jobloop.db import database
+    from jobloop.migrations import DATA_VERSION_TABLE
+
+    return database.execute_sql(f"SELECT version FROM {DATA_VERSION_TABLE}").fetchone()[0]
+
+
+def test_every_write_to_what_insights_read_moves_the_data_version(db):
+    from jobloop.models import Company, Posting
+
+    posting = Posting.create(canonical_url="https://jobs.example.test/v", url="https://jobs.example.test/v")
+    steps = [
+        lambda: pipeline.change_stage(posting, "applied", at=ago(2), now=NOW),            # event insert, posting update
+        lambda: Posting.update(title="Renamed").where(Posting.id == posting.id).execute(),
+        lambda: Reflection.create(posting=posting, due_at=ago(1)),
+        lambda: Reflection.update(feedback="more Go").execute(),
+        lambda: Goal.create(title="Learn Go"),
+        lambda: Goal.update(done_at=NOW).execute(),
+        lambda: Contact.create(name="Ada"),
+        lambda: Contact.update(last_contact_at=NOW).execute(),
+        lambda: Contact.delete().execute(),
+        lambda: Reflection.delete().execute(),
+        lambda: Goal.delete().execute(),
+        lambda: posting.delete_instance(recursive=True),                                  # events go too
+    ]
+    for step in steps:
+        before = _version()
+        step()
+        assert _version() > before
+    before = _version()
+    Company.create(name="Not read by insights")
+    assert _version() == before
+
+
+def test_kept_figures_are_read_again_the_moment_the_store_changes(db):
+    import insights_reference
+    from querycount import counting
+
+    from factories.history import seed_history
+
+    seeded = seed_history(20, now=NOW, seed=3)
+    assert insights.summary(now=NOW) == insights_reference.summary(now=NOW)
+    with counting() as log:
+        insights.summary(now=NOW)
+    assert not any("GROUP BY" in sql for sql in log.sql), "the second view reads the history again"
+
+    posting = next(p for p in seeded.postings if p.stage == "applied")
+    pipeline.change_stage(posting, "rejected", at=ago(0.5), now=NOW)
+    pipeline.add_note(posting, "Final round", kind="interview", at=ago(0.4), now=NOW)
+    assert insights.summary(now=NOW) == insights_reference.summary(now=NOW)
+    # And later "now"s read the same kept dates: the week's counts move with the clock.
+    assert insights.summary(now=NOW + timedelta(days=8)) == insights_reference.summary(now=NOW + timedelta(days=8))
+
+
+def test_figures_read_inside_a_transaction_are_not_kept(db):
+    from jobloop.db import database
+    from jobloop.models import Posting
+
+    insights.summary(now=NOW)
+    before = _version()
+    with database.atomic() as transaction:
+        for name in "ab":
+            Posting.create(canonical_url=f"https://jobs.example.test/{name}", url=f"https://jobs.example.test/{name}")
+        assert insights.summary(now=NOW)["funnel"][0]["count"] == 2
+        transaction.rollback()
+    # The rolled-back writes' version number comes again with other data: nothing was kept for it.
+    posting = Posting.create(canonical_url="https://jobs.example.test/c", url="https://jobs.example.test/c")
+    Posting.update(title="Two writes").where(Posting.id == posting.id).execute()
+    assert _version() == before + 2
+    assert insights.summary(now=NOW)["funnel"][0]["count"] == 1

@@ -58,6 +58,8 @@ def test_list_endpoints_do_not_query_per_row(client, auth, db):
         statements(client, auth, path)
     few = {path: statements(client, auth, path) for path in LIST_ENDPOINTS}
     seed(27, 3)
+    for path in LIST_ENDPOINTS:  # insights are kept until the store changes: read them again first
+        statements(client, auth, path)
     many = {path: statements(client, auth, path) for path in LIST_ENDPOINTS}
     grew = {path: (few[path], many[path]) for path in LIST_ENDPOINTS if many[path] != few[path]}
     assert not grew, f"statements per request grew with the rows (3 rows -> 30 rows): {grew}"

@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import __version__, security
 from .config import Config
-from .db import database, open_database
+from .db import end_request, open_database, request_connection
 from .migrations import migrate
 from .services.bounds import MAX_INT
 from .services.errors import repair_sqlite_leftovers
@@ -51,14 +51,17 @@ def create_app(config: Config | None = None) -> Flask:
     security.load_or_create_token(config.data_dir)
     security.install(app)
 
+    # Each server thread keeps its connection from one request to the next (peewee keeps one
+    # per thread). Closing it after every request made SQLite checkpoint the WAL each time the
+    # last connection went (several ms after a big capture, under the write lock's queue).
+    # Connections are in autocommit mode between transactions, so nothing carries over.
     @app.before_request
     def _connect():
-        database.connect(reuse_if_open=True)
+        request_connection()
 
     @app.teardown_request
-    def _close(exc):
-        if not database.is_closed():
-            database.close()
+    def _release(exc):
+        end_request()
 
     from .api import init_api
     from .web import blp as web_blp, companies as web_companies, errors as web_errors, followups as web_followups, \

@@ -50,6 +50,36 @@ def private_store(config: Config) -> None:
             part.chmod(0o600)
 
 
+def request_connection(db: Database | None = None) -> None:
+    """The calling thread's connection for a request: the one it kept from its last request,
+    or a new one when it has none or the store ended it (a PostgreSQL server restarted)."""
+    db = db or database.obj
+    if not db.is_closed() and not db.in_transaction() and not db.is_connection_usable():
+        _drop(db)  # lost or in an error state (PostgreSQL): connect again below
+    db.connect(reuse_if_open=True)
+
+
+def end_request(db: Database | None = None) -> None:
+    """After a request the thread keeps its connection, but never a transaction: every write
+    runs in atomic(), which ends it; one left open (a bug) is rolled back and the connection
+    closed, so the next request on this thread starts clean."""
+    db = db or database.obj
+    if not db.is_closed() and db.in_transaction():
+        try:
+            db.rollback()
+        finally:
+            _drop(db)  # the connection goes with the transaction's state
+
+
+def _drop(db: Database) -> None:
+    conn = db._state.conn
+    db.dispose()  # forgets the thread's connection and its transaction stack
+    try:
+        conn.close()
+    except Exception:  # noqa: BLE001  (a connection the server already ended may not close cleanly)
+        pass
+
+
 def is_sqlite(db: Database | None = None) -> bool:
     db = db or database.obj
     return isinstance(db, SqliteDatabase)

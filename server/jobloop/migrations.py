@@ -314,10 +314,37 @@ SCALE_INDEXES = (
 )
 
 
+# The store's data version: one number that every write to these tables moves on (triggers,
+# so no writer can forget), read by what keeps figures computed from them (services/insights.py).
+DATA_VERSION_TABLE = "data_version"
+DATA_VERSION_SOURCES = ("posting", "event", "reflection", "goal", "contact")
+
+
+def install_data_version(db: Database) -> None:
+    db.execute_sql(f"CREATE TABLE IF NOT EXISTS {DATA_VERSION_TABLE} (version BIGINT NOT NULL)")
+    db.execute_sql(f"INSERT INTO {DATA_VERSION_TABLE} (version) SELECT 0"
+                   f" WHERE NOT EXISTS (SELECT 1 FROM {DATA_VERSION_TABLE})")
+    bump = f"UPDATE {DATA_VERSION_TABLE} SET version = version + 1"
+    if is_sqlite(db):  # row triggers only: a bulk write bumps once per row, which costs microseconds
+        for table in DATA_VERSION_SOURCES:
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                db.execute_sql(f"CREATE TRIGGER IF NOT EXISTS {table}_data_version_{op.lower()}"
+                               f" AFTER {op} ON {table} BEGIN {bump}; END")
+        return
+    db.execute_sql("CREATE OR REPLACE FUNCTION jobloop_bump_data_version() RETURNS trigger LANGUAGE plpgsql AS"
+                   f" $$ BEGIN {bump}; RETURN NULL; END $$")
+    for table in DATA_VERSION_SOURCES:
+        db.execute_sql(f'DROP TRIGGER IF EXISTS {table}_data_version ON "{table}"')
+        db.execute_sql(f'CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE'
+                       f' ON "{table}" FOR EACH STATEMENT EXECUTE PROCEDURE jobloop_bump_data_version()')
+
+
 def _v8_scale_indexes(db: Database) -> str | None:
-    """Indexes for the filtered table and search, insights and the calendar feed (data unchanged)."""
+    """Indexes for the filtered table and search, insights and the calendar feed; the data
+    version insights are kept against (data unchanged)."""
     for name, table, columns in SCALE_INDEXES:
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    install_data_version(db)
     return None
 
 

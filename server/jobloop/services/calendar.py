@@ -34,8 +34,9 @@ from . import followups, messages, settings
 SECRET_KEY = "calendar.secret"
 WINDOW_BEFORE = timedelta(days=30)
 WINDOW_AHEAD = timedelta(days=180)
-MAX_FOLLOWUPS = 500
-MAX_INTERVIEWS = 300
+# Each event costs icalendar about a millisecond to build and fold: the caps bound the feed's time.
+MAX_FOLLOWUPS = 200
+MAX_INTERVIEWS = 100
 MAX_GOALS = 200
 # What a feed line names of a posting: never its description.
 _POSTING = (Posting.id, Posting.title, Posting.company, Company.id, Company.name)

@@ -37,14 +37,17 @@ Definitions (the tests check each one against hand-counted data):
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from peewee import fn
 
 from ..db import database, is_sqlite, read_transaction
+from ..migrations import DATA_VERSION_TABLE
 from .. import stages
-from ..clock import local_today, utc_to_local
+from ..clock import local_to_utc, local_today
 from ..models import Contact, Goal, Posting, Reflection, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
@@ -76,13 +79,16 @@ def set_targets(**values) -> dict[str, int]:
     return TARGET_SETTINGS.save(values)
 
 
-# ---- the figures, aggregated by the store ------------------------------------------
+# ---- the figures: the history summed up by the store, kept until it changes -----------
 #
-# Every figure is counted in SQL from one per-posting summary of the stage history
-# (HISTORY: GROUP BY posting over the stage and interview events); Python receives
-# counts, and rows only where a figure needs each value (the days to a first response,
-# for medians, and the applications of the last weeks, for local-time weeks). At
-# 100,000 postings that is a few thousand rows, not 250,000 events.
+# HISTORY sums up each posting's stage and interview events in SQL (GROUP BY posting,
+# read from the covering index event_history), so Python receives one short row per
+# posting instead of every event. What the history says (Story) is kept against the
+# store's data version, which every write to postings, events, reflections, goals or
+# contacts moves on (triggers, migrations.install_data_version): a page view after a
+# write reads it again, every other view costs a few small queries. What depends on
+# "now" (the weeks, the wins of the last 7 days) is counted on each view from the kept,
+# sorted dates.
 
 def _names(values) -> str:
     # Stage names are this module's constants (stages.py), never user input.
@@ -143,25 +149,86 @@ def _days(applied_at: datetime, response_at: datetime) -> float | None:
     return days if days >= 0 else None
 
 
-def _counts(now: datetime) -> dict:
-    """Funnel counts and the wins that come from the stage history, in one pass."""
-    since = now - timedelta(days=WINDOW_DAYS)
-    period = "{col} > ? AND {col} <= ?"
-    sql = f"""SELECT COUNT(applied_at), COUNT(response_at), COALESCE(SUM(interviewed), 0), COALESCE(SUM(offered), 0),
-      COALESCE(SUM(CASE WHEN applied_at IS NOT NULL AND response_at IS NOT NULL THEN 1 ELSE 0 END), 0),
-      COALESCE(SUM(CASE WHEN {period.format(col='applied_at')} THEN 1 ELSE 0 END), 0),
-      COALESCE(SUM(CASE WHEN interviews = 0 AND {period.format(col='interviewing_at')} THEN 1 ELSE 0 END), 0),
-      COALESCE(SUM(CASE WHEN interviews = 0 AND interviewing_at <= ? THEN 1 ELSE 0 END), 0)
-    FROM ({APPLIED_HISTORY}) x"""
-    (applied, response, interview, offer, responded, applied_week, moved_week, moved_total), = _rows(
-        sql, (since, now, since, now, now))
-    saved = Posting.select().count()
-    # Interviews had: each interview event dated up to now (a scheduled one is not had yet).
-    (iv_week, iv_total), = _rows(f"""SELECT COALESCE(SUM(CASE WHEN {period.format(col='at')} THEN 1 ELSE 0 END), 0),
-      COALESCE(SUM(CASE WHEN at <= ? THEN 1 ELSE 0 END), 0) FROM event WHERE kind = 'interview'""", (since, now, now))
-    return {"saved": saved, "applied": applied, "response": response, "interview": interview, "offer": offer,
-            "responded": responded, "applied_week": applied_week,
-            "interviews_week": iv_week + moved_week, "interviews_total": iv_total + moved_total}
+@dataclass(frozen=True)
+class Story:
+    """What the stage history says, kept until the store's data version moves on."""
+    counts: dict
+    by_source: list
+    median_days: float | None
+    endings: dict
+    applied: list  # every "applied at", sorted
+    interviews: list  # every interview had or planned, sorted: the events, and a move to interviewing without one
+
+
+def _read_story() -> Story:
+    """One pass over the per-posting history (with each posting's host), plus the endings and
+    the interview events."""
+    counts = {"saved": Posting.select().count(), "applied": 0, "response": 0, "interview": 0, "offer": 0,
+              "responded": 0}
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    days: dict[str, list[float]] = defaultdict(list)
+    every: list[float] = []
+    applied: list[datetime] = []
+    moved: list[datetime] = []
+    sql = f"""SELECT {_host_sql()}, h.explicit_at, h.applied_at, h.response_at, h.interviewed, h.offered,
+      h.interviewing_at, h.interviews FROM ({APPLIED_HISTORY}) h JOIN posting p ON p.id = h.posting_id"""
+    # Walked on the cursor, not fetched whole: one posting's row at a time in memory.
+    for host, explicit_at, applied_at, response_at, interviewed, offered, interviewing_at, interviews in \
+            database.execute_sql(_sql(sql)):
+        counts["interview"] += interviewed
+        counts["offer"] += offered
+        if response_at is not None:
+            counts["response"] += 1
+        if interviewing_at is not None and not interviews:
+            moved.append(_when(interviewing_at))
+        if applied_at is None:
+            continue
+        applied.append(_when(applied_at))
+        source = _site(host)
+        groups[source][0] += 1
+        if response_at is not None:
+            counts["responded"] += 1
+            groups[source][1] += 1
+            if explicit_at is not None:  # days to a first response: only where the application date is known
+                d = _days(_when(explicit_at), _when(response_at))
+                if d is not None:
+                    days[source].append(d)
+                    every.append(d)
+    counts["applied"] = len(applied)
+    by_source = sorted(({"source": source, "applied": n, "responded": responded,
+                         "response_rate": _rate(responded, n), "median_days": _median(days.get(source, []))}
+                        for source, (n, responded) in groups.items()), key=lambda r: (-r["applied"], r["source"]))
+    events = [_when(at) for (at,) in _rows("SELECT at FROM event WHERE kind = 'interview'")]
+    return Story(counts=counts, by_source=by_source, median_days=_median(every), endings=endings(),
+                 applied=sorted(applied), interviews=sorted(events + moved))
+
+
+def story() -> Story:
+    """The history's figures, from the cache while the store's data version has not moved (each
+    write moves it: migrations.install_data_version). Read in one transaction with the version,
+    so what is kept is what that version holds; never kept from inside a transaction, whose
+    writes (and version) may yet be rolled back."""
+    db = database.obj
+    keep = not database.in_transaction()
+    with read_transaction():
+        version = _data_version() if keep else None
+        kept = getattr(db, "_jobloop_insights", None)
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        found = _read_story()
+    if version is not None:
+        db._jobloop_insights = (version, found)
+    return found
+
+
+def _data_version() -> int | None:
+    row = database.execute_sql(f"SELECT max(version) FROM {DATA_VERSION_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def _between(times: list, after: datetime | None, until: datetime) -> int:
+    """How many of the sorted `times` fall in (after, until]."""
+    return bisect_right(times, until) - (bisect_right(times, after) if after is not None else 0)
 
 
 def funnel(counts: dict) -> list[dict]:
@@ -171,33 +238,6 @@ def funnel(counts: dict) -> list[dict]:
                       "conversion": None if previous is None else _rate(counts[key], previous)})
         previous = counts[key]
     return steps
-
-
-def _source_rows() -> tuple[list[dict], float | None]:
-    """Response by job site, and the median days to a first response over every site."""
-    host = _host_sql()
-    applied = _rows(f"""SELECT {host} AS host, COUNT(*), COUNT(h.response_at)
-      FROM ({APPLIED_HISTORY}) h JOIN posting p ON p.id = h.posting_id
-      WHERE h.applied_at IS NOT NULL GROUP BY {host}""")
-    # Days to a first response count only where the application date is known (explicit applied).
-    timed = _rows(f"""SELECT {host} AS host, h.explicit_at, h.response_at
-      FROM ({HISTORY}) h JOIN posting p ON p.id = h.posting_id
-      WHERE h.explicit_at IS NOT NULL AND h.response_at IS NOT NULL""")
-    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for host_name, n, responded in applied:
-        counts = groups[_site(host_name)]
-        counts[0] += n
-        counts[1] += responded
-    days: dict[str, list[float]] = defaultdict(list)
-    every: list[float] = []
-    for host_name, explicit_at, response_at in timed:
-        d = _days(_when(explicit_at), _when(response_at))
-        if d is not None:
-            days[_site(host_name)].append(d)
-            every.append(d)
-    rows = [{"source": source, "applied": n, "responded": responded, "response_rate": _rate(responded, n),
-             "median_days": _median(days.get(source, []))} for source, (n, responded) in groups.items()]
-    return sorted(rows, key=lambda r: (-r["applied"], r["source"])), _median(every)
 
 
 def _site(host: str | None) -> str:
@@ -234,15 +274,14 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(now: datetime, weeks: int = 12) -> list[dict]:
-    # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC.
-    # Only the applications of the last weeks are read (a day's margin for the zone's offset).
+def weekly(applied: list, now: datetime, weeks: int = 12) -> list[dict]:
+    # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC. Each
+    # local Monday midnight is turned into its UTC moment once; the sorted dates are then cut there.
     this_week = week_start(local_today(now))
     starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-    since = datetime.combine(starts[0], datetime.min.time()) - timedelta(days=2)
-    found = _rows(f"SELECT applied_at FROM ({APPLIED_HISTORY}) x WHERE applied_at >= ?", (since,))
-    counts = Counter(week_start(utc_to_local(_when(at)).date()) for (at,) in found)
-    return [{"week_start": s, "count": counts.get(s, 0)} for s in starts]
+    edges = [bisect_left(applied, local_to_utc(datetime.combine(s, time.min)))
+             for s in starts + [this_week + timedelta(weeks=1)]]
+    return [{"week_start": s, "count": edges[i + 1] - edges[i]} for i, s in enumerate(starts)]
 
 
 def in_flight(target: int) -> dict:
@@ -255,7 +294,7 @@ def in_flight(target: int) -> dict:
     return {"count": count, "target": target, "below": below, "note": note}
 
 
-def wins(counts: dict, now: datetime) -> dict:
+def wins(told: Story, now: datetime) -> dict:
     since = now - timedelta(days=WINDOW_DAYS)
 
     def both(query, when):
@@ -268,31 +307,32 @@ def wins(counts: dict, now: datetime) -> dict:
     feedback = both(Reflection.select().where(has_feedback), fn.COALESCE(Reflection.written_at, Reflection.created_at))
     done = both(Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at)
     touched = both(Contact.select().where(Contact.last_contact_at.is_null(False)), Contact.last_contact_at)
-    out = {
-        "applications": {"label": "Applications sent", "week": counts["applied_week"], "total": counts["applied"]},
-        "interviews": {"label": "Interviews had", "week": counts["interviews_week"], "total": counts["interviews_total"]},
+    return {
+        "applications": {"label": "Applications sent", "week": _between(told.applied, since, now),
+                         "total": len(told.applied)},
+        # A scheduled interview is not had yet: only those up to now.
+        "interviews": {"label": "Interviews had", "week": _between(told.interviews, since, now),
+                       "total": _between(told.interviews, None, now)},
         "feedback": {"label": "Feedback received", "week": feedback[0], "total": feedback[1]},
         "goals_done": {"label": "Goals done", "week": done[0], "total": done[1]},
         "contacts": {"label": "Contacts kept warm", "week": touched[0], "total": touched[1]},
     }
-    return out
 
 
 def summary(now: datetime | None = None, weeks: int = 12) -> dict:
     now = now or utcnow()
     goal = targets()
-    with read_transaction():  # every figure from the same moment of the store
-        counts = _counts(now)
-        by_source, median_days = _source_rows()
-        return {
-            "now": now,
-            "funnel": funnel(counts),
-            "response_rate": _rate(counts["responded"], counts["applied"]),
-            "median_days_to_response": median_days,
-            "by_source": by_source,
-            "endings": endings(),
-            "weekly": weekly(now, weeks),
-            "weekly_target": goal["weekly_target"],
-            "in_flight": in_flight(goal["in_flight_target"]),
-            "wins": wins(counts, now),
-        }
+    told = story()
+    counts = told.counts
+    return {
+        "now": now,
+        "funnel": funnel(counts),
+        "response_rate": _rate(counts["responded"], counts["applied"]),
+        "median_days_to_response": told.median_days,
+        "by_source": told.by_source,
+        "endings": told.endings,
+        "weekly": weekly(told.applied, now, weeks),
+        "weekly_target": goal["weekly_target"],
+        "in_flight": in_flight(goal["in_flight_target"]),
+        "wins": wins(told, now),
+    }
