@@ -175,7 +175,9 @@ class Page:
             cands = self._candidates(part)
             try:
                 if cands is None:
-                    found = (root or self.soup).select(part, limit=200)
+                    found = self._select_under_indexed(part) if root is None else None
+                    if found is None:
+                        found = (root or self.soup).select(part, limit=200)
                 else:
                     compiled = soupsieve.compile(part)
                     found = [el for el in cands if compiled.match(el) and (root is None or _inside(el, root))]
@@ -183,6 +185,21 @@ class Page:
                 found = []
             out.extend(el for el in found if el not in out)
         return out[:200]
+
+    def _select_under_indexed(self, selector: str) -> list | None:
+        """'.pay-range span', '[data-automation-id=time] dd': the last part names only a tag,
+        but the first is in the index; search under the few elements it finds instead of
+        the whole tree. None when the first part is not indexed either."""
+        words = selector.split()
+        heads = self._candidates(words[0]) if len(words) >= 2 and words[0] not in (">", "+", "~") else None
+        if heads is None:
+            return None
+        head, rest = soupsieve.compile(words[0]), ":scope " + " ".join(words[1:])
+        found: list = []
+        for el in heads:
+            if head.match(el):
+                found.extend(x for x in el.select(rest, limit=200) if not any(x is y for y in found))
+        return found
 
     def select_text(self, selector: str, root=None) -> str | None:
         for el in self.select(selector, root):
