@@ -15,7 +15,7 @@ from .encoding import decode
 from .text import clean, fold
 
 MAX_HTML_CHARS = 20 * 1024 * 1024
-_WANTED = {"script", "meta", "h1", "title", "input", "a", "button"}
+_WANTED = {"script", "meta", "h1", "title", "input", "a", "button", "strong", "b"}
 _INDEXED_TAGS = {"h1", "h2", "code", "dt", "main", "article", "form", "img", "spl-job-location"}
 _INDEXED_ATTRS = ("id", "data-ui", "data-automation-id", "data-testid", "data-test", "data-qa", "itemprop", "data-controller")
 _SIMPLE = re.compile(r"^(?P<tag>[\w-]+)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)(?:=(?P<val>[\w-]+))?\])?[^\s>]*$")
@@ -54,6 +54,7 @@ class Page:
         self.h1s: list = []
         self.links: list = []
         self.buttons: list = []
+        self.emphasis: list = []  # <strong> and <b>, in document order
         self.title_tag = ""
         self.has_password = False
         self.microdata_scopes: list = []
@@ -109,6 +110,8 @@ class Page:
                 self.links.append(tag)
             elif name == "button":
                 self.buttons.append(tag)
+            elif name in ("strong", "b"):
+                self.emphasis.append(tag)
             elif name == "title" and not self.title_tag:
                 self.title_tag = clean(tag.get_text(" ")) or ""
             elif name == "input" and (attrs.get("type") or "").lower() == "password":
