@@ -1,11 +1,20 @@
-"""Parser speed against the cost of just building the soup, over a folder of real pages.
+"""Parser and capture speed against the cost of just building the soup, page by page.
 
 usage: python bench/parse_bench.py [CORPUS_DIR]   (default: ../shared/corpus, or $JOBLOOP_CORPUS)
 
-For every page: the best of a few runs of BeautifulSoup(html, "lxml") alone (the baseline),
-of parse(html, url), and of a whole capture through the API (Flask test client, POST
-/api/captures into a real temporary data dir: parse, store, snapshot). Reports the median
-and worst ratio to the baseline. Targets: parse median <= 1.5x, worst <= 3x; capture <= 2x.
+Pages: the corpus's (manifest.jsonl) and the test fixtures (tests/fixtures/pages). For every
+page, the best of a few runs of:
+- BeautifulSoup(html, "lxml") alone: the baseline every ratio is taken to, in the same run;
+- parse(html, url);
+- a first capture through the API (Flask test client, POST /api/captures with the page into
+  a real temporary data dir: parse, store, snapshot), a fresh URL each run;
+- the save after a preview: POST /api/parse first (not timed), then the timed POST
+  /api/captures with the preview's page_hash and no page (the server reuses the draft).
+
+Soup and parse are timed in CPU time of this process (time.process_time), so other work on
+a loaded machine does not count against them; the captures write to disk and are timed on
+the wall clock. Targets (issue 20): parse median <= 1.5x, 90th percentile <= 2x, worst <= 3x;
+first capture median <= 2x; save after preview median <= 0.5x.
 """
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
@@ -26,24 +36,30 @@ from bs4 import BeautifulSoup  # noqa: E402
 from jobloop.parsing import parse  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+FIXTURES = ROOT / "tests" / "fixtures" / "pages"
 
 
-def best(fn, runs: int = RUNS) -> float:
+def best(fn, runs: int = RUNS, clock=time.process_time) -> float:
     times = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started = clock()
         fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        times.append(clock() - started)
+    return max(min(times), 1e-6)
 
 
 def pages(corpus: Path) -> list[tuple[str, str, str]]:
     out = []
-    for line in (corpus / "manifest.jsonl").read_text().splitlines():
-        if line.strip():
-            d = json.loads(line)
-            html = (corpus / d["file"]).read_bytes().decode("utf-8", errors="replace")
-            out.append((d["file"], d.get("url") or "https://example.com/", html))
+    if (corpus / "manifest.jsonl").exists():
+        for line in (corpus / "manifest.jsonl").read_text().splitlines():
+            if line.strip():
+                d = json.loads(line)
+                html = (corpus / d["file"]).read_bytes().decode("utf-8", errors="replace")
+                out.append((d["file"], d.get("url") or "https://example.com/", html))
+    for path in sorted(FIXTURES.rglob("*.html")):
+        meta = path.with_suffix(".json")
+        url = (json.loads(meta.read_text()).get("url") if meta.exists() else None) or "https://example.com/"
+        out.append((f"fixtures/{path.relative_to(FIXTURES)}", url, path.read_bytes().decode("utf-8", errors="replace")))
     return out
 
 
@@ -59,31 +75,55 @@ def capture_client():
     return app.test_client(), headers
 
 
-def summary(name: str, ratios: list[float], target_median: float, target_worst: float | None) -> str:
-    med, worst = statistics.median(ratios), max(ratios)
-    ok = med <= target_median and (target_worst is None or worst <= target_worst)
-    goal = f"target median <= {target_median}x" + (f", worst <= {target_worst}x" if target_worst else "")
-    return f"{name:8s} median {med:.2f}x  worst {worst:.2f}x  ({goal}: {'ok' if ok else 'MISSED'})"
+def p90(ratios: list[float]) -> float:
+    return statistics.quantiles(ratios, n=10)[-1] if len(ratios) > 1 else ratios[0]
 
 
-def markdown_row(label: str, ratios: list[float], target_median: float, target_worst: float | None) -> str:
-    med, worst = statistics.median(ratios), max(ratios)
-    ok = med <= target_median and (target_worst is None or worst <= target_worst)
-    goal = f"median ≤ {target_median}×" + (f", worst ≤ {target_worst}×" if target_worst else "")
-    return f"| {label} | {med:.2f}× | {worst:.1f}× | {goal}{'' if ok else ' — **not met**'} |"
+def verdict(ratios: list[float], target_median: float, target_p90: float | None, target_worst: float | None) -> bool:
+    return statistics.median(ratios) <= target_median and (target_p90 is None or p90(ratios) <= target_p90) \
+        and (target_worst is None or max(ratios) <= target_worst)
 
 
-def markdown(corpus: Path, count: int, parse_ratios: list[float], capture_ratios: list[float]) -> None:
+def goal_text(target_median, target_p90, target_worst, sign="x") -> str:
+    parts = [f"median <= {target_median}{sign}"]
+    if target_p90:
+        parts.append(f"p90 <= {target_p90}{sign}")
+    if target_worst:
+        parts.append(f"worst <= {target_worst}{sign}")
+    return ", ".join(parts)
+
+
+def summary(name: str, ratios: list[float], *targets) -> str:
+    ok = verdict(ratios, *targets)
+    return (f"{name:20s} median {statistics.median(ratios):.2f}x  p90 {p90(ratios):.2f}x  worst {max(ratios):.2f}x"
+            f"  (target {goal_text(*targets)}: {'ok' if ok else 'MISSED'})")
+
+
+def markdown_row(label: str, ratios: list[float], *targets) -> str:
+    ok = verdict(ratios, *targets)
+    goal = goal_text(*targets, sign="×").replace("<=", "≤")
+    return (f"| {label} | {statistics.median(ratios):.2f}× | {p90(ratios):.2f}× | {max(ratios):.1f}× | "
+            f"{goal}{'' if ok else ' — **not met**'} |")
+
+
+PARSE_TARGETS = (1.5, 2.0, 3.0)
+FIRST_CAPTURE_TARGETS = (2.0, None, None)
+SAVE_AFTER_PREVIEW_TARGETS = (0.5, None, None)
+
+
+def markdown(corpus: Path, count: int, parse_ratios, capture_ratios, saved_ratios) -> None:
     """Append this run's table to $JOBLOOP_BENCH_MARKDOWN (scripts/bench --write-docs collects them)."""
     out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
     if not out:
         return
     lines = ["## Parser", "",
-             f"`bench/parse_bench.py` over the {count} pages of `{os.path.relpath(corpus, ROOT)}`: each ratio is to "
-             f'`BeautifulSoup(html, "lxml")` alone on the same page, best of {RUNS}, measured in the same run.', "",
-             "| | median | worst | target |", "| --- | ---: | ---: | --- |",
-             markdown_row("`parse(html, url)`", parse_ratios, 1.5, 3.0),
-             markdown_row("whole capture through the API (parse, store, snapshot)", capture_ratios, 2.0, None)]
+             f"`bench/parse_bench.py` over {count} pages (`{os.path.relpath(corpus, ROOT)}` and the test fixtures): each "
+             f'ratio is to `BeautifulSoup(html, "lxml")` alone on the same page, best of {RUNS}, measured in the same run. '
+             "Soup and parse in CPU time of the process; captures (they write to disk) on the wall clock.", "",
+             "| | median | 90th percentile | worst | target |", "| --- | ---: | ---: | ---: | --- |",
+             markdown_row("`parse(html, url)`", parse_ratios, *PARSE_TARGETS),
+             markdown_row("first capture through the API (parse, store, snapshot)", capture_ratios, *FIRST_CAPTURE_TARGETS),
+             markdown_row("save after preview (page_hash, no page sent)", saved_ratios, *SAVE_AFTER_PREVIEW_TARGETS)]
     with open(out, "a") as fh:
         fh.write("\n".join(lines) + "\n\n")
 
@@ -92,37 +132,55 @@ def main(argv: list[str]) -> int:
     argv = [a for a in argv if not a.startswith("--")]  # scripts/bench hands every bench its options
     corpus = Path(argv[0] if argv else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not (corpus / "manifest.jsonl").exists():
-        print(f"no corpus at {corpus}; pass a folder with manifest.jsonl")
-        return 0
+        print(f"no corpus at {corpus} (pass a folder with manifest.jsonl): the test fixtures only")
     client, headers = capture_client()
-    parse_ratios, capture_ratios = [], []
-    print(f"{'page':45s} {'soup ms':>8s} {'parse':>7s} {'capture':>8s}")
+    parse_ratios, capture_ratios, saved_ratios = [], [], []
+    print(f"{'page':50s} {'soup ms':>8s} {'parse':>7s} {'capture':>8s} {'saved':>7s}")
     for n, (name, url, html) in enumerate(pages(corpus)):
         base = best(lambda: BeautifulSoup(html, "lxml"))
         p = best(lambda: parse(html, url))
         counter = iter(range(10**6))
 
-        def post():
+        def fresh_url():
             # A fresh URL each run, so every run creates a posting (the full path).
-            r = client.post("/api/captures", json={"url": f"{url}{'&' if '?' in url else '?'}bench={n}-{next(counter)}",
-                                                  "html": html}, headers=headers)
+            sent = quote(url, safe=":/?#[]@!$&'()*+,;=%")  # a fixture's URL may hold a space
+            return f"{sent}{'&' if '?' in sent else '?'}bench={n}-{next(counter)}"
+
+        def first_capture():
+            r = client.post("/api/captures", json={"url": fresh_url(), "html": html}, headers=headers)
             assert r.status_code in (200, 201), r.get_data(as_text=True)[:200]
-        c = best(post, max(2, RUNS // 2))
+
+        c = best(first_capture, max(2, RUNS // 2), time.perf_counter)
+        saves = []
+        for _ in range(max(2, RUNS // 2)):
+            page_url = fresh_url()
+            digest = client.post("/api/parse", json={"url": page_url, "html": html}, headers=headers).get_json()["page_hash"]
+            started = time.perf_counter()
+            r = client.post("/api/captures", json={"url": page_url, "page_hash": digest}, headers=headers)
+            saves.append(time.perf_counter() - started)
+            assert r.status_code in (200, 201), r.get_data(as_text=True)[:200]
         parse_ratios.append(p / base)
         capture_ratios.append(c / base)
-        print(f"{name:45s} {base * 1000:8.1f} {p / base:6.2f}x {c / base:7.2f}x")
+        saved_ratios.append(min(saves) / base)
+        print(f"{name:50s} {base * 1000:8.2f} {p / base:6.2f}x {c / base:7.2f}x {min(saves) / base:6.2f}x")
     print()
-    print(summary("parse", parse_ratios, 1.5, 3.0))
-    print(summary("capture", capture_ratios, 2.0, None))
-    markdown(corpus, len(parse_ratios), parse_ratios, capture_ratios)
+    print(summary("parse", parse_ratios, *PARSE_TARGETS))
+    print(summary("first capture", capture_ratios, *FIRST_CAPTURE_TARGETS))
+    print(summary("save after preview", saved_ratios, *SAVE_AFTER_PREVIEW_TARGETS))
+    markdown(corpus, len(parse_ratios), parse_ratios, capture_ratios, saved_ratios)
     from figures import figure, report  # the one table scripts/bench prints (bench/figures.py)
-    pm, cm = statistics.median(parse_ratios), statistics.median(capture_ratios)
-    report([figure("parser", "`parse()`, median over the corpus", pm, "×", reference="soup build", ratio=pm,
-                   goal="median ≤ 1.5×", met=pm <= 1.5, summary=True),
-            figure("parser", "`parse()`, worst page", max(parse_ratios), "×", reference="soup build",
-                   ratio=max(parse_ratios), goal="≤ 3×", met=max(parse_ratios) <= 3),
-            figure("parser", "capture through the API, median", cm, "×", reference="soup build", ratio=cm,
-                   goal="≤ 2×", met=cm <= 2, summary=True)])
+
+    def row(name, ratios, goal, limit, summary=False, pick=statistics.median):
+        value = pick(ratios)
+        return figure("parser", name, value, "×", reference="soup build", ratio=value, goal=goal,
+                      met=value <= limit, summary=summary)
+
+    report([row("`parse()`, median", parse_ratios, "≤ 1.5×", 1.5, summary=True),
+            row("`parse()`, 90th percentile", parse_ratios, "≤ 2×", 2.0, pick=p90),
+            row("`parse()`, worst page", parse_ratios, "≤ 3×", 3.0, pick=max),
+            row("first capture through the API, median", capture_ratios, "≤ 2×", 2.0, summary=True),
+            row("save after preview (page hash, no page sent), median", saved_ratios, "≤ 0.5×", 0.5,
+                summary=True)])
     return 0
 
 

@@ -290,6 +290,47 @@ def test_popup_previews_edits_and_saves_a_posting(chromium, live_server, token, 
     assert (contact["name"], contact["email"]) == ("Dana Recruiter", "dana@example.test")
 
 
+def test_the_save_after_a_preview_sends_no_page_and_resends_it_when_asked(chromium, live_server, app, token, pages,
+                                                                          monkeypatch):
+    """One parse per clip: the popup saves with the preview's page_hash, not the page; when
+    the server no longer holds the preview (here: as after a restart) it sends the page once."""
+    from jobloop.services.draft_cache import DraftCache
+
+    set_settings(chromium, live_server.url, token)
+
+    def captures_sent(popup):
+        sent = []
+        popup.on("request", lambda r: sent.append(json.loads(r.post_data))
+                 if r.method == "POST" and r.url.endswith("/api/captures") else None)
+        return sent
+
+    url = pages.url + "/jobs/data-analyst"
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    sent = captures_sent(popup)
+    popup.wait_for_selector("#preview:not([hidden])")
+    popup.fill("#f-title", "Senior Data Analyst")
+    popup.click("#save")
+    popup.wait_for_selector("#tracked:not([hidden])")
+    assert len(sent) == 1 and "html" not in sent[0] and len(sent[0]["page_hash"]) == 64
+    assert sent[0]["fields"]["title"] == "Senior Data Analyst"
+    [posting] = postings_for(live_server.url, token, url)
+    assert (posting["title"], posting["company"]) == ("Senior Data Analyst", "Northwind")
+
+    url = pages.url + "/jobs/platform-engineer"
+    _, tab = open_job_tab(chromium, url)
+    popup = open_popup(chromium, tab)
+    sent = captures_sent(popup)
+    popup.wait_for_selector("#preview:not([hidden])")
+    monkeypatch.setitem(app.extensions, "jobloop_drafts", DraftCache())  # the server forgot every preview
+    popup.click("#save")
+    popup.wait_for_selector("#tracked:not([hidden])")
+    assert "Saved to jobloop" in message(popup)
+    assert [("page_hash" in body, "html" in body) for body in sent] == [(True, False), (False, True)]
+    [posting] = postings_for(live_server.url, token, url)
+    assert posting["title"] == "Platform Engineer"
+
+
 def test_outcome_buttons_and_note_on_a_tracked_page(chromium, live_server, token, pages):
     set_settings(chromium, live_server.url, token)
     url = pages.url + "/jobs/data-analyst"

@@ -48,3 +48,31 @@ def test_parsed_posting_description_is_sanitized():
     assert "Build" in draft.description_html
     for bad in ("<script", "onerror", "javascript:", "<iframe"):
         assert bad not in draft.description_html.lower(), bad
+
+
+def test_tree_html_keeps_what_the_sanitizer_keeps_without_serializing_the_page():
+    """The fallback description is taken from the tree already reduced to the allowed tags:
+    sanitized, it reads exactly like the sanitized str() of the same element."""
+    from bs4 import BeautifulSoup
+
+    from jobloop.parsing.description import html_to_text, sanitize_html, tree_html
+
+    html = """<html><body><main id="m">
+      <h2 title="t" class="x">About the role</h2><!-- a comment -->
+      <p onclick="steal()">We use <b>Python</b> &amp; <i>SQL</i>; 3 &lt; 5 &gt; 2.<br/>Line two</p>
+      <nav>Home | Jobs</nav><custom-el>Chip text</custom-el>
+      <script>var secret = "<p>nope</p>";</script><style>p{color:red}</style><noscript>no js</noscript>
+      <svg><text>logo</text></svg><template><p>hidden</p></template>
+      <a href="javascript:alert(1)" title="bad">bad link</a> <a href="https://example.com/apply" rel="x">Apply</a>
+      <ul><li>one</li><li>two</li></ul><table><tr><td>cell</td></tr></table>
+      <form id="f"><label>Your name</label><input name="n"></form>
+    </main></body></html>"""
+    soup = BeautifulSoup(html, "lxml")
+    main = soup.find("main")
+    reduced = tree_html([main], skip=[soup.find("form")])
+    assert "<script" not in reduced and "secret" not in reduced and "onclick" not in reduced and "Your name" not in reduced
+    assert "3 &lt; 5 &gt; 2" in reduced
+    expected = sanitize_html(str(main).replace(str(soup.find("form")), ""))
+    assert sanitize_html(reduced) == expected
+    assert html_to_text(sanitize_html(reduced)).splitlines()[:2] == ["About the role", "We use Python & SQL ; 3 < 5 > 2."]
+    assert 'href="https://example.com/apply"' in sanitize_html(reduced) and "javascript" not in sanitize_html(reduced)

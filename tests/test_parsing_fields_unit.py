@@ -141,3 +141,12 @@ def test_search_near_stems_finds_what_the_whole_text_search_finds():
     text = "x" * 500 + " this full-time positionX " + "y" * 500
     assert search_near(rx, text, ("full",), reach=14) is None
     assert rx.search(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Pay: USD 5,000 a month, or 5 usd/hour", "Xusd 5 and usd_ 6", "kr 500 / 500 KR / krone", "zł 4000 – ZŁ 5000",
+    "грн 5000", "€45.000 – 65.000 brutto/Jahr", "strong audit details: eur, Europe", "Straße ÉUR 5 İstanbul usd 100", "",
+])
+def test_salary_markers_are_where_the_marker_pattern_matches(text):
+    """Currency markers are found by substring search (fast), exactly where _MARKER matches."""
+    assert salary._markers(text) == [m.span() for m in salary._MARKER.finditer(text)]

@@ -83,3 +83,31 @@ def test_labelled_facts_in_each_language(lang, layout):
     assert draft["locations"] == [place], draft["field_sources"]
     assert draft["employment_type"] == employment, draft["field_sources"]
     assert draft["remote"] == workplace, draft["field_sources"]
+
+
+def test_found_in_agrees_with_reading_every_phrase():
+    """found_in looks up whole-word phrases by their first word and skips scripts the text
+    does not use: the same hits as checking every phrase of the table."""
+    from jobloop.parsing import labels
+
+    def every_phrase(f, section, key, langs=None):
+        hits = set()
+        for body, prefix, wide, _ascii in labels._phrases(section, key, langs):
+            i = f.find(body)
+            while i >= 0:
+                end = i + len(body)
+                if wide or ((i == 0 or not f[i - 1].isalnum()) and (prefix or end == len(f) or not f[end].isalnum())):
+                    hits.add(body)
+                    break
+                i = f.find(body, i + 1)
+        return hits
+
+    texts = ["We offer a hybrid role, full-time, permanent; work from home twice a week. Apply now! Responsibilities: code.",
+             "Standort: Berlin. Vollzeit, teilweise remote. Wir bieten Homeoffice. Bewerben Sie sich jetzt.",
+             "勤務地：東京。正社員。リモート可。応募する", "Гібридний формат, повна зайнятість. Вакансія.", "postdoctoral fellow", ""]
+    for text in texts:
+        f = labels.lfold(text)
+        for section, key in (("values", "hybrid"), ("values", "remote"), ("values", "FULL_TIME"), ("posting_words", ""),
+                             ("apply", ""), ("values", "TEMPORARY")):
+            for langs in (None, tuple(lang for lang in labels.languages() if lang != "en")):
+                assert labels.found_in(f, section, key, langs) == every_phrase(f, section, key, langs), (text, section, key)

@@ -121,3 +121,20 @@ def test_parsing_is_pure():
                     f"{path.name} imports {name}"
                 if isinstance(node, ast.ImportFrom) and node.level >= 2:
                     assert path.parent.name == "sites" and node.level == 2, f"{path.name} reaches outside parsing/"
+
+
+def test_selectors_ending_in_a_tag_search_under_the_indexed_part_only():
+    """'.pay-range span' finds the spans under the indexed .pay-range elements, the same
+    elements in the same order as soupsieve over the whole tree."""
+    from jobloop.parsing.document import Page
+
+    html = ("<div class='pay-range'><span>$1</span><b><span>$2</span></b></div><span>other</span>"
+            "<ul class='job-details'><li>Full-time</li><li>Remote</li></ul><ol class='job-details'><li>x</li></ol>"
+            "<dl data-automation-id='time'><dt>Type</dt><dd>Full time</dd></dl><div class='posting-categories'>"
+            "<div>Berlin</div><div>Engineering<div>nested</div></div></div>")
+    page = Page(html, "https://example.com/jobs/1")
+    for selector in (".pay-range span", "ul.job-details li", ".job-details li", "[data-automation-id=time] dd",
+                     ".posting-categories > div", ".missing span"):
+        assert page._select_under_indexed(selector) is not None
+        assert [id(el) for el in page.select(selector)] == [id(el) for el in page.soup.select(selector)], selector
+    assert page._select_under_indexed("div span") is None  # nothing indexed to start from: the whole tree

@@ -90,6 +90,21 @@ export function makeClient(settings) {
     parse: (url, html) => request(settings, "POST", "/api/parse", { body: { url, html } }),
     // body: {url, html, title?, selection?, stage?, note?, fields?}
     capture: (body) => request(settings, "POST", "/api/captures", { body }),
+    // The save after a preview: the preview's page_hash instead of the page, so the server
+    // reuses what it read then. Only when it no longer holds that preview (409 page_needed:
+    // too old, server restarted) is the page sent, once.
+    captureAfterPreview: async (body, pageHash, html) => {
+      const rest = { ...body };
+      delete rest.html;
+      if (pageHash) {
+        try {
+          return await request(settings, "POST", "/api/captures", { body: { ...rest, page_hash: pageHash } });
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.code !== "page_needed") throw err;
+        }
+      }
+      return request(settings, "POST", "/api/captures", { body: { ...rest, html } });
+    },
     lookup: async (url) => {
       const data = await request(settings, "GET", `/api/postings?limit=1&url=${encodeURIComponent(url)}`);
       return (data.postings && data.postings[0]) || null;

@@ -10,7 +10,7 @@ import * as context from "./context.js";
 
 const OUTCOMES = ["applied", "screening", "interviewing", "offer", "accepted", "rejected", "withdrawn", "ghosted"];
 const $ = (id) => document.getElementById(id);
-const state = { api: null, tab: null, page: null, draft: null, shown: null, posting: null };
+const state = { api: null, tab: null, page: null, pageHash: null, draft: null, shown: null, posting: null };
 
 function say(text, kind = "info") {
   const el = $("message");
@@ -274,7 +274,8 @@ $("preview").addEventListener("submit", async (event) => {
   $("save").disabled = true;
   say("Saving…");
   try {
-    const posting = await state.api.capture(capture);
+    // After a preview the server still holds the page: send its hash, not the page again.
+    const posting = await state.api.captureAfterPreview(capture, state.pageHash, page.html);
     const sentWith = $("f-sent-with").value;
     let saved = "Saved to jobloop.";
     let kind = "ok";
@@ -372,6 +373,7 @@ async function start() {
   let preview;
   try {
     preview = await state.api.parse(state.page.url, state.page.html);
+    state.pageHash = preview.page_hash || null;
   } catch (err) {
     if (err.kind === ERR.UNAUTHORIZED) return showUnpaired(err.message);
     if (err.kind === ERR.CLIENT) return say(err.message, "error");

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import timezone
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..clock import EARLIEST, LATEST
 from ..models import REMOTE_KINDS, SALARY_PERIODS, STAGES
 from ..services.bounds import MAX_AMOUNT, MAX_DESCRIPTION, MAX_INT, MAX_TEXT, date_in_window, email_ok
+from ..services.draft_cache import PAGE_HASH
 
 __all__ = ["Email", "MAX_TEXT", "RefuseUnknownKeys", "UtcDateTime"]
 
@@ -162,12 +163,20 @@ class PostingEditSchema(RefuseUnknownKeys):
 
 class CaptureSchema(RefuseUnknownKeys):
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False)
-    html = fields.String(required=True)
+    # The page, or after a preview only its page_hash (the server answers 409 page_needed
+    # when it no longer holds that preview; the client then sends the page).
+    html = fields.String()
+    page_hash = fields.String(validate=validate.Regexp(PAGE_HASH, error="the page_hash the preview gave: 64 lowercase hex digits"))
     title = fields.String(validate=validate.Length(max=512), allow_none=True)
     selection = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
     stage = fields.String(validate=validate.OneOf(STAGES), allow_none=True)
     note = fields.String(validate=validate.Length(max=MAX_TEXT), allow_none=True)
     fields_ = fields.Nested(PostingEditSchema, data_key="fields", attribute="fields", allow_none=True)
+
+    @validates_schema
+    def _page_or_hash(self, data, **kwargs):
+        if "html" not in data and "page_hash" not in data:
+            raise ValidationError("send the page's html (or, after a preview, its page_hash)", "html")
 
 
 class ParseSchema(RefuseUnknownKeys):
@@ -177,6 +186,7 @@ class ParseSchema(RefuseUnknownKeys):
 
 class PreviewSchema(Schema):
     draft = fields.Nested(DraftSchema)
+    page_hash = fields.String(metadata={"description": "Send it to /api/captures instead of the html to save this preview"})
     posting = fields.Nested(PostingSchema, allow_none=True)
 
 

@@ -6,6 +6,7 @@ import re
 import html as htmllib
 
 import nh3
+from bs4.element import NavigableString, PreformattedString, Tag
 
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "h5",
@@ -13,6 +14,10 @@ ALLOWED_TAGS = {
     "hr", "dl", "dt", "dd", "code", "pre", "sub", "sup",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "svg", "math"}
+_VOID = {"br", "hr"}
+# What nh3 keeps: the attributes above, plus lang and title on any allowed tag (its defaults).
+_KEPT_ATTRIBUTES = {"a": ("href", "title", "lang"), "": ("title", "lang")}
 
 
 def sanitize_html(html: str) -> str:
@@ -22,10 +27,46 @@ def sanitize_html(html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
-        clean_content_tags={"script", "style", "noscript", "template", "iframe", "object", "svg", "math"},
+        clean_content_tags=CLEAN_CONTENT_TAGS,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()
+
+
+def tree_html(elements, skip=(), limit: int = 1_500_000) -> str:
+    """The HTML of part of a parsed page, already reduced to what sanitize_html keeps: allowed
+    tags (with only the attributes it keeps), escaped text; tags it strips give only
+    their text, and what it drops with its content (scripts, styles, forms in `skip`) gives
+    nothing. Serializing the whole subtree with str() and letting nh3 parse all of it again
+    cost more than the rest of reading the page. The result still goes through
+    sanitize_html: this only saves work, it is not the sanitizer."""
+    skip_ids = {id(el) for el in skip}
+    out: list[str] = []
+    size = 0
+    stack: list = list(reversed(list(elements)))
+    escape = htmllib.escape
+    while stack and size < limit:
+        node = stack.pop()
+        if node.__class__ is str:  # a closing tag pushed below the element's children
+            out.append(node)
+            continue
+        if isinstance(node, Tag):
+            name = node.name
+            if name in CLEAN_CONTENT_TAGS or id(node) in skip_ids:
+                continue
+            if name in ALLOWED_TAGS:
+                keep = _KEPT_ATTRIBUTES["a"] if name == "a" else _KEPT_ATTRIBUTES[""]
+                attrs = "".join(f' {k}="{escape(str(node.attrs[k]))}"' for k in keep if k in node.attrs) if node.attrs else ""
+                out.append(f"<{name}{attrs}>")
+                if name in _VOID:
+                    continue
+                stack.append(f"</{name}>")
+            stack.extend(reversed(node.contents))
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            text = escape(node, quote=False)
+            size += len(text)
+            out.append(text)
+    return "".join(out)
 
 
 BLOCKS = re.compile(r"</?(p|br|li|ul|ol|h\d|div|tr|blockquote|dt|dd|hr)\b[^>]*>", re.I)

@@ -15,7 +15,7 @@ from .encoding import decode
 from .text import clean, fold
 
 MAX_HTML_CHARS = 20 * 1024 * 1024
-_WANTED = {"script", "meta", "h1", "title", "input", "a", "button"}
+_WANTED = {"script", "meta", "h1", "title", "input", "a", "button", "strong", "b"}
 _INDEXED_TAGS = {"h1", "h2", "code", "dt", "main", "article", "form", "img", "spl-job-location"}
 _INDEXED_ATTRS = ("id", "data-ui", "data-automation-id", "data-testid", "data-test", "data-qa", "itemprop", "data-controller")
 _SIMPLE = re.compile(r"^(?P<tag>[\w-]+)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)(?:=(?P<val>[\w-]+))?\])?[^\s>]*$")
@@ -54,6 +54,7 @@ class Page:
         self.h1s: list = []
         self.links: list = []
         self.buttons: list = []
+        self.emphasis: list = []  # <strong> and <b>, in document order
         self.title_tag = ""
         self.has_password = False
         self.microdata_scopes: list = []
@@ -109,6 +110,8 @@ class Page:
                 self.links.append(tag)
             elif name == "button":
                 self.buttons.append(tag)
+            elif name in ("strong", "b"):
+                self.emphasis.append(tag)
             elif name == "title" and not self.title_tag:
                 self.title_tag = clean(tag.get_text(" ")) or ""
             elif name == "input" and (attrs.get("type") or "").lower() == "password":
@@ -175,7 +178,9 @@ class Page:
             cands = self._candidates(part)
             try:
                 if cands is None:
-                    found = (root or self.soup).select(part, limit=200)
+                    found = self._select_under_indexed(part) if root is None else None
+                    if found is None:
+                        found = (root or self.soup).select(part, limit=200)
                 else:
                     compiled = soupsieve.compile(part)
                     found = [el for el in cands if compiled.match(el) and (root is None or _inside(el, root))]
@@ -183,6 +188,21 @@ class Page:
                 found = []
             out.extend(el for el in found if el not in out)
         return out[:200]
+
+    def _select_under_indexed(self, selector: str) -> list | None:
+        """'.pay-range span', '[data-automation-id=time] dd': the last part names only a tag,
+        but the first is in the index; search under the few elements it finds instead of
+        the whole tree. None when the first part is not indexed either."""
+        words = selector.split()
+        heads = self._candidates(words[0]) if len(words) >= 2 and words[0] not in (">", "+", "~") else None
+        if heads is None:
+            return None
+        head, rest = soupsieve.compile(words[0]), ":scope " + " ".join(words[1:])
+        found: list = []
+        for el in heads:
+            if head.match(el):
+                found.extend(x for x in el.select(rest, limit=200) if not any(x is y for y in found))
+        return found
 
     def select_text(self, selector: str, root=None) -> str | None:
         for el in self.select(selector, root):

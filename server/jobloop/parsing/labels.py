@@ -80,21 +80,39 @@ def _text_facts(f: str) -> tuple[bool, frozenset]:
     return (not f.isascii()), frozenset(re.findall(r"[a-z0-9]+", f))
 
 
+@lru_cache(maxsize=None)
+def _phrase_index(section: str, key: str, langs: tuple[str, ...] | None):
+    """_phrases sorted for found_in: whole-word ASCII phrases by their first word (looked up
+    only when the text has that word), other ASCII phrases, and phrases in other scripts."""
+    by_first: dict[str, list] = {}
+    always, other_scripts = [], []
+    for body, prefix, wide, ascii_only in _phrases(section, key, langs):
+        first = re.match(r"[a-z0-9]+", body) if ascii_only and not prefix else None
+        if first:
+            by_first.setdefault(first.group(0), []).append((body, prefix, wide))
+        elif ascii_only:
+            always.append((body, prefix, wide))
+        else:
+            other_scripts.append((body, prefix, wide))
+    return by_first, tuple(always), tuple(other_scripts)
+
+
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
     """Which phrases of the table occur in a long folded text. Cheap filters first: phrases in
     a script the text does not use are skipped, a whole-word ASCII phrase needs its first word
     among the text's words; then substring search, word boundaries checked where it occurs.
     Same rules as pattern()."""
     f = text_folded
-    other_scripts, ascii_words = _text_facts(f)
+    has_other_scripts, ascii_words = _text_facts(f)
+    by_first, always, other_scripts = _phrase_index(section, key, langs)
+    candidates = list(always)
+    for word, phrases in by_first.items():
+        if word in ascii_words:
+            candidates.extend(phrases)
+    if has_other_scripts:
+        candidates.extend(other_scripts)
     hits = set()
-    for body, prefix, wide, ascii_only in _phrases(section, key, langs):
-        if not ascii_only and not other_scripts:
-            continue
-        if ascii_only and not prefix:
-            first = re.match(r"[a-z0-9]+", body)
-            if first and first.group(0) not in ascii_words:
-                continue
+    for body, prefix, wide in candidates:
         i = f.find(body)
         while i >= 0:
             end = i + len(body)

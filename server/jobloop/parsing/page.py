@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from . import appstate, classify, company, fields, heuristics, salary, skills, structured, title
+from .description import tree_html
 from .document import Page, _inside
 from .draft import PostingDraft
 from .sites import site_for
@@ -97,9 +98,8 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     if is_posting and not draft.description_html:
         root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.soup.body])[0]
         if root is not None:
-            for form in [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]:  # an application form is not the description
-                form.decompose()
-            html_text = str(root)[:1_500_000]
+            forms = [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]  # an application form is not the description
+            html_text = tree_html([root], skip=forms)
             if not draft.set_description(html_text, "text") or len(draft.description_text) < 300:
                 meta = page.meta_get("og:description", "description")
                 if meta and len(meta) > len(draft.description_text or ""):

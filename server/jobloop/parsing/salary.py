@@ -159,12 +159,42 @@ _MARKER = re.compile(
 _BEFORE, _AFTER = 60, 140
 
 
+_SIGN = re.compile(r"[$€£¥₹₴₽₩₪]")
+_CODES = ("usd", "eur", "gbp", "cad", "aud", "chf", "sek", "nok", "dkk", "pln", "inr", "uah", "nzd", "sgd", "jpy", "czk",
+          "ron", "huf", "brl", "mxn", "zar", "ils", "aed", "kr")
+
+
+def _markers(text: str) -> list[tuple[int, int]]:
+    """Where _MARKER matches, found without running it: the signs are one character class, the
+    codes plain substring searches in the lowercased text checked for word boundaries (an
+    alternation of words under IGNORECASE tries every position of the text)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return [m.span() for m in _MARKER.finditer(text)]
+    spans = [m.span() for m in _SIGN.finditer(text)]
+    for lit in ("zł", "грн"):
+        i = low.find(lit)
+        while i >= 0:
+            spans.append((i, i + len(lit)))
+            i = low.find(lit, i + 1)
+    n = len(low)
+    for code in _CODES:
+        i = low.find(code)
+        while i >= 0:
+            end = i + len(code)
+            if (i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_")) and (end == n or not (low[end].isalnum() or low[end] == "_")):
+                spans.append((i, end))
+            i = low.find(code, i + 1)
+    spans.sort()
+    return spans
+
+
 def _windows(text: str):
     """(start, end) spans around currency markers, merged, starting on a word boundary."""
     start = end = -1
-    for marker in _MARKER.finditer(text):
-        s, e = max(0, marker.start() - _BEFORE), min(len(text), marker.end() + _AFTER)
-        while s > 0 and not text[s - 1].isspace() and marker.start() - s < _BEFORE + 20:
+    for m_start, m_end in _markers(text):
+        s, e = max(0, m_start - _BEFORE), min(len(text), m_end + _AFTER)
+        while s > 0 and not text[s - 1].isspace() and m_start - s < _BEFORE + 20:
             s -= 1  # never begin inside a number
         if start >= 0 and s <= end:
             end = max(end, e)

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .text import find_near
+
 VOCABULARY: dict[str, tuple[str, ...]] = {
     # languages
     "Python": ("python",), "JavaScript": ("javascript", "=JS", "ecmascript"), "TypeScript": ("typescript", "=TS"),
@@ -135,6 +137,7 @@ _NICE_HEAD = re.compile(r"nice[ -]to[ -]have|bonus|preferred|a plus|pluses|desir
 _HEADING = re.compile(r"^[^.!?]{2,80}:?$")
 # Every phrase of _NICE_HEAD contains one of these: plain substring tests decide which lines
 # the (slow, case-insensitive) pattern needs to read at all.
+_LINE_ENDS = set("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _NICE_STEMS = ("nice", "bonus", "prefer", "plus", "desirab", "ideal", "good to have", "wünschenswert", "vorteil",
                "deseable", "buono a sapersi", "плюсом")
 
@@ -152,13 +155,19 @@ def extract(text: str, company: str | None = None) -> Found:
     text = (text or "")[:100_000]
     own = (company or "").strip().lower()
     nice_lines, other_lines, in_nice = [], [], False
-    low = text.lower()
-    stems = [stem for stem in _NICE_STEMS if stem in low]
-    if not stems:
+    # Lines holding a nice-to-have phrase, found near the phrases' words (one long line is
+    # common: a JSON-LD description without breaks) and mapped back to lines by offset.
+    hits = [m.start() for m in find_near(_NICE_HEAD, text, _NICE_STEMS, reach=40)]
+    if not hits:
         other_lines = [text]  # no nice-to-have passage: one pass over the whole text
-    for line in text.splitlines() if stems else ():
-        lower = line.lower()
-        nice = any(stem in lower for stem in stems) and bool(_NICE_HEAD.search(line))
+    offset, h = 0, 0
+    for line in text.splitlines(keepends=True) if hits else ():
+        end = offset + len(line)
+        nice = False
+        while h < len(hits) and hits[h] < end:
+            nice, h = nice or hits[h] >= offset, h + 1
+        offset = end
+        line = line.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029") if line[-1:] in _LINE_ENDS else line
         if len(line) < 80 and _HEADING.match(line) and not line.startswith(("-", "•", "*")):
             in_nice = nice
         (nice_lines if in_nice or nice else other_lines).append(line)

@@ -62,7 +62,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     for raw, s in ((page.meta_get("og:title", "twitter:title"), "og"), (page.title_tag, "title")):
         if raw:
             cands.append((raw, s, PRIORS[s]))
-    for el in (page.soup.find_all(["strong", "b"], limit=40) if len(cands) < 4 or not any(c[1] in ("h1", "label", "markup", "structured") for c in cands) else []):
+    for el in (page.emphasis[:40] if len(cands) < 4 or not any(c[1] in ("h1", "label", "markup", "structured") for c in cands) else []):
         text = el.get_text(" ", strip=True)
         if text and len(text) < 80 and classify.role_like(text):
             cands.append((text, "strong", PRIORS["strong"]))

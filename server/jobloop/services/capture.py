@@ -11,7 +11,10 @@ from peewee import IntegrityError
 from ..db import database
 from ..models import Company, Posting, Snapshot, utcnow
 from ..parsing import PostingDraft, parse
+from ..parsing.urls import canonical_url
 from . import ServiceError, pipeline, posting_skills, postings
+from .draft_cache import DraftCache, page_hash as hash_page
+from .errors import Conflict
 from .bounds import check_fits, fit
 
 # Parsed field -> how it is stored on the posting (salary spreads over four columns).
@@ -76,26 +79,51 @@ def user_changes(fields: dict[str, Any] | None, parsed: dict[str, Any]) -> dict[
             if name not in parsed or value != parsed[name]}
 
 
-def preview(url: str, html: str, now: datetime | None = None) -> dict[str, Any]:
-    """What the popup shows before saving: the draft, and the tracked posting if any."""
+def preview(url: str, html: str, now: datetime | None = None, *, drafts: DraftCache | None = None,
+            client: str = "") -> dict[str, Any]:
+    """What the popup shows before saving: the draft, and the tracked posting if any. With a
+    draft cache, the draft and page are held for the save, named by `page_hash`."""
     draft = capped(parse(html, url, now=now))
     existing = postings.find_by_url(url)
-    return {"draft": draft.to_dict(), "posting": postings.to_dict(existing) if existing else None}
+    out = {"draft": draft.to_dict(), "posting": postings.to_dict(existing) if existing else None}
+    if drafts is not None:
+        out["page_hash"] = digest = hash_page(html)
+        drafts.put(client, draft.canonical_url, digest, draft, html)
+    return out
+
+
+PAGE_NEEDED = "page_needed"
+
+
+def _read(url: str, html: str | None, digest: str | None, now: datetime, drafts: DraftCache | None,
+          client: str) -> tuple[PostingDraft, str]:
+    """The draft for a save: the preview's when it is still held (no second parse), else a
+    parse of the page sent. A save that sent only the hash of a page no longer held is refused
+    with `page_needed`: the client sends the page again."""
+    digest = hash_page(html) if html is not None else digest
+    held = drafts.get(client, canonical_url(url), digest) if drafts is not None and digest else None
+    if held is not None:
+        return held.draft, held.html
+    if html is None:
+        raise Conflict("the preview of this page is no longer held: send the page again", code=PAGE_NEEDED)
+    return capped(parse(html, url, now=now)), html
 
 
 def capture(url: str, html: str, *, title: str | None = None, selection: str | None = None,
             stage: str | None = None, note: str | None = None, fields: dict[str, Any] | None = None,
-            now: datetime | None = None) -> tuple[Posting, bool]:
+            now: datetime | None = None, page_hash: str | None = None, drafts: DraftCache | None = None,
+            client: str = "") -> tuple[Posting, bool]:
     """Parse and store. Returns (posting, created).
 
     Idempotent by canonical URL: a second capture refreshes parsed fields and adds a
     snapshot, and never overwrites a field the user edited by hand. `fields` are the
-    user's own corrections from the popup preview; they count as hand edits.
+    user's own corrections from the popup preview; they count as hand edits. After a preview,
+    `html` may be None and `page_hash` name the previewed page (see draft_cache).
     """
     if not (url or "").strip().lower().startswith(("http://", "https://")):
         raise ServiceError("url must be an http(s) address", code="invalid_url")
     now = now or utcnow()
-    draft = capped(parse(html or "", url, now=now))
+    draft, html = _read(url, html, page_hash, now, drafts, client)
     check_fits(draft.canonical_url, Posting.canonical_url, "url")  # the posting's key: never cut
     values = _draft_values(draft)
     if not values["title"] and title:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .. import fields, salary
+from ..description import tree_html
 from ..text import clean
 
 
@@ -19,7 +20,7 @@ def first_html(page, *selectors: str, root=None) -> str | None:
     for sel in selectors:
         els = page.select(sel, root)
         if els:
-            return "".join(str(e) for e in els)
+            return tree_html(els)
     return None
 
 
