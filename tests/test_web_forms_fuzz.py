@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from factories import make_posting
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.services import followups, goals, network, profile
+from jobloop.services import companies, followups, goals, network, profile
 
 FORM_EXAMPLES = int(os.environ.get("JOBLOOP_FUZZ_EXAMPLES", "25"))
 SKIP_PAGES = (".ics", ".vcf", "/snapshot", "/static/", "/api/")
@@ -44,6 +44,9 @@ def tracker(tmp_path_factory):
         goals.create("Learn Kubernetes", skill="Kubernetes", now=now)
         goals.complete(goals.create("Learn Go", skill="Go", now=now), now=now)  # a done goal: "reopen"
         profile.set_skill("Python", 4)
+        # A second company (the merge form) and a target whose look at its openings is due.
+        make_posting(company="Lumen Labs", now=now)
+        companies.set_target("Northwind", check_weeks=1, now=now - timedelta(weeks=2))
         # A pairing waiting for the user's confirmation: its page is reached only through the
         # one-time link the extension opens, so the crawl starts there too.
         from jobloop.api.pairing import PAIRINGS_KEY
