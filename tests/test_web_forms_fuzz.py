@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from factories import make_posting
 from jobloop.app import create_app
 from jobloop.config import Config
-from jobloop.services import documents, followups, gaps, goals, network, profile
+from jobloop.services import companies, documents, followups, gaps, goals, network, profile
 
 FORM_EXAMPLES = int(os.environ.get("JOBLOOP_FUZZ_EXAMPLES", "25"))
 SKIP_PAGES = (".ics", ".vcf", "/snapshot", "/static/", "/api/")
@@ -57,6 +57,9 @@ def tracker(tmp_path_factory):
 
         batch = bulk.apply("tag_add", [make_posting(now=now).id], now=now, tag="fuzz")
         gaps.dismiss("Haskell")  # a gap marked "not for me": the plan offers "show again"
+        # A second company (the merge form) and a target whose look at its openings is due.
+        make_posting(company="Lumen Labs", now=now)
+        companies.set_target("Northwind", check_weeks=1, now=now - timedelta(weeks=2))
         # A pairing waiting for the user's confirmation: its page is reached only through the
         # one-time link the extension opens, so the crawl starts there too.
         from jobloop.api.pairing import PAIRINGS_KEY
