@@ -143,7 +143,8 @@ def test_api_errors_stay_json(client, auth):
 
 class StoreFault:
     """Make SQLite itself refuse writes (running as root, a chmod cannot), then lift the cause.
-    Each request opens its own connection, so the pragma takes effect on the next one."""
+    A new connection takes the pragma: the test closes its own first, and a request that met a
+    store fault drops its thread's connection (app.py), so the lifted cause is gone on the next one."""
 
     def __init__(self, database):
         self.database, self.pragmas = database, database.obj._pragmas

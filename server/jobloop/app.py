@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 
-from flask import Flask
+from flask import Flask, g
 from werkzeug.routing import IntegerConverter
 
 from . import __version__, security
@@ -61,7 +61,9 @@ def create_app(config: Config | None = None) -> Flask:
 
     @app.teardown_request
     def _release(exc):
-        end_request()
+        # After a store fault (read-only file, full disk) the next request starts on a new
+        # connection: one opened under the fault may keep failing after it is cleared.
+        end_request(drop=exc is not None or g.get("store_fault", False))
 
     from .api import init_api
     from .web import blp as web_blp, companies as web_companies, errors as web_errors, followups as web_followups, \

@@ -59,11 +59,14 @@ def request_connection(db: Database | None = None) -> None:
     db.connect(reuse_if_open=True)
 
 
-def end_request(db: Database | None = None) -> None:
+def end_request(db: Database | None = None, *, drop: bool = False) -> None:
     """After a request the thread keeps its connection, but never a transaction: every write
     runs in atomic(), which ends it; one left open (a bug) is rolled back and the connection
-    closed, so the next request on this thread starts clean."""
+    closed, so the next request on this thread starts clean. `drop`: close it anyway (the
+    request met a store fault)."""
     db = db or database.obj
+    if drop and not db.is_closed() and not db.in_transaction():
+        _drop(db)
     if not db.is_closed() and db.in_transaction():
         try:
             db.rollback()

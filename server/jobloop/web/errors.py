@@ -10,7 +10,7 @@ import sqlite3
 from urllib.parse import urlsplit
 
 import peewee
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..views import HTTP_CODES, api_error, http_error_response, service_error_response, status_for
@@ -70,6 +70,7 @@ def _store_error(err: Exception):
         current_app.logger.error("unhandled error", exc_info=err)
         return _internal(err)
     current_app.logger.warning("store unavailable: %s", err)
+    g.store_fault = True  # app.py: the thread's kept connection is dropped, the next request opens a new one
     config = current_app.config["JOBLOOP"]
     if fault.code == "read_only" and not config.database_url:
         repaired = repair_sqlite_leftovers(config.sqlite_path)  # so the next request can write
@@ -83,6 +84,7 @@ def _internal(err: Exception):
     if not isinstance(original, (StoreUnavailable, HTTPException)):
         fault = store_fault(original)
         if fault is not None:
+            g.store_fault = True
             return _service_error(fault)
     message = "jobloop hit an internal error; the details are in the server's log"
     if _is_api() or wants_json():
