@@ -128,6 +128,7 @@ def markdown(corpus: Path, count: int, parse_ratios, capture_ratios, saved_ratio
 
 
 def main(argv: list[str]) -> int:
+    argv = [a for a in argv if not a.startswith("--")]  # scripts/bench hands every bench its options
     corpus = Path(argv[0] if argv else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not (corpus / "manifest.jsonl").exists():
         print(f"no corpus at {corpus} (pass a folder with manifest.jsonl): the test fixtures only")
