@@ -5,25 +5,26 @@ error in any extractor fails the test instead of hiding behind a "could not read
 from __future__ import annotations
 
 import ast
-import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from jobloop.parsing import parse
+from jobloop.parsing.document import MAX_HTML_CHARS
 from jobloop.parsing.page import parse_strict
 from jobloop.parsing.draft import CONTRACT_FIELDS
 
 PARSING = Path(__file__).resolve().parents[1] / "server" / "jobloop" / "parsing"
 
 
-def _check(html, url) -> None:
+def _check(html, url):
     draft = parse_strict(html, url)
     out = draft.to_dict()
     assert set(CONTRACT_FIELDS) <= set(out)
     assert isinstance(out["locations"], list) and isinstance(out["skills"], list)
     assert out["remote"] in (None, "onsite", "hybrid", "remote")
     assert out["salary"] is None or set(out["salary"]) == {"min", "max", "currency", "period"}
+    return draft
 
 
 def test_empty_and_odd_inputs():
@@ -46,9 +47,12 @@ def test_deeply_nested_markup_and_json():
 def test_twenty_megabytes_is_bounded():
     para = "<p>We need Python and SQL. Salary $100,000 - $120,000 per year.</p>"
     html = "<html><body><h1>Data Engineer</h1>" + para * (21 * 1024 * 1024 // len(para)) + "</body></html>"
-    started = time.perf_counter()
-    _check(html, "https://example.com/careers/jobs/42")
-    assert time.perf_counter() - started < 60
+    # Bounded by what it reads, not timed here (speed is bench/parse_bench.py's): the page is cut
+    # at MAX_HTML_CHARS before the soup is built, so nothing past it reaches the draft.
+    tail = "<p>Zzyzx-only-past-the-cut Haskell</p>"
+    draft = _check(html + tail, "https://example.com/careers/jobs/42")
+    assert "Zzyzx-only-past-the-cut" not in (draft.description_text or "") and "Haskell" not in draft.skills
+    assert len(draft.description_text or "") <= MAX_HTML_CHARS
 
 
 def test_binary_garbage_is_not_a_posting():
