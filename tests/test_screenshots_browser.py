@@ -99,7 +99,7 @@ def pages(ids) -> list[tuple[str, str]]:
     return [
         ("dashboard", "/"),
         ("board", "/board"),
-        ("board-ended", "/board?ended=1"),
+        ("board-ended", "/board?ended=1#ended"),
         ("table", "/table"),
         ("posting", f"/postings/{ids['posting']}"),
         ("posting-delete", f"/postings/{ids['posting']}/delete"),
