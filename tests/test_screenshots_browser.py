@@ -23,7 +23,7 @@ from jobloop.config import Config
 from jobloop.db import open_database
 from jobloop.models import Contact, Posting, Reflection, utcnow
 from jobloop.security import load_or_create_token
-from jobloop.services import messages, network, pipeline, postings
+from jobloop.services import companies, documents, messages, network, pipeline, postings, worklog
 
 pytestmark = pytest.mark.browser
 
@@ -83,8 +83,16 @@ def search(_shared_app, _migrated_file, tmp_path_factory):
         seed_history(50, now=now)
         posting = showcase(now)
         messages.save_signature("Alex Rivera")
-        ids = {"posting": posting.id, "contact": Contact.get(Contact.name == "Dana Park").id,
-               "reflection": Reflection.select().order_by(Reflection.id).first().id}
+        # A CV sent with the showcase application, and a company the user would like to work for.
+        folder = documents.folder_of(config.data_dir)
+        cv, _ = documents.add_version(folder, "CV", b"%PDF-1.4\n%Alex Rivera CV\n", "alex-rivera-cv.pdf", now=now)
+        documents.attach(posting, cv, sent_at=now - timedelta(days=15), now=now)
+        companies.set_target("Fabrikam", why="Open-source scheduling tools", priority=1, check_weeks=4, now=now)
+        worklog.save_person("Alex Rivera", "WS-40817")
+        ids = {"posting": posting.id, "company": posting.company_id, "contact": Contact.get(Contact.name == "Dana Park").id,
+               "reflection": Reflection.select().order_by(Reflection.id).first().id,
+               # the last three weeks: the showcase's application and interview are in it
+               "worklog": f"/worklog?from={(now - timedelta(days=20)).date()}&to={now.date()}"}
     before = _shared_app.config["JOBLOOP"]
     _shared_app.config["JOBLOOP"] = config
     server = LiveServer(_shared_app).start()
@@ -113,6 +121,10 @@ def pages(ids) -> list[tuple[str, str]]:
         ("plan", "/plan"),
         ("network", "/network"),
         ("contact", f"/contacts/{ids['contact']}"),
+        ("companies", "/companies"),
+        ("company", f"/companies/{ids['company']}"),
+        ("worklog", ids["worklog"]),
+        ("documents", "/documents"),
         ("settings", "/settings"),
         ("not-found", "/postings/999999"),
     ]
