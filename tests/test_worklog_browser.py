@@ -1,6 +1,6 @@
 """The work-search log in real Chromium: the page, its print layout (Chromium's own PDF of
-the printed page), and the README's screenshot (docs/screenshots/worklog.png, refreshed
-with JOBLOOP_UPDATE_SCREENSHOTS=1)."""
+the printed page), and a screenshot in test-artifacts (the README's picture of the log comes
+from test_screenshots_browser.py)."""
 from __future__ import annotations
 
 import io
@@ -9,14 +9,13 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from browser import ARTIFACTS, ROOT, screenshot
+from browser import ARTIFACTS, screenshot
 from factories import Clock, stored_posting
 from jobloop.clock import local_to_utc
 from jobloop.models import FollowUp
 from jobloop.services import followups, network, pipeline, worklog
 
 pytestmark = pytest.mark.browser
-DOCS_SHOT = ROOT / "docs" / "screenshots" / "worklog.png"
 
 
 @pytest.fixture
@@ -53,7 +52,7 @@ def test_the_log_prints_clean_with_name_period_and_page_numbers(seeded, page):
     rows = page.locator("table.log-table tbody tr")
     assert rows.count() == 6
     assert page.locator('[data-log="period"]').inner_text() == "2026-11-23 – 2026-11-29"
-    screenshot(page, "worklog", also=DOCS_SHOT)
+    screenshot(page, "worklog")  # (the README's picture comes from test_screenshots_browser.py)
 
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible() and not page.locator("form.worklog-period").is_visible()
