@@ -143,3 +143,10 @@ def test_the_posting_page_on_a_phone_does_not_scroll_sideways(page, live_server,
     page.goto(f"{live_server.url}/postings/{posting.id}")
     assert no_sideways_scroll(page)
     assert page.locator(".fact-salary").bounding_box()["y"] < 844
+
+
+def test_a_missing_reflection_renders_the_trackers_html_404(page, live_server, db):
+    response = page.goto(live_server.url + "/reflections/999999")
+    assert response.status == 404 and response.headers["content-type"].startswith("text/html")
+    assert page.locator("a", has_text="Go back").count() >= 1  # a way back, not the API's JSON
+    assert page.locator("nav").count() >= 1  # the tracker's own page, with its navigation
