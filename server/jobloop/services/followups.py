@@ -136,10 +136,10 @@ def _query():
             .join(contact_company, JOIN.LEFT_OUTER, on=(Contact.company == contact_company.id)))
 
 
-def due(now: datetime, limit: int | None = None) -> list[FollowUp]:
+def due(now: datetime, limit: int | None = None, offset: int = 0) -> list[FollowUp]:
     """Open follow-ups to act on now (not snoozed), soonest deadline first."""
     query = _query().where(_actionable(now)).order_by(FollowUp.due_at, FollowUp.id)
-    return list(query.limit(limit) if limit else query)
+    return list(query.limit(limit).offset(offset) if limit else query)
 
 
 def count_due(now: datetime) -> int:
@@ -165,12 +165,12 @@ def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def upcoming(now: datetime, days: int = 30, limit: int | None = None) -> list[FollowUp]:
+def upcoming(now: datetime, days: int = 30, limit: int | None = None, offset: int = 0) -> list[FollowUp]:
     """Open follow-ups not yet to act on (later, or snoozed) within `days`."""
     horizon = now + timedelta(days=days)
     query = _query().where((FollowUp.status == "open") & ~_actionable(now) & (
         (FollowUp.due_at <= horizon) | (FollowUp.snoozed_until <= horizon))).order_by(FollowUp.due_at, FollowUp.id)
-    return list(query.limit(limit) if limit else query)
+    return list(query.limit(limit).offset(offset) if limit else query)
 
 
 def for_posting(posting: Posting) -> list[FollowUp]:
