@@ -183,3 +183,16 @@ def test_followup_list_answers_a_page_at_a_time(client, auth, db, clock):
 def test_followup_list_refuses_a_page_out_of_bounds(client, auth, db, query):
     r = client.get(f"/api/followups?{query}", headers=auth)
     assert r.status_code == 422 and r.get_json()["error"]["message"]
+
+
+def test_followup_lists_leave_the_postings_descriptions_unread(client, auth, db, clock):
+    """A page of follow-ups names each posting; reading its description made the list slow."""
+    import querycount
+
+    make_posting(title="Engineer")
+    clock.advance(days=8)
+    for path in ("/api/followups", "/api/followups?scope=upcoming", "/followups", "/"):
+        with querycount.counting() as log:
+            assert client.get(path, headers=auth).status_code == 200
+        read = [sql for sql, _ in log.statements if "follow_up" in sql and "description_html" in sql]
+        assert not read, (path, read)

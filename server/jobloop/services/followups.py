@@ -27,7 +27,7 @@ from peewee import JOIN
 
 from ..clock import add_days, utcnow
 from ..db import database
-from ..models import Company, Contact, Event, FollowUp, Posting
+from ..models import POSTING_LIST_COLUMNS, Company, Contact, Event, FollowUp, Posting
 from ..stages import OPEN
 from . import Conflict, NotFound, ServiceError, messages, settings
 from .bounds import check_date
@@ -128,8 +128,9 @@ def _behind_a_check_in():
 
 def _query():
     # The contact's company too: a contact's keep-in-touch names it (one query per row otherwise).
+    # The posting's list columns, not its description: a page of follow-ups read 100 of those.
     contact_company = Company.alias()
-    return (FollowUp.select(FollowUp, Event, Posting, Company, Contact, contact_company)
+    return (FollowUp.select(FollowUp, Event, *POSTING_LIST_COLUMNS, Company, Contact, contact_company)
             .join(Event, JOIN.LEFT_OUTER, on=(FollowUp.source_event == Event.id)).switch(FollowUp)
             .join(Posting, JOIN.LEFT_OUTER).join(Company, JOIN.LEFT_OUTER).switch(FollowUp)
             .join(Contact, JOIN.LEFT_OUTER, on=(FollowUp.contact == Contact.id))

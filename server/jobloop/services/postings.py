@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, SQL, Case, NodeList, Ordering, chunked, fn
 
 from ..db import database, is_sqlite
-from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
+from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
@@ -112,10 +112,7 @@ class Filters:
     skill: str | None = None  # asks for this skill (by its key: "k8s" finds Kubernetes; services/gaps.py)
 
 
-# What a list (table, board) shows: every column but the long texts, so sorting
-# thousands of rows does not drag their descriptions through the sorter.
-LIST_COLUMNS = [f for f in Posting._meta.sorted_fields
-                if f.name not in ("description_html", "description_text", "field_sources")]
+LIST_COLUMNS = POSTING_LIST_COLUMNS  # models.py: every column but the long texts
 
 
 def filtered(filters: Filters, *, columns=None):
