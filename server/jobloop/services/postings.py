@@ -169,10 +169,11 @@ def ordered(query, sort: str = "updated", descending: bool = True):
 
 
 def search(*, stage: str | None = None, q: str | None = None, url: str | None = None,
-           limit: int = 100, offset: int = 0):
+           limit: int = 100, offset: int = 0, columns=None):
     """Newest-touched first; `q` is full-text (every word, as a prefix). Archived postings
-    are listed too: the API reads the whole search."""
-    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"))
+    are listed too: the API reads the whole search. `columns=LIST_COLUMNS` leaves the long
+    texts unread (a page that names postings, not one that shows them)."""
+    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"), columns=columns)
     return ordered(query).limit(limit).offset(offset)
 
 
