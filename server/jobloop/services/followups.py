@@ -271,9 +271,15 @@ def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> F
 
 
 def interviews(*, posting: Posting | None = None, since: datetime | None = None) -> list[Event]:
-    query = Event.select(Event, Posting).join(Posting).where(Event.kind == "interview")
     if posting is not None:
-        query = query.where(Event.posting == posting)
+        # One posting's timeline by its own index, sorted here: asked for kind and posting in SQL,
+        # SQLite walks every interview in the store by (kind, at) instead (65 ms at 100,000 postings).
+        rows = [e for e in Event.select().where(Event.posting == posting)
+                if e.kind == "interview" and (since is None or e.at >= since)]
+        for e in rows:
+            e.posting = posting
+        return sorted(rows, key=lambda e: (e.at, e.id))
+    query = Event.select(Event, Posting).join(Posting).where(Event.kind == "interview")
     if since is not None:
         query = query.where(Event.at >= since)
     return list(query.order_by(Event.at, Event.id))
