@@ -25,10 +25,13 @@ class QueryLog(logging.Handler):
         super().__init__(logging.DEBUG)
         self.count = 0
         self.sql: list[str] = []
+        self.statements: list[tuple] = []  # (sql, params), whole: for EXPLAIN or a column check
 
     def emit(self, record):
         self.count += 1
         self.sql.append(str(record.msg)[:200])
+        if isinstance(record.msg, tuple):
+            self.statements.append(record.msg)
 
 
 @contextmanager

@@ -267,3 +267,25 @@ def test_export_and_import_carry_companies_merges_notes_targets_and_addresses(db
     # Remembered after the import: a later clip of the merged name lands on the company.
     later = make_posting(title="Robot Wrangler", company="Acme Robotix GmbH", url="https://www.linkedin.com/jobs/view/6")
     assert companies.head_of(later.company).id == head.id
+
+
+def test_targets_read_only_their_own_companies(db):
+    """The dashboard lists targets on every view: an application at a company merged into a
+    target counts, and no statement walks the whole company or posting table to find it."""
+    import querycount
+    from jobloop.db import database, is_sqlite
+
+    companies.set_target("Lumen Labs", priority=1)
+    companies.set_target("Acme Robotics", priority=3)
+    other = stored_posting("applied", company="Northwind Traders").company
+    companies.merge(companies.find("Acme Robotics"), other)
+    for i in range(5):
+        stored_posting("applied", company=f"Elsewhere {i}")
+    with querycount.counting() as log:
+        rows = companies.targets()
+    assert [(t["name"], t["applied"]) for t in rows] == [("Lumen Labs", False), ("Acme Robotics", True)]
+    if is_sqlite():
+        for sql, params in log.statements:
+            plan = [row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
+            scans = [line for line in plan if line.startswith("SCAN") and '"target"' not in sql.split("FROM", 1)[1][:12]]
+            assert not scans, (sql, plan)

@@ -157,3 +157,42 @@ def test_reflections_list_get_update(client, auth, db, clock):
 def test_openapi_documents_the_followup_routes(client, auth, path):
     paths = client.get("/api/openapi.json", headers=auth).get_json()["paths"]
     assert path in paths, path
+
+
+def test_followup_list_answers_a_page_at_a_time(client, auth, db, clock):
+    for i in range(5):
+        make_posting(title=f"Engineer {i}", at=T0 + timedelta(minutes=i))
+    clock.advance(days=8)  # five check-ins due
+    every = client.get("/api/followups", headers=auth).get_json()
+    assert len(every["followups"]) == 5 and every["more"] is False
+    first = client.get("/api/followups?limit=2", headers=auth).get_json()
+    rest = client.get("/api/followups?limit=2&offset=2", headers=auth).get_json()
+    last = client.get("/api/followups?limit=2&offset=4", headers=auth).get_json()
+    assert first["more"] and rest["more"] and not last["more"]
+    pages = [f["id"] for page in (first, rest, last) for f in page["followups"]]
+    assert pages == [f["id"] for f in every["followups"]]
+    posting_id = every["followups"][0]["posting_id"]
+    one = client.get(f"/api/followups?scope=posting&posting_id={posting_id}&limit=1", headers=auth).get_json()
+    assert len(one["followups"]) == 1
+    clock.advance(days=-7)
+    ahead = client.get("/api/followups?scope=upcoming&limit=3", headers=auth).get_json()
+    assert len(ahead["followups"]) == 3 and ahead["more"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=501", "offset=-1", "limit=ten"])
+def test_followup_list_refuses_a_page_out_of_bounds(client, auth, db, query):
+    r = client.get(f"/api/followups?{query}", headers=auth)
+    assert r.status_code == 422 and r.get_json()["error"]["message"]
+
+
+def test_followup_lists_leave_the_postings_descriptions_unread(client, auth, db, clock):
+    """A page of follow-ups names each posting; reading its description made the list slow."""
+    import querycount
+
+    make_posting(title="Engineer")
+    clock.advance(days=8)
+    for path in ("/api/followups", "/api/followups?scope=upcoming", "/followups", "/"):
+        with querycount.counting() as log:
+            assert client.get(path, headers=auth).status_code == 200
+        read = [sql for sql, _ in log.statements if "follow_up" in sql and "description_html" in sql]
+        assert not read, (path, read)

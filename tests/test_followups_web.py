@@ -222,3 +222,21 @@ def test_a_follow_ups_message_follows_the_template_as_edited(client, db, clock):
     messages.save_templates({"feedback_request": {"body": "Dear {first_name}, what could I do better?"}})
     page = client.get(f"/postings/{posting.id}").text
     assert "Dear there, what could I do better?" in page and "I would be grateful for any feedback" not in page
+
+
+def test_followups_page_shows_a_page_of_each_list_with_links_on(client, db, clock):
+    from jobloop.web.followups import PAGE_LIMIT
+
+    for i in range(PAGE_LIMIT + 3):
+        make_posting(stage="applied")
+    clock.now = T0 + timedelta(days=8)
+    first = client.get("/followups").text
+    assert first.count('data-kind="check_in"') == PAGE_LIMIT
+    assert f"The {PAGE_LIMIT} soonest of {PAGE_LIMIT + 3}." in first
+    assert 'href="/followups?due=2#h-due">More to do' in first and "Earlier" not in first
+    second = client.get("/followups?due=2").text
+    assert second.count('data-kind="check_in"') == 3
+    assert f"{PAGE_LIMIT + 1}–{PAGE_LIMIT + 3} of {PAGE_LIMIT + 3}." in second
+    assert 'href="/followups#h-due">Earlier' in second and "More to do" not in second
+    for bad in ("0", "-1", "x", "99999999999"):
+        assert client.get(f"/followups?due={bad}&upcoming={bad}").status_code == 200

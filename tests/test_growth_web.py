@@ -309,3 +309,20 @@ def test_more_in_flight_than_the_target_reads_as_a_count_and_a_target_not_a_frac
     assert re.search(r'data-figure="in-flight">7</span> <span class="muted">· target 5', insights_page)
     assert "7 · target 5</text>" in insights_page  # the gauge's label
     assert '<strong data-figure="in-flight">7</strong> applications in flight · target 5' in dashboard
+
+
+def test_contact_page_offers_postings_to_link_without_reading_their_descriptions(client, db):
+    """The link menu names up to 200 postings; reading their descriptions was most of the page."""
+    import querycount
+    from factories import stored_posting
+
+    for i in range(3):
+        stored_posting("applied", title=f"Engineer {i}", company="Initech")
+    person = network.create(name="Pat Recruiter", email="pat@example.test", now=datetime(2026, 11, 1))
+    with querycount.counting() as log:
+        page = client.get(f"/contacts/{person.id}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert all(f"Engineer {i} · Initech" in body for i in range(3))
+    # (The contact's own linked postings are read whole: a touch writes a note on each.)
+    assert not [sql for sql, _ in log.statements if "description_html" in sql and "posting_contact" not in sql]

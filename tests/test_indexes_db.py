@@ -55,3 +55,24 @@ def test_insights_read_the_history_from_its_index_alone(some_postings):
 def test_the_calendar_window_reads_its_ranges_from_indexes(some_postings):
     assert "event_kind_at" in plan(calendar.window_interviews(NOW))
     assert "follow_up_status_due_at" in plan(calendar.window_followups(NOW))
+
+
+def test_a_postings_interviews_are_read_by_its_own_index(db):
+    """The posting page lists its interviews: walking every interview in the store by (kind, at)
+    cost 65 ms at 100,000 postings."""
+    import querycount
+    from jobloop.services import followups, pipeline
+
+    others = [stored_posting("interviewing", title=f"Other {i}") for i in range(5)]
+    for i, other in enumerate(others * 4):
+        pipeline.log_interview(other, datetime(2026, 11, 1 + i), now=NOW)
+    mine = stored_posting("interviewing", title="Mine")
+    pipeline.log_interview(mine, datetime(2026, 11, 20, 15), now=NOW)
+    pipeline.log_interview(mine, datetime(2026, 11, 10, 9), now=NOW)
+    # No ANALYZE: the stores people have were never analyzed, and SQLite's own guess is what failed.
+    with querycount.counting() as log:
+        found = followups.interviews(posting=mine)
+    assert [e.at for e in found] == [datetime(2026, 11, 10, 9), datetime(2026, 11, 20, 15)]
+    assert all(e.posting.title == "Mine" for e in found)
+    plans = [plan((sql, params)) for sql, params in log.statements]
+    assert plans and all("event_kind_at" not in p and "SCAN" not in p for p in plans), plans

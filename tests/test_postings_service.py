@@ -212,3 +212,38 @@ def test_recent_activity_shows_one_row_per_action(db):
         ("Clipped Role", "stage", "saved", "applied", "clipped · Referred by Dana"),
     ]
     assert len(postings.recent_events(2)) == 2
+
+
+def _site_prefixes_url_by_url() -> dict:
+    # What the table's site list was before the store cut the URLs: every posting's URL named in Python.
+    from jobloop.parsing.job_site import site_name
+    found: dict = {}
+    for (url,) in Posting.select(Posting.canonical_url).tuples():
+        name, prefix = site_name(url), postings._prefix(url)
+        if name and prefix:
+            found.setdefault(name, set()).add(prefix)
+    return {name: sorted(p) for name, p in found.items()}
+
+
+def test_site_list_cut_by_the_store_names_what_each_url_names(db):
+    for i, url in enumerate(["https://careers.acme.com/jobs/1", "https://acme.com", "http://acme.com:8080/x",
+                             "https://boards.greenhouse.io/globex/jobs/2?gh_jid=5", "https://jobs.lever.co?x=1",
+                             "https://user@evil.example\\@linkedin.com/jobs/view/3", "https://www.linkedin.com/jobs/view/4",
+                             "file:///tmp/page.html", "not a url", "https://jobs.example.co.uk/a/b/c#frag"]):
+        Posting.create(canonical_url=url, url=url, title=f"P{i}")
+    assert postings._read_site_prefixes() == _site_prefixes_url_by_url()
+    assert "LinkedIn" in postings.source_sites() and "Lever" in postings.source_sites()
+
+
+def test_site_list_is_kept_until_a_write_and_then_read_again(db):
+    from querycount import counting
+
+    make_posting(title="Board", url="https://job-boards.greenhouse.io/globex/jobs/2")
+    assert postings.source_sites() == ["Greenhouse"]
+    with counting() as log:
+        assert postings.source_sites() == ["Greenhouse"]
+    # A second view reads the data version, not every posting's URL.
+    assert not [sql for sql in log.sql if "canonical_url" in sql], log.sql
+    make_posting(title="Own site", url="https://careers.acme.com/jobs/1")
+    assert postings.source_sites() == ["acme.com", "Greenhouse"]
+    assert titles(postings.table(Filters(source="acme.com")).rows) == ["Own site"]

@@ -99,6 +99,12 @@ class Posting(BaseModel):
     archived_at = DateTimeField(null=True, index=True)  # added in schema v9
 
 
+# What a list (table, board, follow-ups) shows of a posting: every column but the long texts,
+# so sorting thousands of rows or reading a page of them does not drag their descriptions along.
+POSTING_LIST_COLUMNS = [f for f in Posting._meta.sorted_fields
+                        if f.name not in ("description_html", "description_text", "field_sources")]
+
+
 class Snapshot(BaseModel):
     """The raw page of one capture, gzip-compressed: postings get taken down."""
 

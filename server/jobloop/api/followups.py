@@ -48,6 +48,7 @@ class FollowUpSchema(Schema):
 
 class FollowUpListSchema(Schema):
     followups = fields.List(fields.Nested(FollowUpSchema))
+    more = fields.Boolean(metadata={"description": "more follow-ups follow this page (ask with offset + limit)"})
 
 
 class FollowUpQuerySchema(RefuseUnknownKeys):
@@ -56,6 +57,9 @@ class FollowUpQuerySchema(RefuseUnknownKeys):
                                                    "posting: every follow-up of `posting_id`"})
     days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=3650))
     posting_id = fields.Integer()
+    # A page at a time, like /api/postings: a long backlog is thousands of rows.
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1_000_000))
 
 
 class FollowUpInSchema(RefuseUnknownKeys):
@@ -145,15 +149,17 @@ class OfferDeadlineSchema(RefuseUnknownKeys):
 def list_followups(args):
     """Follow-ups to act on now (default), coming up, or all of one posting's."""
     now = _now()
+    limit, offset = args["limit"], args["offset"]
     if args["scope"] == "posting":
         if "posting_id" not in args:
             raise ServiceError("posting_id: needed with scope=posting", code="invalid")
-        rows = followups.for_posting(postings.get(args["posting_id"]))
+        rows = followups.for_posting(postings.get(args["posting_id"]))[offset:offset + limit + 1]
     elif args["scope"] == "upcoming":
-        rows = followups.upcoming(now, days=args["days"])
+        rows = followups.upcoming(now, days=args["days"], limit=limit + 1, offset=offset)
     else:
-        rows = followups.due(now)
-    return {"followups": followups.to_dicts(rows, now)}
+        rows = followups.due(now, limit=limit + 1, offset=offset)
+    # One row past the page says whether there is another, without counting them all.
+    return {"followups": followups.to_dicts(rows[:limit], now), "more": len(rows) > limit}
 
 
 @blp.route("/followups/summary", methods=["GET"])

@@ -428,14 +428,18 @@ def target_of(head: Company) -> Target | None:
 def targets() -> list[dict[str, Any]]:
     """Every target, highest priority first, with whether it has an application yet and when
     the next look at their openings is due (every N weeks from when it was added)."""
-    heads = {c.id: c.merged_into or c.id for c in Company.select(Company.id, Company.merged_into)}
-    applied: set[int] = set()
-    for (company_id,) in (Posting.select(Posting.company).where(Posting.company.is_null(False)
-                                                                 & Posting.stage.in_(stages.APPLIED))
-                          .distinct().tuples()):
-        applied.add(heads.get(company_id, company_id))
+    rows = list(Target.select(Target, Company).join(Company).order_by(Target.priority, Company.name))
+    # Only the targets' own companies and those merged into them: the dashboard asks on every
+    # view, and reading every company and applied posting cost it a pass over both tables.
+    ids = [t.company_id for t in rows]
+    heads = {c.id: c.merged_into or c.id for c in Company.select(Company.id, Company.merged_into)
+             .where(Company.id.in_(ids) | Company.merged_into.in_(ids))} if ids else {}
+    applied = {heads[company_id] for (company_id,) in
+               (Posting.select(Posting.company).where(Posting.company.in_(list(heads))
+                                                      & Posting.stage.in_(stages.APPLIED)).distinct().tuples())} \
+        if heads else set()
     out = []
-    for t in Target.select(Target, Company).join(Company).order_by(Target.priority, Company.name):
+    for t in rows:
         out.append({"id": t.id, "company_id": t.company_id, "name": t.company.name, "why": t.why,
                     "careers_url": t.careers_url, "priority": t.priority, "priority_label": PRIORITIES[t.priority],
                     "check_weeks": t.check_weeks, "created_at": t.created_at, "checked_at": t.checked_at,

@@ -27,7 +27,7 @@ from peewee import JOIN
 
 from ..clock import add_days, utcnow
 from ..db import database
-from ..models import Company, Contact, Event, FollowUp, Posting
+from ..models import POSTING_LIST_COLUMNS, Company, Contact, Event, FollowUp, Posting
 from ..stages import OPEN
 from . import Conflict, NotFound, ServiceError, messages, settings
 from .bounds import check_date
@@ -128,18 +128,19 @@ def _behind_a_check_in():
 
 def _query():
     # The contact's company too: a contact's keep-in-touch names it (one query per row otherwise).
+    # The posting's list columns, not its description: a page of follow-ups read 100 of those.
     contact_company = Company.alias()
-    return (FollowUp.select(FollowUp, Event, Posting, Company, Contact, contact_company)
+    return (FollowUp.select(FollowUp, Event, *POSTING_LIST_COLUMNS, Company, Contact, contact_company)
             .join(Event, JOIN.LEFT_OUTER, on=(FollowUp.source_event == Event.id)).switch(FollowUp)
             .join(Posting, JOIN.LEFT_OUTER).join(Company, JOIN.LEFT_OUTER).switch(FollowUp)
             .join(Contact, JOIN.LEFT_OUTER, on=(FollowUp.contact == Contact.id))
             .join(contact_company, JOIN.LEFT_OUTER, on=(Contact.company == contact_company.id)))
 
 
-def due(now: datetime, limit: int | None = None) -> list[FollowUp]:
+def due(now: datetime, limit: int | None = None, offset: int = 0) -> list[FollowUp]:
     """Open follow-ups to act on now (not snoozed), soonest deadline first."""
     query = _query().where(_actionable(now)).order_by(FollowUp.due_at, FollowUp.id)
-    return list(query.limit(limit) if limit else query)
+    return list(query.limit(limit).offset(offset) if limit else query)
 
 
 def count_due(now: datetime) -> int:
@@ -165,12 +166,12 @@ def grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def upcoming(now: datetime, days: int = 30, limit: int | None = None) -> list[FollowUp]:
+def upcoming(now: datetime, days: int = 30, limit: int | None = None, offset: int = 0) -> list[FollowUp]:
     """Open follow-ups not yet to act on (later, or snoozed) within `days`."""
     horizon = now + timedelta(days=days)
     query = _query().where((FollowUp.status == "open") & ~_actionable(now) & (
         (FollowUp.due_at <= horizon) | (FollowUp.snoozed_until <= horizon))).order_by(FollowUp.due_at, FollowUp.id)
-    return list(query.limit(limit) if limit else query)
+    return list(query.limit(limit).offset(offset) if limit else query)
 
 
 def for_posting(posting: Posting) -> list[FollowUp]:
@@ -270,9 +271,15 @@ def set_offer_deadline(posting: Posting, deadline: datetime, now: datetime) -> F
 
 
 def interviews(*, posting: Posting | None = None, since: datetime | None = None) -> list[Event]:
-    query = Event.select(Event, Posting).join(Posting).where(Event.kind == "interview")
     if posting is not None:
-        query = query.where(Event.posting == posting)
+        # One posting's timeline by its own index, sorted here: asked for kind and posting in SQL,
+        # SQLite walks every interview in the store by (kind, at) instead (65 ms at 100,000 postings).
+        rows = [e for e in Event.select().where(Event.posting == posting)
+                if e.kind == "interview" and (since is None or e.at >= since)]
+        for e in rows:
+            e.posting = posting
+        return sorted(rows, key=lambda e: (e.at, e.id))
+    query = Event.select(Event, Posting).join(Posting).where(Event.kind == "interview")
     if since is not None:
         query = query.where(Event.at >= since)
     return list(query.order_by(Event.at, Event.id))

@@ -44,14 +44,14 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import fn
 
-from ..db import database, is_sqlite, read_transaction
-from ..migrations import DATA_VERSION_TABLE
+from ..db import database, is_sqlite
 from .. import stages
 from ..clock import local_to_utc, local_today
 from ..models import Contact, Goal, Posting, Reflection, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
+from .kept import kept
 
 APPLIED = set(stages.APPLIED)
 RESPONSE = set(stages.RESPONDED)
@@ -204,26 +204,8 @@ def _read_story() -> Story:
 
 
 def story() -> Story:
-    """The history's figures, from the cache while the store's data version has not moved (each
-    write moves it: migrations.install_data_version). Read in one transaction with the version,
-    so what is kept is what that version holds; never kept from inside a transaction, whose
-    writes (and version) may yet be rolled back."""
-    db = database.obj
-    keep = not database.in_transaction()
-    with read_transaction():
-        version = _data_version() if keep else None
-        kept = getattr(db, "_jobloop_insights", None)
-        if version is not None and kept is not None and kept[0] == version:
-            return kept[1]
-        found = _read_story()
-    if version is not None:
-        db._jobloop_insights = (version, found)
-    return found
-
-
-def _data_version() -> int | None:
-    row = database.execute_sql(f"SELECT max(version) FROM {DATA_VERSION_TABLE}").fetchone()
-    return row[0] if row else None
+    """The history's figures, kept until any write moves the store's data version (kept.py)."""
+    return kept("insights", _read_story)
 
 
 def _between(times: list, after: datetime | None, until: datetime) -> int:

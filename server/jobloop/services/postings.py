@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, SQL, Case, NodeList, Ordering, chunked, fn
 
 from ..db import database, is_sqlite
-from ..models import REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
+from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
@@ -19,6 +19,7 @@ from . import search as text_search
 from . import tags as posting_tags
 from ..stages import IN_FLIGHT
 from .bounds import check_date
+from .kept import kept
 
 # Fields a user may edit by hand; an edit marks the field so re-captures keep it.
 EDITABLE = (
@@ -111,10 +112,7 @@ class Filters:
     skill: str | None = None  # asks for this skill (by its key: "k8s" finds Kubernetes; services/gaps.py)
 
 
-# What a list (table, board) shows: every column but the long texts, so sorting
-# thousands of rows does not drag their descriptions through the sorter.
-LIST_COLUMNS = [f for f in Posting._meta.sorted_fields
-                if f.name not in ("description_html", "description_text", "field_sources")]
+LIST_COLUMNS = POSTING_LIST_COLUMNS  # models.py: every column but the long texts
 
 
 def filtered(filters: Filters, *, columns=None):
@@ -171,10 +169,11 @@ def ordered(query, sort: str = "updated", descending: bool = True):
 
 
 def search(*, stage: str | None = None, q: str | None = None, url: str | None = None,
-           limit: int = 100, offset: int = 0):
+           limit: int = 100, offset: int = 0, columns=None):
     """Newest-touched first; `q` is full-text (every word, as a prefix). Archived postings
-    are listed too: the API reads the whole search."""
-    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"))
+    are listed too: the API reads the whole search. `columns=LIST_COLUMNS` leaves the long
+    texts unread (a page that names postings, not one that shows them)."""
+    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"), columns=columns)
     return ordered(query).limit(limit).offset(offset)
 
 
@@ -226,13 +225,31 @@ def _by_site(query, descending: bool, page: int, per_page: int) -> list:
 
 def _site_prefixes() -> dict[str, list[str]]:
     """Each job site's name -> the "scheme://host/" starts of the canonical URLs found on it,
-    so a filter by site stays one SQL condition per host."""
+    so a filter by site stays one SQL condition per host. Kept until a write (kept.py): the
+    table asks on every view, and the store has a few hundred hosts under many thousand URLs."""
+    return kept("site_prefixes", _read_site_prefixes)
+
+
+def _read_site_prefixes() -> dict[str, list[str]]:
+    # The store cuts each URL at the end of its host and hands back the distinct starts: the
+    # name and prefix depend on nothing after them, so this is the same as naming every URL.
     prefixes: dict[str, set[str]] = {}
-    for (url,) in Posting.select(Posting.canonical_url).tuples():
-        name, prefix = site_name(url), _prefix(url)
+    for (start,) in database.execute_sql(f"SELECT DISTINCT {_url_start_sql()} FROM posting"):
+        name, prefix = site_name(start), _prefix(start)
         if name and prefix:
             prefixes.setdefault(name, set()).add(prefix)
     return {name: sorted(found) for name, found in prefixes.items()}
+
+
+def _url_start_sql() -> str:
+    """canonical_url up to (not including) the first "/" after its "://"; NULL without "://"."""
+    if is_sqlite():
+        scheme_end = "instr(canonical_url, '://') + 2"
+        rest = f"substr(canonical_url, {scheme_end} + 1)"
+        return (f"CASE WHEN instr(canonical_url, '://') = 0 THEN NULL WHEN instr({rest}, '/') > 0"
+                f" THEN substr(canonical_url, 1, {scheme_end} + instr({rest}, '/') - 1) ELSE canonical_url END")
+    return ("CASE WHEN strpos(canonical_url, '://') = 0 THEN NULL ELSE substr(canonical_url, 1, strpos(canonical_url, '://') + 2)"
+            " || split_part(substr(canonical_url, strpos(canonical_url, '://') + 3), '/', 1) END")
 
 
 def _prefix(url: str) -> str:

@@ -19,7 +19,7 @@ from .forms import local_day_time
 
 blp = Blueprint("followups", __name__)
 TODAY_LIMIT = 8    # items on the dashboard card
-PAGE_LIMIT = 100   # items per list on /followups
+PAGE_LIMIT = 25    # items per list and page on /followups
 
 
 @blp.record_once
@@ -90,14 +90,26 @@ def _feed_url() -> str:
 
 # ---- follow-ups -----------------------------------------------------------------------------
 
+def _list_page(name: str) -> int:
+    # ?due=2 shows the second page of that list; anything else the first.
+    value = request.args.get(name, "")
+    return min(int(value), 10_000) if value.isdigit() and int(value) > 0 else 1
+
+
 @blp.route("/followups")
 def index():
+    # Each list a page at a time, soonest first, with a link on to the next: a backlog of
+    # thousands was a page of megabytes (every item carries its drafted message).
     now = _now()
+    due_page, upcoming_page = _list_page("due"), _list_page("upcoming")
+    due = followups.due(now, limit=PAGE_LIMIT + 1, offset=(due_page - 1) * PAGE_LIMIT)
+    upcoming = followups.upcoming(now, days=60, limit=PAGE_LIMIT + 1, offset=(upcoming_page - 1) * PAGE_LIMIT)
     return render_template(
         "followups/index.html", now=now,
-        due=followups.to_dicts(followups.due(now, limit=PAGE_LIMIT), now),
-        due_count=followups.count_due(now),
-        upcoming=followups.to_dicts(followups.upcoming(now, days=60, limit=PAGE_LIMIT), now),
+        due=followups.to_dicts(due[:PAGE_LIMIT], now), due_page=due_page, due_more=len(due) > PAGE_LIMIT,
+        due_count=followups.count_due(now), first=(due_page - 1) * PAGE_LIMIT + 1,
+        upcoming=followups.to_dicts(upcoming[:PAGE_LIMIT], now), upcoming_page=upcoming_page,
+        upcoming_more=len(upcoming) > PAGE_LIMIT,
         reflections=[reflection.to_dict(r, now) for r in reflection.due(now, limit=PAGE_LIMIT)],
     )
 

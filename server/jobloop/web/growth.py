@@ -218,7 +218,8 @@ def _contact(contact_id=None, **__) -> dict:
     contact = network.get(contact_id)
     linked = network.linked_postings(contact)
     linked_ids = {p.id for p in linked}
-    choices = [p for p in postings.search(limit=200) if p.id not in linked_ids]
+    # A menu of titles: their descriptions stay unread (200 of them were most of the page's time).
+    choices = [p for p in postings.search(limit=200, columns=postings.LIST_COLUMNS) if p.id not in linked_ids]
     return dict(contact=contact, linked=linked, choices=choices,
                 next_touch=network.next_touch_at(contact), warmth=WARMTH, now=_now())
 
