@@ -34,7 +34,7 @@ from jobloop.db import database  # noqa: E402
 from jobloop.models import Company, Contact, Event, Posting, ProfileSkill, Reflection, utcnow  # noqa: E402
 from jobloop.parsing import parse  # noqa: E402
 from jobloop.parsing.identity import company_key  # noqa: E402
-from jobloop.services import capture, companies  # noqa: E402
+from jobloop.services import capture, companies, posting_skills  # noqa: E402
 
 GOAL = 1.2
 SKILLS = ["Python", "SQL", "Kubernetes", "Terraform", "AWS", "Docker", "Apache Kafka", "Airflow", "React",
@@ -116,6 +116,7 @@ def seed(n: int, met: list[tuple[str, str]], rng: random.Random) -> None:
                               "last_contact_at": now - timedelta(days=30), "created_at": now}
                              for i, name in enumerate(sorted({name for name, _ in met}))]).execute()
         ProfileSkill.insert_many([{"name": s, "level": 3} for s in ("Python", "SQL", "k8s", "AWS")]).execute()
+    posting_skills.rebuild()  # rows inserted in bulk bypass refresh(), as an import's do; the fit reads the tallies
 
 
 def main(argv: list[str] | None = None) -> int:
