@@ -387,11 +387,11 @@ def attach_url(posting: Posting, url: str, now: datetime | None = None) -> Posti
 def posting_for_url(url: str) -> Posting | None:
     """The posting clipped from `url`, by its own address or one attached to it."""
     canonical = canonical_url(url)
-    found = Posting.select().where(Posting.canonical_url == canonical).first()
-    if found is None:  # the preview's usual case: one narrow query, no second build of its SQL
-        kept = PostingUrl.select(PostingUrl.posting).where(PostingUrl.canonical_url == canonical).first()
-        found = kept.posting if kept is not None else None
-    return found
+    # The id first, by two narrow queries: the preview's usual answer is "not tracked", and a
+    # select of every posting column costs more to build than the look-up itself.
+    found = (Posting.select(Posting.id).where(Posting.canonical_url == canonical).scalar()
+             or PostingUrl.select(PostingUrl.posting).where(PostingUrl.canonical_url == canonical).scalar())
+    return Posting.select().where(Posting.id == found).first() if found else None  # None if deleted meanwhile
 
 
 # ---- target companies ------------------------------------------------------------------------------
