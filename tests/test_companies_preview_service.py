@@ -1,6 +1,6 @@
 """What the popup's preview adds to the parse (history, fit, same job, target) stays a few
-narrow queries: how many, and that the fit counts rejections from the tallies, not from every
-turned-down posting's skill list (the bench measures the time; these guard the shape)."""
+narrow queries, the employer's postings read once (the bench measures the time; this guards
+the shape)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from factories import stored_posting
-from jobloop.db import database, is_sqlite
+from jobloop.db import database
 from jobloop.models import Contact, Reflection
 from jobloop.services import companies, profile
 
@@ -58,22 +58,7 @@ def test_clip_context_reads_the_employer_once_in_a_few_queries(db, queries):
     assert out["same_job"]["url"] == "https://www.linkedin.com/jobs/view/77"
     assert out["fit"]["text"] == ("You have 1 of 3 asked. Missing: Terraform (asked in 1 of your rejections), Go.")
     # company by name, its names, its postings (history and same job alike), their events and
-    # reflections, its contacts, target, profile, tallies: 18 before the preview was trimmed.
+    # reflections, its contacts, target, profile, the rejections' skills: 16 before the trim.
     assert len(queries) <= 9, "\n".join(queries)
-    assert sum('FROM "posting"' in q for q in queries) == 1, "\n".join(queries)
+    assert sum('"company_id" IN' in q and 'FROM "posting"' in q for q in queries) == 1, "\n".join(queries)
     assert not any("follow_up" in q for q in queries)  # the two lines never show follow-ups
-
-
-def test_fit_counts_rejections_from_the_tallies_not_the_postings(db, queries):
-    stored_posting("rejected", skills=["k8s"])  # an alias in a rejection counts for the vocabulary's name
-    stored_posting("ghosted", skills=["Kubernetes", "Terraform"])
-    stored_posting("applied", skills=["Kubernetes"])  # in flight: not a rejection
-    queries.clear()
-    fit = companies.fit(["Kubernetes", "Terraform"])
-    assert fit["missing"] == [{"skill": "Kubernetes", "rejections": 2}, {"skill": "Terraform", "rejections": 1}]
-    assert not any('"posting"' in q for q in queries), "\n".join(queries)
-    tally = next(q for q in queries if "skill_tally" in q)
-    if is_sqlite():  # the tallies' primary key (skill, name, stage) finds the rows; no table scan
-        plan = " ".join(str(row[-1]) for row in database.execute_sql("EXPLAIN QUERY PLAN " + tally,
-                                                                      queries.params[tally]))
-        assert "SCAN" not in plan, plan
