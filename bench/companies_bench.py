@@ -7,9 +7,10 @@ usage: python bench/companies_bench.py [--postings 10000] [--corpus DIR] [--runs
 Seeds a temporary SQLite data dir: every corpus page's company has met the user before (a
 posting rejected after the interview with written feedback, one in flight, one saved, a
 contact), the rest of the N postings are spread over other companies, with stage events
-and skills, and the profile holds a few skills. Then for every page: the best of a few runs
-of parse(html, url) alone, and of the preview the popup gets (capture.preview: the parse and
-the tracked-URL lookup; companies.clip_context: history, fit, the same job, the target).
+and skills, and the profile holds a few skills. Then for every page, in turns: the best of a few runs
+of parse(html, url) alone, and of the preview the popup gets: POST /api/parse answered by the
+app in process (the parse, the tracked-URL lookup, the draft held for the save, history, fit,
+the same job, the target, the response schema). The goal figure is the median of the ratios.
 """
 from __future__ import annotations
 
@@ -27,14 +28,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from jobloop.app import create_app  # noqa: E402
 from jobloop.config import Config  # noqa: E402
 from jobloop.db import database  # noqa: E402
+from jobloop.security import current_token  # noqa: E402
 from jobloop.models import Company, Contact, Event, Posting, ProfileSkill, Reflection, utcnow  # noqa: E402
 from jobloop.parsing import parse  # noqa: E402
 from jobloop.parsing.identity import company_key  # noqa: E402
-from jobloop.services import capture, companies  # noqa: E402
+from jobloop.services import companies, posting_skills  # noqa: E402
+from figures import figure, report  # noqa: E402
 
 GOAL = 1.2
 SKILLS = ["Python", "SQL", "Kubernetes", "Terraform", "AWS", "Docker", "Apache Kafka", "Airflow", "React",
@@ -116,6 +120,7 @@ def seed(n: int, met: list[tuple[str, str]], rng: random.Random) -> None:
                               "last_contact_at": now - timedelta(days=30), "created_at": now}
                              for i, name in enumerate(sorted({name for name, _ in met}))]).execute()
         ProfileSkill.insert_many([{"name": s, "level": 3} for s in ("Python", "SQL", "k8s", "AWS")]).execute()
+    posting_skills.rebuild()  # rows inserted in bulk bypass refresh(), as an import's do; the fit reads the tallies
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,50 +138,47 @@ def main(argv: list[str] | None = None) -> int:
 
     data_dir = Path(tempfile.mkdtemp(prefix="jobloop-companies-bench-"))
     app = create_app(Config(data_dir=data_dir, database_url=None, testing=True))
-    ratios, plain_ratios, extra_ms, context_ms, with_history = [], [], [], [], 0
     with app.app_context():
         database.connect(reuse_if_open=True)
         seed(args.postings, met, random.Random(17))
-        now = utcnow()
-        for name, url, html, _ in drafts:
-            def preview():
-                result = capture.preview(url, html, now=now)
-                return companies.clip_context(result["draft"], url, now)
-
-            draft = parse(html, url, now=now).to_dict()
-            alone, plain, whole, extra = best_of_each(
-                [lambda: parse(html, url, now=now), lambda: capture.preview(url, html, now=now), preview,
-                 lambda: companies.clip_context(draft, url, now)], args.runs)
-            context_ms.append(extra * 1000)
-            plain_ratios.append(plain / alone)
-            with_history += bool(preview()["history"])
-            ratios.append(whole / alone)
-            extra_ms.append((whole - alone) * 1000)
         database.close()
+    # The popup's preview as the server answers it: POST /api/parse through the app, in process
+    # (no socket): the parse, the tracked-URL lookup, the draft held for the save, history, fit,
+    # the same job, the target, and the response schema. Against parse() alone, same page, in turns.
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {current_token(data_dir)}"}
+    ratios, extra_ms, context_ms, with_history = [], [], [], 0
+    for name, url, html, _ in drafts:
+        body = json.dumps({"url": url, "html": html})
+
+        def preview():
+            res = client.post("/api/parse", data=body, content_type="application/json", headers=auth)
+            assert res.status_code == 200, res.get_data(as_text=True)[:300]
+            return res
+
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            draft = parse(html, url).to_dict()
+            now = utcnow()
+            (context,) = best_of_each([lambda: companies.clip_context(draft, url, now)], args.runs)
+            database.close()
+        alone, whole = best_of_each([lambda: parse(html, url), preview], args.runs)
+        with_history += bool(preview().get_json()["history"])
+        ratios.append(whole / alone)
+        extra_ms.append((whole - alone) * 1000)
+        context_ms.append(context * 1000)
     med, worst = statistics.median(ratios), max(ratios)
     print(f"{len(drafts)} pages, {Posting_count(app)} postings; {with_history} previews carried a history;"
           f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"preview without the company context (as before) / parse alone: median {statistics.median(plain_ratios):.2f}x")
-    print(f"preview (parse + history + fit) / parse alone: median {med:.2f}x, worst {worst:.2f}x"
-          f" (goal median <= {GOAL}x: {'ok' if med <= GOAL else 'MISSED'});"
-          f" added {statistics.median(extra_ms):.1f} ms median, {max(extra_ms):.1f} ms worst;"
-          f" history + fit + same job alone {statistics.median(context_ms):.1f} ms median, {max(context_ms):.1f} ms worst")
-    out = os.environ.get("JOBLOOP_BENCH_MARKDOWN")
-    if out:
-        with open(out, "a", encoding="utf-8") as f:
-            f.write("\n".join([
-                "## Popup preview with company history and fit", "",
-                f"{len(drafts)} real pages, a store of {args.postings:,} postings where each page's company has"
-                " history; best of a few runs per page.", "",
-                "| measure | median | worst | goal |", "| --- | ---: | ---: | --- |",
-                f"| preview (parse + history + fit) / parse alone | {med:.2f}× | {worst:.2f}× | median ≤ {GOAL}×"
-                f"{'' if med <= GOAL else ' — **not met**'} |",
-                f"| preview without history and fit / parse alone | {statistics.median(plain_ratios):.2f}× |"
-                f" {max(plain_ratios):.2f}× | |",
-                f"| time the preview adds to the parse | {statistics.median(extra_ms):.1f} ms | {max(extra_ms):.1f} ms | |",
-                f"| history + fit + same job + target alone | {statistics.median(context_ms):.1f} ms"
-                f" | {max(context_ms):.1f} ms | |",
-                "", ""]))
+    bench = "companies"
+    report([
+        figure(bench, f"popup preview (POST /api/parse: parse + history + fit), {args.postings:,} postings", med, "×",
+               reference="parse alone, same page", ratio=med, goal=f"median ≤ {GOAL}×", met=med <= GOAL, summary=True),
+        figure(bench, "popup preview / parse alone, worst page", worst, "×", reference="parse alone, same page",
+               ratio=worst),
+        figure(bench, "time the preview adds to the parse (median)", statistics.median(extra_ms), "ms"),
+        figure(bench, "history + fit + same job + target alone (median)", statistics.median(context_ms), "ms"),
+    ])
     return 0
 
 

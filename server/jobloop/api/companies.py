@@ -179,8 +179,7 @@ class UrlListSchema(Schema):
 
 def clip_context(draft: dict, url: str, tracked_id: int | None = None) -> dict:
     """The preview's history, fit, same job and target, with the tracker's links."""
-    tracked = postings.get(tracked_id) if tracked_id else None
-    out = companies.clip_context(draft, url, _now(), tracked=tracked)
+    out = companies.clip_context(draft, url, _now(), tracked=tracked_id)
     if out["history"]:
         out["history"]["company_url"] = url_for("companies.company", company_id=out["history"]["company_id"],
                                                 _external=True)

@@ -47,9 +47,14 @@ MAX_CHECK_WEEKS = 52
 
 # ---- identity ------------------------------------------------------------------------------
 
+# Lookups that usually find nothing use .first(), not get_or_none(): peewee's get() builds the
+# query's SQL a second time for the message of the exception it raises on a miss, which
+# costs the popup's preview about as much as the query itself.
+
+
 def head_of(company: Company) -> Company:
     if company.merged_into:
-        head = Company.get_or_none(Company.id == company.merged_into)
+        head = Company.select().where(Company.id == company.merged_into).first()
         if head is not None:
             return head
     return company
@@ -71,7 +76,7 @@ def find(name: str | None, url: str | None = None) -> Company | None:
     """The employer behind a name (and a careers address), without making anything."""
     name = (name or "").strip()
     if name:
-        row = Company.get_or_none(Company.name == name)
+        row = Company.select().where(Company.name == name).first()
         if row is None:
             key = company_key(name)
             row = Company.select().where(Company.key == key).order_by(Company.id).first() if key else None
@@ -176,21 +181,51 @@ def history(head: Company, now: datetime, *, exclude: int | None = None) -> dict
     """What happened at this employer: applications (stage reached, how it ended), feedback and
     reflections, contacts with warmth and last touch, open follow-ups."""
     ids = group_ids(head)
-    # Each query narrows by an id list first (company, posting, contact) and sorts here: with an
-    # ORDER BY or a kind/status test in SQL, SQLite may walk the whole created_at, kind or status
-    # index instead, which at 10,000 postings costs the popup tens of milliseconds.
-    query = Posting.select(Posting.id, Posting.title, Posting.url, Posting.stage, Posting.stage_changed_at,
-                           Posting.created_at, Posting.company).where(Posting.company.in_(ids))
-    postings = sorted((p for p in query if p.id != exclude), key=lambda p: (p.created_at, p.id), reverse=True)
+    met = _met(ids, _postings_at(ids, exclude), now)
+    posting_ids = [a["posting_id"] for a in met["applications"]]
+    followups = {}
+    columns = (FollowUp.id, FollowUp.kind, FollowUp.due_at, FollowUp.message, FollowUp.posting, FollowUp.contact,
+               FollowUp.status)
+    for field, wanted in ((FollowUp.posting, posting_ids), (FollowUp.contact, [c["id"] for c in met["contacts"]])):
+        if wanted:
+            followups.update((f.id, f) for f in FollowUp.select(*columns).where(field.in_(wanted)) if f.status == "open")
+    followups = sorted(followups.values(), key=lambda f: (f.due_at, f.id))
+    return {"company": {"id": head.id, "name": head.name, "names": names(head), "notes": head.notes}, **met,
+            "followups": [{"id": f.id, "kind": f.kind, "due_at": f.due_at, "message": f.message,
+                           "posting_id": f.posting_id, "contact_id": f.contact_id} for f in followups]}
+
+
+def brief_history(head: Company, now: datetime, *, exclude: int | None = None) -> list[str]:
+    """summary() of history(), reading only what the two lines need (no names, no follow-ups):
+    the popup's preview and the posting page show it."""
+    ids = group_ids(head)
+    return summary(_met(ids, _postings_at(ids, exclude), now), now)
+
+
+def _postings_at(ids: list[int], exclude: int | None = None) -> list[Posting]:
+    """The employer's postings, newest first (narrow columns: no descriptions)."""
+    # Narrowed by the company id list alone and sorted here: with an ORDER BY in SQL, SQLite may
+    # walk the whole created_at index instead, which at 10,000 postings costs tens of milliseconds.
+    query = Posting.select(Posting.id, Posting.title, Posting.url, Posting.canonical_url, Posting.stage,
+                           Posting.stage_changed_at, Posting.created_at, Posting.company).where(Posting.company.in_(ids))
+    return sorted((p for p in query if p.id != exclude), key=lambda p: (p.created_at, p.id), reverse=True)
+
+
+def _met(ids: list[int], postings: list[Posting], now: datetime) -> dict[str, Any]:
+    """Applications (stage reached, how it ended, feedback, reflections) and contacts there."""
+    # Each query narrows by an id list first (posting, company) and sorts here: with an ORDER BY
+    # or a kind/status test in SQL, SQLite may walk the whole kind or status index instead.
     posting_ids = [p.id for p in postings]
     reached, applied = _timelines(posting_ids)
     reflections: dict[int, list[Reflection]] = {}
     if posting_ids:
-        for r in Reflection.select().where(Reflection.posting.in_(posting_ids)).order_by(Reflection.id):
+        for r in (Reflection.select(Reflection.id, Reflection.posting, Reflection.went_well, Reflection.to_improve,
+                                    Reflection.feedback, Reflection.written_at)
+                  .where(Reflection.posting.in_(posting_ids))):
             reflections.setdefault(r.posting_id, []).append(r)
     applications = []
     for p in postings:
-        rs = reflections.get(p.id, [])
+        rs = sorted(reflections.get(p.id, []), key=lambda r: r.id)
         applications.append({
             "posting_id": p.id, "title": p.title or p.url, "stage": p.stage, "reached": reached.get(p.id),
             "outcome": _ending(p, reached.get(p.id)), "applied_at": applied.get(p.id), "clipped_at": p.created_at,
@@ -199,22 +234,13 @@ def history(head: Company, now: datetime, *, exclude: int | None = None) -> dict
             "reflections": [{"went_well": r.went_well, "to_improve": r.to_improve, "feedback": r.feedback,
                              "written_at": r.written_at} for r in rs if r.written_at],
         })
-    people = sorted(Contact.select().where(Contact.company.in_(ids)),
+    people = sorted(Contact.select(Contact.id, Contact.name, Contact.role, Contact.warmth, Contact.email,
+                                   Contact.last_contact_at).where(Contact.company.in_(ids)),
                     key=lambda c: (c.last_contact_at is None, -(c.last_contact_at.timestamp() if c.last_contact_at else 0), c.id))
     contacts = [{"id": c.id, "name": c.name, "role": c.role, "warmth": c.warmth, "email": c.email,
                  "last_contact_at": c.last_contact_at,
                  "days_since": (now - c.last_contact_at).days if c.last_contact_at else None} for c in people]
-    followups = {}
-    columns = (FollowUp.id, FollowUp.kind, FollowUp.due_at, FollowUp.message, FollowUp.posting, FollowUp.contact,
-               FollowUp.status)
-    for field, wanted in ((FollowUp.posting, posting_ids), (FollowUp.contact, [c.id for c in people])):
-        if wanted:
-            followups.update((f.id, f) for f in FollowUp.select(*columns).where(field.in_(wanted)) if f.status == "open")
-    followups = sorted(followups.values(), key=lambda f: (f.due_at, f.id))
-    return {"company": {"id": head.id, "name": head.name, "names": names(head), "notes": head.notes},
-            "applications": applications, "contacts": contacts,
-            "followups": [{"id": f.id, "kind": f.kind, "due_at": f.due_at, "message": f.message,
-                           "posting_id": f.posting_id, "contact_id": f.contact_id} for f in followups]}
+    return {"applications": applications, "contacts": contacts}
 
 
 def _timelines(posting_ids: list[int]) -> tuple[dict[int, str | None], dict[int, datetime]]:
@@ -316,15 +342,19 @@ def same_job(title: str | None, company: str | None, url: str, now: datetime) ->
     head = find(company, url)
     if head is None or not title:
         return None
+    return _same_job(title, url, now, _postings_at(group_ids(head)))
+
+
+def _same_job(title: str | None, url: str, now: datetime, postings: list[Posting]) -> Posting | None:
+    """same_job() among the employer's postings (newest first, as _postings_at reads them)."""
+    if not title:
+        return None
     own = canonical_url(url)
     site = site_name(url)
     since = now - timedelta(weeks=SAME_JOB_WEEKS)
     best, best_score = None, 0.0
-    for p in (Posting.select(Posting.id, Posting.title, Posting.url, Posting.canonical_url, Posting.stage,
-                             Posting.created_at, Posting.company)
-              .where(Posting.company.in_(group_ids(head)) & (Posting.created_at >= since)
-                     & (Posting.canonical_url != own))):
-        if site_name(p.url) == site:
+    for p in postings:
+        if p.created_at < since or p.canonical_url == own or site_name(p.url) == site:
             continue  # two postings on one site are two openings, not one job seen twice
         score = title_similarity(title, p.title)
         if score >= SAME_TITLE and (score > best_score or (score == best_score and p.created_at > best.created_at)):
@@ -360,11 +390,11 @@ def attach_url(posting: Posting, url: str, now: datetime | None = None) -> Posti
 def posting_for_url(url: str) -> Posting | None:
     """The posting clipped from `url`, by its own address or one attached to it."""
     canonical = canonical_url(url)
-    found = Posting.get_or_none(Posting.canonical_url == canonical)
-    if found is None:
-        kept = PostingUrl.get_or_none(PostingUrl.canonical_url == canonical)
-        found = kept.posting if kept is not None else None
-    return found
+    # The id first, by two narrow queries: the preview's usual answer is "not tracked", and a
+    # select of every posting column costs more to build than the look-up itself.
+    found = (Posting.select(Posting.id).where(Posting.canonical_url == canonical).scalar()
+             or PostingUrl.select(PostingUrl.posting).where(PostingUrl.canonical_url == canonical).scalar())
+    return Posting.select().where(Posting.id == found).first() if found else None  # None if deleted meanwhile
 
 
 # ---- target companies ------------------------------------------------------------------------------
@@ -422,7 +452,7 @@ def remove_target(head: Company) -> None:
 
 
 def target_of(head: Company) -> Target | None:
-    return Target.get_or_none(Target.company == head.id)
+    return Target.select().where(Target.company == head.id).first()
 
 
 def targets() -> list[dict[str, Any]]:
@@ -472,22 +502,26 @@ def target_dict(target: Target) -> dict[str, Any]:
 
 # ---- what the popup's preview carries ---------------------------------------------------------------
 
-def clip_context(draft: dict[str, Any], url: str, now: datetime, *, tracked: Posting | None = None) -> dict[str, Any]:
+def clip_context(draft: dict[str, Any], url: str, now: datetime, *, tracked: int | None = None) -> dict[str, Any]:
     """For the preview of a clip: the employer's history in two lines, the fit of the skills
     asked, the tracked posting this is most likely the same job as (not when the address is
-    tracked already), and whether the employer is a target. Kept apart from parsing, so the
-    preview's parse can change without touching it."""
+    tracked already: `tracked` is that posting's id), and whether the employer is a target.
+    Kept apart from parsing, so the preview's parse can change without touching it. The
+    employer, its names and its postings are read once for the history and the same job."""
     head = find(draft.get("company"), url)
-    history_out = target_out = None
+    history_out = target_out = same = None
     if head is not None:
-        lines = summary(history(head, now, exclude=tracked.id if tracked else None), now)
-        history_out = {"company_id": head.id, "company": head.name, "lines": lines}
+        ids = group_ids(head)
+        postings = _postings_at(ids)
+        mine = [p for p in postings if p.id != tracked]
+        history_out = {"company_id": head.id, "company": head.name, "lines": summary(_met(ids, mine, now), now)}
         target = target_of(head)
         if target is not None:
             target_out = {"company_id": head.id, "company": head.name, "why": target.why,
                           "priority": target.priority, "priority_label": PRIORITIES[target.priority],
                           "careers_url": target.careers_url}
-    same = None if tracked else same_job(draft.get("title"), draft.get("company"), url, now)
+        if tracked is None:
+            same = _same_job(draft.get("title"), url, now, postings)
     return {"history": history_out, "fit": fit(draft.get("skills")), "target": target_out,
             "same_job": {"id": same.id, "title": same.title, "url": same.url, "stage": same.stage,
                          "site": site_name(same.url)} if same else None}

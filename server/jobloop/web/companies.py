@@ -33,7 +33,7 @@ def company_posting(posting: Posting) -> dict:
     lines = []
     if head is not None:
         now = _now()
-        lines = companies.summary(companies.history(head, now, exclude=posting.id), now)
+        lines = companies.brief_history(head, now, exclude=posting.id)
     return {"company": head, "lines": lines, "fit": fit,
             "target": companies.target_of(head) if head is not None else None}
 
