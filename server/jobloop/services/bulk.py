@@ -29,6 +29,7 @@ from ..models import BulkBatch, DocumentSent, DocumentVersion, Event, FollowUp, 
 from ..stages import STAGES
 from . import archive, pipeline, postings, tags
 from .errors import Conflict, NotFound, ServiceError
+from .transfer import encode_value  # one encoding for kept rows: the export's
 
 MAX_POSTINGS = 500  # one bulk change, and one "select all matching"
 KEEP = 20           # the latest batches stay undoable; older ones are forgotten
@@ -40,16 +41,6 @@ TOUCHED = [Posting, Event, FollowUp, Reflection, PostingTag]
 # (DocumentSent: which CV went with the application; the file itself stays until the user deletes it.)
 TOUCHED_BY_DELETE = [Posting, Snapshot, Event, FollowUp, Reflection, PostingContact, PostingTag, DocumentSent]
 _MODELS = {m._meta.table_name: m for m in TOUCHED_BY_DELETE}
-
-
-def _encode(field, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, BlobField):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
 
 
 def _decode(field, value: Any) -> Any:
@@ -71,7 +62,7 @@ def _rows(model, ids: list[int]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for start in range(0, len(ids), 500):
         for row in model.select(*fields).where(key.in_(ids[start:start + 500])).tuples():
-            found[str(row[0])] = {f.column_name: _encode(f, v) for f, v in zip(fields, row)}
+            found[str(row[0])] = {f.column_name: encode_value(f, v) for f, v in zip(fields, row)}
     return found
 
 
@@ -200,7 +191,7 @@ def recent(token: str) -> BulkBatch | None:
 def _current(model, row_id: str) -> dict | None:
     fields = model._meta.sorted_fields
     row = model.select(*fields).where(model.id == int(row_id)).tuples().first()
-    return None if row is None else {f.column_name: _encode(f, v) for f, v in zip(fields, row)}
+    return None if row is None else {f.column_name: encode_value(f, v) for f, v in zip(fields, row)}
 
 
 def _values(model, row: dict) -> dict:

@@ -116,7 +116,8 @@ def restore_files(source: Path, data_dir: Path) -> tuple[int, list[str]]:
     return copied, [h for h in missing if not documents.file_path(folder, h).is_file()]
 
 
-def _encode(field, value: Any) -> Any:
+def encode_value(field, value: Any) -> Any:
+    """A column value as export files (and bulk undo records) keep it: blobs base64, dates ISO."""
     if value is None:
         return None
     if isinstance(field, BlobField):
@@ -136,7 +137,7 @@ def export_data(documents_dir: Path | None = None) -> dict[str, Any]:
             fields = model._meta.sorted_fields
             rows = model.select().order_by(model._meta.primary_key).tuples()
             tables[model._meta.table_name] = [
-                {f.column_name: _encode(f, v) for f, v in zip(fields, row)} for row in rows
+                {f.column_name: encode_value(f, v) for f, v in zip(fields, row)} for row in rows
             ]
     data = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": SCHEMA_VERSION,
             "app_version": __version__, "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
