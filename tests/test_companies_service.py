@@ -152,6 +152,16 @@ def test_fit_counts_aliases_and_names_the_skills_rejections_asked_for(db):
     assert companies.fit([]) is None
 
 
+def test_fit_counts_a_rejection_that_asked_for_the_skill_under_another_name(db):
+    """A rejected posting whose skills were typed as "Kafka" or "k8s" asked for Apache Kafka
+    and Kubernetes: the count goes by the skill, not by the spelling stored."""
+    stored_posting("rejected", skills=["Kafka", "k8s"])
+    stored_posting("ghosted", skills=["Apache Kafka"])
+    stored_posting("rejected", skills=["Kubernetes"])
+    result = companies.fit(["Apache Kafka", "Kubernetes"])
+    assert [(m["skill"], m["rejections"]) for m in result["missing"]] == [("Apache Kafka", 2), ("Kubernetes", 2)]
+
+
 # ---- the same job seen twice ----------------------------------------------------------------------
 
 GREENHOUSE = "https://boards.greenhouse.io/acme/jobs/4001"

@@ -10,7 +10,7 @@ from jobloop.app import create_app
 from jobloop.config import Config
 from jobloop.db import database
 from jobloop.db import open_database
-from jobloop.migrations import SCHEMA_VERSION, StoreError, current_version, migrate
+from jobloop.migrations import MIGRATIONS, SCHEMA_VERSION, StoreError, _v14_drop_fit_index, current_version, migrate
 from jobloop.models import Event, Posting
 
 V1_SQL = Path(__file__).parent / "fixtures" / "schema_v1.sql"
@@ -149,6 +149,22 @@ def test_a_store_at_v3_gets_the_list_indexes(tmp_path):
         migrate(db)
         assert {"posting_updated_at", "posting_stage_changed_at", "posting_moved_at",
                 "posting_source_site"} <= indexes()
+    finally:
+        db.close()
+
+
+def test_the_fit_index_goes_from_a_store_that_had_it(tmp_path):
+    """Stores made by v11-v13 carry an index on posting (stage, skills) that nothing reads since
+    the fit counts from skill_tally; the step drops it and keeps every value."""
+    db = v1_store(tmp_path / "fit-index")
+    try:
+        before_step = MIGRATIONS.index(_v14_drop_fit_index)  # the version the store is at before it
+        migrate(db, target=before_step)
+        db.execute_sql("CREATE INDEX IF NOT EXISTS posting_stage_skills ON posting (stage, skills)")  # as v11 made it
+        before = store_values(db)
+        migrate(db)
+        assert "posting_stage_skills" not in {r[1] for r in db.execute_sql("PRAGMA index_list('posting')").fetchall()}
+        assert_values_kept(before, store_values(db))
     finally:
         db.close()
 

@@ -474,11 +474,8 @@ def _v11_companies(db: Database) -> str | None:
     for name in ("key", "host", "merged_into"):
         db.execute_sql(f"CREATE INDEX IF NOT EXISTS company_{name} ON company ({name})")
     db.create_tables(models.COMPANY_MODELS, safe=True)
-    if is_sqlite(db):
-        # The popup's fit counts the skills the user's rejections asked for: from this index alone,
-        # without reading rows whose descriptions spill over many pages (65 ms -> 1 ms at 10,000).
-        # Not on PostgreSQL: its rows keep long text aside already, and an index entry has a size cap.
-        db.execute_sql("CREATE INDEX IF NOT EXISTS posting_stage_skills ON posting (stage, skills)")
+    # (This step once made an index on posting (stage, skills) for the fit's count of rejections;
+    # the fit reads skill_tally since, and v14 drops the index from stores that have it.)
     p = db.param
     hosts: dict[int, str] = {}
     for company_id, url in db.execute_sql("SELECT company_id, url FROM posting WHERE company_id IS NOT NULL"
@@ -533,6 +530,13 @@ def _v13_skill_tallies(db: Database) -> str | None:
     return None
 
 
+def _v14_drop_fit_index(db: Database) -> str | None:
+    """The fit counts the skills the user's rejections asked for from skill_tally (v13) now, so
+    the v11 index on posting (stage, skills) only cost every write a copy of the skills list."""
+    db.execute_sql("DROP INDEX IF EXISTS posting_stage_skills")
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -541,6 +545,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v11_companies,
     _v12_documents,
     _v13_skill_tallies,
+    _v14_drop_fit_index,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
