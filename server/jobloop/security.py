@@ -12,7 +12,6 @@ import base64
 import hashlib
 import hmac
 import ipaddress
-import json
 import os
 import secrets
 from pathlib import Path
@@ -248,13 +247,15 @@ def check_csrf():
 def _check_json_depth():
     """A JSON body nested deeper than MAX_JSON_DEPTH is a 400 before any parser recurses into it.
 
-    The body is read (Werkzeug caches it), parsed once here with the recursion error caught,
-    and its depth walked without recursion; invalid JSON is left to the view's own parser.
+    The body is read and decoded once here (Werkzeug caches both; the API's parser reads the
+    decoded value) with the recursion error caught, and its depth walked without recursion;
+    invalid JSON is left to the view's own parser.
     """
     if request.method not in WRITE_METHODS or not request.is_json:
         return None
     try:
-        value = json.loads(request.get_data(cache=True) or b"null")
+        # Decoded through Werkzeug's cache: the API's parser (api.JsonOnceParser) reuses it.
+        value = request.get_json(silent=True) if request.get_data(cache=True) else None
     except RecursionError:
         value = None
         deep = True

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, request, url_for
-from flask_smorest import Blueprint
 
+from .blueprint import Blueprint
 from .. import __version__
 from ..services import capture as capture_service, postings
 from ..services.draft_cache import DraftCache, client_key

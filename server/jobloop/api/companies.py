@@ -5,9 +5,9 @@ the other addresses a posting was clipped from. The popup reads the same data in
 from __future__ import annotations
 
 from flask import url_for
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .blueprint import Blueprint
 from ..services import companies, postings
 from ..services.bounds import MAX_TEXT
 from ..views import app_now as _now

@@ -2,9 +2,9 @@
 as sent with the posting it just saved. Uploads go through the tracker (web/documents.py)."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from .blueprint import Blueprint
 from ..clock import naive_utc
 from ..services import documents, postings
 from ..views import app_now

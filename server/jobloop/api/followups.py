@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .blueprint import Blueprint
 from ..clock import naive_utc as _naive_utc
 from ..models import Contact
 from ..services import NotFound, ServiceError, followups, network, pipeline, postings, reflection

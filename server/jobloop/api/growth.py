@@ -6,9 +6,9 @@ recruiter's name and email to the posting it just clipped.
 from __future__ import annotations
 
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from .blueprint import Blueprint
 from ..clock import naive_utc as _naive_utc
 from ..models import WARMTH
 from ..services import ServiceError, gaps, goals, insights, network, postings, profile

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden
 
+from .blueprint import Blueprint as ApiBlueprint
 from ..views import app_now
 from ..security import EXTENSION_ORIGINS, current_token
 from ..services import pairing as pairing_service

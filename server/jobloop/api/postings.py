@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
+from .blueprint import Blueprint
 from .. import stages
 from ..clock import EARLIEST, LATEST, day_to_utc, naive_utc as _naive_utc
 from ..views import app_now as _now
