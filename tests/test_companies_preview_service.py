@@ -5,36 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
-
 from factories import stored_posting
-from jobloop.db import database
+from querycount import counting
 from jobloop.models import Contact, Reflection
 from jobloop.services import companies, profile
 
 NOW = datetime(2026, 6, 15, 12, 0)
 GREENHOUSE = "https://boards.greenhouse.io/acme/jobs/4001"
-
-
-class Statements(list):
-    params: dict
-
-
-@pytest.fixture
-def queries(db, monkeypatch):
-    """Every SQL statement the store runs from here on."""
-    seen = Statements()
-    real = database.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        seen.append(sql)
-        execute_sql.params[sql] = params
-        return real(sql, params, *args, **kwargs)
-
-    execute_sql.params = {}
-    monkeypatch.setattr(database.obj, "execute_sql", execute_sql)
-    seen.params = execute_sql.params
-    return seen
 
 
 def _met_before(db):
@@ -49,16 +26,17 @@ def _met_before(db):
                    last_contact_at=NOW - timedelta(days=40))
 
 
-def test_clip_context_reads_the_employer_once_in_a_few_queries(db, queries):
+def test_clip_context_reads_the_employer_once_in_a_few_queries(db):
     _met_before(db)
     draft = {"company": "Acme Robotics", "title": "Platform Engineer", "skills": ["Kubernetes", "Terraform", "Go"]}
-    queries.clear()
-    out = companies.clip_context(draft, GREENHOUSE, NOW)
+    with counting() as log:
+        out = companies.clip_context(draft, GREENHOUSE, NOW)
+    queries = [sql.replace('"', "") for sql, _ in log.statements]
     assert out["history"]["lines"][0].startswith("Applied in")
     assert out["same_job"]["url"] == "https://www.linkedin.com/jobs/view/77"
     assert out["fit"]["text"] == ("You have 1 of 3 asked. Missing: Terraform (asked in 1 of your rejections), Go.")
     # company by name, its names, its postings (history and same job alike), their events and
     # reflections, its contacts, target, profile, the rejections' skills: 16 before the trim.
     assert len(queries) <= 9, "\n".join(queries)
-    assert sum('"company_id" IN' in q and 'FROM "posting"' in q for q in queries) == 1, "\n".join(queries)
+    assert sum("company_id IN" in q and "FROM posting" in q for q in queries) == 1, "\n".join(queries)
     assert not any("follow_up" in q for q in queries)  # the two lines never show follow-ups

@@ -16,13 +16,13 @@ SAME_JOB_WEEKS weeks (see `same_job`).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from peewee import fn
+from peewee import Case, fn
 
 from .. import stages
 from ..db import database
-from ..models import Company, Contact, Event, FollowUp, Posting, PostingUrl, Reflection, SkillTally, Target, utcnow
+from ..models import Company, FollowUp, Posting, PostingUrl, Target, utcnow
 from ..parsing.identity import careers_brand, company_key, title_similarity
 from ..parsing.job_site import site_name
 from ..parsing.skills import canonical
@@ -76,10 +76,11 @@ def find(name: str | None, url: str | None = None) -> Company | None:
     """The employer behind a name (and a careers address), without making anything."""
     name = (name or "").strip()
     if name:
-        row = Company.select().where(Company.name == name).first()
-        if row is None:
-            key = company_key(name)
-            row = Company.select().where(Company.key == key).order_by(Company.id).first() if key else None
+        # The exact name, else the first name with its key: one query (the preview runs it per clip).
+        key = company_key(name)
+        match = (Company.name == name) | (Company.key == key) if key else (Company.name == name)
+        row = (Company.select().where(match)
+               .order_by(Case(None, [(Company.name == name, 0)], 1), Company.id).first())
         if row is not None:
             return head_of(row)
     brand = careers_brand(url)
@@ -109,7 +110,38 @@ def named(name: str | None, url: str | None = None) -> Company | None:
 
 
 def group_ids(head: Company) -> list[int]:
-    return [head.id] + [c.id for c in Company.select(Company.id).where(Company.merged_into == head.id)]
+    return [head.id] + [row[0] for row in _rows("SELECT id FROM company WHERE merged_into = {p}", [head.id])]
+
+
+# ---- narrow reads -----------------------------------------------------------------------------
+# The popup's preview reads an employer's postings, their stage events, reflections and
+# contacts on every clip. These few narrow reads run as plain SQL rows: building each query
+# with peewee (and a model instance per row) cost several times the query itself, and most of
+# the preview's added time (bench/companies_bench.py).
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    """Rows of `sql`, whose `{p}` marks a parameter (_marks(values) marks a list of them)."""
+    return database.execute_sql(sql.format(p=database.param), params).fetchall()
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["{p}"] * len(values))
+
+
+def _when(value) -> datetime | None:
+    """A stored timestamp as a datetime (SQLite hands back text, PostgreSQL a datetime)."""
+    return Posting.created_at.python_value(value)
+
+
+class Seen(NamedTuple):
+    """A posting at the employer, as its history and the same-job test read it."""
+    id: int
+    title: str | None
+    url: str
+    canonical_url: str
+    stage: str
+    stage_changed_at: datetime
+    created_at: datetime
 
 
 def names(head: Company) -> list[str]:
@@ -202,13 +234,14 @@ def brief_history(head: Company, now: datetime, *, exclude: int | None = None) -
     return summary(_met(ids, _postings_at(ids, exclude), now), now)
 
 
-def _postings_at(ids: list[int], exclude: int | None = None) -> list[Posting]:
+def _postings_at(ids: list[int], exclude: int | None = None) -> list[Seen]:
     """The employer's postings, newest first (narrow columns: no descriptions)."""
     # Narrowed by the company id list alone and sorted here: with an ORDER BY in SQL, SQLite may
     # walk the whole created_at index instead, which at 10,000 postings costs tens of milliseconds.
-    query = Posting.select(Posting.id, Posting.title, Posting.url, Posting.canonical_url, Posting.stage,
-                           Posting.stage_changed_at, Posting.created_at, Posting.company).where(Posting.company.in_(ids))
-    return sorted((p for p in query if p.id != exclude), key=lambda p: (p.created_at, p.id), reverse=True)
+    rows = _rows("SELECT id, title, url, canonical_url, stage, stage_changed_at, created_at FROM posting"
+                 f" WHERE company_id IN ({_marks(ids)})", ids)
+    seen = [Seen(*row[:5], _when(row[5]), _when(row[6])) for row in rows if row[0] != exclude]
+    return sorted(seen, key=lambda p: (p.created_at, p.id), reverse=True)
 
 
 def _met(ids: list[int], postings: list[Posting], now: datetime) -> dict[str, Any]:
@@ -217,46 +250,55 @@ def _met(ids: list[int], postings: list[Posting], now: datetime) -> dict[str, An
     # or a kind/status test in SQL, SQLite may walk the whole kind or status index instead.
     posting_ids = [p.id for p in postings]
     reached, applied = _timelines(posting_ids)
-    reflections: dict[int, list[Reflection]] = {}
+    reflections: dict[int, list[tuple]] = {}
     if posting_ids:
-        for r in (Reflection.select(Reflection.id, Reflection.posting, Reflection.went_well, Reflection.to_improve,
-                                    Reflection.feedback, Reflection.written_at)
-                  .where(Reflection.posting.in_(posting_ids))):
-            reflections.setdefault(r.posting_id, []).append(r)
+        for r in _rows("SELECT id, posting_id, went_well, to_improve, feedback, written_at FROM reflection"
+                       f" WHERE posting_id IN ({_marks(posting_ids)})", posting_ids):
+            reflections.setdefault(r[1], []).append(r)
     applications = []
     for p in postings:
-        rs = sorted(reflections.get(p.id, []), key=lambda r: r.id)
+        rs = sorted(reflections.get(p.id, []), key=lambda r: r[0])
         applications.append({
             "posting_id": p.id, "title": p.title or p.url, "stage": p.stage, "reached": reached.get(p.id),
             "outcome": _ending(p, reached.get(p.id)), "applied_at": applied.get(p.id), "clipped_at": p.created_at,
             "ended_at": p.stage_changed_at if p.stage in stages.ENDINGS else None,
-            "feedback": next((r.feedback for r in reversed(rs) if r.feedback.strip()), ""),
-            "reflections": [{"went_well": r.went_well, "to_improve": r.to_improve, "feedback": r.feedback,
-                             "written_at": r.written_at} for r in rs if r.written_at],
+            "feedback": next((feedback for *_, feedback, _ in reversed(rs) if feedback.strip()), ""),
+            "reflections": [{"went_well": went_well, "to_improve": to_improve, "feedback": feedback,
+                             "written_at": _when(written_at)}
+                            for _, _, went_well, to_improve, feedback, written_at in rs if written_at],
         })
-    people = sorted(Contact.select(Contact.id, Contact.name, Contact.role, Contact.warmth, Contact.email,
-                                   Contact.last_contact_at).where(Contact.company.in_(ids)),
-                    key=lambda c: (c.last_contact_at is None, -(c.last_contact_at.timestamp() if c.last_contact_at else 0), c.id))
-    contacts = [{"id": c.id, "name": c.name, "role": c.role, "warmth": c.warmth, "email": c.email,
-                 "last_contact_at": c.last_contact_at,
-                 "days_since": (now - c.last_contact_at).days if c.last_contact_at else None} for c in people]
+    people = [(cid, name, role, warmth, email, _when(last))
+              for cid, name, role, warmth, email, last in _rows(
+                  f"SELECT id, name, role, warmth, email, last_contact_at FROM contact WHERE company_id IN ({_marks(ids)})",
+                  ids)]
+    people.sort(key=lambda c: (c[5] is None, -(c[5].timestamp() if c[5] else 0), c[0]))
+    contacts = [{"id": cid, "name": name, "role": role, "warmth": warmth, "email": email, "last_contact_at": last,
+                 "days_since": (now - last).days if last else None} for cid, name, role, warmth, email, last in people]
     return {"applications": applications, "contacts": contacts}
 
 
 def _timelines(posting_ids: list[int]) -> tuple[dict[int, str | None], dict[int, datetime]]:
     """Per posting: the furthest stage reached before it ended, and when the user applied."""
-    events: dict[int, list] = {}
+    events: dict[int, list[StageStep]] = {}
     if posting_ids:
-        for e in (Event.select(Event.id, Event.posting, Event.kind, Event.to_stage, Event.at)
-                  .where(Event.posting.in_(posting_ids))):
-            if e.kind == "stage":
-                events.setdefault(e.posting_id, []).append(e)
+        # The kind is tested here: with it in SQL, SQLite may walk the whole kind index instead.
+        for eid, pid, kind, to_stage, at in _rows("SELECT id, posting_id, kind, to_stage, at FROM event"
+                                                  f" WHERE posting_id IN ({_marks(posting_ids)})", posting_ids):
+            if kind == "stage":
+                events.setdefault(pid, []).append(StageStep(eid, to_stage, _when(at)))
     applied = {}
     for pid, evs in events.items():
         first = min((e for e in evs if e.to_stage == "applied"), key=lambda e: (e.at, e.id), default=None)
         if first is not None:
             applied[pid] = first.at
     return {pid: stages.reached_before_end(evs) for pid, evs in events.items()}, applied
+
+
+class StageStep(NamedTuple):
+    """A stage event as stages.reached_before_end reads it."""
+    id: int
+    to_stage: str
+    at: datetime
 
 
 def _month(when: datetime | None, now: datetime) -> str:
@@ -326,9 +368,9 @@ def _rejections_asking(keys: list[str]) -> dict[str, int]:
     ~1.2 ms at 10,000 postings and grew with the store."""
     if not keys:
         return {}
-    rows = (SkillTally.select(SkillTally.skill, fn.SUM(SkillTally.n))
-            .where(SkillTally.skill.in_(keys) & SkillTally.stage.in_(stages.TURNED_DOWN))
-            .group_by(SkillTally.skill).tuples())
+    down = list(stages.TURNED_DOWN)
+    rows = _rows(f"SELECT skill, SUM(n) FROM skill_tally WHERE skill IN ({_marks(keys)})"
+                 f" AND stage IN ({_marks(down)}) GROUP BY skill", [*keys, *down])
     return {key: int(n or 0) for key, n in rows}
 
 
