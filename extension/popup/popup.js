@@ -362,6 +362,7 @@ async function start() {
   state.tab = await targetTab();
   try {
     state.page = await readTab(state.tab.id);
+    performance.mark("jobloop-page-read"); // bench/popup_bench.py: how long reading the tab took
   } catch (err) {
     return say(err.message, "error");
   }
@@ -373,6 +374,7 @@ async function start() {
   let preview;
   try {
     preview = await state.api.parse(state.page.url, state.page.html);
+    performance.mark("jobloop-preview-answered"); // and the server's answer
     state.pageHash = preview.page_hash || null;
   } catch (err) {
     if (err.kind === ERR.UNAUTHORIZED) return showUnpaired(err.message);
@@ -393,6 +395,8 @@ async function start() {
   } else {
     renderPreview(preview.draft);
     context.render(document, preview, attachToTracked);
+    // When the preview was on screen, from the popup's opening: bench/popup_bench.py reads it.
+    performance.mark("jobloop-preview-shown");
     // One warning, in the message line (it used to be said twice, there and above the form).
     const draft = preview.draft;
     if (draft.is_posting === false) {
