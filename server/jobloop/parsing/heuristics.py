@@ -128,7 +128,7 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             if _readable(name, m["v"]):
                 out.setdefault(name, m["v"])
         else:
-            m = any_inline.match(f) if (":" in f or "：" in f) else None
+            m = any_inline.match(f) if (":" in f or "：" in f) and labels.may_hold_label(f) else None
             if m:
                 name = next(g for g in labels.LABEL_FIELDS if m.group(g) is not None)
                 v = re.split(r"[:：]", s, maxsplit=1)[1].strip()

@@ -78,11 +78,13 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         if not text or _generic(text) or (s != "structured" and any(fold(text) == fold(n) for n in names)):
             continue
         score = prior
-        if classify.role_like(text):
+        role = classify.role_like(text)
+        jobish = not role and _JOBISH.search(text)
+        if role:
             score += 3
-        elif _JOBISH.search(text):
+        elif jobish:
             score += 1
-        if _SITEISH.search(text) and not classify.role_like(text) and not _JOBISH.search(text):
+        if not role and not jobish and _SITEISH.search(text):
             score -= 3
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3
