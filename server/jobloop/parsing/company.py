@@ -184,12 +184,14 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     page_title = _key(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
     has_host = any(src == "host" for _n, src, _w in cands)  # then agreeing with it already counts the host once
 
+    keys = [_key(name) for name, _src, _w in cands]  # each candidate is compared with every other
+
     def support(i: int) -> int:
         name, src, weight = cands[i]
-        k = _key(name)
+        k = keys[i]
         score = weight
         for j, (other, osrc, _w) in enumerate(cands):
-            ok = _key(other)
+            ok = keys[j]
             if j != i and osrc != src and k and ok and (k in ok or ok in k):
                 score += 3
         if src not in ("title", "og", "site") and k and len(k) >= 4 and k in page_title:

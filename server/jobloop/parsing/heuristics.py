@@ -271,7 +271,7 @@ def has_apply(page) -> bool:
 
 
 def looks_like_listing(page, title: str | None) -> bool:
-    h = page.h1s[0].get_text(" ", strip=True) if page.h1s else ""
+    h = page.h1_texts[0] if page.h1s else ""
     return bool(LISTING_H1.search(h) or (not title and LISTING_H1.search(page.title_tag or "")))
 
 

@@ -61,8 +61,8 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     for el in _marked_up(page)[:3]:
         cands.append((el.get_text(" ", strip=True), "markup", PRIORS["markup"]))
     many = len(page.h1s) > 3  # h1s used as navigation headings say little each
-    for i, h in enumerate(page.h1s[:8]):
-        cands.append((h.get_text(" ", strip=True), "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
+    for i, text in enumerate(page.h1_texts[:8]):
+        cands.append((text, "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
     for h in page.by_tag.get("h2", [])[:4]:
         cands.append((h.get_text(" ", strip=True), "h2", PRIORS["h2"]))
     for raw, s in ((page.meta_get("og:title", "twitter:title"), "og"), (page.title_tag, "title")):
