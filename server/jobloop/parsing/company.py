@@ -152,7 +152,8 @@ def _ok(name: str | None, title: str | None) -> bool:
     return bool(_key(name))
 
 
-def choose(page, draft, facts: dict, title_company: str | None, site_name: str | None, logo: str | None) -> None:
+def choose(page, draft, facts: dict, title_company: str | None, site_name: str | None, logo: str | None,
+           copyright_holder: str | None) -> None:
     """Set draft.company to the best-supported candidate; the provenance goes to field_sources."""
     title = draft.title
     cands: list[tuple[str, str, int]] = []
@@ -161,7 +162,7 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     label = clean(facts.get("company"))
     if label and len(label) < 80:
         cands.append((label, "label", WEIGHTS["label"]))
-    for name, src in ((title_company, "title"), (site_name, "og"), (copyright_name(page.strings), "copyright"), (logo, "logo")):
+    for name, src in ((title_company, "title"), (site_name, "og"), (copyright_holder, "copyright"), (logo, "logo")):
         if _ok(name, title):
             cands.append((name, src, WEIGHTS[src]))
     for name, src in _site_names(page):
