@@ -168,3 +168,19 @@ def test_selectors_the_index_answers_whole_agree_with_soupsieve():
     for selector in (".1x", "#1x", ".title.big", "h1.title:first-child", "H1.title"):
         assert not _EXACT.match(selector), selector
     assert page.select("#1x") == [] and page.select(".1x") == []
+
+
+def test_comment_and_cdata_ends_come_off_as_the_pattern_took_them():
+    """loads_lenient reads the end of a script for "-->" and "//]]>" instead of running the
+    pattern over all of it: the same text comes off for every ending."""
+    import itertools
+    import re
+
+    from jobloop.parsing.structured import _comment_end_removed, loads_lenient
+
+    pieces = ["x", "{}", ";", "-->", "--->", "]]>", "//]]>", "// \t]]>", "/ ]]>", "-->]]>", "]]>-->", "//", "\n"]
+    for combo in itertools.product(pieces, repeat=3):
+        text = "".join(combo).strip()
+        assert _comment_end_removed(text) == re.sub(r"(-->|//\s*\]\]>|\]\]>)\s*$", "", text), text
+    assert loads_lenient('<!-- {"a": 1} -->') == {"a": 1}
+    assert loads_lenient('//<![CDATA[\n{"a": 1}\n// ]]>') == {"a": 1}

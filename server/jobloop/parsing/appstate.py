@@ -36,6 +36,11 @@ DESC_KEYS = ("descriptionHtml", "description_html", "jobDescription", "content",
 # checked for a variable name — a regex anchored on names would try every letter of megabytes
 # of inline script.
 _OPENING = re.compile(r"=\s*(?=[{\[]|JSON\.parse)|\(\s*(?=\{)")
+# The two halves of _OPENING, searched one at a time: a pattern that begins with one literal
+# character skips ahead at C speed, one that begins with either of two walks every character
+# (3.5 ms instead of 0.15 ms over 400 KB of inline script). Their matches never overlap (a
+# match is its first character and spaces), so together they are _OPENING's, in order.
+_OPENING_PARTS = (re.compile(r"=\s*(?=[{\[]|JSON\.parse)"), re.compile(r"\(\s*(?=\{)"))
 _NAME_BEFORE = re.compile(r"(?:(?:window|self|globalThis)\.[\w$]+|(?:var|let|const) (?:__[\w$]+|_initialData|appData|jobData|initialState))\s*$")
 _CONSTRUCTOR_BEFORE = re.compile(r"\bnew\s+[\w$.]*(?:Job|Opportunity|Posting|Vacancy|Requisition)[\w$.]*$")  # new X.OpportunityDetail({...})
 _SCRIPT_SCAN = 2_000_000
@@ -45,7 +50,9 @@ _DECODER = json.JSONDecoder(strict=False)
 def assignments(raw: str):
     """Offsets where a value assigned to app state begins in one inline script."""
     raw = raw[:_SCRIPT_SCAN]
-    for m in _OPENING.finditer(raw):
+    openings = [m for rx in _OPENING_PARTS for m in rx.finditer(raw)]
+    openings.sort(key=lambda m: m.start())
+    for m in openings:
         i = m.start()
         before = raw[max(0, i - 120):i]
         if (_NAME_BEFORE if raw[i] == "=" else _CONSTRUCTOR_BEFORE).search(before):
