@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from . import fields, salary
@@ -110,7 +111,7 @@ def blobs(page) -> list[Any]:
 
 def camel(d: dict) -> dict:
     """{"Title": .., "PostedDate": ..} (.NET serializers) read like {"title": .., "postedDate": ..}."""
-    if not any(k[:1].isupper() for k in list(d)[:8] if isinstance(k, str)):
+    if not any(k[:1].isupper() for k in islice(d, 8) if isinstance(k, str)):  # not list(d): dicts of thousands of keys
         return d
     return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): v for k, v in d.items()}
 
@@ -130,14 +131,15 @@ def find_job(page, hints: list[str]) -> dict | None:
     for blob in page.app_blobs:
         for d in walk(blob):
             d = camel(d)
-            keys = JOB_KEYS.intersection(d.keys())
-            if len(keys) < 2:
+            # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
+            keys = len(JOB_KEYS.intersection(d)) if len(d) <= len(JOB_KEYS) else sum(k in d for k in JOB_KEYS)
+            if keys < 2:
                 continue
             title = _title_of(d)
             if not title:
                 continue
             t = re.sub(r"[^\w]+", " ", fold(title)).strip()
-            score = len(keys)
+            score = keys
             if any(t and h and (t == h) for h in hint_norm):
                 score += 20
             elif any(t and h and (t in h or h in t) for h in hint_norm):
