@@ -150,3 +150,23 @@ def test_search_near_stems_finds_what_the_whole_text_search_finds():
 def test_salary_markers_are_where_the_marker_pattern_matches(text):
     """Currency markers are found by substring search (fast), exactly where _MARKER matches."""
     assert salary._markers(text) == [m.span() for m in salary._MARKER.finditer(text)]
+
+
+def test_legal_form_agrees_with_the_pattern():
+    """company.legal_form skips the legal-form pattern for ASCII lines without its words; it
+    must say what the pattern says for every form, dotted or not, and for lines without one."""
+    from jobloop.parsing import company
+
+    forms = ["Inc", "Inc.", "Ltd", "Ltd.", "LLC", "PLC", "GmbH", "AG", "S.A.", "SA", "S.A", "S.L.", "SL", "S.r.l.", "Sr.l",
+             "SRL", "S.p.A.", "SpA", "Sp.A", "B.V.", "BV", "N.V.", "NV", "Oy", "AB", "AS", "Sp. z o.o.", "Corp", "Corp.",
+             "Corporation", "Company", "Co.", "Limited", "Group", "Holding", "University", "Universität", "Universitat",
+             "Université", "Universita", "Università", "Universidad", "Universidade", "Uniwersytet",
+             "Institute", "Institut", "Instituto", "Istituto", "College", "Council", "Hospital", "Laboratory", "Lab",
+             "Labs", "ООО", "ТОВ", "АО", "ПАО", "株式会社", "大学", "연구실"]
+    lines = [f"Acme {form}" for form in forms] + [f"{form} of Acme" for form in forms] + [
+        "Senior Engineer", "We build tools for teams", "Incredible labour", "Co-founder", "Sales/Accounting", "Macy's"]
+    for line in lines:
+        for text in (line, line.upper(), line.lower()):
+            assert company.legal_form(text) == (company.LEGAL.search(text) is not None), text
+    assert all(company.legal_form(f"Acme {form}") for form in forms)
+    assert not company.legal_form("Senior Engineer")

@@ -111,3 +111,24 @@ def test_found_in_agrees_with_reading_every_phrase():
                              ("apply", ""), ("values", "TEMPORARY")):
             for langs in (None, tuple(lang for lang in labels.languages() if lang != "en")):
                 assert labels.found_in(f, section, key, langs) == every_phrase(f, section, key, langs), (text, section, key)
+
+
+def test_label_prefilter_never_hides_a_label():
+    """may_hold_label rules strings out before the all-languages label pattern runs: every
+    phrase of the table, in every layout the pattern accepts, still gets through, and a
+    line with no label word does not."""
+    from jobloop.parsing import labels
+
+    layouts = ("{}", "{}:", " • {} : ", "【{}】", "＜{}＞：", "Institution/{}", "{}/Ort", "{}: Berlin, Germany")
+    checked = 0
+    for field in labels.LABEL_FIELDS:
+        for phrase in labels.words("labels", field):
+            for layout in layouts:
+                f = labels.lfold(layout.format(phrase.rstrip("*")))
+                if labels.any_label().match(f) or labels.any_inline().match(f):
+                    checked += 1
+                    assert labels.may_hold_label(f), (field, phrase, layout)
+    assert checked > 1000
+    for line in ("Lorem ipsum dolor sit amet", "We build tools for teams", "2024", ""):
+        assert not labels.may_hold_label(labels.lfold(line)), line
+        assert labels.label_of(labels.lfold(line)) is None

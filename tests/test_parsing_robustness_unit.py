@@ -142,3 +142,45 @@ def test_selectors_ending_in_a_tag_search_under_the_indexed_part_only():
         assert page._select_under_indexed(selector) is not None
         assert [id(el) for el in page.select(selector)] == [id(el) for el in page.soup.select(selector)], selector
     assert page._select_under_indexed("div span") is None  # nothing indexed to start from: the whole tree
+
+
+def test_selectors_the_index_answers_whole_agree_with_soupsieve():
+    """'.cls', 'tag.cls', '#id', '[data-x=v]' are answered from the index without matching each
+    candidate: the same elements, in the same order, as soupsieve over the tree, inside a
+    root too; what is not plain CSS still goes through soupsieve (and is no match)."""
+    import soupsieve
+
+    from jobloop.parsing.document import Page, _EXACT, _inside
+
+    html = ("<main><h1 class='title Big'>A</h1><h2 class='title'>B</h2><div id='job-details'><p class='title'>C</p>"
+            "<span data-testid='pay'>$1</span></div><span data-testid='pay-2'>$2</span><span data-testid='pay'>x</span>"
+            "<h2>D</h2><div id='1x' class='1x'>E</div></main>")
+    page = Page(html, "https://example.com/jobs/1")
+    root = page.by_attr[("id", "job-details")][0]
+    for selector in (".title", "h1.title", "h2.title", "p.title", ".big", ".Big", "#job-details", "div#job-details",
+                     "[data-testid=pay]", "span[data-testid=pay]", "[data-testid]", "h2", "h1.missing", "#missing"):
+        assert _EXACT.match(selector), selector
+        assert [id(el) for el in page.select(selector)] == [id(el) for el in page.soup.select(selector)], selector
+        # Under a root, as soupsieve matching each candidate inside it (the root itself included).
+        compiled = soupsieve.compile(selector)
+        expected = [el for el in page.soup.find_all(True) if compiled.match(el) and _inside(el, root)]
+        assert [id(el) for el in page.select(selector, root)] == [id(el) for el in expected], selector
+    for selector in (".1x", "#1x", ".title.big", "h1.title:first-child", "H1.title"):
+        assert not _EXACT.match(selector), selector
+    assert page.select("#1x") == [] and page.select(".1x") == []
+
+
+def test_comment_and_cdata_ends_come_off_as_the_pattern_took_them():
+    """loads_lenient reads the end of a script for "-->" and "//]]>" instead of running the
+    pattern over all of it: the same text comes off for every ending."""
+    import itertools
+    import re
+
+    from jobloop.parsing.structured import _comment_end_removed, loads_lenient
+
+    pieces = ["x", "{}", ";", "-->", "--->", "]]>", "//]]>", "// \t]]>", "/ ]]>", "-->]]>", "]]>-->", "//", "\n"]
+    for combo in itertools.product(pieces, repeat=3):
+        text = "".join(combo).strip()
+        assert _comment_end_removed(text) == re.sub(r"(-->|//\s*\]\]>|\]\]>)\s*$", "", text), text
+    assert loads_lenient('<!-- {"a": 1} -->') == {"a": 1}
+    assert loads_lenient('//<![CDATA[\n{"a": 1}\n// ]]>') == {"a": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any
 
 from . import fields, salary
@@ -36,6 +37,11 @@ DESC_KEYS = ("descriptionHtml", "description_html", "jobDescription", "content",
 # checked for a variable name — a regex anchored on names would try every letter of megabytes
 # of inline script.
 _OPENING = re.compile(r"=\s*(?=[{\[]|JSON\.parse)|\(\s*(?=\{)")
+# The two halves of _OPENING, searched one at a time: a pattern that begins with one literal
+# character skips ahead at C speed, one that begins with either of two walks every character
+# (3.5 ms instead of 0.15 ms over 400 KB of inline script). Their matches never overlap (a
+# match is its first character and spaces), so together they are _OPENING's, in order.
+_OPENING_PARTS = (re.compile(r"=\s*(?=[{\[]|JSON\.parse)"), re.compile(r"\(\s*(?=\{)"))
 _NAME_BEFORE = re.compile(r"(?:(?:window|self|globalThis)\.[\w$]+|(?:var|let|const) (?:__[\w$]+|_initialData|appData|jobData|initialState))\s*$")
 _CONSTRUCTOR_BEFORE = re.compile(r"\bnew\s+[\w$.]*(?:Job|Opportunity|Posting|Vacancy|Requisition)[\w$.]*$")  # new X.OpportunityDetail({...})
 _SCRIPT_SCAN = 2_000_000
@@ -45,7 +51,9 @@ _DECODER = json.JSONDecoder(strict=False)
 def assignments(raw: str):
     """Offsets where a value assigned to app state begins in one inline script."""
     raw = raw[:_SCRIPT_SCAN]
-    for m in _OPENING.finditer(raw):
+    openings = [m for rx in _OPENING_PARTS for m in rx.finditer(raw)]
+    openings.sort(key=lambda m: m.start())
+    for m in openings:
         i = m.start()
         before = raw[max(0, i - 120):i]
         if (_NAME_BEFORE if raw[i] == "=" else _CONSTRUCTOR_BEFORE).search(before):
@@ -103,7 +111,7 @@ def blobs(page) -> list[Any]:
 
 def camel(d: dict) -> dict:
     """{"Title": .., "PostedDate": ..} (.NET serializers) read like {"title": .., "postedDate": ..}."""
-    if not any(k[:1].isupper() for k in list(d)[:8] if isinstance(k, str)):
+    if not any(k[:1].isupper() for k in islice(d, 8) if isinstance(k, str)):  # not list(d): dicts of thousands of keys
         return d
     return {(k[:1].lower() + k[1:] if isinstance(k, str) else k): v for k, v in d.items()}
 
@@ -123,14 +131,15 @@ def find_job(page, hints: list[str]) -> dict | None:
     for blob in page.app_blobs:
         for d in walk(blob):
             d = camel(d)
-            keys = JOB_KEYS.intersection(d.keys())
-            if len(keys) < 2:
+            # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
+            keys = len(JOB_KEYS.intersection(d)) if len(d) <= len(JOB_KEYS) else sum(k in d for k in JOB_KEYS)
+            if keys < 2:
                 continue
             title = _title_of(d)
             if not title:
                 continue
             t = re.sub(r"[^\w]+", " ", fold(title)).strip()
-            score = len(keys)
+            score = keys
             if any(t and h and (t == h) for h in hint_norm):
                 score += 20
             elif any(t and h and (t in h or h in t) for h in hint_norm):

@@ -48,7 +48,7 @@ _ROLE = re.compile(r"(?<!\w)(engineer|developer|analyst|manager|scientist|design
 
 
 def verification(page) -> bool:
-    heads = [page.title_tag or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]]
+    heads = [page.title_tag or ""] + page.h1_texts[:3]
     if any(_VERIFY.search(h) for h in heads if h):
         return True
     # A nearly empty page whose few words are about proving you are human.
@@ -57,16 +57,19 @@ def verification(page) -> bool:
     head = page.html[:20000].lower()
     if len(page.text) < 1500 and ("captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head):
         return True  # an apply form's reCAPTCHA sits on a page with far more words
-    return bool(_VERIFY_BODY.search(page.text[:5000]))
+    return search_near(_VERIFY_BODY, page.text[:5000], _VERIFY_STEMS) is not None
 
 
+# Every phrase of _VERIFY_BODY holds one of these.
+_VERIFY_STEMS = ("captcha", "challenge", "verify you are", "are you a robot", "unusual traffic", "security check",
+                 "additional verification", "enable javascript and cookies")
 # Every phrase of _EXPIRED holds one of these.
 _EXPIRED_STEMS = ("no longer", "expired", "filled", "closed", "archiv", "архив", "архів", "disponib", "verfügbar", "verfugbar",
                   "終了", "截止", "过期", "마감")
 
 
 def expired(page, draft) -> bool:
-    heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + [h.get_text(" ", strip=True) for h in page.h1s[:3]])
+    heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + page.h1_texts[:3])
     if _EXPIRED.search(heads):
         return True
     near = " ".join(page.strings[:200])[:20_000]

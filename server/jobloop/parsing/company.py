@@ -17,6 +17,25 @@ LEGAL = re.compile(
     r"universidade|universit[àa]|uniwersytet|institute|institut|instituto|istituto|college|council|hospital|laboratory|"
     r"lab|labs|ооо|тов|ао|пао)(?!\w)|株式会社|有限会社|合同会社|有限公司|股份有限公司|集团|大学|研究所|实验室|研究室|주식회사|대학교|연구실",
     re.I)
+# The first word of every LEGAL match in ASCII text (with or without the dots: "S.A." begins
+# with "s", "SA" is "sa"): text with none of these words cannot match, and most lines of a
+# page have none, so the pattern (tried at every position) reads only the few that do.
+# Keep in step with LEGAL (tests/test_parsing_fields_unit.py checks every form).
+_LEGAL_FIRST_WORDS = frozenset({
+    "inc", "ltd", "llc", "plc", "gmbh", "ag", "s", "sa", "sl", "sr", "srl", "sp", "spa", "b", "bv", "n", "nv", "oy", "ab",
+    "as", "corp", "corporation", "company", "co", "limited", "group", "holding", "university", "universitat",
+    "universita", "universidad", "universidade", "uniwersytet", "institute", "institut", "instituto", "istituto",
+    "college", "council", "hospital", "laboratory", "lab", "labs"})
+_WORD_RUN = re.compile(r"\w+")
+
+
+def legal_form(s: str) -> bool:
+    """LEGAL.search(s), without running the pattern over ASCII text that has none of its words."""
+    if s.isascii() and _LEGAL_FIRST_WORDS.isdisjoint(_WORD_RUN.findall(s.lower())):
+        return False
+    return LEGAL.search(s) is not None
+
+
 STRONG = 10  # site adapter, JSON-LD, microdata, app state
 GENERIC = re.compile(
     r"^(company|employer|organi[sz]ation|home|careers?|jobs?|job board|recruiting|recruitment|talent|apply|welcome|"
@@ -86,18 +105,18 @@ def _site_names(page) -> list[tuple[str, str]]:
     out = []
     for raw in (page.title_tag, page.meta_get("og:title")):
         for part in re.split(r"\s*[|｜–—:]\s*|\s+-\s+", clean(raw) or ""):
-            if 3 <= len(part) <= 60 and LEGAL.search(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
+            if 3 <= len(part) <= 60 and legal_form(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
                 out.append((part, "site"))
     for h in page.h1s[:3]:
         text = clean(h.get_text(" "))
-        if text and len(text) <= 60 and LEGAL.search(text):
+        if text and len(text) <= 60 and legal_form(text):
             out.append((text, "site"))
     seen = 0
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 70 and LEGAL.search(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
+        if len(s) <= 70 and legal_form(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
                 and _name_like(s):
             for part in re.split(r"\s*[|｜/]\s*|,\s+", s):
-                if LEGAL.search(part) and 3 <= len(part) <= 50 and _name_like(part):
+                if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part):
                     out.append((part.strip(), "legal"))
                     seen += 1
         if seen >= 6:
@@ -133,7 +152,8 @@ def _ok(name: str | None, title: str | None) -> bool:
     return bool(_key(name))
 
 
-def choose(page, draft, facts: dict, title_company: str | None, site_name: str | None, logo: str | None) -> None:
+def choose(page, draft, facts: dict, title_company: str | None, site_name: str | None, logo: str | None,
+           copyright_holder: str | None) -> None:
     """Set draft.company to the best-supported candidate; the provenance goes to field_sources."""
     title = draft.title
     cands: list[tuple[str, str, int]] = []
@@ -142,7 +162,7 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     label = clean(facts.get("company"))
     if label and len(label) < 80:
         cands.append((label, "label", WEIGHTS["label"]))
-    for name, src in ((title_company, "title"), (site_name, "og"), (copyright_name(page.strings), "copyright"), (logo, "logo")):
+    for name, src in ((title_company, "title"), (site_name, "og"), (copyright_holder, "copyright"), (logo, "logo")):
         if _ok(name, title):
             cands.append((name, src, WEIGHTS[src]))
     for name, src in _site_names(page):
@@ -165,12 +185,14 @@ def choose(page, draft, facts: dict, title_company: str | None, site_name: str |
     page_title = _key(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
     has_host = any(src == "host" for _n, src, _w in cands)  # then agreeing with it already counts the host once
 
+    keys = [_key(name) for name, _src, _w in cands]  # each candidate is compared with every other
+
     def support(i: int) -> int:
         name, src, weight = cands[i]
-        k = _key(name)
+        k = keys[i]
         score = weight
         for j, (other, osrc, _w) in enumerate(cands):
-            ok = _key(other)
+            ok = keys[j]
             if j != i and osrc != src and k and ok and (k in ok or ok in k):
                 score += 3
         if src not in ("title", "og", "site") and k and len(k) >= 4 and k in page_title:

@@ -73,12 +73,13 @@ BLOCKS = re.compile(r"</?(p|br|li|ul|ol|h\d|div|tr|blockquote|dt|dd|hr)\b[^>]*>"
 
 
 TAGS = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\u00a0]+")  # never a line break: one pass over the text equals one per line
 
 
 def html_to_text(html: str) -> str:
     """Plain text of sanitized HTML (nh3 output is well-formed, so a regex pass is enough)."""
     if not html:
         return ""
-    text = htmllib.unescape(TAGS.sub(" ", BLOCKS.sub("\n", html)))
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    text = _SPACES.sub(" ", htmllib.unescape(TAGS.sub(" ", BLOCKS.sub("\n", html))))
+    lines = (line.strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -18,7 +18,14 @@ MAX_HTML_CHARS = 20 * 1024 * 1024
 _WANTED = {"script", "meta", "h1", "title", "input", "a", "button", "strong", "b"}
 _INDEXED_TAGS = {"h1", "h2", "code", "dt", "main", "article", "form", "img", "spl-job-location"}
 _INDEXED_ATTRS = ("id", "data-ui", "data-automation-id", "data-testid", "data-test", "data-qa", "itemprop", "data-controller")
+# The attributes the walk reads (the index's, microdata's, app state's): a tag without any is skipped.
+_INDEXED_ATTR_SET = frozenset(_INDEXED_ATTRS + ("itemtype", "data-page", "data-props"))
 _SIMPLE = re.compile(r"^(?P<tag>[\w-]+)?(?:\.(?P<cls>[\w-]+)|#(?P<id>[\w-]+)|\[(?P<attr>[\w-]+)(?:=(?P<val>[\w-]+))?\])?[^\s>]*$")
+# A selector the index answers exactly: an optional lowercase tag name and one class, id or
+# attribute (present, or equal to an identifier), CSS identifiers only (anything else still
+# goes through soupsieve, which also rejects what is not valid CSS).
+_IDENT = r"-?[_a-zA-Z][\w-]*"
+_EXACT = re.compile(rf"^(?P<tag>[a-z][a-z0-9]*)?(?:\.{_IDENT}|#{_IDENT}|\[[a-z][\w-]*(?:={_IDENT})?\])$|^[a-z][a-z0-9]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -68,7 +75,12 @@ class Page:
         by_attr: dict[tuple, list] = {}
         by_tag: dict[str, list] = {}
         self.by_class, self.by_attr, self.by_tag = by_class, by_attr, by_tag
-        for tag in self.soup.descendants:
+        self.body = None  # soup.body, found on the way (soup.body itself searches the tree)
+        # Document order along next_element (what .descendants yields, without a generator
+        # step per node: most nodes are strings, skipped at once).
+        node = self.soup.contents[0] if self.soup.contents else None
+        while node is not None:
+            tag, node = node, node.next_element
             if tag.__class__ is not Tag:
                 continue
             name, attrs = tag.name, tag.attrs
@@ -77,17 +89,20 @@ class Page:
                 if classes:
                     for c in classes:
                         by_class.setdefault(c, []).append(tag)
-                for attr in _INDEXED_ATTRS:
-                    if attr in attrs:
-                        by_attr.setdefault((attr, str(attrs[attr])), []).append(tag)
-                        by_attr.setdefault((attr, None), []).append(tag)
-                if "itemtype" in attrs and "jobposting" in str(attrs["itemtype"]).lower():
-                    self.microdata_scopes.append(tag)
-                for attr in ("data-page", "data-props"):
-                    if attr in attrs and len(str(attrs[attr])) > 50:
-                        self.data_attrs.append(str(attrs[attr]))
+                if not _INDEXED_ATTR_SET.isdisjoint(attrs):  # most tags carry none of them
+                    for attr in _INDEXED_ATTRS:
+                        if attr in attrs:
+                            by_attr.setdefault((attr, str(attrs[attr])), []).append(tag)
+                            by_attr.setdefault((attr, None), []).append(tag)
+                    if "itemtype" in attrs and "jobposting" in str(attrs["itemtype"]).lower():
+                        self.microdata_scopes.append(tag)
+                    for attr in ("data-page", "data-props"):
+                        if attr in attrs and len(str(attrs[attr])) > 50:
+                            self.data_attrs.append(str(attrs[attr]))
             if name in _INDEXED_TAGS:
                 by_tag.setdefault(name, []).append(tag)
+            elif name == "body" and self.body is None:
+                self.body = tag
             if name not in _WANTED:
                 continue
             if name == "script":
@@ -136,13 +151,19 @@ class Page:
     @cached_property
     def strings(self) -> list[str]:
         """Visible strings of the body in document order (scripts and styles excluded)."""
-        root = self.soup.body or self.soup
+        root = self.body or self.soup
         out = []
         for s in root.stripped_strings:
             if len(out) > 60_000:
                 break
             out.append(" ".join(s.split()))
         return out
+
+    @cached_property
+    def h1_texts(self) -> list[str]:
+        """The text of the first h1s, read once (the title, the classifier and the listing
+        test all look at them)."""
+        return [h.get_text(" ", strip=True) for h in self.h1s[:8]]
 
     @cached_property
     def text(self) -> str:
@@ -181,6 +202,9 @@ class Page:
                     found = self._select_under_indexed(part) if root is None else None
                     if found is None:
                         found = (root or self.soup).select(part, limit=200)
+                elif _EXACT.match(part):  # the index answers it whole: no selector matching per element
+                    tag = _EXACT.match(part)["tag"]
+                    found = [el for el in cands if (tag is None or el.name == tag) and (root is None or _inside(el, root))]
                 else:
                     compiled = soupsieve.compile(part)
                     found = [el for el in cands if compiled.match(el) and (root is None or _inside(el, root))]

@@ -128,7 +128,7 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             if _readable(name, m["v"]):
                 out.setdefault(name, m["v"])
         else:
-            m = any_inline.match(f) if (":" in f or "：" in f) else None
+            m = any_inline.match(f) if (":" in f or "：" in f) and labels.may_hold_label(f) else None
             if m:
                 name = next(g for g in labels.LABEL_FIELDS if m.group(g) is not None)
                 v = re.split(r"[:：]", s, maxsplit=1)[1].strip()
@@ -271,7 +271,7 @@ def has_apply(page) -> bool:
 
 
 def looks_like_listing(page, title: str | None) -> bool:
-    h = page.h1s[0].get_text(" ", strip=True) if page.h1s else ""
+    h = page.h1_texts[0] if page.h1s else ""
     return bool(LISTING_H1.search(h) or (not title and LISTING_H1.search(page.title_tag or "")))
 
 

@@ -106,9 +106,15 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
     has_other_scripts, ascii_words = _text_facts(f)
     by_first, always, other_scripts = _phrase_index(section, key, langs)
     candidates = list(always)
-    for word, phrases in by_first.items():
-        if word in ascii_words:
-            candidates.extend(phrases)
+    if len(ascii_words) < len(by_first):
+        for word in ascii_words:
+            phrases = by_first.get(word)
+            if phrases:
+                candidates.extend(phrases)
+    else:
+        for word, phrases in by_first.items():
+            if word in ascii_words:
+                candidates.extend(phrases)
     if has_other_scripts:
         candidates.extend(other_scripts)
     hits = set()
@@ -146,8 +152,50 @@ def any_inline() -> re.Pattern:
 
 
 def label_of(folded: str) -> str | None:
+    if not may_hold_label(folded):
+        return None
     m = any_label().match(folded)
     return m.lastgroup if m else None
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _label_heads() -> tuple[frozenset, frozenset, int, bool]:
+    """What any label phrase must begin with: the first run of word characters of each phrase
+    (a phrase starts where no word character precedes it, so that run begins one of the
+    text's word runs), the first characters of phrases in scripts without word boundaries,
+    the longest head, and whether some phrase begins otherwise (then nothing is ruled out)."""
+    heads, wide_firsts, other = set(), set(), False
+    for f in LABEL_FIELDS:
+        for phrase in words("labels", f):
+            parts = lfold(phrase.rstrip("*")).split()
+            if not parts:
+                continue
+            if _WIDE.search(" ".join(parts)):
+                wide_firsts.add(parts[0][0])
+                continue
+            m = _WORD_RUN.match(parts[0])
+            if m:
+                heads.add(m.group(0))
+            else:
+                other = True
+    return frozenset(heads), frozenset(wide_firsts), max(map(len, heads), default=0), other
+
+
+def may_hold_label(folded: str) -> bool:
+    """False when no phrase of the label table can occur in the folded text: a few set
+    look-ups instead of the all-languages label pattern (hundreds of alternatives tried
+    at every position), for the thousands of short strings a page shows."""
+    heads, wide_firsts, longest, other = _label_heads()
+    if other or not wide_firsts.isdisjoint(folded):
+        return True
+    for run in _WORD_RUN.findall(folded):
+        for k in range(1, min(len(run), longest) + 1):
+            if run[:k] in heads:
+                return True
+    return False
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")

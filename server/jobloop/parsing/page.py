@@ -85,18 +85,20 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     strings = page.strings
     cut = next((i for i, s in enumerate(strings) if len(s) < 80 and SIMILAR.search(s)), len(strings))
     facts = heuristics.labelled_values(strings, range(0, min(cut, 4000)))
-    title.choose(page, draft, facts, [page.meta_get("og:site_name"), company.copyright_name(strings), draft.company])
+    copyright_holder = company.copyright_name(strings)
+    title.choose(page, draft, facts, [page.meta_get("og:site_name"), copyright_holder, draft.company])
     zone = heuristics.header_zone(page, draft.title)
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
     heuristics.fill_from_labels(draft, facts)
-    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page))
+    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page),
+                   copyright_holder)
 
     is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
 
     if is_posting and not draft.description_html:
-        root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.soup.body])[0]
+        root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.body])[0]
         if root is not None:
             forms = [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]  # an application form is not the description
             html_text = tree_html([root], skip=forms)

@@ -118,6 +118,7 @@ def _find(tokens: list[str]) -> set[str]:
 
 
 _BY_NAME = {name.casefold(): name for name in VOCABULARY}
+_ORDER = {name: i for i, name in enumerate(VOCABULARY)}
 
 
 @lru_cache(maxsize=4096)
@@ -174,7 +175,8 @@ def extract(text: str, company: str | None = None) -> Found:
     in_main_set = _find(_tokens("\n".join(other_lines)))
     in_nice_set = _find(_tokens("\n".join(nice_lines))) - in_main_set
     out = Found()
-    for name in VOCABULARY:  # vocabulary order keeps output stable
+    # Vocabulary order keeps output stable; only the few names found are looked at.
+    for name in sorted(in_main_set | in_nice_set, key=_ORDER.__getitem__):
         if own and (name.lower() in own or own in name.lower()):
             continue
         if name in in_main_set:

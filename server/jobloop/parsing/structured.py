@@ -20,7 +20,7 @@ def loads_lenient(raw: str) -> Any:
     if not raw or len(raw) > 8_000_000:
         return None
     raw = re.sub(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)", "", raw)
-    raw = re.sub(r"(-->|//\s*\]\]>|\]\]>)\s*$", "", raw).strip().rstrip(";")
+    raw = _comment_end_removed(raw).strip().rstrip(";")
     attempts = [raw]
     if "&quot;" in raw or raw.startswith("{&"):
         attempts.append(htmllib.unescape(raw))
@@ -47,6 +47,18 @@ def loads_lenient(raw: str) -> Any:
             failures += 1
             pos = start + 1
     return out or None
+
+
+def _comment_end_removed(raw: str) -> str:
+    """re.sub(r"(-->|//\\s*\\]\\]>|\\]\\]>)\\s*$", "", raw) for text without trailing spaces,
+    read off its end: the pattern tried every "-", "/" and "]" of a megabyte of script."""
+    if raw.endswith("-->"):
+        return raw[:-3]
+    if raw.endswith("]]>"):
+        head = raw[:-3]
+        before = head.rstrip()
+        return before[:-2] if before.endswith("//") else head
+    return raw
 
 
 def walk(node: Any, max_depth: int = 40) -> Iterator[dict]:

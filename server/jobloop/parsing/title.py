@@ -24,6 +24,7 @@ def _generic(text: str) -> bool:
     return bool(labels.generic_heading().match(f)) or f.endswith(":")
 
 
+_SEPARATORS = "-–—|:"  # every separator _DROP_TAIL, the page title's and the parts' splits need
 _BOARD_TAIL = re.compile(r"\s+(?:jobs?|vacanc\w+|careers?)\s+(?:in|at)\s+.*$|\s+(?:at|@|bei|chez)\s+[^,]+$", re.I)
 
 
@@ -31,12 +32,17 @@ def _tidy(text: str | None, site_names: list[str], page_title: bool = False) -> 
     t = clean(text)
     if not t:
         return None
-    t = _DROP_TAIL.sub("", t)
+    # The separators below are each tried at every position of the text: a text without any
+    # separator character (most headings) skips them.
+    seps = any(c in t for c in _SEPARATORS)
+    if seps:
+        t = _DROP_TAIL.sub("", t)
     if page_title:  # "Other - SYS QA jobs in Buenos Aires at Verizon": the job is the middle part
-        parts = [p for p in re.split(r"\s+[-|–—]\s+", t) if p and not re.fullmatch(r"(?i)other|home|jobs?|careers?", p.strip())]
+        parts = [p for p in (re.split(r"\s+[-|–—]\s+", t) if seps else [t])
+                 if p and not re.fullmatch(r"(?i)other|home|jobs?|careers?", p.strip())]
         t = _BOARD_TAIL.sub("", " - ".join(parts)) or t
     # "New Post-doc Opportunity- Wessinger Lab": a part that names the site is not the title.
-    parts = [p.strip() for p in re.split(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+", t) if p.strip()]
+    parts = [p.strip() for p in (re.split(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+", t) if seps else [t]) if p.strip()]
     if len(parts) > 1:
         keep = [p for p in parts if not any(fold(n) and fold(n) in fold(p) for n in site_names) and not _SITEISH.search(p)]
         if keep:
@@ -55,8 +61,8 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     for el in _marked_up(page)[:3]:
         cands.append((el.get_text(" ", strip=True), "markup", PRIORS["markup"]))
     many = len(page.h1s) > 3  # h1s used as navigation headings say little each
-    for i, h in enumerate(page.h1s[:8]):
-        cands.append((h.get_text(" ", strip=True), "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
+    for i, text in enumerate(page.h1_texts[:8]):
+        cands.append((text, "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
     for h in page.by_tag.get("h2", [])[:4]:
         cands.append((h.get_text(" ", strip=True), "h2", PRIORS["h2"]))
     for raw, s in ((page.meta_get("og:title", "twitter:title"), "og"), (page.title_tag, "title")):
@@ -78,11 +84,13 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         if not text or _generic(text) or (s != "structured" and any(fold(text) == fold(n) for n in names)):
             continue
         score = prior
-        if classify.role_like(text):
+        role = classify.role_like(text)
+        jobish = not role and _JOBISH.search(text)
+        if role:
             score += 3
-        elif _JOBISH.search(text):
+        elif jobish:
             score += 1
-        if _SITEISH.search(text) and not classify.role_like(text) and not _JOBISH.search(text):
+        if not role and not jobish and _SITEISH.search(text):
             score -= 3
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3

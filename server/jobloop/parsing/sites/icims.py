@@ -10,8 +10,10 @@ HOSTS = ("icims.com", "jibeapply.com")
 
 
 def detect(page) -> bool:
+    if not page.path_matches(r"/jobs/\d+"):
+        return False
     html = page.html[:300_000]
-    return ("jibecdn" in html or "_jibe" in html or "iCIMS_" in html) and bool(page.path_matches(r"/jobs/\d+"))
+    return "jibecdn" in html or "_jibe" in html or "iCIMS_" in html
 
 
 def kind(page):
