@@ -147,3 +147,49 @@ def test_openapi_document_describes_the_routes(client, auth):
         assert path in doc["paths"]
     capture_body = doc["paths"]["/api/captures"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert capture_body  # generated from the schema that validates the request
+
+
+def _stored(posting_id):
+    """Everything settling a posting's timeline may write, as plain rows."""
+    from jobloop.db import database
+
+    def rows(sql):
+        return database.execute_sql(sql, (posting_id,)).fetchall()
+
+    return {
+        "posting": rows("SELECT stage, stage_changed_at, updated_at FROM posting WHERE id = ?"),
+        "events": rows("SELECT kind, from_stage, to_stage, at, note FROM event WHERE posting_id = ? ORDER BY id"),
+        "followups": rows("SELECT kind, status, due_at FROM follow_up WHERE posting_id = ? ORDER BY id"),
+        "reflections": rows("SELECT due_at, written_at FROM reflection WHERE posting_id = ?"),
+        "skills": rows("SELECT skill, name, stage FROM posting_skill WHERE posting_id = ? ORDER BY skill, name"),
+        "tally": database.execute_sql("SELECT skill, name, stage, n FROM skill_tally ORDER BY skill, name, stage")
+        .fetchall(),
+    }
+
+
+def test_a_new_capture_is_stored_already_settled(client, auth, db):
+    """A new posting's first event is written without reading the timeline back
+    (pipeline.start, posting_skills.refresh(created=True)): running the full rules
+    afterwards changes nothing."""
+    from jobloop.db import database
+    from jobloop.services import pipeline, posting_skills
+
+    body = capture(client, auth, description="<p>Python, PostgreSQL and Kubernetes on AWS.</p>").get_json()
+    before = _stored(body["id"])
+    assert before["events"] == [("stage", "saved", "saved", before["events"][0][3], "clipped")]
+    assert {name for _, name, _ in before["skills"]} >= {"Python", "PostgreSQL", "Kubernetes"}
+    posting = Posting.get_by_id(body["id"])
+    with database.atomic():
+        pipeline._settle(posting, posting.updated_at)
+        posting_skills.refresh(posting)
+    assert _stored(body["id"]) == before
+
+
+def test_a_rule_scheduling_from_saved_would_still_run_on_capture(client, auth, db, monkeypatch):
+    """pipeline.start skips the rules only while none applies to "saved"."""
+    from jobloop.models import FollowUp
+    from jobloop.services import followups
+
+    monkeypatch.setitem(followups.STAGE_RULES, "saved", ("check_in",))
+    body = capture(client, auth).get_json()
+    assert [f.kind for f in FollowUp.select().where(FollowUp.posting == body["id"])] == ["check_in"]

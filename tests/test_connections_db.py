@@ -42,3 +42,72 @@ def test_a_connection_the_server_ended_is_replaced(client, db):
     with pytest.raises(Exception):
         database.execute_sql("SELECT 1")  # the kept connection is gone…
     assert client.get("/table").status_code == 200  # …and the next request makes a new one
+
+
+SQLITE_ONLY = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's writers queue in the process (db.SqliteStore); "
+                                 "PostgreSQL writes in parallel under row locks")
+
+
+@SQLITE_ONLY
+def test_a_second_writer_queues_in_the_process_not_in_sqlites_busy_wait(db):
+    """While one thread's write transaction is open, another thread's waits before BEGIN
+    (on the store's lock), so it starts the moment the first commits instead of sleeping in
+    SQLite's busy handler; both land."""
+    import threading
+    import time
+
+    inside, finish, seen = threading.Event(), threading.Event(), []
+
+    def writer(name, before=None):
+        database.connect(reuse_if_open=True)
+        if before is not None:
+            database.connection().set_trace_callback(before.append)
+        try:
+            with database.atomic():
+                Company.create(name=name)
+                if name == "First":
+                    inside.set()
+                    finish.wait(10)
+        finally:
+            database.close()
+
+    first = threading.Thread(target=writer, args=("First",))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=writer, args=("Second", seen))
+    second.start()
+    time.sleep(0.3)  # ample for the second to reach SQLite, were it not queued
+    assert seen == []  # not even its BEGIN has run
+    finish.set()
+    first.join(10)
+    second.join(10)
+    assert seen[0].startswith("BEGIN IMMEDIATE")
+    assert {c.name for c in Company.select()} >= {"First", "Second"}
+
+
+@SQLITE_ONLY
+def test_the_writers_lock_is_let_go_however_a_transaction_ends(db):
+    from jobloop.db import read_transaction
+
+    lock = db.obj._writer
+    with database.atomic():
+        assert lock.locked()
+        with database.atomic():  # a savepoint: no second take
+            Company.create(name="Nested")
+    assert not lock.locked()
+    with pytest.raises(ZeroDivisionError):
+        with database.atomic():
+            Company.create(name="Rolled back")
+            1 / 0
+    assert not lock.locked()
+    with read_transaction():  # readers never queue behind writers
+        assert not lock.locked()
+        Company.select().count()
+    left_open = database.atomic()
+    left_open.__enter__()
+    Company.create(name="Left open")
+    assert lock.locked()
+    end_request()  # the request's end rolls it back and lets the lock go
+    assert not lock.locked()
+    database.connect(reuse_if_open=True)
+    assert [c.name for c in Company.select().order_by(Company.id)][-1:] == ["Nested"]

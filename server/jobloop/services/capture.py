@@ -161,13 +161,13 @@ def _save(url: str, snapshot: dict[str, Any], draft: PostingDraft, values: dict[
         _refresh(posting, url, draft, values)
     posting.updated_at = now
     posting.save()
-    posting_skills.refresh(posting)
+    posting_skills.refresh(posting, created=created)
     fields = user_changes(fields, values)
     if fields:
         postings.update(posting, fields)
     Snapshot.create(posting=posting, url=url, captured_at=now, **snapshot)
     if created:
-        pipeline.change_stage(posting, "saved", at=now, now=now, note="clipped")
+        pipeline.start(posting, at=now, now=now, note="clipped")
     if stage and stage != posting.stage:
         pipeline.change_stage(posting, stage, at=now, now=now)
     if note and note.strip():

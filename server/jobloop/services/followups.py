@@ -316,10 +316,10 @@ def reconcile(posting: Posting, decider: Event | None, now: datetime) -> None:
     close; the current stage's ones exist once per deciding event (one closed as moot comes
     back when its stage does, e.g. after a wrongly recorded rejection is deleted)."""
     close_moot(posting, now)
-    if decider is None or decider.to_stage != posting.stage:
+    if decider is None or decider.to_stage != posting.stage or not STAGE_RULES.get(posting.stage):
         return
-    r = rules()
-    for kind in STAGE_RULES.get(posting.stage, ()):
+    r = rules()  # read only for a stage that schedules something
+    for kind in STAGE_RULES[posting.stage]:
         _ensure(kind, decider, posting, now, r)
 
 

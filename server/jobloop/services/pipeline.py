@@ -112,6 +112,19 @@ def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, no
     return event
 
 
+def start(posting: Posting, *, at: datetime, note: str, now: datetime) -> Event:
+    """The first stage event of a posting inserted in this same transaction, as "saved" from
+    `at`. Its timeline is this one event, so settling needs nothing read back: the stage it
+    was inserted with stands, no follow-up rule schedules from "saved" and none of its rule-made
+    follow-ups can exist yet, and "saved" is no ending (no reflection). change_stage() reaches
+    the same rows with seven more statements; it still runs should a rule for "saved" appear."""
+    if followups.STAGE_RULES.get("saved") or "saved" in stages.ENDINGS \
+            or (posting.stage, posting.stage_changed_at) != ("saved", at):
+        return change_stage(posting, "saved", at=at, now=now, note=note)
+    return Event.create(posting=posting, kind="stage", from_stage="saved", to_stage="saved", at=at,
+                        note=note or "", created_at=now)
+
+
 def add_note(posting: Posting, note: str, *, at: datetime | None = None, kind: str = "note",
              details: dict | None = None, now: datetime | None = None) -> Event:
     if not (note or "").strip() and kind == "note":

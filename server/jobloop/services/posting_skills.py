@@ -25,8 +25,15 @@ def _rows(posting_id: int, skills, stage: str) -> list[dict]:
                   key=lambda row: (row["skill"], row["name"]))
 
 
-def refresh(posting: Posting) -> None:
-    """Make the posting's rows match its skills list (as it is on the instance, saved)."""
+def refresh(posting: Posting, *, created: bool = False) -> None:
+    """Make the posting's rows match its skills list (as it is on the instance, saved).
+    `created`: the posting was inserted in the caller's transaction, so it has no rows yet
+    and no other writer can see it; its stage is the one on the instance."""
+    if created:
+        rows = _rows(posting.id, posting.skills, posting.stage)
+        if rows:
+            PostingSkill.insert_many(rows).execute()
+        return
     with database.atomic():
         query = Posting.select(Posting.stage).where(Posting.id == posting.id)
         if not is_sqlite():
