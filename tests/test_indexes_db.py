@@ -47,9 +47,27 @@ def test_the_api_search_with_a_stage_walks_the_same_index(some_postings):
     assert "posting_stage_updated_at" in found and "TEMP B-TREE" not in found, found
 
 
-def test_insights_read_the_history_from_its_index_alone(some_postings):
-    found = plan((insights.HISTORY, ()))
-    assert "COVERING INDEX event_history" in found and "TEMP B-TREE" not in found, found
+def test_a_postings_story_is_read_from_the_history_index(some_postings):
+    """The triggers read one posting's events again on each write: by its part of event_history."""
+    from jobloop.migrations import _story_select
+
+    found = plan((_story_select(True, "1"), ()))
+    assert "event_history" in found and "SCAN e" not in found and "SCAN event" not in found, found
+
+
+def test_insights_count_weeks_and_read_medians_from_indexes(some_postings):
+    """The weeks are ranges of posting_story's applied_at index; a median is read at the middle
+    of the (host, wait_us) or the wait_us index, with no sort of the waits."""
+    from jobloop.models import PostingStory
+    from querycount import counting
+
+    week = PostingStory.select().where((PostingStory.applied_at >= NOW) & (PostingStory.applied_at < NOW)).count
+    with counting() as log:
+        week()
+    assert "USING COVERING INDEX posting_story_applied_at" in plan(log.statements[0]), plan(log.statements[0])
+    for hosts in (["jobs.example.test"], None):
+        found = plan(insights._middle(hosts, 3))
+        assert "wait_us" in found and "TEMP B-TREE" not in found, found
 
 
 def test_the_calendar_window_reads_its_ranges_from_indexes(some_postings):
