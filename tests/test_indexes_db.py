@@ -58,13 +58,15 @@ def test_a_postings_story_is_read_from_the_history_index(some_postings):
 def test_insights_count_weeks_and_read_medians_from_indexes(some_postings):
     """The weeks are ranges of posting_story's applied_at index; a median is read at the middle
     of the (host, wait_us) or the wait_us index, with no sort of the waits."""
-    from jobloop.models import PostingStory
     from querycount import counting
 
-    week = PostingStory.select().where((PostingStory.applied_at >= NOW) & (PostingStory.applied_at < NOW)).count
     with counting() as log:
-        week()
-    assert "USING COVERING INDEX posting_story_applied_at" in plan(log.statements[0]), plan(log.statements[0])
+        insights.weekly(NOW)
+        insights._applied_in(NOW, NOW)
+    assert len(log.statements) == 2
+    for statement in log.statements:
+        found = plan(statement)
+        assert "USING COVERING INDEX posting_story_applied_at" in found and "SCAN posting_story" not in found, found
     for hosts in (["jobs.example.test"], None):
         found = plan(insights._middle(hosts, 3))
         assert "wait_us" in found and "TEMP B-TREE" not in found, found
@@ -94,3 +96,12 @@ def test_a_postings_interviews_are_read_by_its_own_index(db):
     assert all(e.posting.title == "Mine" for e in found)
     plans = [plan((sql, params)) for sql, params in log.statements]
     assert plans and all("event_kind_at" not in p and "SCAN" not in p for p in plans), plans
+
+
+def test_the_weeks_feedback_is_read_by_the_date_it_counts_on(db):
+    """The wins' week of feedback: a range of the reflection_dated index, not every reflection."""
+    from datetime import timedelta
+
+    query, when = insights._dated_wins()["feedback"]
+    found = plan(query.where((when > NOW - timedelta(days=7)) & (when <= NOW)))
+    assert "reflection_dated" in found and "SCAN" not in found, found

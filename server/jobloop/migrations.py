@@ -542,7 +542,7 @@ def _v13_skill_tallies(db: Database) -> str | None:
 # A tally that falls to 0 stays as a row with n = 0 (readers skip them).
 
 STORY_COLUMNS = ("posting_id", "host", "explicit_at", "applied_at", "response_at", "interviewed", "offered",
-                 "moved_at", "wait_us", "ending", "reached")
+                 "moved_at", "wait_us", "stage", "reached")
 STORY_KINDS = "('stage', 'interview')"  # the events a story is read from
 
 
@@ -598,7 +598,7 @@ def _story_select(sqlite: bool, posting_id: str | None = None) -> str:
       h.response_at, COALESCE(h.interviewed, 0), COALESCE(h.offered, 0),
       CASE WHEN COALESCE(h.interviews, 0) = 0 THEN h.interviewing_at END,
       CASE WHEN {wait} >= 0 THEN {wait} END,
-      CASE WHEN p.stage IN ({ends}) THEN p.stage ELSE '' END,
+      COALESCE(p.stage, ''),
       CASE WHEN p.stage IN ({ends}) THEN COALESCE({reached}, -1) ELSE -1 END
     FROM posting p LEFT JOIN ({history}) h ON h.posting_id = p.id
     WHERE {f"p.id = {posting_id}" if posting_id else "1 = 1"}"""
@@ -614,7 +614,7 @@ def _story_upsert(sqlite: bool, posting_id: str) -> str:
 _STORY_KEY = (("host", "{r}.host"), ("applied", "CASE WHEN {r}.applied_at IS NULL THEN 0 ELSE 1 END"),
               ("response", "CASE WHEN {r}.response_at IS NULL THEN 0 ELSE 1 END"), ("interviewed", "{r}.interviewed"),
               ("offered", "{r}.offered"), ("moved", "CASE WHEN {r}.moved_at IS NULL THEN 0 ELSE 1 END"),
-              ("waited", "CASE WHEN {r}.wait_us IS NULL THEN 0 ELSE 1 END"), ("ending", "{r}.ending"),
+              ("waited", "CASE WHEN {r}.wait_us IS NULL THEN 0 ELSE 1 END"), ("stage", "{r}.stage"),
               ("reached", "{r}.reached"))
 _STORY_KEYS = ", ".join(k for k, _ in _STORY_KEY)
 
@@ -724,9 +724,12 @@ def install_posting_stories(db: Database) -> None:
 
 def _v14_posting_stories(db: Database) -> str | None:
     """posting_story (each posting's stage history summed up) and story_tally (those counted),
-    kept by triggers: insights read the tallies instead of every event (data unchanged)."""
+    kept by triggers: insights read the tallies instead of every event; an index on the date a
+    reflection's feedback counts on (data unchanged)."""
     db.create_tables([models.PostingStory, models.StoryTally], safe=True)
     install_posting_stories(db)  # read once, before its triggers exist
+    # The week's feedback: reflections by the date they count on, not a pass over every one.
+    db.execute_sql("CREATE INDEX IF NOT EXISTS reflection_dated ON reflection ((COALESCE(written_at, created_at)))")
     return None
 
 

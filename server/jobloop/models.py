@@ -270,8 +270,8 @@ class PostingStory(BaseModel):
     offered = IntegerField(default=0)
     moved_at = DateTimeField(null=True, index=True)  # the first move to interviewing, when no interview is logged
     wait_us = BigIntegerField(null=True, index=True)  # explicit_at to response_at in microseconds, when >= 0
-    ending = CharField(default="")  # the current stage when it is an ending
-    reached = IntegerField(default=-1)  # the furthest of stages.FORWARD reached before that ending
+    stage = CharField(default="")  # the posting's current stage
+    reached = IntegerField(default=-1)  # when that is an ending: the furthest of stages.FORWARD reached before it
 
     class Meta:
         table_name = "posting_story"
@@ -289,14 +289,14 @@ class StoryTally(BaseModel):
     offered = IntegerField()
     moved = IntegerField()
     waited = IntegerField()
-    ending = CharField()
+    stage = CharField()
     reached = IntegerField()
     n = IntegerField(default=0)
 
     class Meta:
         table_name = "story_tally"
         primary_key = CompositeKey("host", "applied", "response", "interviewed", "offered", "moved", "waited",
-                                   "ending", "reached")
+                                   "stage", "reached")
 
 
 class PostingUrl(BaseModel):
