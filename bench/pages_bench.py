@@ -15,7 +15,9 @@ and API list over HTTP; each figure is the median of --runs requests, divided by
 `/api/health` measured the same way in the same run, and the server's resident
 memory is read after it has answered every page.
 
-    .venv/bin/python bench/pages_bench.py [--scale 10000] [--runs 15] [--database-url postgresql://…]
+    .venv/bin/python bench/pages_bench.py [--scale 10000] [--runs 15] [--database-url postgresql://…] [--only insights]
+
+--only NAME times only the pages whose name holds NAME (the reference is always timed).
 
 With --database-url it seeds and times that (empty) database instead (no cache).
 """

@@ -610,6 +610,12 @@ def _story_upsert(sqlite: bool, posting_id: str) -> str:
             " ON CONFLICT (posting_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in STORY_COLUMNS[1:]))
 
 
+# A reflection that holds feedback (more than white space), and the date it counts on: the
+# expressions of an index (v14) that insights' queries must spell the same to be answered by it.
+HAS_FEEDBACK = "TRIM(REPLACE(REPLACE(REPLACE(feedback, '\n', ' '), '\r', ' '), '\t', ' ')) <> ''"
+FEEDBACK_DATE = "COALESCE(written_at, created_at)"
+
+
 # story_tally's key, from a posting_story row {r}.
 _STORY_KEY = (("host", "{r}.host"), ("applied", "CASE WHEN {r}.applied_at IS NULL THEN 0 ELSE 1 END"),
               ("response", "CASE WHEN {r}.response_at IS NULL THEN 0 ELSE 1 END"), ("interviewed", "{r}.interviewed"),
@@ -724,12 +730,12 @@ def install_posting_stories(db: Database) -> None:
 
 def _v14_posting_stories(db: Database) -> str | None:
     """posting_story (each posting's stage history summed up) and story_tally (those counted),
-    kept by triggers: insights read the tallies instead of every event; an index on the date a
-    reflection's feedback counts on (data unchanged)."""
+    kept by triggers: insights read the tallies instead of every event; an index on whether a
+    reflection holds feedback and the date it counts on (data unchanged)."""
     db.create_tables([models.PostingStory, models.StoryTally], safe=True)
     install_posting_stories(db)  # read once, before its triggers exist
-    # The week's feedback: reflections by the date they count on, not a pass over every one.
-    db.execute_sql("CREATE INDEX IF NOT EXISTS reflection_dated ON reflection ((COALESCE(written_at, created_at)))")
+    # Insights' feedback received: counted from this index alone, all time and by week.
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS reflection_feedback_dated ON reflection (({HAS_FEEDBACK}), ({FEEDBACK_DATE}))")
     return None
 
 

@@ -40,12 +40,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from peewee import fn
-
 from ..db import database, is_sqlite
+from ..migrations import FEEDBACK_DATE, HAS_FEEDBACK
 from .. import stages
 from ..clock import local_to_utc, local_today
-from ..models import Contact, Event, Goal, PostingStory, Reflection, utcnow
+from ..models import Contact, Event, Goal, PostingStory, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
@@ -168,7 +167,8 @@ def _read_story() -> Story:
     events = Event.select().where(Event.kind == "interview").count()
     return Story(counts=counts, by_source=by_source, median_days=_median_wait(None, every),
                  endings=_endings(reached), interviews=events + moved,
-                 wins={name: query.count() for name, (query, _) in _dated_wins().items()})
+                 wins={"feedback": database.execute_sql(*_feedback()).fetchone()[0],
+                       **{name: query.count() for name, (query, _) in _dated_wins().items()}})
 
 
 def story() -> Story:
@@ -257,15 +257,19 @@ def in_flight(target: int) -> dict:
 
 
 def _dated_wins() -> dict:
-    """{win: (its rows, the date each counts on)} for the wins not read from the stories."""
-    # Feedback: reflections whose feedback holds more than white space, dated when written (the
-    # date has an index of its own: migrations.py, v14).
-    # (Empty feedback, most of it, is passed over before the white space is trimmed.)
-    trimmed = fn.TRIM(fn.REPLACE(fn.REPLACE(fn.REPLACE(Reflection.feedback, "\n", " "), "\r", " "), "\t", " "))
-    has_feedback = (Reflection.feedback != "") & (trimmed != "")
-    return {"feedback": (Reflection.select().where(has_feedback), fn.COALESCE(Reflection.written_at, Reflection.created_at)),
-            "goals_done": (Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at),
+    """{win: (its rows, the date each counts on)} for goals and contacts (small tables)."""
+    return {"goals_done": (Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at),
             "contacts": (Contact.select().where(Contact.last_contact_at.is_null(False)), Contact.last_contact_at)}
+
+
+def _feedback(since: datetime | None = None, until: datetime | None = None) -> tuple[str, tuple]:
+    """Reflections whose feedback holds more than white space, dated when written (in (since,
+    until] when given): a range of the reflection_feedback_dated index (migrations.py), which
+    holds those apart, so only their rows are read."""
+    sql = f"SELECT COUNT(*) FROM reflection WHERE ({HAS_FEEDBACK}) = TRUE"
+    if since is None:
+        return _sql(sql), ()
+    return _sql(f"{sql} AND {FEEDBACK_DATE} > ? AND {FEEDBACK_DATE} <= ?"), (since, until)
 
 
 def wins(told: Story, now: datetime) -> dict:
@@ -273,6 +277,7 @@ def wins(told: Story, now: datetime) -> dict:
     week's counted on each view from a date index."""
     since = now - timedelta(days=WINDOW_DAYS)
     week = {name: query.where((when > since) & (when <= now)).count() for name, (query, when) in _dated_wins().items()}
+    week["feedback"] = database.execute_sql(*_feedback(since, now)).fetchone()[0]
     return {
         "applications": {"label": "Applications sent", "week": _applied_in(since, now),
                          "total": told.counts["applied"]},
