@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from jobloop.config import Config
 from stores import query
 from test_concurrency_cli import capture
+from test_posting_stories_db import kept_and_fresh
 from test_serve_cli import run, server  # noqa: F401  (server is a fixture)
 
 
@@ -86,3 +87,6 @@ def test_parallel_bulk_changes_each_land_once_and_undo(server, database_url):  #
     assert [b[0] for b in back] == [200] * 3, back
     assert (query(store, snapshot), query(store, "SELECT count(*) FROM event"),
             query(store, "SELECT count(*) FROM posting_tag")) == state
+    # What insights count (kept by triggers on events and postings) came through it all right.
+    for kept, fresh in kept_and_fresh(sqlite=not database_url):
+        assert query(store, kept) == query(store, fresh)

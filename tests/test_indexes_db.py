@@ -47,9 +47,29 @@ def test_the_api_search_with_a_stage_walks_the_same_index(some_postings):
     assert "posting_stage_updated_at" in found and "TEMP B-TREE" not in found, found
 
 
-def test_insights_read_the_history_from_its_index_alone(some_postings):
-    found = plan((insights.HISTORY, ()))
-    assert "COVERING INDEX event_history" in found and "TEMP B-TREE" not in found, found
+def test_a_postings_story_is_read_from_the_history_index(some_postings):
+    """The triggers read one posting's events again on each write: by its part of event_history."""
+    from jobloop.migrations import _story_select
+
+    found = plan((_story_select(True, "1"), ()))
+    assert "event_history" in found and "SCAN e" not in found and "SCAN event" not in found, found
+
+
+def test_insights_count_weeks_and_read_medians_from_indexes(some_postings):
+    """The weeks are ranges of posting_story's applied_at index; a median is read at the middle
+    of the (host, wait_us) or the wait_us index, with no sort of the waits."""
+    from querycount import counting
+
+    with counting() as log:
+        insights.weekly(NOW)
+        insights._applied_in(NOW, NOW)
+    assert len(log.statements) == 2
+    for statement in log.statements:
+        found = plan(statement)
+        assert "USING COVERING INDEX posting_story_applied_at" in found and "SCAN posting_story" not in found, found
+    for hosts in (["jobs.example.test"], None):
+        found = plan(insights._middle(hosts, 3))
+        assert "wait_us" in found and "TEMP B-TREE" not in found, found
 
 
 def test_the_calendar_window_reads_its_ranges_from_indexes(some_postings):
@@ -76,3 +96,11 @@ def test_a_postings_interviews_are_read_by_its_own_index(db):
     assert all(e.posting.title == "Mine" for e in found)
     plans = [plan((sql, params)) for sql, params in log.statements]
     assert plans and all("event_kind_at" not in p and "SCAN" not in p for p in plans), plans
+
+
+def test_feedback_received_is_counted_from_its_index_alone(db):
+    """The wins' feedback, all time and in the week: a range of the reflection_feedback_dated index
+    (the reflections with feedback), not a pass over every reflection."""
+    for query in (insights._feedback(), insights._feedback(NOW, NOW)):
+        found = plan(query)
+        assert "USING INDEX reflection_feedback_dated (<expr>=?" in found and "SCAN" not in found, found

@@ -15,7 +15,7 @@ from typing import Callable
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase
 from playhouse.migrate import SchemaMigrator, migrate as run_migrations
 
-from . import models
+from . import models, stages
 from .db import is_sqlite
 
 log = logging.getLogger(__name__)
@@ -537,6 +537,212 @@ def _v14_drop_fit_index(db: Database) -> str | None:
     return None
 
 
+# ---- posting stories (each posting's stage history summed up, and counted) ---------------------
+# Triggers keep posting_story equal to what _story_select() reads for every posting, and
+# story_tally equal to
+#   SELECT <_STORY_KEY of r>, COUNT(*) FROM posting_story r GROUP BY <_STORY_KEY>
+# whichever code writes events or postings (a stage change, an edited date, a delete, a bulk
+# change, an import), so insights count a few hundred tally rows instead of every event.
+# A tally that falls to 0 stays as a row with n = 0 (readers skip them).
+
+STORY_COLUMNS = ("posting_id", "host", "explicit_at", "applied_at", "response_at", "interviewed", "offered",
+                 "moved_at", "wait_us", "stage", "reached")
+STORY_KINDS = "('stage', 'interview')"  # the events a story is read from
+
+
+def _stage_list(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)  # stage names are constants (stages.py), never user input
+
+
+def host_sql(sqlite: bool) -> str:
+    """The host part of p.canonical_url, in SQL (what follows "://" up to the first "/"); NULL
+    without "://". services/insights.py names the job site from it (parsing/job_site.py)."""
+    if sqlite:
+        rest = "substr(p.canonical_url, instr(p.canonical_url, '://') + 3)"
+        return (f"CASE WHEN instr(p.canonical_url, '://') = 0 THEN NULL WHEN instr({rest}, '/') > 0"
+                f" THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END")
+    return ("CASE WHEN strpos(p.canonical_url, '://') = 0 THEN NULL"
+            " ELSE split_part(substr(p.canonical_url, strpos(p.canonical_url, '://') + 3), '/', 1) END")
+
+
+def _micros(column: str) -> str:
+    """SQLite: a stored timestamp ("YYYY-MM-DD HH:MM:SS[.ffffff]") in whole microseconds since
+    1970, exactly: strftime reads only the seconds (it rounds a fraction to milliseconds, which
+    can carry into the next second); the fraction is read as text."""
+    return (f"(CAST(strftime('%s', substr({column}, 1, 19)) AS INTEGER) * 1000000 + CASE WHEN substr({column}, 20, 1)"
+            f" = '.' THEN CAST(substr(substr({column}, 21) || '000000', 1, 6) AS INTEGER) ELSE 0 END)")
+
+
+def _story_select(sqlite: bool, posting_id: str | None = None) -> str:
+    """posting_story's rows (STORY_COLUMNS) read from the events: every posting's, or one's.
+    The definitions are services/insights.py's."""
+    stage = "e.kind = 'stage' AND e.to_stage"
+    only = f"AND e.posting_id = {posting_id}" if posting_id else ""
+    history = f"""SELECT e.posting_id AS posting_id,
+      MIN(CASE WHEN {stage} = 'applied' THEN e.at END) AS explicit_at,
+      MIN(CASE WHEN {stage} IN ({_stage_list(stages.APPLIED)}) THEN e.at END) AS any_applied_at,
+      MIN(CASE WHEN {stage} IN ({_stage_list(stages.RESPONDED)}) THEN e.at END) AS response_at,
+      MAX(CASE WHEN ({stage} IN ({_stage_list(stages.INTERVIEWED)})) OR e.kind = 'interview' THEN 1 ELSE 0 END)
+        AS interviewed,
+      MAX(CASE WHEN {stage} IN ({_stage_list(stages.OFFERED)}) THEN 1 ELSE 0 END) AS offered,
+      MIN(CASE WHEN {stage} = 'interviewing' THEN e.at END) AS interviewing_at,
+      SUM(CASE WHEN e.kind = 'interview' THEN 1 ELSE 0 END) AS interviews
+    FROM event e WHERE e.kind IN {STORY_KINDS} {only} GROUP BY e.posting_id"""
+    wait = (f"({_micros('h.response_at')} - {_micros('h.explicit_at')})" if sqlite
+            else "CAST(EXTRACT(EPOCH FROM (h.response_at - h.explicit_at)) * 1000000 AS BIGINT)")
+    progress = stages.FORWARD[:-1]
+    order = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(progress))
+    ends = _stage_list(stages.ENDINGS)
+    # The furthest step reached before the (latest) move to the ending; all of them without one.
+    ending_at = ("(SELECT MAX(x.at) FROM event x WHERE x.posting_id = p.id AND x.kind = 'stage'"
+                 " AND x.to_stage = p.stage)")
+    reached = (f"(SELECT MAX(CASE r.to_stage {order} END) FROM event r WHERE r.posting_id = p.id"
+               f" AND r.kind = 'stage' AND r.to_stage IN ({_stage_list(progress)}) AND r.at <= COALESCE({ending_at}, r.at))")
+    return f"""SELECT p.id, COALESCE({host_sql(sqlite)}, ''), h.explicit_at, COALESCE(h.explicit_at, h.any_applied_at),
+      h.response_at, COALESCE(h.interviewed, 0), COALESCE(h.offered, 0),
+      CASE WHEN COALESCE(h.interviews, 0) = 0 THEN h.interviewing_at END,
+      CASE WHEN {wait} >= 0 THEN {wait} END,
+      COALESCE(p.stage, ''),
+      CASE WHEN p.stage IN ({ends}) THEN COALESCE({reached}, -1) ELSE -1 END
+    FROM posting p LEFT JOIN ({history}) h ON h.posting_id = p.id
+    WHERE {f"p.id = {posting_id}" if posting_id else "1 = 1"}"""
+
+
+def _story_upsert(sqlite: bool, posting_id: str) -> str:
+    """Read one posting's story again (nothing when the posting is gone)."""
+    return (f"INSERT INTO posting_story ({', '.join(STORY_COLUMNS)}) {_story_select(sqlite, posting_id)}"
+            " ON CONFLICT (posting_id) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in STORY_COLUMNS[1:]))
+
+
+# A reflection that holds feedback (more than white space), and the date it counts on: the
+# expressions of an index (v14) that insights' queries must spell the same to be answered by it.
+HAS_FEEDBACK = "TRIM(REPLACE(REPLACE(REPLACE(feedback, '\n', ' '), '\r', ' '), '\t', ' ')) <> ''"
+FEEDBACK_DATE = "COALESCE(written_at, created_at)"
+
+
+# story_tally's key, from a posting_story row {r}.
+_STORY_KEY = (("host", "{r}.host"), ("applied", "CASE WHEN {r}.applied_at IS NULL THEN 0 ELSE 1 END"),
+              ("response", "CASE WHEN {r}.response_at IS NULL THEN 0 ELSE 1 END"), ("interviewed", "{r}.interviewed"),
+              ("offered", "{r}.offered"), ("moved", "CASE WHEN {r}.moved_at IS NULL THEN 0 ELSE 1 END"),
+              ("waited", "CASE WHEN {r}.wait_us IS NULL THEN 0 ELSE 1 END"), ("stage", "{r}.stage"),
+              ("reached", "{r}.reached"))
+_STORY_KEYS = ", ".join(k for k, _ in _STORY_KEY)
+
+
+def _story_key(r: str) -> str:
+    return ", ".join(expr.format(r=r) for _, expr in _STORY_KEY)
+
+
+def _story_tally_down(r: str) -> str:
+    return ("UPDATE story_tally SET n = n - 1 WHERE "
+            + " AND ".join(f"{k} = {expr.format(r=r)}" for k, expr in _STORY_KEY) + ";")
+
+
+def _story_tally_up(r: str) -> str:
+    return (f"INSERT INTO story_tally ({_STORY_KEYS}, n) VALUES ({_story_key(r)}, 1)"
+            f" ON CONFLICT ({_STORY_KEYS}) DO UPDATE SET n = story_tally.n + 1;")
+
+
+def _sqlite_story_triggers() -> dict[str, str]:
+    up, down = _story_tally_up, _story_tally_down
+    return {
+        "posting_story_tally_ai": f"AFTER INSERT ON posting_story BEGIN {up('new')} END",
+        "posting_story_tally_ad": f"AFTER DELETE ON posting_story BEGIN {down('old')} END",
+        "posting_story_tally_au": f"AFTER UPDATE ON posting_story BEGIN {down('old')} {up('new')} END",
+        "posting_story_event_ai": (f"AFTER INSERT ON event WHEN new.kind IN {STORY_KINDS}"
+                                   f" BEGIN {_story_upsert(True, 'new.posting_id')}; END"),
+        "posting_story_event_ad": (f"AFTER DELETE ON event WHEN old.kind IN {STORY_KINDS}"
+                                   f" BEGIN {_story_upsert(True, 'old.posting_id')}; END"),
+        "posting_story_event_au": (f"AFTER UPDATE OF posting_id, kind, to_stage, at ON event"
+                                   f" WHEN old.kind IN {STORY_KINDS} OR new.kind IN {STORY_KINDS}"
+                                   f" BEGIN {_story_upsert(True, 'old.posting_id')}; {_story_upsert(True, 'new.posting_id')}; END"),
+        "posting_story_posting_ai": f"AFTER INSERT ON posting BEGIN {_story_upsert(True, 'new.id')}; END",
+        "posting_story_posting_au": ("AFTER UPDATE OF stage, canonical_url ON posting WHEN old.stage IS NOT new.stage"
+                                     " OR old.canonical_url IS NOT new.canonical_url"
+                                     f" BEGIN {_story_upsert(True, 'new.id')}; END"),
+        "posting_story_posting_ad": "AFTER DELETE ON posting BEGIN DELETE FROM posting_story WHERE posting_id = old.id; END",
+    }
+
+
+def _pg_story_triggers() -> list[str]:
+    # A tally writer locks the two rows it moves between in one order (by key) first, as the
+    # skill tallies do, so two transactions cannot deadlock on a pair of them.
+    return [
+        "CREATE OR REPLACE FUNCTION jobloop_posting_story(pid BIGINT) RETURNS void LANGUAGE sql AS $$ "
+        f"{_story_upsert(False, 'pid')} $$",
+        "CREATE OR REPLACE FUNCTION jobloop_story_tally() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        f" IF TG_OP = 'UPDATE' THEN PERFORM 1 FROM story_tally WHERE ({_STORY_KEYS}) IN"
+        f" (({_story_key('OLD')}), ({_story_key('NEW')})) ORDER BY {_STORY_KEYS} FOR UPDATE; END IF;"
+        f" IF TG_OP <> 'INSERT' THEN {_story_tally_down('OLD')} END IF;"
+        f" IF TG_OP <> 'DELETE' THEN {_story_tally_up('NEW')} END IF;"
+        " RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS posting_story_tally ON posting_story",
+        "CREATE TRIGGER posting_story_tally AFTER INSERT OR UPDATE OR DELETE ON posting_story FOR EACH ROW"
+        " EXECUTE FUNCTION jobloop_story_tally()",
+        "CREATE OR REPLACE FUNCTION jobloop_story_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF TG_OP <> 'INSERT' THEN PERFORM jobloop_posting_story(OLD.posting_id); END IF;"
+        " IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.posting_id <> OLD.posting_id) THEN"
+        " PERFORM jobloop_posting_story(NEW.posting_id); END IF; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS posting_story_event_insert ON event",
+        f"CREATE TRIGGER posting_story_event_insert AFTER INSERT ON event FOR EACH ROW WHEN (NEW.kind IN {STORY_KINDS})"
+        " EXECUTE FUNCTION jobloop_story_event()",
+        "DROP TRIGGER IF EXISTS posting_story_event_delete ON event",
+        f"CREATE TRIGGER posting_story_event_delete AFTER DELETE ON event FOR EACH ROW WHEN (OLD.kind IN {STORY_KINDS})"
+        " EXECUTE FUNCTION jobloop_story_event()",
+        "DROP TRIGGER IF EXISTS posting_story_event_update ON event",
+        "CREATE TRIGGER posting_story_event_update AFTER UPDATE OF posting_id, kind, to_stage, at ON event FOR EACH ROW"
+        f" WHEN (OLD.kind IN {STORY_KINDS} OR NEW.kind IN {STORY_KINDS}) EXECUTE FUNCTION jobloop_story_event()",
+        "CREATE OR REPLACE FUNCTION jobloop_story_posting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF TG_OP = 'DELETE' THEN DELETE FROM posting_story WHERE posting_id = OLD.id;"
+        " ELSE PERFORM jobloop_posting_story(NEW.id); END IF; RETURN NULL; END $$",
+        "DROP TRIGGER IF EXISTS posting_story_posting ON posting",
+        "CREATE TRIGGER posting_story_posting AFTER INSERT OR DELETE ON posting FOR EACH ROW"
+        " EXECUTE FUNCTION jobloop_story_posting()",
+        "DROP TRIGGER IF EXISTS posting_story_posting_update ON posting",
+        "CREATE TRIGGER posting_story_posting_update AFTER UPDATE OF stage, canonical_url ON posting FOR EACH ROW"
+        " WHEN (OLD.stage IS DISTINCT FROM NEW.stage OR OLD.canonical_url IS DISTINCT FROM NEW.canonical_url)"
+        " EXECUTE FUNCTION jobloop_story_posting()",
+    ]
+
+
+def install_posting_stories(db: Database) -> None:
+    """Read every posting's story and count them (one pass each), then install the triggers.
+    Triggers already there (the step run again) are dropped first: they would count twice."""
+    sqlite = is_sqlite(db)
+    pg = [] if sqlite else _pg_story_triggers()
+    if sqlite:
+        for name in _sqlite_story_triggers():
+            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+    else:
+        for sql in pg:
+            if sql.startswith("DROP TRIGGER"):
+                db.execute_sql(sql)
+    db.execute_sql("DELETE FROM story_tally")
+    db.execute_sql("DELETE FROM posting_story")
+    db.execute_sql(f"INSERT INTO posting_story ({', '.join(STORY_COLUMNS)}) {_story_select(sqlite)}")
+    positions = ", ".join(str(i + 1) for i in range(len(_STORY_KEY)))
+    db.execute_sql(f"INSERT INTO story_tally ({_STORY_KEYS}, n)"
+                   f" SELECT {_story_key('r')}, COUNT(*) FROM posting_story r GROUP BY {positions}")
+    if sqlite:
+        for name, body in _sqlite_story_triggers().items():
+            db.execute_sql(f"CREATE TRIGGER {name} {body}")
+    else:
+        for sql in pg:
+            if not sql.startswith("DROP TRIGGER"):
+                db.execute_sql(sql)
+
+
+def _v15_posting_stories(db: Database) -> str | None:
+    """posting_story (each posting's stage history summed up) and story_tally (those counted),
+    kept by triggers: insights read the tallies instead of every event; an index on whether a
+    reflection holds feedback and the date it counts on (data unchanged)."""
+    db.create_tables([models.PostingStory, models.StoryTally], safe=True)
+    install_posting_stories(db)  # read once, before its triggers exist
+    # Insights' feedback received: counted from this index alone, all time and by week.
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS reflection_feedback_dated ON reflection (({HAS_FEEDBACK}), ({FEEDBACK_DATE}))")
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -546,6 +752,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v12_documents,
     _v13_skill_tallies,
     _v14_drop_fit_index,
+    _v15_posting_stories,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import peewee
-from peewee import BlobField, CompositeKey, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model
+from peewee import BigIntegerField, BlobField, CompositeKey, BooleanField, DateField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model
 
 from .clock import utcnow  # noqa: F401  (column defaults; services import it from here too)
 from .db import database
@@ -254,6 +254,49 @@ class SkillTally(BaseModel):
 
     class Meta:
         primary_key = CompositeKey("skill", "name", "stage")
+
+
+class PostingStory(BaseModel):
+    """What one posting's stage history says, as insights count it (services/insights.py):
+    kept by triggers on posting and event (migrations.py), so insights never read every event.
+    Text, not NULL, where the tally below groups by the column."""
+
+    posting_id = IntegerField(primary_key=True)  # no foreign key: the posting's delete trigger removes the row
+    host = TextField(default="")  # what follows "://" in canonical_url up to "/": the site is named from it
+    explicit_at = DateTimeField(null=True)  # the first event to applied
+    applied_at = DateTimeField(null=True, index=True)  # that, else the first event to a stage that implies applying
+    response_at = DateTimeField(null=True)  # the first event to a stage that is an answer
+    interviewed = IntegerField(default=0)  # 1: an event to interviewing or later, or an interview
+    offered = IntegerField(default=0)
+    moved_at = DateTimeField(null=True, index=True)  # the first move to interviewing, when no interview is logged
+    wait_us = BigIntegerField(null=True, index=True)  # explicit_at to response_at in microseconds, when >= 0
+    stage = CharField(default="")  # the posting's current stage
+    reached = IntegerField(default=-1)  # when that is an ending: the furthest of stages.FORWARD reached before it
+
+    class Meta:
+        table_name = "posting_story"
+        indexes = ((("host", "wait_us"), False),)
+
+
+class StoryTally(BaseModel):
+    """posting_story counted by what insights group on (a trigger on it keeps the counts),
+    so the funnel, sites and endings read a few hundred rows whatever the store holds."""
+
+    host = TextField()
+    applied = IntegerField()
+    response = IntegerField()
+    interviewed = IntegerField()
+    offered = IntegerField()
+    moved = IntegerField()
+    waited = IntegerField()
+    stage = CharField()
+    reached = IntegerField()
+    n = IntegerField(default=0)
+
+    class Meta:
+        table_name = "story_tally"
+        primary_key = CompositeKey("host", "applied", "response", "interviewed", "offered", "moved", "waited",
+                                   "stage", "reached")
 
 
 class PostingUrl(BaseModel):

@@ -36,18 +36,15 @@ Definitions (the tests check each one against hand-counted data):
 """
 from __future__ import annotations
 
-import statistics
-from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from peewee import fn
-
 from ..db import database, is_sqlite
+from ..migrations import FEEDBACK_DATE, HAS_FEEDBACK
 from .. import stages
 from ..clock import local_to_utc, local_today
-from ..models import Contact, Goal, Posting, Reflection, utcnow
+from ..models import Contact, Event, Goal, PostingStory, utcnow
 from ..parsing.job_site import site_name
 from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
@@ -79,37 +76,15 @@ def set_targets(**values) -> dict[str, int]:
     return TARGET_SETTINGS.save(values)
 
 
-# ---- the figures: the history summed up by the store, kept until it changes -----------
+# ---- the figures: counted by the store as it is written, kept until it changes ------------
 #
-# HISTORY sums up each posting's stage and interview events in SQL (GROUP BY posting,
-# read from the covering index event_history), so Python receives one short row per
-# posting instead of every event. What the history says (Story) is kept against the
-# store's data version, which every write to postings, events, reflections, goals or
-# contacts moves on (triggers, migrations.install_data_version): a page view after a
-# write reads it again, every other view costs a few small queries. What depends on
-# "now" (the weeks, the wins of the last 7 days) is counted on each view from the kept,
-# sorted dates.
-
-def _names(values) -> str:
-    # Stage names are this module's constants (stages.py), never user input.
-    return ", ".join(f"'{v}'" for v in values)
-
-
-_STAGE = "e.kind = 'stage' AND e.to_stage"
-HISTORY = f"""
-SELECT e.posting_id AS posting_id,
-  MIN(CASE WHEN {_STAGE} = 'applied' THEN e.at END) AS explicit_at,
-  MIN(CASE WHEN {_STAGE} IN ({_names(APPLIED)}) THEN e.at END) AS any_applied_at,
-  MIN(CASE WHEN {_STAGE} IN ({_names(RESPONSE)}) THEN e.at END) AS response_at,
-  MAX(CASE WHEN ({_STAGE} IN ({_names(INTERVIEW)})) OR e.kind = 'interview' THEN 1 ELSE 0 END) AS interviewed,
-  MAX(CASE WHEN {_STAGE} IN ({_names(OFFER)}) THEN 1 ELSE 0 END) AS offered,
-  MIN(CASE WHEN {_STAGE} = 'interviewing' THEN e.at END) AS interviewing_at,
-  SUM(CASE WHEN e.kind = 'interview' THEN 1 ELSE 0 END) AS interviews
-FROM event e WHERE e.kind IN ('stage', 'interview') GROUP BY e.posting_id"""
-# Each posting's history with "applied at": the first explicit applied event, else the first
-# event to any stage that implies applying.
-APPLIED_HISTORY = f"SELECT h.*, COALESCE(h.explicit_at, h.any_applied_at) AS applied_at FROM ({HISTORY}) h"
-
+# Each posting's stage history is summed up in posting_story, and those rows counted in
+# story_tally, by triggers on events and postings (migrations.py, "posting stories"): a write
+# changes the rows of the postings it touches, so no view reads every event. What the tallies
+# say (Story) is kept against the store's data version, which every write to postings, events,
+# reflections, goals or contacts moves on (kept.py): a view after a write reads a few hundred
+# tally rows and a few index ranges again. What depends on "now" (the weeks, the wins of the
+# last 7 days) is counted on each view from posting_story's and event's date indexes.
 
 def _sql(sql: str) -> str:
     return sql.replace("?", database.param) if not is_sqlite() else sql
@@ -119,88 +94,81 @@ def _rows(sql: str, params=()) -> list[tuple]:
     return database.execute_sql(_sql(sql), tuple(params)).fetchall()
 
 
-def _when(value) -> datetime | None:
-    # SQLite hands back text ("2026-01-05 10:00:00[.ffffff]"), PostgreSQL a datetime.
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value)
-
-
-def _host_sql() -> str:
-    """The host part of p.canonical_url, in SQL: the site is named from it (job_site.py)."""
-    if is_sqlite():
-        rest = "substr(p.canonical_url, instr(p.canonical_url, '://') + 3)"
-        return (f"CASE WHEN instr(p.canonical_url, '://') = 0 THEN NULL WHEN instr({rest}, '/') > 0"
-                f" THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END")
-    return ("CASE WHEN strpos(p.canonical_url, '://') = 0 THEN NULL"
-            " ELSE split_part(substr(p.canonical_url, strpos(p.canonical_url, '://') + 3), '/', 1) END")
-
-
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def _days(wait_us: int) -> float:
+    # As (response_at - applied_at).total_seconds() / 86400 computes it: microseconds / 10**6 first.
+    return wait_us / 10**6 / 86400
 
 
-def _days(applied_at: datetime, response_at: datetime) -> float | None:
-    days = (response_at - applied_at).total_seconds() / 86400
-    return days if days >= 0 else None
+def _middle(hosts: list[str] | None, count: int) -> tuple[str, tuple]:
+    """The middle one or two of the `count` waits of postings on `hosts` (all when None), read
+    at the middle of the (host, wait_us) or (wait_us) index, not every wait."""
+    where = "wait_us IS NOT NULL"
+    if hosts is not None:
+        where += f" AND host IN ({', '.join('?' for _ in hosts)})"
+    return (_sql(f"SELECT wait_us FROM posting_story WHERE {where} ORDER BY wait_us LIMIT {2 - count % 2}"
+                 f" OFFSET {(count - 1) // 2}"), tuple(hosts or ()))
+
+
+def _median_wait(hosts: list[str] | None, count: int) -> float | None:
+    """The median wait in days, as statistics.median takes it: the middle one, or the mean of the
+    middle two."""
+    if not count:
+        return None
+    days = [_days(w) for (w,) in database.execute_sql(*_middle(hosts, count)).fetchall()]
+    return days[0] if count % 2 else (days[0] + days[1]) / 2
 
 
 @dataclass(frozen=True)
 class Story:
-    """What the stage history says, kept until the store's data version moves on."""
+    """What the stage histories say, kept until the store's data version moves on."""
     counts: dict
     by_source: list
     median_days: float | None
     endings: dict
-    applied: list  # every "applied at", sorted
-    interviews: list  # every interview had or planned, sorted: the events, and a move to interviewing without one
+    interviews: int  # interviews had or planned: the events, and a move to interviewing without one
+    wins: dict  # the other wins' all-time totals: {"feedback": n, "goals_done": n, "contacts": n}
 
 
 def _read_story() -> Story:
-    """One pass over the per-posting history (with each posting's host), plus the endings and
-    the interview events."""
-    counts = {"saved": Posting.select().count(), "applied": 0, "response": 0, "interview": 0, "offer": 0,
-              "responded": 0}
-    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    days: dict[str, list[float]] = defaultdict(list)
-    every: list[float] = []
-    applied: list[datetime] = []
-    moved: list[datetime] = []
-    sql = f"""SELECT {_host_sql()}, h.explicit_at, h.applied_at, h.response_at, h.interviewed, h.offered,
-      h.interviewing_at, h.interviews FROM ({APPLIED_HISTORY}) h JOIN posting p ON p.id = h.posting_id"""
-    # Walked on the cursor, not fetched whole: one posting's row at a time in memory.
-    for host, explicit_at, applied_at, response_at, interviewed, offered, interviewing_at, interviews in \
-            database.execute_sql(_sql(sql)):
-        counts["interview"] += interviewed
-        counts["offer"] += offered
-        if response_at is not None:
-            counts["response"] += 1
-        if interviewing_at is not None and not interviews:
-            moved.append(_when(interviewing_at))
-        if applied_at is None:
-            continue
-        applied.append(_when(applied_at))
-        source = _site(host)
-        groups[source][0] += 1
-        if response_at is not None:
-            counts["responded"] += 1
-            groups[source][1] += 1
-            if explicit_at is not None:  # days to a first response: only where the application date is known
-                d = _days(_when(explicit_at), _when(response_at))
-                if d is not None:
-                    days[source].append(d)
-                    every.append(d)
-    counts["applied"] = len(applied)
+    """The tallies, grouped by site and by ending; the medians from the wait index."""
+    counts = {"saved": 0, "applied": 0, "response": 0, "interview": 0, "offer": 0, "responded": 0}
+    groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # applied, responded, waited
+    hosts: dict[str, list[str]] = defaultdict(list)
+    reached: Counter = Counter()
+    moved = 0
+    for host, applied, response, interviewed, offered, is_moved, waited, stage, furthest, n in _rows(
+            "SELECT host, applied, response, interviewed, offered, moved, waited, stage, reached, n"
+            " FROM story_tally WHERE n > 0"):
+        counts["saved"] += n
+        counts["applied"] += applied * n
+        counts["response"] += response * n
+        counts["responded"] += applied * response * n
+        counts["interview"] += interviewed * n
+        counts["offer"] += offered * n
+        moved += is_moved * n
+        if stage in ENDINGS:
+            floor = 1 if stage in ("rejected", "ghosted") else 0  # nobody is rejected or ghosted without applying
+            reached[(PROGRESS[max(floor, furthest)], stage)] += n
+        if applied:
+            group = groups[_site(host)]
+            group[0] += n
+            group[1] += response * n
+            group[2] += waited * n
+            if waited and host not in hosts[_site(host)]:
+                hosts[_site(host)].append(host)
     by_source = sorted(({"source": source, "applied": n, "responded": responded,
-                         "response_rate": _rate(responded, n), "median_days": _median(days.get(source, []))}
-                        for source, (n, responded) in groups.items()), key=lambda r: (-r["applied"], r["source"]))
-    events = [_when(at) for (at,) in _rows("SELECT at FROM event WHERE kind = 'interview'")]
-    return Story(counts=counts, by_source=by_source, median_days=_median(every), endings=endings(),
-                 applied=sorted(applied), interviews=sorted(events + moved))
+                         "response_rate": _rate(responded, n), "median_days": _median_wait(hosts[source], waited)}
+                        for source, (n, responded, waited) in groups.items()), key=lambda r: (-r["applied"], r["source"]))
+    every = sum(waited for _, _, waited in groups.values())
+    events = Event.select().where(Event.kind == "interview").count()
+    return Story(counts=counts, by_source=by_source, median_days=_median_wait(None, every),
+                 endings=_endings(reached), interviews=events + moved,
+                 wins={"feedback": database.execute_sql(*_feedback()).fetchone()[0],
+                       **{name: query.count() for name, (query, _) in _dated_wins().items()}})
 
 
 def story() -> Story:
@@ -208,9 +176,24 @@ def story() -> Story:
     return kept("insights", _read_story)
 
 
-def _between(times: list, after: datetime | None, until: datetime) -> int:
-    """How many of the sorted `times` fall in (after, until]."""
-    return bisect_right(times, until) - (bisect_right(times, after) if after is not None else 0)
+def _interviews_in(after: datetime | None, until: datetime | None) -> int:
+    """Interviews (events, and moves to interviewing without one) dated in (after, until]."""
+    def window(when):
+        cond = when.is_null(False)
+        if after is not None:
+            cond &= when > after
+        if until is not None:
+            cond &= when <= until
+        return cond
+
+    return (Event.select().where((Event.kind == "interview") & window(Event.at)).count()
+            + PostingStory.select().where(window(PostingStory.moved_at)).count())
+
+
+def _applied_in(after: datetime, until: datetime) -> int:
+    """Postings whose "applied at" falls in (after, until]."""
+    at = PostingStory.applied_at
+    return PostingStory.select().where((at > after) & (at <= until)).count()
 
 
 def funnel(counts: dict) -> list[dict]:
@@ -228,21 +211,9 @@ def _site(host: str | None) -> str:
     return (site_name(f"https://{host}/") if host is not None else "") or "unknown"
 
 
-def endings() -> dict:
+def _endings(counts: Counter) -> dict:
     """{"rows": [{"reached", count per ending..., "total"}], "totals": {ending: n}}: for each ended
     posting, the furthest of saved → offer reached before its (latest) ending."""
-    order = " ".join(f"WHEN '{stage}' THEN {i}" for i, stage in enumerate(PROGRESS))
-    per_posting = f"""SELECT ends.stage AS stage, MAX(CASE e.to_stage {order} END) AS reached
-      FROM (SELECT p.id AS id, p.stage AS stage, MAX(e.at) AS ending_at FROM posting p
-            LEFT JOIN event e ON e.posting_id = p.id AND e.kind = 'stage' AND e.to_stage = p.stage
-            WHERE p.stage IN ({_names(ENDINGS)}) GROUP BY p.id, p.stage) ends
-      LEFT JOIN event e ON e.posting_id = ends.id AND e.kind = 'stage' AND e.to_stage IN ({_names(PROGRESS)})
-        AND (ends.ending_at IS NULL OR e.at <= ends.ending_at)
-      GROUP BY ends.id, ends.stage"""
-    counts: Counter = Counter()
-    for stage, reached, n in _rows(f"SELECT stage, reached, COUNT(*) FROM ({per_posting}) r GROUP BY stage, reached"):
-        floor = 1 if stage in ("rejected", "ghosted") else 0  # nobody is rejected or ghosted without applying
-        counts[(PROGRESS[max(floor, floor if reached is None else reached)], stage)] += n
     rows = []
     for stage in PROGRESS:
         row = {"reached": stage, **{e: counts.get((stage, e), 0) for e in ENDINGS}}
@@ -252,22 +223,31 @@ def endings() -> dict:
             "total": sum(counts.values())}
 
 
+def endings() -> dict:
+    return story().endings
+
+
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def weekly(applied: list, now: datetime, weeks: int = 12) -> list[dict]:
+def weekly(now: datetime, weeks: int = 12) -> list[dict]:
     # Weeks of the user's calendar: a Monday-morning application in Sydney is Sunday in UTC. Each
-    # local Monday midnight is turned into its UTC moment once; the sorted dates are then cut there.
+    # local Monday midnight is turned into its UTC moment once; each week is a range of the index.
     this_week = week_start(local_today(now))
     starts = [this_week - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
-    edges = [bisect_left(applied, local_to_utc(datetime.combine(s, time.min)))
-             for s in starts + [this_week + timedelta(weeks=1)]]
-    return [{"week_start": s, "count": edges[i + 1] - edges[i]} for i, s in enumerate(starts)]
+    edges = [local_to_utc(datetime.combine(s, time.min)) for s in starts + [this_week + timedelta(weeks=1)]]
+    # One statement, a count of the applied_at index's range per week.
+    week = "(SELECT COUNT(*) FROM posting_story WHERE applied_at >= ? AND applied_at < ?)"
+    counts = _rows("SELECT " + ", ".join([week] * len(starts)),
+                   [edge for i in range(len(starts)) for edge in (edges[i], edges[i + 1])])[0]
+    return [{"week_start": s, "count": counts[i]} for i, s in enumerate(starts)]
 
 
 def in_flight(target: int) -> dict:
-    count = Posting.select().where(Posting.stage.in_(IN_FLIGHT)).count()
+    # From the tallies: counting the stage index walks ~50,000 entries at 100,000 postings.
+    count = _rows(f"SELECT COALESCE(SUM(n), 0) FROM story_tally WHERE stage IN ({', '.join('?' for _ in IN_FLIGHT)})",
+                  IN_FLIGHT)[0][0]
     below = count < target
     note = None
     if below:
@@ -276,28 +256,37 @@ def in_flight(target: int) -> dict:
     return {"count": count, "target": target, "below": below, "note": note}
 
 
+def _dated_wins() -> dict:
+    """{win: (its rows, the date each counts on)} for goals and contacts (small tables)."""
+    return {"goals_done": (Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at),
+            "contacts": (Contact.select().where(Contact.last_contact_at.is_null(False)), Contact.last_contact_at)}
+
+
+def _feedback(since: datetime | None = None, until: datetime | None = None) -> tuple[str, tuple]:
+    """Reflections whose feedback holds more than white space, dated when written (in (since,
+    until] when given): a range of the reflection_feedback_dated index (migrations.py), which
+    holds those apart, so only their rows are read."""
+    sql = f"SELECT COUNT(*) FROM reflection WHERE ({HAS_FEEDBACK}) = TRUE"
+    if since is None:
+        return _sql(sql), ()
+    return _sql(f"{sql} AND {FEEDBACK_DATE} > ? AND {FEEDBACK_DATE} <= ?"), (since, until)
+
+
 def wins(told: Story, now: datetime) -> dict:
+    """(in the last WINDOW_DAYS, all time) of each win: the totals kept with the story, the
+    week's counted on each view from a date index."""
     since = now - timedelta(days=WINDOW_DAYS)
-
-    def both(query, when):
-        """(in the last WINDOW_DAYS, all time) for rows of `query` dated by `when`."""
-        total = query.count()
-        return query.where((when > since) & (when <= now)).count(), total
-
-    # Feedback: reflections whose feedback holds more than white space, dated when written.
-    has_feedback = fn.TRIM(fn.REPLACE(fn.REPLACE(fn.REPLACE(Reflection.feedback, "\n", " "), "\r", " "), "\t", " ")) != ""
-    feedback = both(Reflection.select().where(has_feedback), fn.COALESCE(Reflection.written_at, Reflection.created_at))
-    done = both(Goal.select().where(Goal.done_at.is_null(False)), Goal.done_at)
-    touched = both(Contact.select().where(Contact.last_contact_at.is_null(False)), Contact.last_contact_at)
+    week = {name: query.where((when > since) & (when <= now)).count() for name, (query, when) in _dated_wins().items()}
+    week["feedback"] = database.execute_sql(*_feedback(since, now)).fetchone()[0]
     return {
-        "applications": {"label": "Applications sent", "week": _between(told.applied, since, now),
-                         "total": len(told.applied)},
-        # A scheduled interview is not had yet: only those up to now.
-        "interviews": {"label": "Interviews had", "week": _between(told.interviews, since, now),
-                       "total": _between(told.interviews, None, now)},
-        "feedback": {"label": "Feedback received", "week": feedback[0], "total": feedback[1]},
-        "goals_done": {"label": "Goals done", "week": done[0], "total": done[1]},
-        "contacts": {"label": "Contacts kept warm", "week": touched[0], "total": touched[1]},
+        "applications": {"label": "Applications sent", "week": _applied_in(since, now),
+                         "total": told.counts["applied"]},
+        # A scheduled interview is not had yet: only those up to now (all but the few after it).
+        "interviews": {"label": "Interviews had", "week": _interviews_in(since, now),
+                       "total": told.interviews - _interviews_in(now, None)},
+        "feedback": {"label": "Feedback received", "week": week["feedback"], "total": told.wins["feedback"]},
+        "goals_done": {"label": "Goals done", "week": week["goals_done"], "total": told.wins["goals_done"]},
+        "contacts": {"label": "Contacts kept warm", "week": week["contacts"], "total": told.wins["contacts"]},
     }
 
 
@@ -313,7 +302,7 @@ def summary(now: datetime | None = None, weeks: int = 12) -> dict:
         "median_days_to_response": told.median_days,
         "by_source": told.by_source,
         "endings": told.endings,
-        "weekly": weekly(told.applied, now, weeks),
+        "weekly": weekly(now, weeks),
         "weekly_target": goal["weekly_target"],
         "in_flight": in_flight(goal["in_flight_target"]),
         "wins": wins(told, now),
