@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, SQL, Case, NodeList, Ordering, chunked, fn
+from peewee import JOIN, Case, Ordering, chunked, fn
 
 from ..db import database, is_sqlite
 from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
@@ -86,13 +86,16 @@ ARCHIVED = ("show", "only")  # Filters.archived besides the default (see filtere
 
 
 def not_archived():
-    """The condition "not archived". On SQLite the column is written `+archived_at`, which no
-    index serves: without statistics SQLite takes `archived_at IS NULL` for a selective test,
-    reads nearly every posting through the archived_at index and sorts them all, instead of
-    walking the sort column's index and stopping at the page's end (10x slower at 10,000).
+    """The condition "not archived". On SQLite, "the id is not among the archived ones": the
+    few archived ids come from the archived_at index, and each candidate is checked by its id
+    alone. Testing the column itself read every candidate row (archived_at sits after the long
+    texts, so past their overflow pages: 1 s to count the board's columns at 100,000), and as
+    an index term SQLite took `archived_at IS NULL` for selective and sorted every posting.
     PostgreSQL's planner knows from its statistics that most postings match."""
-    column = NodeList((SQL("+"), Posting.archived_at), glue="") if is_sqlite() else Posting.archived_at
-    return column.is_null()
+    if not is_sqlite():
+        return Posting.archived_at.is_null()
+    archived = Posting.alias("archived")
+    return Posting.id.not_in(archived.select(archived.id).where(archived.archived_at.is_null(False)))
 
 
 @dataclass
@@ -115,10 +118,13 @@ class Filters:
 LIST_COLUMNS = POSTING_LIST_COLUMNS  # models.py: every column but the long texts
 
 
-def filtered(filters: Filters, *, columns=None):
-    """Postings (joined to their company) matching every given filter, unordered."""
-    query = (Posting.select(*(columns or [Posting]), Company).join(Company, join_type=JOIN.LEFT_OUTER)
-             .switch(Posting))
+def filtered(filters: Filters, *, columns=None, company: bool = True):
+    """Postings (joined to their company) matching every given filter, unordered.
+    `company=False` joins the company only to filter or search by it: a count then reads
+    indexes alone."""
+    query = Posting.select(*(columns or [Posting]), *([Company] if company else []))
+    if company or filters.company or filters.q:  # a search without its index reads the name
+        query = query.join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
     if filters.stage:
         if filters.stage not in STAGES:
             raise ServiceError(f"unknown stage {filters.stage!r}", code="invalid_stage")
@@ -199,7 +205,7 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:
-        total = query.count()
+        total = filtered(filters, columns=[Posting.id], company=False).count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     return Page(rows=page_of(query, sort, descending, page, per_page), total=total, page=page, per_page=per_page)
