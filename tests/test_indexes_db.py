@@ -9,7 +9,7 @@ import pytest
 from factories import stored_posting
 from jobloop.db import database
 from jobloop.migrations import SCALE_INDEXES
-from jobloop.services import calendar, insights, postings
+from jobloop.services import calendar, followups, insights, postings, reflection
 from jobloop.services.postings import Filters
 
 pytestmark = pytest.mark.sqlite_only(reason="reads SQLite's query plans")
@@ -100,3 +100,39 @@ def test_counting_postings_that_are_not_archived_reads_indexes_only(some_posting
         reads = [line for line in found.splitlines() if line.lstrip().startswith(("SCAN", "SEARCH"))
                  and "INTEGER PRIMARY KEY" not in line]
         assert reads and all("COVERING INDEX" in line for line in reads), found
+
+
+def _statements(call) -> list[tuple]:
+    import querycount
+
+    with querycount.counting() as log:
+        call()
+    return log.statements
+
+
+@pytest.fixture
+def some_reflections(db):
+    from jobloop.models import Reflection
+
+    for i in range(20):
+        posting = stored_posting("rejected", title=f"Ended {i}")
+        Reflection.create(posting=posting, due_at=datetime(2026, 11, 1 + i, 9), stage_reached="applied",
+                          written_at=datetime(2026, 11, 2 + i) if i % 2 else None)
+    database.execute_sql("ANALYZE")
+
+
+@pytest.mark.parametrize("read, index", [
+    (lambda: reflection.search(limit=5), "reflection_due_at"),
+    (lambda: reflection.due(NOW, limit=5), "reflection_written_due"),
+    (lambda: reflection.count_due(NOW), "reflection_written_due"),
+], ids=["every reflection, latest first", "due ones, soonest first", "how many are due"])
+def test_reflections_are_read_in_order_from_an_index(some_reflections, read, index):
+    """Sorting every reflection joined to its posting read each ended posting whole: 142 ms for
+    the API's list at 100,000 postings."""
+    plans = [plan(s) for s in _statements(read)]
+    assert plans and index in plans[0] and "TEMP B-TREE" not in plans[0], plans
+
+
+def test_the_snoozed_count_reads_an_index(db):
+    plans = [plan(s) for s in _statements(lambda: followups.count_snoozed(NOW))]
+    assert "COVERING INDEX follow_up_status_snoozed" in plans[0], plans

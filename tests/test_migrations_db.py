@@ -220,3 +220,20 @@ def test_an_existing_store_is_made_private(tmp_path):
     create_app(Config(data_dir=data_dir, database_url=None, testing=True))
     assert data_dir.stat().st_mode & 0o777 == 0o700
     assert (data_dir / "jobloop.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_store_at_the_previous_version_gets_the_page_indexes_with_its_values_kept(tmp_path):
+    from jobloop.migrations import PAGE_INDEXES
+
+    db = v1_store(tmp_path / "previous")
+    try:
+        migrate(db, target=SCHEMA_VERSION - 1)
+        names = lambda: {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}  # noqa: E731
+        assert not {name for name, _, _ in PAGE_INDEXES} & names()
+        before = store_values(db)
+        migrate(db)
+        assert {name for name, _, _ in PAGE_INDEXES} <= names()
+        assert_values_kept(before, store_values(db))
+        assert store_values(db)["reflection"] == before["reflection"] and before["reflection"]
+    finally:
+        db.close()

@@ -533,6 +533,26 @@ def _v13_skill_tallies(db: Database) -> str | None:
     return None
 
 
+PAGE_INDEXES = (
+    # Reflections due (not written, cool-down over), soonest first, and how many: a range, in order.
+    ("reflection_written_due", "reflection", "written_at, due_at"),
+    # Every reflection, latest due first (the API's list): walked in order, stopped at its limit.
+    ("reflection_due_at", "reflection", "due_at"),
+    # Open follow-ups a snooze keeps off the list now (the dashboard's count).
+    ("follow_up_status_snoozed", "follow_up", "status, snoozed_until"),
+    # The table sorted by salary reads the three columns from this index, not every row.
+    ("posting_salary", "posting", "salary_period, salary_max, salary_min"),
+)
+
+
+def _v14_page_indexes(db: Database) -> str | None:
+    """Indexes so the dashboard, reflections and the table sorted by salary read what they
+    show, not the whole store (data unchanged)."""
+    for name, table, columns in PAGE_INDEXES:
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -541,6 +561,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v11_companies,
     _v12_documents,
     _v13_skill_tallies,
+    _v14_page_indexes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
