@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, Case, Ordering, chunked, fn
+from peewee import JOIN, Case, Ordering, Value, chunked, fn
 
 from ..db import database, is_sqlite
 from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
@@ -80,7 +80,7 @@ SORTS = {
     "location": fn.NULLIF(Posting.locations, "[]"),  # the JSON list's text: by first location
 }
 INVERTED = {"waiting"}
-# The job site is read from the URL, not stored: the table sorts by it in Python (_by_site).
+# The job site is read from the URL, not stored: the table sorts by it by ranges of URLs (_page_by_site).
 SORTABLE = (*SORTS, "source")
 ARCHIVED = ("show", "only")  # Filters.archived besides the default (see filtered())
 
@@ -198,7 +198,6 @@ class Page:
 def table(filters: Filters, *, sort: str = "updated", descending: bool = True, page: int = 1,
           per_page: int = 50) -> Page:
     """One page of the table plus the total count, for pagination."""
-    query = filtered(filters, columns=LIST_COLUMNS)
     total = None
     if filters.q and filters.archived in (None, "show") and not any(
             getattr(filters, f) for f in ("stage", "url", "company", "source", "remote", "since", "until", "tag", "skill")):
@@ -208,25 +207,71 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
         total = filtered(filters, columns=[Posting.id], company=False).count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    return Page(rows=page_of(query, sort, descending, page, per_page), total=total, page=page, per_page=per_page)
+    return Page(rows=page_of(filters, sort, descending, page, per_page, columns=LIST_COLUMNS), total=total,
+                page=page, per_page=per_page)
 
 
-def page_of(query, sort: str, descending: bool, page: int, per_page: int) -> list:
-    """One page of a filtered query in the given order (the table's and its export's)."""
+def page_of(filters: Filters, sort: str, descending: bool, page: int, per_page: int, *, columns=None) -> list:
+    """One page of the filtered postings in the given order (the table's and its export's).
+    The order is found over the ids alone (the store answers from its indexes), then only the
+    page's rows are read: sorting whole rows read every posting's, past its long texts."""
     if sort == "source":
-        return _by_site(query, descending, page, per_page)
-    return list(ordered(query, sort, descending).paginate(page, per_page))
+        ids = _page_by_site(filters, descending, page, per_page)
+    else:
+        narrow = filtered(filters, company=sort == "company").select(Posting.id)
+        ids = [pid for (pid,) in ordered(narrow, sort, descending).paginate(page, per_page).tuples()]
+    return by_ids(ids, columns=columns)
 
 
-def _by_site(query, descending: bool, page: int, per_page: int) -> list:
-    """One page sorted by job site: names come from URLs, so the ids are sorted here over
-    two narrow columns, and only the page's rows are read whole."""
-    pairs = [(site_name(url), pid) for pid, url in
-             query.select(Posting.id, Posting.canonical_url).order_by().tuples()]
-    named = sorted((p for p in pairs if p[0]), key=lambda p: (p[0].lower(), p[1]), reverse=descending)
-    ids = [pid for _, pid in named + [p for p in pairs if not p[0]]][(page - 1) * per_page:page * per_page]
-    found = {p.id: p for p in query.where(Posting.id.in_(ids))} if ids else {}
+def by_ids(ids: list[int], *, columns=None) -> list[Posting]:
+    """These postings (joined to their company), in the order of `ids`."""
+    if not ids:
+        return []
+    query = (Posting.select(*(columns or [Posting]), Company).join(Company, join_type=JOIN.LEFT_OUTER)
+             .where(Posting.id.in_(ids)))
+    found = {p.id: p for p in query}
     return [found[pid] for pid in ids if pid in found]
+
+
+def _site_range(prefix: str):
+    """URLs that start with a "scheme://host/" prefix, or are that host alone: a range of the
+    canonical_url index, where a LIKE would read every URL."""
+    host = prefix[:-1]
+    return (Posting.canonical_url == host) | ((Posting.canonical_url >= prefix) & (Posting.canonical_url < host + "0"))
+
+
+def _page_by_site(filters: Filters, descending: bool, page: int, per_page: int) -> list[int]:
+    """The ids of one page sorted by job site name (then id). A site's URLs share a few
+    "scheme://host/" starts (_site_prefixes), each a range of the canonical_url index: the
+    sites are counted from those ranges, and only the sites the page falls in are listed.
+    Postings no site is named for come last."""
+    groups: dict[str, list[str]] = {}
+    for name, prefixes in _site_prefixes().items():
+        groups.setdefault(name.lower(), []).extend(prefixes)
+    order = sorted(groups, reverse=descending)
+    narrow = filtered(filters, columns=[Posting.id], company=False)
+    counts: dict[str, int] = {}
+    for part in chunked(order, 400):  # one statement for up to 400 sites (SQLite's compound limit is 500)
+        counted = reduce(operator.add, [
+            narrow.select(Value(i).alias("site"), fn.COUNT(Posting.id)).where(reduce(operator.or_, map(_site_range, groups[name])))
+            for i, name in enumerate(part)])
+        counts.update((part[i], n) for i, n in counted.tuples())
+    skip, wanted, ids = (page - 1) * per_page, per_page, []
+    tie = Posting.id.desc() if descending else Posting.id.asc()
+    for name in order:
+        if skip >= counts[name]:
+            skip -= counts[name]
+            continue
+        cond = reduce(operator.or_, map(_site_range, groups[name]))
+        found = [pid for (pid,) in narrow.where(cond).order_by(tie).limit(wanted).offset(skip).tuples()]
+        ids += found
+        skip, wanted = 0, wanted - len(found)
+        if not wanted:
+            return ids
+    # Past every named site (the last pages): the URLs no site is named for, read here.
+    unnamed = sorted((pid for pid, url in narrow.select(Posting.id, Posting.canonical_url).tuples()
+                      if not site_name(url)), reverse=descending)
+    return ids + unnamed[skip:skip + wanted]
 
 
 def _site_prefixes() -> dict[str, list[str]]:
