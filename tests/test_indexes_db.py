@@ -43,7 +43,7 @@ def test_the_table_filtered_by_stage_walks_stage_then_updated(some_postings, fil
 
 
 def test_the_api_search_with_a_stage_walks_the_same_index(some_postings):
-    found = plan(postings.search(stage="applied", q="kubernetes", limit=50))
+    found = plan(postings.search_ids(stage="applied", q="kubernetes", limit=50))
     assert "posting_stage_updated_at" in found and "TEMP B-TREE" not in found, found
 
 
@@ -83,7 +83,8 @@ def test_a_postings_interviews_are_read_by_its_own_index(db):
     (lambda: postings.counts_by_stage(archived=False)["saved"], 5),
     (lambda: postings.table(Filters()).total, 20),
     (lambda: postings.table(Filters(stage="saved")).total, 5),
-], ids=["board column", "table", "table by stage"])
+    (lambda: postings.table(Filters(stage="saved", remote="remote", source="example.test")).total, 0),
+], ids=["board column", "table", "table by stage", "table by stage, remote and site"])
 def test_counting_postings_that_are_not_archived_reads_indexes_only(some_postings, count, expected):
     """Telling archived postings apart by their column read every counted row (archived_at sits
     after the long texts, past their overflow pages): 1 s for the board's column counts at

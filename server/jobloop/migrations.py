@@ -542,6 +542,8 @@ PAGE_INDEXES = (
     ("follow_up_status_snoozed", "follow_up", "status, snoozed_until"),
     # The table sorted by salary reads the three columns from this index, not every row.
     ("posting_salary", "posting", "salary_period, salary_max, salary_min"),
+    # The table filtered by stage, remote and job site (a range of URLs) counts from this index alone.
+    ("posting_stage_remote_url", "posting", "stage, remote, canonical_url"),
 )
 
 
