@@ -151,6 +151,25 @@ def test_a_sorted_table_page_reads_only_its_own_rows(some_postings, sort):
     assert len(rows) == 5
     for sql, params in _statements(lambda: postings.table(Filters(), sort=sort, page=2, per_page=5)):
         found = plan((sql, params))
+        # Every scan reads an index alone, or walks one in the page's order (no sort) and stops.
+        in_order = "TEMP B-TREE" not in found
         whole_rows = [line for line in found.splitlines() if line.lstrip().startswith("SCAN")
-                      and "COVERING INDEX" not in line and " t2" not in line]  # t2: the company, by name
+                      and " t2" not in line  # t2: the company, by name
+                      and "COVERING INDEX" not in line and not ("USING INDEX" in line and in_order)]
         assert not whole_rows, found
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_the_table_sorted_by_salary_walks_its_expression_index(some_postings, descending):
+    """Salaries per year from the index on that expression (models.SALARY_PER_YEAR), in order,
+    both ways (empty salaries last): sorting every posting's took 105-210 ms at 100,000."""
+    for i, period in enumerate(("hour", "month", "year", None)):
+        stored_posting("applied", title=f"Paid {i}", salary_max=10 * (i + 1), salary_period=period)
+    database.execute_sql("ANALYZE")
+    page = postings.table(Filters(), sort="salary", descending=descending, per_page=4)
+    per_year = ["Paid 2", "Paid 3", "Paid 1", "Paid 0"]  # 30, 40 (no period: as given), 240, 20,800
+    assert [p.title for p in page.rows] == (per_year[::-1] if descending else per_year)
+    narrow = [s for s in _statements(lambda: postings.table(Filters(), sort="salary", descending=descending))
+              if "ORDER BY" in s[0]]
+    found = plan(narrow[0])
+    assert "posting_salary_per_year" in found and "TEMP B-TREE" not in found, found

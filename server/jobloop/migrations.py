@@ -540,8 +540,8 @@ PAGE_INDEXES = (
     ("reflection_due_at", "reflection", "due_at"),
     # Open follow-ups a snooze keeps off the list now (the dashboard's count).
     ("follow_up_status_snoozed", "follow_up", "status, snoozed_until"),
-    # The table sorted by salary reads the three columns from this index, not every row.
-    ("posting_salary", "posting", "salary_period, salary_max, salary_min"),
+    # The table sorted by salary (per year) walks this index in order: no row read but the page's.
+    ("posting_salary_per_year", "posting", models.SALARY_PER_YEAR),
     # The table filtered by stage, remote and job site (a range of URLs) counts from this index alone.
     ("posting_stage_remote_url", "posting", "stage, remote, canonical_url"),
 )

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, Case, Ordering, Value, chunked, fn
+from peewee import JOIN, SQL, Case, Ordering, Value, chunked, fn
 
 from ..db import database, is_sqlite
-from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
+from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, SALARY_PER_YEAR, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
@@ -59,9 +59,6 @@ def _next_action_at():
     return step.select(fn.MIN(due)).where((step.posting == Posting.id) & (step.status == "open"))
 
 
-# Salaries compared per year, whatever period they are given in (currencies are not converted).
-_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
-_SALARY = Case(Posting.salary_period, list(_PER_YEAR.items()), 1) * fn.COALESCE(Posting.salary_max, Posting.salary_min)
 
 SORTS = {
     "updated": Posting.updated_at,
@@ -76,7 +73,7 @@ SORTS = {
     # More days is an earlier date, so this key runs the other way (INVERTED).
     "waiting": Case(None, [(Posting.stage.in_(IN_FLIGHT), Posting.stage_changed_at)], None),
     "next": _next_action_at(),
-    "salary": _SALARY,
+    "salary": SQL(SALARY_PER_YEAR),  # models.py: per year, as its index reads it
     "location": fn.NULLIF(Posting.locations, "[]"),  # the JSON list's text: by first location
 }
 INVERTED = {"waiting"}
