@@ -139,7 +139,7 @@ def test_the_snoozed_count_reads_an_index(db):
     assert "COVERING INDEX follow_up_status_snoozed" in plans[0], plans
 
 
-@pytest.mark.parametrize("sort", ["updated", "title", "company", "waiting", "salary", "source"])
+@pytest.mark.parametrize("sort", ["updated", "title", "company", "waiting", "salary", "source", "applied", "next"])
 def test_a_sorted_table_page_reads_only_its_own_rows(some_postings, sort):
     """The order is found from indexes over ids; whole rows are read for the page alone (by id).
     Sorting whole rows read every posting past its long texts: 0.5-1.3 s at 100,000 postings."""
@@ -173,3 +173,13 @@ def test_the_table_sorted_by_salary_walks_its_expression_index(some_postings, de
               if "ORDER BY" in s[0]]
     found = plan(narrow[0])
     assert "posting_salary_per_year" in found and "TEMP B-TREE" not in found, found
+
+
+@pytest.mark.parametrize("sort", ["applied", "next"])
+def test_the_table_sorted_by_a_kept_key_walks_its_index(some_postings, sort):
+    """Date applied and next action are kept on the posting (migrations.DERIVED_SORT_KEYS):
+    asking every posting's timeline or follow-ups for them took 145-195 ms at 100,000."""
+    narrow = [s for s in _statements(lambda: postings.table(Filters(), sort=sort, page=2, per_page=5))
+              if "ORDER BY" in s[0]]
+    found = plan(narrow[0])
+    assert f"posting_{sort}" in found and "TEMP B-TREE" not in found, found

@@ -72,8 +72,9 @@ def store_values(db) -> dict[str, list[dict]]:
     tables = [r[0] for r in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
         " AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'"
-        # derived from postings and rebuilt by their steps (tests/test_posting_skills_db.py)
-        " AND name NOT IN ('posting_skill', 'skill_tally') ORDER BY name").fetchall()]
+        # derived from postings and rebuilt by their steps (tests/test_posting_skills_db.py); the
+        # data version moves on with every write, a step's derived columns included
+        " AND name NOT IN ('posting_skill', 'skill_tally', 'data_version') ORDER BY name").fetchall()]
     out = {}
     for table in tables:
         cursor = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid')
@@ -235,5 +236,8 @@ def test_a_store_at_the_previous_version_gets_the_page_indexes_with_its_values_k
         assert {name for name, _, _ in PAGE_INDEXES} <= names()
         assert_values_kept(before, store_values(db))
         assert store_values(db)["reflection"] == before["reflection"] and before["reflection"]
+        # The table's sort keys, derived from the timeline and the open follow-ups.
+        assert db.execute_sql("SELECT id, applied_at, next_action_at FROM posting ORDER BY id").fetchall() == [
+            (1, "2025-01-02 10:00:00", None), (2, "2025-02-01 09:00:00", "2025-02-05 08:00:00")]
     finally:
         db.close()

@@ -10,7 +10,7 @@ from typing import Any
 from peewee import JOIN, SQL, Case, Ordering, Value, chunked, fn
 
 from ..db import database, is_sqlite
-from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, SALARY_PER_YEAR, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
+from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, SALARY_PER_YEAR, STAGES, Company, Event, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
@@ -45,21 +45,6 @@ def company_named(name: str | None, url: str | None = None) -> Company | None:
     return companies.named(name, url)
 
 
-def _applied_at():
-    """When the posting was applied for: its first "applied" event (index event_history)."""
-    applied = Event.alias("applied")
-    return (applied.select(fn.MIN(applied.at))
-            .where((applied.posting == Posting.id) & (applied.kind == "stage") & (applied.to_stage == "applied")))
-
-
-def _next_action_at():
-    """When the posting's next open follow-up is due (a snoozed one: when its snooze ends)."""
-    step = FollowUp.alias("step")
-    due = Case(None, [(step.snoozed_until > step.due_at, step.snoozed_until)], step.due_at)
-    return step.select(fn.MIN(due)).where((step.posting == Posting.id) & (step.status == "open"))
-
-
-
 SORTS = {
     "updated": Posting.updated_at,
     "created": Posting.created_at,
@@ -68,11 +53,13 @@ SORTS = {
     "company": Company.name,
     # Pipeline order, not alphabetical: saved before applied before offer.
     "stage": Case(Posting.stage, [(s, i) for i, s in enumerate(STAGES)], len(STAGES)),
-    "applied": _applied_at(),
+    # Kept on the row by triggers (migrations.DERIVED_SORT_KEYS): the first "applied" event,
+    # and the soonest open follow-up (a snoozed one at its snooze's end).
+    "applied": SQL("applied_at"),
     # Days waiting: since the current stage began, for applications waiting on the employer.
     # More days is an earlier date, so this key runs the other way (INVERTED).
     "waiting": Case(None, [(Posting.stage.in_(IN_FLIGHT), Posting.stage_changed_at)], None),
-    "next": _next_action_at(),
+    "next": SQL("next_action_at"),
     "salary": SQL(SALARY_PER_YEAR),  # models.py: per year, as its index reads it
     "location": fn.NULLIF(Posting.locations, "[]"),  # the JSON list's text: by first location
 }
