@@ -72,8 +72,9 @@ def store_values(db) -> dict[str, list[dict]]:
     tables = [r[0] for r in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'posting_fts%'"
         " AND name NOT LIKE 'sqlite_%' AND name != 'schema_version'"
-        # derived from postings and rebuilt by their steps (tests/test_posting_skills_db.py)
-        " AND name NOT IN ('posting_skill', 'skill_tally') ORDER BY name").fetchall()]
+        # derived from postings and rebuilt by their steps (tests/test_posting_skills_db.py); the
+        # data version moves on with every write, a step's derived columns included
+        " AND name NOT IN ('posting_skill', 'skill_tally', 'data_version') ORDER BY name").fetchall()]
     out = {}
     for table in tables:
         cursor = db.execute_sql(f'SELECT * FROM "{table}" ORDER BY rowid')
@@ -236,3 +237,23 @@ def test_an_existing_store_is_made_private(tmp_path):
     create_app(Config(data_dir=data_dir, database_url=None, testing=True))
     assert data_dir.stat().st_mode & 0o777 == 0o700
     assert (data_dir / "jobloop.sqlite3").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_store_at_the_previous_version_gets_the_page_indexes_with_its_values_kept(tmp_path):
+    from jobloop.migrations import PAGE_INDEXES
+
+    db = v1_store(tmp_path / "previous")
+    try:
+        migrate(db, target=SCHEMA_VERSION - 1)
+        names = lambda: {r[0] for r in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}  # noqa: E731
+        assert not {name for name, _, _ in PAGE_INDEXES} & names()
+        before = store_values(db)
+        migrate(db)
+        assert {name for name, _, _ in PAGE_INDEXES} <= names()
+        assert_values_kept(before, store_values(db))
+        assert store_values(db)["reflection"] == before["reflection"] and before["reflection"]
+        # The table's sort keys, derived from the timeline and the open follow-ups.
+        assert db.execute_sql("SELECT id, applied_at, next_action_at FROM posting ORDER BY id").fetchall() == [
+            (1, "2025-01-02 10:00:00", None), (2, "2025-02-01 09:00:00", "2025-02-05 08:00:00")]
+    finally:
+        db.close()

@@ -192,3 +192,26 @@ def test_the_default_table_walks_the_sort_index_without_sorting(db, sort, index)
     sql, params = query.sql()
     plan = " | ".join(r[3] for r in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert f"USING INDEX {index}" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_sorting_by_site_pages_in_site_name_order_then_id(db):
+    """The site sort counts each site from ranges of the URL index and lists only the sites a page
+    falls in: the order is the one naming every URL gives (site name, then id; unnamed last)."""
+    from jobloop.parsing.job_site import site_name
+
+    urls = ["https://jobs.lever.co/acme/{}", "https://jobs.lever.cox/{}", "https://boards.greenhouse.io/x/jobs/{}",
+            "https://job-boards.greenhouse.io/y/{}", "https://careers.acme.test/j/{}", "http://jobs.lever.co/b/{}",
+            "https://www.linkedin.com/jobs/view/{}", "urn:job:{}"]
+    made = [stored_posting("applied" if i % 3 else "saved", title=f"P{i:02d}", url=urls[i % len(urls)].format(i))
+            for i in range(26)]
+    made.append(stored_posting("applied", title="P26", url="https://jobs.lever.co"))
+    archive.archive([made[5].id], NOW)
+    for filters in (Filters(), Filters(stage="applied")):
+        shown = [p for p in made if p.id != made[5].id and (filters.stage is None or p.stage == filters.stage)]
+        named = sorted((p for p in shown if site_name(p.canonical_url)),
+                       key=lambda p: (site_name(p.canonical_url).lower(), p.id))
+        unnamed = sorted((p for p in shown if not site_name(p.canonical_url)), key=lambda p: p.id)
+        for descending in (False, True):
+            expected = (named[::-1] + unnamed[::-1]) if descending else named + unnamed
+            got = sorted_titles("source", descending, per_page=4, filters=filters)
+            assert got == [p.title for p in expected], (filters, descending)

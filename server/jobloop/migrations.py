@@ -615,7 +615,7 @@ def _story_upsert(sqlite: bool, posting_id: str) -> str:
 
 
 # A reflection that holds feedback (more than white space), and the date it counts on: the
-# expressions of an index (v14) that insights' queries must spell the same to be answered by it.
+# expressions of an index (v15) that insights' queries must spell the same to be answered by it.
 HAS_FEEDBACK = "TRIM(REPLACE(REPLACE(REPLACE(feedback, '\n', ' '), '\r', ' '), '\t', ' ')) <> ''"
 FEEDBACK_DATE = "COALESCE(written_at, created_at)"
 
@@ -743,6 +743,81 @@ def _v15_posting_stories(db: Database) -> str | None:
     return None
 
 
+PAGE_INDEXES = (
+    # Reflections due (not written, cool-down over), soonest first, and how many: a range, in order.
+    ("reflection_written_due", "reflection", "written_at, due_at"),
+    # Every reflection, latest due first (the API's list): walked in order, stopped at its limit.
+    ("reflection_due_at", "reflection", "due_at"),
+    # Open follow-ups a snooze keeps off the list now (the dashboard's count).
+    ("follow_up_status_snoozed", "follow_up", "status, snoozed_until"),
+    # The table sorted by salary (per year) walks this index in order: no row read but the page's.
+    ("posting_salary_per_year", "posting", models.SALARY_PER_YEAR),
+    # The table filtered by stage, remote and job site (a range of URLs) counts from this index alone.
+    ("posting_stage_remote_url", "posting", "stage, remote, canonical_url"),
+)
+
+
+# ---- sort keys kept on the posting row ----------------------------------------------------
+# posting.applied_at (its first "applied" stage event) and posting.next_action_at (its soonest
+# open follow-up; a snoozed one at the end of its snooze) are derived, kept by triggers on event
+# and follow_up whichever code writes, so the table sorts by them from an index instead of
+# asking every posting's timeline. Not model fields: nothing writes them but the triggers, and
+# exports leave them out (an import recomputes them as its events and follow-ups go in).
+DERIVED_SORT_KEYS = {
+    "applied_at": ("event", "SELECT MIN(at) FROM event WHERE posting_id = {id} AND kind = 'stage' AND to_stage = 'applied'",
+                   "{r}.kind = 'stage' AND {r}.to_stage = 'applied'", "posting_id, kind, to_stage, at"),
+    "next_action_at": ("follow_up", "SELECT MIN(CASE WHEN snoozed_until > due_at THEN snoozed_until ELSE due_at END)"
+                       " FROM follow_up WHERE posting_id = {id} AND status = 'open'",
+                       "{r}.status = 'open' AND {r}.posting_id IS NOT NULL", "posting_id, status, due_at, snoozed_until"),
+}
+
+
+def _set_key(column: str, id_expr: str) -> str:
+    table, value, _, _ = DERIVED_SORT_KEYS[column]
+    return f"UPDATE posting SET {column} = ({value.format(id=id_expr)}) WHERE id = {id_expr};"
+
+
+def install_sort_keys(db: Database) -> None:
+    """The columns, their values for every posting, the triggers that keep them, their indexes."""
+    existing = {c.name for c in db.get_columns("posting")}
+    for column, (table, value, when, watched) in DERIVED_SORT_KEYS.items():
+        if column not in existing:
+            db.execute_sql(f"ALTER TABLE posting ADD COLUMN {column} {'DATETIME' if is_sqlite(db) else 'TIMESTAMP'}")
+        # Only the postings that have one: rewriting every row would copy every description.
+        db.execute_sql(f"UPDATE posting SET {column} = ({value.format(id='posting.id')})"
+                       f" WHERE id IN (SELECT posting_id FROM {table} AS t WHERE {when.format(r='t')})")
+        if is_sqlite(db):
+            for op, body, cond in (
+                    ("INSERT", _set_key(column, "new.posting_id"), when.format(r="new")),
+                    ("DELETE", _set_key(column, "old.posting_id"), when.format(r="old")),
+                    (f"UPDATE OF {watched}", _set_key(column, "old.posting_id") + " " + _set_key(column, "new.posting_id"),
+                     f"({when.format(r='old')}) OR ({when.format(r='new')})")):
+                name = f"{table}_{column}_{op.split()[0].lower()}"
+                db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+                db.execute_sql(f"CREATE TRIGGER {name} AFTER {op} ON {table} WHEN {cond} BEGIN {body} END")
+        else:
+            function = f"jobloop_{column}"
+            db.execute_sql(
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                f" IF TG_OP <> 'INSERT' AND {when.format(r='OLD')} THEN {_set_key(column, 'OLD.posting_id')} END IF;"
+                f" IF TG_OP <> 'DELETE' AND {when.format(r='NEW')} THEN {_set_key(column, 'NEW.posting_id')} END IF;"
+                " RETURN NULL; END $$")
+            db.execute_sql(f'DROP TRIGGER IF EXISTS {table}_{column} ON "{table}"')
+            db.execute_sql(f'CREATE TRIGGER {table}_{column} AFTER INSERT OR DELETE OR UPDATE OF {watched}'
+                           f' ON "{table}" FOR EACH ROW EXECUTE FUNCTION {function}()')
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS posting_{column} ON posting ({column})")
+
+
+def _v16_page_reads(db: Database) -> str | None:
+    """Indexes so the dashboard, reflections and the table's sorts read what they show, not
+    the whole store; the table's date-applied and next-action sort keys kept on the posting
+    (derived from the timeline and follow-ups, which keep their values)."""
+    for name, table, columns in PAGE_INDEXES:
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    install_sort_keys(db)
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -753,6 +828,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v13_skill_tallies,
     _v14_drop_fit_index,
     _v15_posting_stories,
+    _v16_page_reads,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -99,6 +99,13 @@ class Posting(BaseModel):
     archived_at = DateTimeField(null=True, index=True)  # added in schema v9
 
 
+# A posting's salary compared per year, whatever period it is given in (currencies are not
+# converted): the table's salary sort, written once here so that the query and the expression
+# index that serves it (migrations.PAGE_INDEXES) are the same text, which SQLite needs to match them.
+SALARY_PER_YEAR = ("(CASE salary_period WHEN 'hour' THEN 2080 WHEN 'day' THEN 260 WHEN 'week' THEN 52"
+                   " WHEN 'month' THEN 12 ELSE 1 END * COALESCE(salary_max, salary_min))")
+
+
 # What a list (table, board, follow-ups) shows of a posting: every column but the long texts,
 # so sorting thousands of rows or reading a page of them does not drag their descriptions along.
 POSTING_LIST_COLUMNS = [f for f in Posting._meta.sorted_fields

@@ -7,10 +7,10 @@ from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
 
-from peewee import JOIN, SQL, Case, NodeList, Ordering, chunked, fn
+from peewee import JOIN, SQL, Case, Ordering, Value, chunked, fn
 
 from ..db import database, is_sqlite
-from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, STAGES, Company, Event, FollowUp, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
+from ..models import POSTING_LIST_COLUMNS, REMOTE_KINDS, SALARY_PER_YEAR, STAGES, Company, Event, Posting, PostingSkill, PostingUrl, Snapshot, utcnow
 from ..parsing.job_site import site_name
 from ..parsing.skills import skill_key
 from ..parsing.urls import canonical_url
@@ -45,24 +45,6 @@ def company_named(name: str | None, url: str | None = None) -> Company | None:
     return companies.named(name, url)
 
 
-def _applied_at():
-    """When the posting was applied for: its first "applied" event (index event_history)."""
-    applied = Event.alias("applied")
-    return (applied.select(fn.MIN(applied.at))
-            .where((applied.posting == Posting.id) & (applied.kind == "stage") & (applied.to_stage == "applied")))
-
-
-def _next_action_at():
-    """When the posting's next open follow-up is due (a snoozed one: when its snooze ends)."""
-    step = FollowUp.alias("step")
-    due = Case(None, [(step.snoozed_until > step.due_at, step.snoozed_until)], step.due_at)
-    return step.select(fn.MIN(due)).where((step.posting == Posting.id) & (step.status == "open"))
-
-
-# Salaries compared per year, whatever period they are given in (currencies are not converted).
-_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
-_SALARY = Case(Posting.salary_period, list(_PER_YEAR.items()), 1) * fn.COALESCE(Posting.salary_max, Posting.salary_min)
-
 SORTS = {
     "updated": Posting.updated_at,
     "created": Posting.created_at,
@@ -71,28 +53,33 @@ SORTS = {
     "company": Company.name,
     # Pipeline order, not alphabetical: saved before applied before offer.
     "stage": Case(Posting.stage, [(s, i) for i, s in enumerate(STAGES)], len(STAGES)),
-    "applied": _applied_at(),
+    # Kept on the row by triggers (migrations.DERIVED_SORT_KEYS): the first "applied" event,
+    # and the soonest open follow-up (a snoozed one at its snooze's end).
+    "applied": SQL("applied_at"),
     # Days waiting: since the current stage began, for applications waiting on the employer.
     # More days is an earlier date, so this key runs the other way (INVERTED).
     "waiting": Case(None, [(Posting.stage.in_(IN_FLIGHT), Posting.stage_changed_at)], None),
-    "next": _next_action_at(),
-    "salary": _SALARY,
+    "next": SQL("next_action_at"),
+    "salary": SQL(SALARY_PER_YEAR),  # models.py: per year, as its index reads it
     "location": fn.NULLIF(Posting.locations, "[]"),  # the JSON list's text: by first location
 }
 INVERTED = {"waiting"}
-# The job site is read from the URL, not stored: the table sorts by it in Python (_by_site).
+# The job site is read from the URL, not stored: the table sorts by it by ranges of URLs (_page_by_site).
 SORTABLE = (*SORTS, "source")
 ARCHIVED = ("show", "only")  # Filters.archived besides the default (see filtered())
 
 
 def not_archived():
-    """The condition "not archived". On SQLite the column is written `+archived_at`, which no
-    index serves: without statistics SQLite takes `archived_at IS NULL` for a selective test,
-    reads nearly every posting through the archived_at index and sorts them all, instead of
-    walking the sort column's index and stopping at the page's end (10x slower at 10,000).
+    """The condition "not archived". On SQLite, "the id is not among the archived ones": the
+    few archived ids come from the archived_at index, and each candidate is checked by its id
+    alone. Testing the column itself read every candidate row (archived_at sits after the long
+    texts, so past their overflow pages: 1 s to count the board's columns at 100,000), and as
+    an index term SQLite took `archived_at IS NULL` for selective and sorted every posting.
     PostgreSQL's planner knows from its statistics that most postings match."""
-    column = NodeList((SQL("+"), Posting.archived_at), glue="") if is_sqlite() else Posting.archived_at
-    return column.is_null()
+    if not is_sqlite():
+        return Posting.archived_at.is_null()
+    archived = Posting.alias("archived")
+    return Posting.id.not_in(archived.select(archived.id).where(archived.archived_at.is_null(False)))
 
 
 @dataclass
@@ -115,10 +102,14 @@ class Filters:
 LIST_COLUMNS = POSTING_LIST_COLUMNS  # models.py: every column but the long texts
 
 
-def filtered(filters: Filters, *, columns=None):
-    """Postings (joined to their company) matching every given filter, unordered."""
-    query = (Posting.select(*(columns or [Posting]), Company).join(Company, join_type=JOIN.LEFT_OUTER)
-             .switch(Posting))
+def filtered(filters: Filters, *, columns=None, company: bool = True):
+    """Postings (joined to their company) matching every given filter, unordered.
+    `company=False` joins the company only to filter or search by it: a count then reads
+    indexes alone."""
+    query = Posting.select(*(columns or [Posting]), *([Company] if company else []))
+    # A search by its index needs no company; without one (an old PostgreSQL) it reads the name.
+    if company or filters.company or (text_search.phrases(filters.q) and not text_search.fts_ready()):
+        query = query.join(Company, join_type=JOIN.LEFT_OUTER).switch(Posting)
     if filters.stage:
         if filters.stage not in STAGES:
             raise ServiceError(f"unknown stage {filters.stage!r}", code="invalid_stage")
@@ -131,8 +122,7 @@ def filtered(filters: Filters, *, columns=None):
         query = query.where(fn.LOWER(Company.name).contains(filters.company.strip().lower()))
     if filters.source:
         prefixes = _site_prefixes().get(filters.source, [])
-        query = query.where(reduce(operator.or_, [Posting.canonical_url.startswith(p) for p in prefixes])
-                            if prefixes else Posting.id.is_null())
+        query = query.where(reduce(operator.or_, map(_site_range, prefixes)) if prefixes else Posting.id.is_null())
     if filters.remote:
         if filters.remote not in REMOTE_KINDS:
             raise ServiceError(f"unknown remote kind {filters.remote!r}", code="invalid_remote")
@@ -169,11 +159,19 @@ def ordered(query, sort: str = "updated", descending: bool = True):
 
 
 def search(*, stage: str | None = None, q: str | None = None, url: str | None = None,
-           limit: int = 100, offset: int = 0, columns=None):
+           limit: int = 100, offset: int = 0, columns=None) -> list[Posting]:
     """Newest-touched first; `q` is full-text (every word, as a prefix). Archived postings
     are listed too: the API reads the whole search. `columns=LIST_COLUMNS` leaves the long
     texts unread (a page that names postings, not one that shows them)."""
-    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"), columns=columns)
+    ids = [pid for (pid,) in search_ids(stage=stage, q=q, url=url, limit=limit, offset=offset).tuples()]
+    return by_ids(ids, columns=columns)
+
+
+def search_ids(*, stage: str | None = None, q: str | None = None, url: str | None = None,
+               limit: int = 100, offset: int = 0):
+    """The ids search() lists, in its order: found from indexes, before any row is read whole
+    (reading whole rows in the same statement doubled a search for a word in every posting)."""
+    query = filtered(Filters(stage=stage, q=q, url=url, archived="show"), company=False).select(Posting.id)
     return ordered(query).limit(limit).offset(offset)
 
 
@@ -192,35 +190,80 @@ class Page:
 def table(filters: Filters, *, sort: str = "updated", descending: bool = True, page: int = 1,
           per_page: int = 50) -> Page:
     """One page of the table plus the total count, for pagination."""
-    query = filtered(filters, columns=LIST_COLUMNS)
     total = None
     if filters.q and filters.archived in (None, "show") and not any(
             getattr(filters, f) for f in ("stage", "url", "company", "source", "remote", "since", "until", "tag", "skill")):
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:
-        total = query.count()
+        total = filtered(filters, columns=[Posting.id], company=False).count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    return Page(rows=page_of(query, sort, descending, page, per_page), total=total, page=page, per_page=per_page)
+    return Page(rows=page_of(filters, sort, descending, page, per_page, columns=LIST_COLUMNS), total=total,
+                page=page, per_page=per_page)
 
 
-def page_of(query, sort: str, descending: bool, page: int, per_page: int) -> list:
-    """One page of a filtered query in the given order (the table's and its export's)."""
+def page_of(filters: Filters, sort: str, descending: bool, page: int, per_page: int, *, columns=None) -> list:
+    """One page of the filtered postings in the given order (the table's and its export's).
+    The order is found over the ids alone (the store answers from its indexes), then only the
+    page's rows are read: sorting whole rows read every posting's, past its long texts."""
     if sort == "source":
-        return _by_site(query, descending, page, per_page)
-    return list(ordered(query, sort, descending).paginate(page, per_page))
+        ids = _page_by_site(filters, descending, page, per_page)
+    else:
+        narrow = filtered(filters, company=sort == "company").select(Posting.id)
+        ids = [pid for (pid,) in ordered(narrow, sort, descending).paginate(page, per_page).tuples()]
+    return by_ids(ids, columns=columns)
 
 
-def _by_site(query, descending: bool, page: int, per_page: int) -> list:
-    """One page sorted by job site: names come from URLs, so the ids are sorted here over
-    two narrow columns, and only the page's rows are read whole."""
-    pairs = [(site_name(url), pid) for pid, url in
-             query.select(Posting.id, Posting.canonical_url).order_by().tuples()]
-    named = sorted((p for p in pairs if p[0]), key=lambda p: (p[0].lower(), p[1]), reverse=descending)
-    ids = [pid for _, pid in named + [p for p in pairs if not p[0]]][(page - 1) * per_page:page * per_page]
-    found = {p.id: p for p in query.where(Posting.id.in_(ids))} if ids else {}
+def by_ids(ids: list[int], *, columns=None) -> list[Posting]:
+    """These postings (joined to their company), in the order of `ids`."""
+    if not ids:
+        return []
+    query = (Posting.select(*(columns or [Posting]), Company).join(Company, join_type=JOIN.LEFT_OUTER)
+             .where(Posting.id.in_(ids)))
+    found = {p.id: p for p in query}
     return [found[pid] for pid in ids if pid in found]
+
+
+def _site_range(prefix: str):
+    """URLs that start with a "scheme://host/" prefix, or are that host alone: a range of the
+    canonical_url index, where a LIKE would read every URL."""
+    host = prefix[:-1]
+    return (Posting.canonical_url == host) | ((Posting.canonical_url >= prefix) & (Posting.canonical_url < host + "0"))
+
+
+def _page_by_site(filters: Filters, descending: bool, page: int, per_page: int) -> list[int]:
+    """The ids of one page sorted by job site name (then id). A site's URLs share a few
+    "scheme://host/" starts (_site_prefixes), each a range of the canonical_url index: the
+    sites are counted from those ranges, and only the sites the page falls in are listed.
+    Postings no site is named for come last."""
+    groups: dict[str, list[str]] = {}
+    for name, prefixes in _site_prefixes().items():
+        groups.setdefault(name.lower(), []).extend(prefixes)
+    order = sorted(groups, reverse=descending)
+    narrow = filtered(filters, columns=[Posting.id], company=False)
+    counts: dict[str, int] = {}
+    for part in chunked(order, 400):  # one statement for up to 400 sites (SQLite's compound limit is 500)
+        counted = reduce(operator.add, [
+            narrow.select(Value(i).alias("site"), fn.COUNT(Posting.id)).where(reduce(operator.or_, map(_site_range, groups[name])))
+            for i, name in enumerate(part)])
+        counts.update((part[i], n) for i, n in counted.tuples())
+    skip, wanted, ids = (page - 1) * per_page, per_page, []
+    tie = Posting.id.desc() if descending else Posting.id.asc()
+    for name in order:
+        if skip >= counts[name]:
+            skip -= counts[name]
+            continue
+        cond = reduce(operator.or_, map(_site_range, groups[name]))
+        found = [pid for (pid,) in narrow.where(cond).order_by(tie).limit(wanted).offset(skip).tuples()]
+        ids += found
+        skip, wanted = 0, wanted - len(found)
+        if not wanted:
+            return ids
+    # Past every named site (the last pages): the URLs no site is named for, read here.
+    unnamed = sorted((pid for pid, url in narrow.select(Posting.id, Posting.canonical_url).tuples()
+                      if not site_name(url)), reverse=descending)
+    return ids + unnamed[skip:skip + wanted]
 
 
 def _site_prefixes() -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from peewee import JOIN, fn
 
 from .. import stages
 from ..clock import local_to_utc, utc_to_local
-from ..models import Company, Event, Posting, Reflection
+from ..models import POSTING_LIST_COLUMNS, Company, Event, Posting, Reflection
 from ..stages import ENDINGS
 from . import NotFound, ServiceError, followups
 from .bounds import MAX_TEXT
@@ -47,7 +47,9 @@ def get(reflection_id: int) -> Reflection:
 
 
 def _query():
-    return Reflection.select(Reflection, Posting, Company).join(Posting).join(Company, JOIN.LEFT_OUTER)
+    # The posting's list columns, not its description: a list of 100 reflections read 100 of those.
+    return (Reflection.select(Reflection, *POSTING_LIST_COLUMNS, Company).join(Posting)
+            .join(Company, JOIN.LEFT_OUTER))
 
 
 def due(now: datetime, limit: int | None = None, *, q: str | None = None) -> list[Reflection]:

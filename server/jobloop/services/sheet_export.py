@@ -69,10 +69,10 @@ def _first_contacts(ids: list[int]) -> dict[int, Contact]:
 
 def _chunks(filters: postings.Filters | None, sort: str, descending: bool) -> Iterator[list[Posting]]:
     """The view's postings in its order, a chunk at a time (the table's own paging)."""
-    query = postings.filtered(filters or postings.Filters(archived="show"))
+    filters = filters or postings.Filters(archived="show")
     page = 1
     while True:
-        rows = postings.page_of(query, sort, descending, page, CHUNK)
+        rows = postings.page_of(filters, sort, descending, page, CHUNK)
         if not rows:
             return
         yield rows
