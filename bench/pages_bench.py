@@ -44,6 +44,7 @@ from figures import figure, report  # noqa: E402
 
 SEEDER_VERSION = 2  # bump whenever seed() writes different rows: the cached stores are then made again
 PAGE_GOAL_MS, ICS_GOAL_MS, SEARCH_GOAL_MS, RSS_GOAL_MB = 100.0, 200.0, 30.0, 200.0
+GOAL_SCALE = 100_000  # the store size the goals are set at
 
 WORDS = ("python sql kubernetes terraform aws gcp react typescript rust golang kafka spark airflow dbt "
          "observability reliability on-call payments billing search ranking ml pipelines api graphql "
@@ -372,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
             idle = server.rss_mb()
             health, _ = measure(server, "/api/health", args.runs)
             bench = f"pages at {args.scale:,}"
+            # The goals are set at 100,000 postings: a smaller store's figures are shown beside them,
+            # but only a run at that scale (or more) says whether they are met.
+            at_goal_scale = args.scale >= GOAL_SCALE
+
+            def reached(ok: bool) -> bool | None:
+                return ok if at_goal_scale else None
+
             rows.append(figure(bench, "`/api/health` (the reference)", health, "ms"))
             for name, path, goal in pages(ids):
                 if args.only and args.only not in name:
@@ -379,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
                 ms, size = measure(server, path, args.runs)
                 label = f"{name} ({size / 1e6:.1f} MB)" if size > 1e6 else name
                 rows.append(figure(bench, label, ms, "ms", reference="/api/health", reference_value=health,
-                                   goal=f"≤ {goal:.0f} ms at 100,000", met=ms <= goal,
+                                   goal=f"≤ {goal:.0f} ms at 100,000", met=reached(ms <= goal),
                                    summary=name in ("dashboard", "insights", "plan", "calendar feed (.ics)",
                                                     "search + stage filter, word in 1 posting of 7, API (10 rows)", "network")))
             # Insights are kept until the store changes: the first view after a write reads them again.
@@ -399,10 +407,10 @@ def main(argv: list[str] | None = None) -> int:
                 ms = statistics.median(times)
                 rows.append(figure(bench, f"insights, first view after {write}", ms, "ms", reference="/api/health",
                                    reference_value=health, goal=f"≤ {PAGE_GOAL_MS:.0f} ms at 100,000",
-                                   met=ms <= PAGE_GOAL_MS and all(statuses), summary=True))
+                                   met=reached(ms <= PAGE_GOAL_MS and all(statuses)), summary=True))
             rss = server.rss_mb()
             rows.append(figure(bench, "server memory after every page", rss, "MB", reference="idle server",
-                               reference_value=idle, goal=f"≤ {RSS_GOAL_MB:.0f} MB at 100,000", met=rss <= RSS_GOAL_MB,
+                               reference_value=idle, goal=f"≤ {RSS_GOAL_MB:.0f} MB at 100,000", met=reached(rss <= RSS_GOAL_MB),
                                summary=True))
         finally:
             server.stop()
