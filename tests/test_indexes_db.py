@@ -210,3 +210,17 @@ def test_the_table_sorted_by_a_kept_key_walks_its_index(some_postings, sort):
               if "ORDER BY" in s[0]]
     found = plan(narrow[0])
     assert f"posting_{sort}" in found and "TEMP B-TREE" not in found, found
+
+
+def test_the_due_count_reads_the_follow_ups_from_an_index(db):
+    """Counting the follow-ups to act on read every open one's row: 31 ms at 100,000 postings
+    (5,000 open follow-ups), 10 ms from this index."""
+    from jobloop.services import pipeline
+
+    for i in range(6):
+        pipeline.log_interview(stored_posting("interviewing", title=f"Talked {i}"), datetime(2026, 11, 1 + i), now=NOW)
+    # No ANALYZE: the stores people have were never analyzed (a handful of rows analyzed scans them).
+    assert followups.count_due(NOW) >= 6
+    plans = [plan(s) for s in _statements(lambda: followups.count_due(NOW))]
+    reads = [line for line in plans[0].splitlines() if line.lstrip().startswith(("SCAN t1", "SEARCH t1"))]
+    assert reads and all("COVERING INDEX follow_up_open_steps" in line for line in reads), plans

@@ -215,3 +215,31 @@ def test_sorting_by_site_pages_in_site_name_order_then_id(db):
             expected = (named[::-1] + unnamed[::-1]) if descending else named + unnamed
             got = sorted_titles("source", descending, per_page=4, filters=filters)
             assert got == [p.title for p in expected], (filters, descending)
+
+
+def test_the_kept_counts_are_right_the_moment_data_changes(db):
+    """The board's and dashboard's stage counts, the unfiltered table's total and its site counts
+    are kept between views until a write (kept.py): each write shows at once, and a view with no
+    write in between runs no count again."""
+    import querycount
+
+    first = stored_posting("applied", title="First", url="https://jobs.lever.co/a/1")
+    board = lambda: postings.counts_by_stage(archived=False)["applied"]  # noqa: E731
+    by_site = lambda: [p.title for p in postings.table(Filters(), sort="source", descending=False,  # noqa: E731
+                                                       per_page=10).rows]
+    assert (board(), postings.counts_by_stage()["applied"], postings.table(Filters()).total) == (1, 1, 1)
+    assert by_site() == ["First"]
+    with querycount.counting() as log:
+        assert board() == 1 and postings.table(Filters()).total == 1 and by_site() == ["First"]
+    assert not [sql for sql in log.sql if "COUNT(" in sql], log.sql
+
+    stored_posting("applied", title="Second", url="https://boards.greenhouse.io/b/2")
+    assert (board(), postings.table(Filters()).total) == (2, 2)
+    assert by_site() == ["Second", "First"]  # Greenhouse before Lever
+    archive.archive([first.id], NOW)
+    assert (board(), postings.counts_by_stage()["applied"], postings.table(Filters()).total) == (1, 2, 1)
+    assert by_site() == ["Second"]
+    postings.table(Filters(), sort="source")  # nothing left over from before the stage change below
+    from jobloop.services import pipeline
+    pipeline.change_stage(Posting.get_by_id(first.id), "rejected")  # after its applied event: now
+    assert postings.counts_by_stage()["applied"] == 1 and postings.counts_by_stage()["rejected"] == 1

@@ -196,7 +196,10 @@ def table(filters: Filters, *, sort: str = "updated", descending: bool = True, p
         # A plain search: the FTS index counts its matches far faster than a join can.
         total = text_search.count(filters.q)
     if total is None:
-        total = filtered(filters, columns=[Posting.id], company=False).count()
+        def count() -> int:
+            return filtered(filters, columns=[Posting.id], company=False).count()
+        # The table as it opens, unfiltered, is counted once until a write (kept.py).
+        total = kept("table_total", count) if filters == Filters() else count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     return Page(rows=page_of(filters, sort, descending, page, per_page, columns=LIST_COLUMNS), total=total,
@@ -242,12 +245,17 @@ def _page_by_site(filters: Filters, descending: bool, page: int, per_page: int) 
         groups.setdefault(name.lower(), []).extend(prefixes)
     order = sorted(groups, reverse=descending)
     narrow = filtered(filters, columns=[Posting.id], company=False)
-    counts: dict[str, int] = {}
-    for part in chunked(order, 400):  # one statement for up to 400 sites (SQLite's compound limit is 500)
-        counted = reduce(operator.add, [
-            narrow.select(Value(i).alias("site"), fn.COUNT(Posting.id)).where(reduce(operator.or_, map(_site_range, groups[name])))
-            for i, name in enumerate(part)])
-        counts.update((part[i], n) for i, n in counted.tuples())
+
+    def count() -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for part in chunked(order, 400):  # one statement for up to 400 sites (SQLite's compound limit is 500)
+            counted = reduce(operator.add, [
+                narrow.select(Value(i).alias("site"), fn.COUNT(Posting.id))
+                .where(reduce(operator.or_, map(_site_range, groups[name]))) for i, name in enumerate(part)])
+            counts.update((part[i], n) for i, n in counted.tuples())
+        return counts
+    # The unfiltered table's sites are counted once until a write (kept.py).
+    counts = kept("site_counts", count) if filters == Filters() else count()
     skip, wanted, ids = (page - 1) * per_page, per_page, []
     tie = Posting.id.desc() if descending else Posting.id.asc()
     for name in order:
@@ -302,14 +310,17 @@ def _prefix(url: str) -> str:
 
 def counts_by_stage(*, archived: bool = True, tag: str | None = None) -> dict[str, int]:
     """Postings per stage; `archived=False` leaves archived ones out (the board's columns),
-    `tag` counts only the postings carrying it."""
-    query = Posting.select(Posting.stage, fn.COUNT(Posting.id))
-    if not archived:
-        query = query.where(not_archived())
-    if tag:
-        query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
-    found = dict(query.group_by(Posting.stage).tuples())
-    return {stage: found.get(stage, 0) for stage in STAGES}
+    `tag` counts only the postings carrying it. Without a tag (the dashboard and the board),
+    kept until a write (kept.py): a pass over every posting's stage on each view."""
+    def read() -> dict[str, int]:
+        query = Posting.select(Posting.stage, fn.COUNT(Posting.id))
+        if not archived:
+            query = query.where(not_archived())
+        if tag:
+            query = query.where(Posting.id.in_(posting_tags.tagged(tag)))
+        found = dict(query.group_by(Posting.stage).tuples())
+        return {stage: found.get(stage, 0) for stage in STAGES}
+    return read() if tag else dict(kept(f"stage_counts:{'all' if archived else 'not_archived'}", read))
 
 
 def source_sites() -> list[str]:
