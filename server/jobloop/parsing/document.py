@@ -152,11 +152,19 @@ class Page:
     def strings(self) -> list[str]:
         """Visible strings of the body in document order (scripts and styles excluded)."""
         root = self.body or self.soup
+        # root.stripped_strings, without its two generator layers per node: the string types
+        # bs4 counts as text here (NavigableString and CData, never script, style or comments).
+        types = root.interesting_string_types
+        types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
+        types = (types,) if isinstance(types, type) else types
         out = []
-        for s in root.stripped_strings:
-            if len(out) > 60_000:
-                break
-            out.append(" ".join(s.split()))
+        for node in root.descendants:
+            if type(node) in types:
+                s = node.strip()
+                if s:
+                    if len(out) > 60_000:
+                        break
+                    out.append(" ".join(s.split()))
         return out
 
     @cached_property

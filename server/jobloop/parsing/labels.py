@@ -75,9 +75,9 @@ def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tup
 
 
 @lru_cache(maxsize=8)
-def _text_facts(f: str) -> tuple[bool, frozenset]:
-    """Whether a folded text has any non-ASCII letters, and its set of ASCII words."""
-    return (not f.isascii()), frozenset(re.findall(r"[a-z0-9]+", f))
+def _text_facts(f: str) -> tuple[frozenset, frozenset]:
+    """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII words."""
+    return (frozenset() if f.isascii() else frozenset(f)), frozenset(re.findall(r"[a-z0-9]+", f))
 
 
 @lru_cache(maxsize=None)
@@ -103,7 +103,7 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
     among the text's words; then substring search, word boundaries checked where it occurs.
     Same rules as pattern()."""
     f = text_folded
-    has_other_scripts, ascii_words = _text_facts(f)
+    chars, ascii_words = _text_facts(f)
     by_first, always, other_scripts = _phrase_index(section, key, langs)
     candidates = list(always)
     if len(ascii_words) < len(by_first):
@@ -115,8 +115,8 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
         for word, phrases in by_first.items():
             if word in ascii_words:
                 candidates.extend(phrases)
-    if has_other_scripts:
-        candidates.extend(other_scripts)
+    if chars:  # a phrase whose first character the text lacks cannot occur in it
+        candidates.extend(p for p in other_scripts if p[0][:1] in chars)
     hits = set()
     for body, prefix, wide in candidates:
         i = f.find(body)

@@ -159,7 +159,7 @@ _MARKER = re.compile(
 _BEFORE, _AFTER = 60, 140
 
 
-_SIGN = re.compile(r"[$€£¥₹₴₽₩₪]")
+_SIGNS = "$€£¥₹₴₽₩₪"
 _CODES = ("usd", "eur", "gbp", "cad", "aud", "chf", "sek", "nok", "dkk", "pln", "inr", "uah", "nzd", "sgd", "jpy", "czk",
           "ron", "huf", "brl", "mxn", "zar", "ils", "aed", "kr")
 
@@ -171,7 +171,12 @@ def _markers(text: str) -> list[tuple[int, int]]:
     low = text.lower()
     if len(low) != len(text):
         return [m.span() for m in _MARKER.finditer(text)]
-    spans = [m.span() for m in _SIGN.finditer(text)]
+    spans = []
+    for sign in _SIGNS:  # one substring search per sign: a character class is tried at every position
+        i = text.find(sign)
+        while i >= 0:
+            spans.append((i, i + 1))
+            i = text.find(sign, i + 1)
     for lit in ("zł", "грн"):
         i = low.find(lit)
         while i >= 0:
