@@ -167,9 +167,8 @@ def _set_back(db) -> None:
             db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
     else:
         for sql in _pg_story_triggers():
-            if sql.startswith("CREATE TRIGGER"):
-                name, table = sql.split()[2], sql.split(" ON ")[1].split()[0]
-                db.execute_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            if sql.startswith("DROP TRIGGER"):
+                db.execute_sql(sql)
     db.execute_sql("DROP TABLE story_tally")
     db.execute_sql("DROP TABLE posting_story")
     db.execute_sql(f"UPDATE schema_version SET version = {BEFORE}")
