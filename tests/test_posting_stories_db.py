@@ -10,13 +10,15 @@ from datetime import datetime, timedelta
 import pytest
 
 from jobloop.db import database, is_sqlite
-from jobloop.migrations import (MIGRATIONS, STORY_COLUMNS, _STORY_KEYS, _pg_story_triggers, _sqlite_story_triggers,
-                                _story_key, _story_select, _v14_posting_stories, current_version, migrate)
+from jobloop.migrations import (MIGRATIONS, STORY_COLUMNS, STORY_DEFERRED, _STORY_KEYS, _pg_story_triggers,
+                                _sqlite_story_triggers, _story_key, _story_select, _v14_posting_stories,
+                                _v15_posting_stories_at_commit, current_version, migrate)
 from jobloop.models import ALL_MODELS, Event, Posting
 from jobloop.services import bulk, insights, pipeline, postings, transfer
 
 NOW = datetime(2026, 12, 2, 12, 0)
 BEFORE = MIGRATIONS.index(_v14_posting_stories)  # the version a store had before the step
+AT_COMMIT = MIGRATIONS.index(_v15_posting_stories_at_commit)  # the version before the PostgreSQL fix
 
 
 def ago(days: float) -> datetime:
@@ -162,7 +164,7 @@ def test_waits_are_counted_to_the_microsecond(db, zone):
 
 def _set_back(db) -> None:
     """The store as it was before the step: no story tables, no triggers filling them."""
-    if is_sqlite(db):
+    if is_sqlite():
         for name in _sqlite_story_triggers():
             db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
     else:
@@ -195,8 +197,32 @@ def test_the_step_fills_the_stories_of_a_store_at_the_previous_version(seeded, d
         if model not in (Event, Posting):  # the late change and its correction touched those two
             assert rows == other[model._meta.table_name], model
     assert_kept_right()
-    if is_sqlite(db):
+    if is_sqlite():
         assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_next_step_moves_postgresqls_stories_to_commit(seeded, db):
+    """A store whose story triggers run as each row changes (as the first posting-stories step
+    made them on PostgreSQL), at the version before the fix: migrated, they wait for commit;
+    the stories keep their values and stay right. (On SQLite the step changes nothing.)"""
+    kept_stories, kept_tallies = stories(), tallies()
+    db.execute_sql(f"UPDATE schema_version SET version = {AT_COMMIT}")
+    if not is_sqlite():
+        for name in STORY_DEFERRED:  # plain row triggers, as the earlier step installed them
+            table, function = ("event", "jobloop_story_event") if "event" in name else ("posting", "jobloop_story_posting")
+            db.execute_sql(f"DROP TRIGGER {name} ON {table}")
+            db.execute_sql(f"CREATE TRIGGER {name} AFTER INSERT OR DELETE ON {table} FOR EACH ROW"
+                           f" EXECUTE FUNCTION {function}()")
+    migrate(db.obj)
+    assert current_version(db.obj) > AT_COMMIT
+    assert stories() == kept_stories and tallies() == kept_tallies
+    if not is_sqlite():
+        deferred = db.execute_sql("SELECT tgname FROM pg_trigger WHERE tgdeferrable AND tginitdeferred"
+                                  " AND left(tgname, 14) = 'posting_story_'").fetchall()
+        assert sorted(name for (name,) in deferred) == sorted(STORY_DEFERRED)
+    posting = next(p for p in seeded.postings if p.stage == "applied")
+    pipeline.change_stage(Posting.get_by_id(posting.id), "interviewing", at=ago(0.3), now=NOW)
+    assert_kept_right()
 
 
 def test_an_older_sqlite_store_gets_its_stories(tmp_path):

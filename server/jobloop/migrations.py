@@ -752,6 +752,16 @@ def _v14_posting_stories(db: Database) -> str | None:
     return None
 
 
+def _v15_posting_stories_at_commit(db: Database) -> str | None:
+    """PostgreSQL: posting stories are read again at commit, under the data version's lock (the
+    step before first installed triggers that read them as each row changed, and parallel stage
+    changes deadlocked on them). The stories' values are unchanged; SQLite has nothing to do."""
+    if not is_sqlite(db):
+        for sql in _pg_story_triggers():
+            db.execute_sql(sql)
+    return None
+
+
 # Ordered: index + 1 is the version a step brings the store to. Append only.
 MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v1_initial, _v2_event_details, _v3_posting_search, _v4_list_indexes, _v5_repair_followup_sources,
@@ -761,6 +771,7 @@ MIGRATIONS: list[Callable[[Database], str | None]] = [
     _v12_documents,
     _v13_skill_tallies,
     _v14_posting_stories,
+    _v15_posting_stories_at_commit,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
