@@ -664,43 +664,56 @@ def _sqlite_story_triggers() -> dict[str, str]:
     }
 
 
+# PostgreSQL: posting stories are read again at commit (deferred constraint triggers), after the
+# writer has locked the data version's row, which every writer locks at commit anyway
+# (install_data_version); the tallies follow from there. Written as each row changed, a story
+# row was locked by an event insert before its writer held the posting (pipeline inserts the
+# event, then holds the posting to settle its stage), and hot tally rows (one per stage and site)
+# were held from the middle of transactions: parallel bulk and single stage changes deadlocked
+# (503s). At commit a writer already holds every posting it needs, and story and tally rows are
+# only written under the data version's lock, so no cycle can form through them. Each deferred
+# call reads the posting's final state, so repeated or reordered calls agree.
+STORY_DEFERRED = ("posting_story_event_insert", "posting_story_event_delete", "posting_story_event_update",
+                  "posting_story_posting", "posting_story_posting_update")
+
+
 def _pg_story_triggers() -> list[str]:
-    # A tally writer locks the two rows it moves between in one order (by key) first, as the
-    # skill tallies do, so two transactions cannot deadlock on a pair of them.
+    lock = f" PERFORM 1 FROM {DATA_VERSION_TABLE} FOR UPDATE;"
+    deferred = "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW"
     return [
         "CREATE OR REPLACE FUNCTION jobloop_posting_story(pid BIGINT) RETURNS void LANGUAGE sql AS $$ "
-        f"{_story_upsert(False, 'pid')} $$",
+        f"{_story_upsert(False, 'pid')};"
+        " DELETE FROM posting_story WHERE posting_id = pid AND NOT EXISTS (SELECT 1 FROM posting WHERE id = pid) $$",
         "CREATE OR REPLACE FUNCTION jobloop_story_tally() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        f" IF TG_OP = 'UPDATE' THEN PERFORM 1 FROM story_tally WHERE ({_STORY_KEYS}) IN"
-        f" (({_story_key('OLD')}), ({_story_key('NEW')})) ORDER BY {_STORY_KEYS} FOR UPDATE; END IF;"
         f" IF TG_OP <> 'INSERT' THEN {_story_tally_down('OLD')} END IF;"
         f" IF TG_OP <> 'DELETE' THEN {_story_tally_up('NEW')} END IF;"
         " RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS posting_story_tally ON posting_story",
         "CREATE TRIGGER posting_story_tally AFTER INSERT OR UPDATE OR DELETE ON posting_story FOR EACH ROW"
         " EXECUTE FUNCTION jobloop_story_tally()",
-        "CREATE OR REPLACE FUNCTION jobloop_story_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        f"CREATE OR REPLACE FUNCTION jobloop_story_event() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN{lock}"
         " IF TG_OP <> 'INSERT' THEN PERFORM jobloop_posting_story(OLD.posting_id); END IF;"
         " IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.posting_id <> OLD.posting_id) THEN"
         " PERFORM jobloop_posting_story(NEW.posting_id); END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS posting_story_event_insert ON event",
-        f"CREATE TRIGGER posting_story_event_insert AFTER INSERT ON event FOR EACH ROW WHEN (NEW.kind IN {STORY_KINDS})"
-        " EXECUTE FUNCTION jobloop_story_event()",
+        f"CREATE CONSTRAINT TRIGGER posting_story_event_insert AFTER INSERT ON event {deferred}"
+        f" WHEN (NEW.kind IN {STORY_KINDS}) EXECUTE FUNCTION jobloop_story_event()",
         "DROP TRIGGER IF EXISTS posting_story_event_delete ON event",
-        f"CREATE TRIGGER posting_story_event_delete AFTER DELETE ON event FOR EACH ROW WHEN (OLD.kind IN {STORY_KINDS})"
-        " EXECUTE FUNCTION jobloop_story_event()",
+        f"CREATE CONSTRAINT TRIGGER posting_story_event_delete AFTER DELETE ON event {deferred}"
+        f" WHEN (OLD.kind IN {STORY_KINDS}) EXECUTE FUNCTION jobloop_story_event()",
         "DROP TRIGGER IF EXISTS posting_story_event_update ON event",
-        "CREATE TRIGGER posting_story_event_update AFTER UPDATE OF posting_id, kind, to_stage, at ON event FOR EACH ROW"
-        f" WHEN (OLD.kind IN {STORY_KINDS} OR NEW.kind IN {STORY_KINDS}) EXECUTE FUNCTION jobloop_story_event()",
-        "CREATE OR REPLACE FUNCTION jobloop_story_posting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-        " IF TG_OP = 'DELETE' THEN DELETE FROM posting_story WHERE posting_id = OLD.id;"
+        f"CREATE CONSTRAINT TRIGGER posting_story_event_update AFTER UPDATE OF posting_id, kind, to_stage, at ON event"
+        f" {deferred} WHEN (OLD.kind IN {STORY_KINDS} OR NEW.kind IN {STORY_KINDS})"
+        " EXECUTE FUNCTION jobloop_story_event()",
+        f"CREATE OR REPLACE FUNCTION jobloop_story_posting() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN{lock}"
+        " IF TG_OP = 'DELETE' THEN PERFORM jobloop_posting_story(OLD.id);"
         " ELSE PERFORM jobloop_posting_story(NEW.id); END IF; RETURN NULL; END $$",
         "DROP TRIGGER IF EXISTS posting_story_posting ON posting",
-        "CREATE TRIGGER posting_story_posting AFTER INSERT OR DELETE ON posting FOR EACH ROW"
+        f"CREATE CONSTRAINT TRIGGER posting_story_posting AFTER INSERT OR DELETE ON posting {deferred}"
         " EXECUTE FUNCTION jobloop_story_posting()",
         "DROP TRIGGER IF EXISTS posting_story_posting_update ON posting",
-        "CREATE TRIGGER posting_story_posting_update AFTER UPDATE OF stage, canonical_url ON posting FOR EACH ROW"
-        " WHEN (OLD.stage IS DISTINCT FROM NEW.stage OR OLD.canonical_url IS DISTINCT FROM NEW.canonical_url)"
+        f"CREATE CONSTRAINT TRIGGER posting_story_posting_update AFTER UPDATE OF stage, canonical_url ON posting"
+        f" {deferred} WHEN (OLD.stage IS DISTINCT FROM NEW.stage OR OLD.canonical_url IS DISTINCT FROM NEW.canonical_url)"
         " EXECUTE FUNCTION jobloop_story_posting()",
     ]
 
@@ -894,6 +907,11 @@ def _migrate(db: Database, target: int | None, report: Callable[[str], None] | N
             db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: so, before it
         try:
             with db.atomic():
+                if not sqlite:
+                    # The triggers that wait for commit (the data version, the posting stories) fire
+                    # at each statement here: a step that fills rows and then indexes their table
+                    # would otherwise be refused ("pending trigger events"). No writer runs alongside.
+                    db.execute_sql("SET CONSTRAINTS ALL IMMEDIATE")
                 # Only what the step breaks counts: an old store's own dangling rows must not lock it out.
                 before = set(_broken_references(db)) if sqlite else set()
                 note = MIGRATIONS[version](db)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..db import database, is_sqlite
-from ..migrations import FEEDBACK_DATE, HAS_FEEDBACK
+from ..migrations import FEEDBACK_DATE, HAS_FEEDBACK, STORY_DEFERRED
 from .. import stages
 from ..clock import local_to_utc, local_today
 from ..models import Contact, Event, Goal, PostingStory, utcnow
@@ -50,10 +50,6 @@ from ..stages import ENDINGS, IN_FLIGHT
 from . import settings
 from .kept import kept
 
-APPLIED = set(stages.APPLIED)
-RESPONSE = set(stages.RESPONDED)
-INTERVIEW = set(stages.INTERVIEWED)
-OFFER = set(stages.OFFERED)
 PROGRESS = stages.FORWARD[:-1]  # the funnel's steps up to an offer
 FUNNEL = (("saved", "Saved"), ("applied", "Applied"), ("response", "Any response"),
           ("interview", "Interview"), ("offer", "Offer"))
@@ -134,7 +130,8 @@ class Story:
 
 
 def _read_story() -> Story:
-    """The tallies, grouped by site and by ending; the medians from the wait index."""
+    """The tallies, grouped by site and by ending (the definitions above are spelled in SQL in
+    migrations._story_select); the medians from the wait index."""
     counts = {"saved": 0, "applied": 0, "response": 0, "interview": 0, "offer": 0, "responded": 0}
     groups: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # applied, responded, waited
     hosts: dict[str, list[str]] = defaultdict(list)
@@ -171,8 +168,17 @@ def _read_story() -> Story:
                        **{name: query.count() for name, (query, _) in _dated_wins().items()}})
 
 
+def _tallies_current() -> None:
+    """Read inside a writer's own transaction, PostgreSQL's stories and tallies first take in its
+    changes, which they otherwise do at commit (migrations.STORY_DEFERRED)."""
+    if database.in_transaction() and not is_sqlite():
+        database.execute_sql(f"SET CONSTRAINTS {', '.join(STORY_DEFERRED)} IMMEDIATE")
+        database.execute_sql(f"SET CONSTRAINTS {', '.join(STORY_DEFERRED)} DEFERRED")
+
+
 def story() -> Story:
     """The history's figures, kept until any write moves the store's data version (kept.py)."""
+    _tallies_current()
     return kept("insights", _read_story)
 
 
@@ -223,10 +229,6 @@ def _endings(counts: Counter) -> dict:
             "total": sum(counts.values())}
 
 
-def endings() -> dict:
-    return story().endings
-
-
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -246,6 +248,7 @@ def weekly(now: datetime, weeks: int = 12) -> list[dict]:
 
 def in_flight(target: int) -> dict:
     # From the tallies: counting the stage index walks ~50,000 entries at 100,000 postings.
+    _tallies_current()
     count = _rows(f"SELECT COALESCE(SUM(n), 0) FROM story_tally WHERE stage IN ({', '.join('?' for _ in IN_FLIGHT)})",
                   IN_FLIGHT)[0][0]
     below = count < target
