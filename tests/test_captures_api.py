@@ -154,7 +154,7 @@ def _stored(posting_id):
     from jobloop.db import database
 
     def rows(sql):
-        return database.execute_sql(sql, (posting_id,)).fetchall()
+        return database.execute_sql(sql.replace("?", database.param), (posting_id,)).fetchall()
 
     return {
         "posting": rows("SELECT stage, stage_changed_at, updated_at FROM posting WHERE id = ?"),

@@ -39,11 +39,25 @@ def drafts_clock(app, monkeypatch):
     return now
 
 
-def test_save_after_preview_parses_once_and_needs_no_page(client, auth, db, parses, drafts_clock):
+@pytest.fixture
+def packings(monkeypatch):
+    """Counts the pages packed for a snapshot (hashed, gzipped) behind the capture service."""
+    made = []
+
+    class Counting(capture_service.Packing):
+        def __init__(self, html):
+            made.append(html)
+            super().__init__(html)
+
+    monkeypatch.setattr(capture_service, "Packing", Counting)
+    return made
+
+
+def test_save_after_preview_parses_once_and_needs_no_page(client, auth, db, parses, packings, drafts_clock):
     html = job_page(title="Platform Engineer", company="Globex")
     preview = post_json(client, "/api/parse", {"url": URL, "html": html}, auth).get_json()
     assert preview["page_hash"] == page_hash(html)
-    assert len(parses) == 1
+    assert len(parses) == 1 and len(packings) == 1
     saved = post_json(client, "/api/captures", {"url": URL + "?utm_source=x", "page_hash": preview["page_hash"],
                                                 "stage": "applied", "fields": {"title": "Platform Engineer II"}}, auth)
     assert saved.status_code == 201, saved.get_json()
@@ -53,6 +67,8 @@ def test_save_after_preview_parses_once_and_needs_no_page(client, auth, db, pars
     assert body["user_edited"] == ["title"]
     snapshot = Snapshot.get(Snapshot.posting == body["id"])  # the page itself was kept too
     assert snapshot.sha256 == preview["page_hash"] and snapshot.size == len(html.encode())
+    assert capture_service.snapshot_html(snapshot) == html
+    assert len(packings) == 1  # packed once, by the preview, while the user read the fields
 
 
 def test_a_capture_without_preview_parses_once(client, auth, db, parses, drafts_clock):

@@ -43,6 +43,7 @@ class Held:
     draft: Any  # PostingDraft, read only once held
     html: str
     at: float
+    snapshot: Any = None  # the page packed for storing (capture.Packing), made while the user reads
 
 
 class DraftCache:
@@ -53,13 +54,13 @@ class DraftCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def put(self, client: str, canonical_url: str, digest: str, draft: Any, html: str) -> None:
+    def put(self, client: str, canonical_url: str, digest: str, draft: Any, html: str, snapshot: Any = None) -> None:
         if len(html) > self.max_bytes:
             return  # a page larger than the whole cache is simply sent again
         key = (client, canonical_url, digest)
         with self._lock:
             self._drop(key)
-            self._entries[key] = Held(draft, html, self.clock())
+            self._entries[key] = Held(draft, html, self.clock(), snapshot)
             self._bytes += len(html)
             self._expire()
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
