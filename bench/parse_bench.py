@@ -129,8 +129,10 @@ def markdown(corpus: Path, count: int, parse_ratios, capture_ratios, saved_ratio
 
 
 def main(argv: list[str]) -> int:
-    argv = [a for a in argv if not a.startswith("--")]  # scripts/bench hands every bench its options
-    corpus = Path(argv[0] if argv else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
+    # scripts/bench hands every bench its options (--scale 100000 …): an option and its value
+    # are skipped, so only a folder given on its own counts as the corpus.
+    folders = [a for i, a in enumerate(argv) if not a.startswith("--") and not (i and argv[i - 1].startswith("--"))]
+    corpus = Path(folders[0] if folders else os.environ.get("JOBLOOP_CORPUS", ROOT.parent / "shared" / "corpus"))
     if not (corpus / "manifest.jsonl").exists():
         print(f"no corpus at {corpus} (pass a folder with manifest.jsonl): the test fixtures only")
     client, headers = capture_client()

@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = tmp / "data"
     data_dir.mkdir()
     server = Server(data_dir, None)
-    popup_ms, ratios, steps = [], [], []
+    popup_ms, ratios, steps, skipped = [], [], [], []
     try:
         with serve_pages({f"/{i}/job.html": html for i, (_, html) in enumerate(pages)}) as site, \
                 launch_chromium(tmp, extension=True) as browser:
@@ -92,14 +92,25 @@ def main(argv: list[str] | None = None) -> int:
                 tab_page.wait_for_load_state("load")
                 tab = browser.service_worker.evaluate(
                     "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? null", url)
-                times = []
+                times, said = [], ""
                 for _ in range(args.runs):
                     popup = browser.new_page(browser.extension_url(f"popup/popup.html?tab={tab}"), width=360, height=560)
-                    popup.wait_for_function(f"() => performance.getEntriesByName('{SHOWN}').length > 0", timeout=60_000)
-                    times.append(popup.evaluate("(names) => names.map((n) => performance.getEntriesByName(n)[0].startTime)",
-                                                list(STEPS)))
+                    # The preview drawn, or the popup saying why there is none (a page it cannot read…).
+                    popup.wait_for_function(f"() => performance.getEntriesByName('{SHOWN}').length > 0 ||"
+                                            " (document.getElementById('preview').hidden &&"
+                                            " document.getElementById('message').textContent !== 'Reading this page…')",
+                                            timeout=60_000)
+                    if popup.evaluate(f"() => performance.getEntriesByName('{SHOWN}').length > 0"):
+                        times.append(popup.evaluate("(names) => names.map((n) => performance.getEntriesByName(n)[0].startTime)",
+                                                    list(STEPS)))
+                    else:
+                        said = popup.locator("#message").inner_text()
                     popup.close()
                 tab_page.close()
+                if not times:
+                    skipped.append(name)
+                    print(f"  {name:50.50} no preview: {said[:80]}")
+                    continue
                 read, answered, shown = min(times, key=lambda t: t[-1])
                 steps.append((read, answered - read, shown - answered))
                 reference = parse_time(html, url) * 1000
@@ -109,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     med = statistics.median(ratios)
-    print(f"{len(pages)} pages; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians:"
+    print(f"{len(pages) - len(skipped)} pages ({len(skipped)} showed no preview); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians:"
           f" popup open to page read {statistics.median(s[0] for s in steps):.0f} ms,"
           f" request (parse, history, fit) {statistics.median(s[1] for s in steps):.0f} ms,"
           f" drawing the preview {statistics.median(s[2] for s in steps):.0f} ms")

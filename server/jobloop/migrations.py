@@ -766,6 +766,11 @@ PAGE_INDEXES = (
     # Open follow-ups to act on now (the dashboard's and follow-ups page's count): every column
     # the test reads, so only the few "within" ones read their event.
     ("follow_up_open_steps", "follow_up", "status, kind, due_at, snoozed_until, posting_id, source_event_id"),
+    # A posting's next action (the sort key a trigger keeps, DERIVED_SORT_KEYS): its own open
+    # follow-ups, from this index alone. Without it SQLite answered from the covering index
+    # above by status alone, a walk of every open follow-up per write: a 50,000-row import
+    # slowed from 11 s to 61 s.
+    ("follow_up_posting_open", "follow_up", "posting_id, status, due_at, snoozed_until"),
     # The table sorted by salary (per year) walks this index in order: no row read but the page's.
     ("posting_salary_per_year", "posting", models.SALARY_PER_YEAR),
     # The table filtered by stage, remote and job site (a range of URLs) counts from this index alone.
