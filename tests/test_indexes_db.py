@@ -226,7 +226,6 @@ def test_the_due_count_reads_the_follow_ups_from_an_index(db):
     assert reads and all("COVERING INDEX follow_up_open_steps" in line for line in reads), plans
 
 
-@pytest.mark.sqlite_only("the plan read is SQLite's EXPLAIN QUERY PLAN")
 @pytest.mark.parametrize("column", ["applied_at", "next_action_at"])
 def test_a_sort_key_trigger_reads_only_its_postings_rows(db, column):
     """The triggers that keep a posting's sort keys (migrations.DERIVED_SORT_KEYS) read that
