@@ -301,6 +301,12 @@ def _v7_postgres_search(db: Database) -> str | None:
     return None
 
 
+def create_indexes(db: Database, indexes) -> None:
+    """Each (name, table, columns) index, unless the store has it already."""
+    for name, table, columns in indexes:
+        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+
+
 # (name, table, columns) of the indexes the filtered and windowed reads need at 100,000 postings.
 SCALE_INDEXES = (
     # The table and the API filtered by stage, newest-touched first: walked in order, no sort.
@@ -355,8 +361,7 @@ def install_data_version(db: Database) -> None:
 def _v8_scale_indexes(db: Database) -> str | None:
     """Indexes for the filtered table and search, insights and the calendar feed; the data
     version insights are kept against (data unchanged)."""
-    for name, table, columns in SCALE_INDEXES:
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    create_indexes(db, SCALE_INDEXES)
     install_data_version(db)
     return None
 
@@ -371,10 +376,9 @@ def _v9_tags_archive_bulk(db: Database) -> str | None:
         run_migrations(migrator.add_column("posting", "archived_at", models.Posting.archived_at))
     db.create_tables([*models.TAG_MODELS, *models.UNDO_MODELS], safe=True)
     # (The stage-history index on event comes with the step before.)
-    for name, table, columns in (("follow_up_posting_status_due", "follow_up", "posting_id, status, due_at"),
-                                 ("posting_title", "posting", "title"),
-                                 ("posting_tag_tag", "posting_tag", "tag_id")):
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    create_indexes(db, (("follow_up_posting_status_due", "follow_up", "posting_id, status, due_at"),
+                        ("posting_title", "posting", "title"),
+                        ("posting_tag_tag", "posting_tag", "tag_id")))
     return None
 
 
@@ -833,8 +837,7 @@ def _v16_page_reads(db: Database) -> str | None:
     """Indexes so the dashboard, reflections and the table's sorts read what they show, not
     the whole store; the table's date-applied and next-action sort keys kept on the posting
     (derived from the timeline and follow-ups, which keep their values)."""
-    for name, table, columns in PAGE_INDEXES:
-        db.execute_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns})")
+    create_indexes(db, PAGE_INDEXES)
     install_sort_keys(db)
     return None
 

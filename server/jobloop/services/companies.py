@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from peewee import Case, fn
 
 from .. import stages
-from ..db import database
+from ..db import database, marks, rows
 from ..models import Company, FollowUp, Posting, PostingUrl, Target, utcnow
 from ..parsing.identity import careers_brand, company_key, title_similarity
 from ..parsing.job_site import site_name
@@ -110,7 +110,7 @@ def named(name: str | None, url: str | None = None) -> Company | None:
 
 
 def group_ids(head: Company) -> list[int]:
-    return [head.id] + [row[0] for row in _rows("SELECT id FROM company WHERE merged_into = {p}", [head.id])]
+    return [head.id] + [row[0] for row in rows("SELECT id FROM company WHERE merged_into = ?", [head.id])]
 
 
 # ---- narrow reads -----------------------------------------------------------------------------
@@ -118,15 +118,6 @@ def group_ids(head: Company) -> list[int]:
 # contacts on every clip. These few narrow reads run as plain SQL rows: building each query
 # with peewee (and a model instance per row) cost several times the query itself, and most of
 # the preview's added time (bench/companies_bench.py).
-
-def _rows(sql: str, params: list) -> list[tuple]:
-    """Rows of `sql`, whose `{p}` marks a parameter (_marks(values) marks a list of them)."""
-    return database.execute_sql(sql.format(p=database.param), params).fetchall()
-
-
-def _marks(values: list) -> str:
-    return ", ".join(["{p}"] * len(values))
-
 
 def _when(value) -> datetime | None:
     """A stored timestamp as a datetime (SQLite hands back text, PostgreSQL a datetime)."""
@@ -238,9 +229,9 @@ def _postings_at(ids: list[int], exclude: int | None = None) -> list[Seen]:
     """The employer's postings, newest first (narrow columns: no descriptions)."""
     # Narrowed by the company id list alone and sorted here: with an ORDER BY in SQL, SQLite may
     # walk the whole created_at index instead, which at 10,000 postings costs tens of milliseconds.
-    rows = _rows("SELECT id, title, url, canonical_url, stage, stage_changed_at, created_at FROM posting"
-                 f" WHERE company_id IN ({_marks(ids)})", ids)
-    seen = [Seen(*row[:5], _when(row[5]), _when(row[6])) for row in rows if row[0] != exclude]
+    read = rows("SELECT id, title, url, canonical_url, stage, stage_changed_at, created_at FROM posting"
+                f" WHERE company_id IN ({marks(ids)})", ids)
+    seen = [Seen(*row[:5], _when(row[5]), _when(row[6])) for row in read if row[0] != exclude]
     return sorted(seen, key=lambda p: (p.created_at, p.id), reverse=True)
 
 
@@ -252,8 +243,8 @@ def _met(ids: list[int], postings: list[Posting], now: datetime) -> dict[str, An
     reached, applied = _timelines(posting_ids)
     reflections: dict[int, list[tuple]] = {}
     if posting_ids:
-        for r in _rows("SELECT id, posting_id, went_well, to_improve, feedback, written_at FROM reflection"
-                       f" WHERE posting_id IN ({_marks(posting_ids)})", posting_ids):
+        for r in rows("SELECT id, posting_id, went_well, to_improve, feedback, written_at FROM reflection"
+                       f" WHERE posting_id IN ({marks(posting_ids)})", posting_ids):
             reflections.setdefault(r[1], []).append(r)
     applications = []
     for p in postings:
@@ -268,8 +259,8 @@ def _met(ids: list[int], postings: list[Posting], now: datetime) -> dict[str, An
                             for _, _, went_well, to_improve, feedback, written_at in rs if written_at],
         })
     people = [(cid, name, role, warmth, email, _when(last))
-              for cid, name, role, warmth, email, last in _rows(
-                  f"SELECT id, name, role, warmth, email, last_contact_at FROM contact WHERE company_id IN ({_marks(ids)})",
+              for cid, name, role, warmth, email, last in rows(
+                  f"SELECT id, name, role, warmth, email, last_contact_at FROM contact WHERE company_id IN ({marks(ids)})",
                   ids)]
     people.sort(key=lambda c: (c[5] is None, -(c[5].timestamp() if c[5] else 0), c[0]))
     contacts = [{"id": cid, "name": name, "role": role, "warmth": warmth, "email": email, "last_contact_at": last,
@@ -282,8 +273,8 @@ def _timelines(posting_ids: list[int]) -> tuple[dict[int, str | None], dict[int,
     events: dict[int, list[StageStep]] = {}
     if posting_ids:
         # The kind is tested here: with it in SQL, SQLite may walk the whole kind index instead.
-        for eid, pid, kind, to_stage, at in _rows("SELECT id, posting_id, kind, to_stage, at FROM event"
-                                                  f" WHERE posting_id IN ({_marks(posting_ids)})", posting_ids):
+        for eid, pid, kind, to_stage, at in rows("SELECT id, posting_id, kind, to_stage, at FROM event"
+                                                  f" WHERE posting_id IN ({marks(posting_ids)})", posting_ids):
             if kind == "stage":
                 events.setdefault(pid, []).append(StageStep(eid, to_stage, _when(at)))
     applied = {}
@@ -369,9 +360,9 @@ def _rejections_asking(keys: list[str]) -> dict[str, int]:
     if not keys:
         return {}
     down = list(stages.TURNED_DOWN)
-    rows = _rows(f"SELECT skill, SUM(n) FROM skill_tally WHERE skill IN ({_marks(keys)})"
-                 f" AND stage IN ({_marks(down)}) GROUP BY skill", [*keys, *down])
-    return {key: int(n or 0) for key, n in rows}
+    tallies = rows(f"SELECT skill, SUM(n) FROM skill_tally WHERE skill IN ({marks(keys)})"
+                   f" AND stage IN ({marks(down)}) GROUP BY skill", [*keys, *down])
+    return {key: int(n or 0) for key, n in tallies}
 
 
 # ---- the same job seen twice --------------------------------------------------------------------
@@ -432,8 +423,8 @@ def posting_for_url(url: str) -> Posting | None:
     canonical = canonical_url(url)
     # The id first, by one narrow query on both address indexes: the preview's usual answer is
     # "not tracked", and a select of every posting column costs more to build than the look-up.
-    found = _rows("SELECT id FROM posting WHERE canonical_url = {p}"
-                  " UNION ALL SELECT posting_id FROM posting_url WHERE canonical_url = {p}", [canonical, canonical])
+    found = rows("SELECT id FROM posting WHERE canonical_url = ?"
+                  " UNION ALL SELECT posting_id FROM posting_url WHERE canonical_url = ?", [canonical, canonical])
     return Posting.select().where(Posting.id == found[0][0]).first() if found else None  # None if deleted meanwhile
 
 

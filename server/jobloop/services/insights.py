@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from ..db import database, is_sqlite
+from ..db import database, is_sqlite, marks, plain_sql, rows
 from ..migrations import FEEDBACK_DATE, HAS_FEEDBACK, STORY_DEFERRED
 from .. import stages
 from ..clock import local_to_utc, local_today
@@ -82,14 +82,6 @@ def set_targets(**values) -> dict[str, int]:
 # tally rows and a few index ranges again. What depends on "now" (the weeks, the wins of the
 # last 7 days) is counted on each view from posting_story's and event's date indexes.
 
-def _sql(sql: str) -> str:
-    return sql.replace("?", database.param) if not is_sqlite() else sql
-
-
-def _rows(sql: str, params=()) -> list[tuple]:
-    return database.execute_sql(_sql(sql), tuple(params)).fetchall()
-
-
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -105,7 +97,7 @@ def _middle(hosts: list[str] | None, count: int) -> tuple[str, tuple]:
     where = "wait_us IS NOT NULL"
     if hosts is not None:
         where += f" AND host IN ({', '.join('?' for _ in hosts)})"
-    return (_sql(f"SELECT wait_us FROM posting_story WHERE {where} ORDER BY wait_us LIMIT {2 - count % 2}"
+    return (plain_sql(f"SELECT wait_us FROM posting_story WHERE {where} ORDER BY wait_us LIMIT {2 - count % 2}"
                  f" OFFSET {(count - 1) // 2}"), tuple(hosts or ()))
 
 
@@ -137,7 +129,7 @@ def _read_story() -> Story:
     hosts: dict[str, list[str]] = defaultdict(list)
     reached: Counter = Counter()
     moved = 0
-    for host, applied, response, interviewed, offered, is_moved, waited, stage, furthest, n in _rows(
+    for host, applied, response, interviewed, offered, is_moved, waited, stage, furthest, n in rows(
             "SELECT host, applied, response, interviewed, offered, moved, waited, stage, reached, n"
             " FROM story_tally WHERE n > 0"):
         counts["saved"] += n
@@ -220,12 +212,12 @@ def _site(host: str | None) -> str:
 def _endings(counts: Counter) -> dict:
     """{"rows": [{"reached", count per ending..., "total"}], "totals": {ending: n}}: for each ended
     posting, the furthest of saved → offer reached before its (latest) ending."""
-    rows = []
+    table = []
     for stage in PROGRESS:
         row = {"reached": stage, **{e: counts.get((stage, e), 0) for e in ENDINGS}}
         row["total"] = sum(row[e] for e in ENDINGS)
-        rows.append(row)
-    return {"rows": rows, "totals": {e: sum(r[e] for r in rows) for e in ENDINGS},
+        table.append(row)
+    return {"rows": table, "totals": {e: sum(r[e] for r in table) for e in ENDINGS},
             "total": sum(counts.values())}
 
 
@@ -241,7 +233,7 @@ def weekly(now: datetime, weeks: int = 12) -> list[dict]:
     edges = [local_to_utc(datetime.combine(s, time.min)) for s in starts + [this_week + timedelta(weeks=1)]]
     # One statement, a count of the applied_at index's range per week.
     week = "(SELECT COUNT(*) FROM posting_story WHERE applied_at >= ? AND applied_at < ?)"
-    counts = _rows("SELECT " + ", ".join([week] * len(starts)),
+    counts = rows("SELECT " + ", ".join([week] * len(starts)),
                    [edge for i in range(len(starts)) for edge in (edges[i], edges[i + 1])])[0]
     return [{"week_start": s, "count": counts[i]} for i, s in enumerate(starts)]
 
@@ -249,7 +241,7 @@ def weekly(now: datetime, weeks: int = 12) -> list[dict]:
 def in_flight(target: int) -> dict:
     # From the tallies: counting the stage index walks ~50,000 entries at 100,000 postings.
     _tallies_current()
-    count = _rows(f"SELECT COALESCE(SUM(n), 0) FROM story_tally WHERE stage IN ({', '.join('?' for _ in IN_FLIGHT)})",
+    count = rows(f"SELECT COALESCE(SUM(n), 0) FROM story_tally WHERE stage IN ({marks(IN_FLIGHT)})",
                   IN_FLIGHT)[0][0]
     below = count < target
     note = None
@@ -271,8 +263,8 @@ def _feedback(since: datetime | None = None, until: datetime | None = None) -> t
     holds those apart, so only their rows are read."""
     sql = f"SELECT COUNT(*) FROM reflection WHERE ({HAS_FEEDBACK}) = TRUE"
     if since is None:
-        return _sql(sql), ()
-    return _sql(f"{sql} AND {FEEDBACK_DATE} > ? AND {FEEDBACK_DATE} <= ?"), (since, until)
+        return plain_sql(sql), ()
+    return plain_sql(f"{sql} AND {FEEDBACK_DATE} > ? AND {FEEDBACK_DATE} <= ?"), (since, until)
 
 
 def wins(told: Story, now: datetime) -> dict:
