@@ -8,10 +8,10 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import soupsieve
-from bs4 import BeautifulSoup
 from bs4.element import Tag
 
 from .encoding import decode
+from .soup import build
 from .text import clean, fold
 
 MAX_HTML_CHARS = 20 * 1024 * 1024
@@ -50,9 +50,9 @@ class Page:
         self.now = now
         self.html = to_text(html)
         try:
-            self.soup = BeautifulSoup(self.html, "lxml")
+            self.soup = build(self.html)
         except Exception:  # lxml refuses some binary input; an empty page is the honest answer
-            self.soup = BeautifulSoup("", "lxml")
+            self.soup = build("")
         self.ld_scripts: list[str] = []
         self.data_scripts: list[str] = []
         self.inline_scripts: list[str] = []

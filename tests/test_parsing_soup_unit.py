@@ -1,0 +1,58 @@
+"""The parse's own soup builder makes the tree bs4's stock lxml builder makes: same tags,
+attributes (class-like ones split into lists), strings and string types."""
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from bs4.element import AttributeValueList, Tag
+
+from jobloop.parsing.document import to_text
+from jobloop.parsing.soup import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+
+TRICKY = """<!DOCTYPE html><html lang="en" xmlns:og="http://ogp.me/ns#"><head>
+<meta property="og:title" content="Data Engineer">
+<link rel="stylesheet preload" href="/a.css"><!-- a comment -->
+<script type="application/ld+json">{"@type": "JobPosting"}</script><style>p { color: red }</style>
+</head><body class="  page   job-view ">
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="#i"/></svg>
+<math><mi>x</mi></math><a rel="nofollow noopener" rev="x" class="apply btn" href="/apply">Apply</a>
+<table><tr><th headers="h1 h2">Pay</th><td headers="h3">€60k</td></tr></table>
+<form accept-charset="utf-8 latin1"><iframe sandbox="allow-scripts allow-forms"></iframe></form>
+<div {odd}name="1" data-x="a b" class="">Two   words<br/><pre>  kept
+  as is </pre><textarea> raw <b> </textarea></div><p>unclosed<p>second
+<![CDATA[ data ]]><?php echo 1 ?></body></html>"""
+
+
+def shape(soup):
+    out = []
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            out.append((node.name, node.namespace, node.prefix, type(node.attrs),
+                        [(key, type(key), value, type(value)) for key, value in node.attrs.items()]))
+        else:
+            out.append((type(node), str(node)))
+    return out
+
+
+def test_class_like_attributes_are_lists_and_others_stay_strings():
+    body = build(TRICKY).body
+    assert body["class"] == ["page", "job-view"] and isinstance(body["class"], AttributeValueList)
+    link = build(TRICKY).find("a")
+    assert link["rel"] == ["nofollow", "noopener"] and link["href"] == "/apply"
+    assert build(TRICKY).find("th")["headers"] == ["h1", "h2"]
+    assert build(TRICKY).find("div")["data-x"] == "a b"
+
+
+@pytest.mark.parametrize("html", [TRICKY, "", "<p>only a fragment", "\ufeff<html><body>bom</body></html>"],
+                         ids=["tricky", "empty", "fragment", "bom"])
+def test_tree_matches_the_stock_builder(html):
+    assert shape(build(html)) == shape(BeautifulSoup(html, "lxml"))
+    assert build(html).decode() == BeautifulSoup(html, "lxml").decode()
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.rglob("*.html")), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_every_fixture_page_builds_the_stock_tree(path):
+    html = to_text(path.read_bytes().decode("utf-8", errors="replace"))
+    assert shape(build(html)) == shape(BeautifulSoup(html, "lxml"))
