@@ -268,40 +268,50 @@ def run(*, captures: int = 200, threads: int = 10, same_url: int = 20, fault_cap
     return report
 
 
-def throughput(threads: int, captures: int = 50, bursts: int = 5, log=print) -> tuple[float, int]:
-    """Captures per second when `captures` are sent at once to a fresh server with `threads`
-    threads (the median of `bursts` bursts, each of new addresses: one burst lasts a third of a
-    second, so a single one mostly measures what else the machine did then), and how many got
-    an error answer in all."""
-    rates, errors = [], 0
+def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9, log=print) -> dict[int, tuple[float, int]]:
+    """Captures per second when `captures` are sent at once, for a fresh server per thread
+    count, and how many got an error answer in all: {threads: (rate, errors)}.
+
+    The servers run side by side and take their bursts in turns (1, 8, 1, 8 ...), so
+    whatever else the machine does at a moment lands on both alike; the rate is the median
+    of `bursts` bursts each (one burst lasts a third of a second). Every burst is of new
+    addresses."""
+    rates = {n: [] for n in thread_counts}
+    errors = {n: 0 for n in thread_counts}
     with tempfile.TemporaryDirectory(prefix="jobloop-throughput-") as tmp:
         work = Path(tmp)
         env = {k: v for k, v in os.environ.items() if k != "JOBLOOP_DATA_DIR"}
-        env["JOBLOOP_RUNTIME_DIR"] = str(work / "runtime")
-        server = Server(work / "data", env, threads=threads).start()
+        servers, tokens = {}, {}
         try:
-            token = jobloop("token", "--data-dir", str(work / "data"), env=env).stdout.strip()
-            send(server.url, token, Sent("https://jobs.example.test/warm"), 0)  # first request: imports, caches
+            for n in thread_counts:
+                env_n = {**env, "JOBLOOP_RUNTIME_DIR": str(work / f"runtime-{n}")}
+                servers[n] = Server(work / f"data-{n}", env_n, threads=n).start()
+                tokens[n] = jobloop("token", "--data-dir", str(work / f"data-{n}"), env=env_n).stdout.strip()
+                send(servers[n].url, tokens[n], Sent("https://jobs.example.test/warm"), 0)  # imports, caches
             for burst in range(bursts):
-                start = threading.Barrier(captures)
-                sent = [Sent(f"https://jobs.example.test/burst-{burst}/{i}") for i in range(captures)]
+                for n in thread_counts:
+                    start = threading.Barrier(captures)
+                    sent = [Sent(f"https://jobs.example.test/burst-{burst}/{i}") for i in range(captures)]
 
-                def together(i):
-                    start.wait()
-                    return send(server.url, token, sent[i], i)
+                    def together(i, n=n, start=start, sent=sent):
+                        start.wait()
+                        return send(servers[n].url, tokens[n], sent[i], i)
 
-                with ThreadPoolExecutor(captures) as pool:
-                    began = time.perf_counter()
-                    done = list(pool.map(together, range(captures)))
-                    seconds = time.perf_counter() - began
-                rates.append(captures / seconds)
-                errors += sum(1 for s in done if not (s.status and 200 <= s.status < 300))
+                    with ThreadPoolExecutor(captures) as pool:
+                        began = time.perf_counter()
+                        done = list(pool.map(together, range(captures)))
+                        seconds = time.perf_counter() - began
+                    rates[n].append(captures / seconds)
+                    errors[n] += sum(1 for s in done if not (s.status and 200 <= s.status < 300))
         finally:
-            server.stop()
-    rate = statistics.median(rates)
-    log(f"{captures} captures at once, server with {threads} thread(s): {rate:.1f}/s (median of {bursts} bursts:"
-        f" {', '.join(f'{r:.0f}' for r in rates)}), {errors} errors")
-    return rate, errors
+            for server in servers.values():
+                server.stop()
+    out = {}
+    for n in thread_counts:
+        out[n] = (statistics.median(rates[n]), errors[n])
+        log(f"{captures} captures at once, server with {n} thread(s): {out[n][0]:.1f}/s (median of {bursts} bursts:"
+            f" {', '.join(f'{r:.0f}' for r in rates[n])}), {errors[n]} errors")
+    return out
 
 
 def main(argv=None) -> int:
@@ -316,8 +326,8 @@ def main(argv=None) -> int:
     print(f"load: {args.captures} captures from {args.threads} threads + {args.same_url} of one URL,"
           " with exports and backups; then kill -9 mid-batch and restart")
     print("\n".join(report.lines()))
-    one, one_errors = throughput(1)
-    eight, eight_errors = throughput(8)
+    rates = throughput((1, 8))
+    (one, one_errors), (eight, eight_errors) = rates[1], rates[8]
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from figures import figure, report as report_rows  # the one table scripts/bench prints (bench/figures.py)
     report_rows([
