@@ -80,7 +80,7 @@ def test_the_step_fills_what_the_services_write_on_both_stores(db):
     migrate(db.obj)  # the store itself (db is the models' proxy)
     assert rows() == written
     assert_same_as_decoding()
-    if is_sqlite(db):
+    if is_sqlite(db.obj):  # the store, not the proxy (a proxy is never a SqliteDatabase)
         assert db.execute_sql("PRAGMA foreign_key_check").fetchall() == []
     # The triggers came with the step, and serve any writer, plain SQL included: a stage
     # change reaches posting_skill and the tallies; a delete takes the rows along (CASCADE).
