@@ -118,3 +118,21 @@ def test_parallel_applied_dates_notes_and_outcomes_on_one_posting(server, databa
     assert query(store, "SELECT count(*) FROM event WHERE kind = 'stage' AND to_stage = 'applied'") == [(1,)]
     assert query(store, "SELECT count(*) FROM event WHERE kind = 'note'") == [(12,)]
     assert query(store, "SELECT stage FROM posting") == [("interviewing",)]
+
+
+def test_parallel_stage_changes_each_start_from_the_stage_before_them(server, database_url):  # noqa: F811
+    """A stage change records the stage it moved from as the store had it when the change
+    was written, not as the request read it before it queued: of eight changes sent at once
+    to a posting just clipped ("saved"), only the first one written moved from "saved"."""
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    assert capture(base, token, "https://jobs.example.test/chain/1", "Chain Role") == 201
+    stages = ["applied", "screening", "interviewing", "offer"] * 2
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda s: _call(base, token, "POST", "/api/postings/1/events",
+                                              {"kind": "stage", "stage": s}), stages))
+    assert [c for c in codes if not 200 <= c < 300] == [], codes
+    store = Config(data_dir=data_dir, database_url=database_url)
+    moves = query(store, "SELECT from_stage, to_stage FROM event WHERE kind = 'stage' ORDER BY id")
+    assert moves[0] == ("saved", "saved") and len(moves) == 9  # the clip's own first event
+    assert [m for m in moves[1:] if m[0] == "saved"] == moves[1:2], moves

@@ -106,6 +106,10 @@ def change_stage(posting: Posting, stage: str, *, at: datetime | None = None, no
     if at > now:
         raise ServiceError("a stage change cannot be dated in the future", code="future_date")
     with database.atomic():
+        # The stage it moves from is the store's now, under the timeline's hold: the one this
+        # request read may be older than a change written while it queued.
+        _hold(posting)
+        posting.stage = Posting.select(Posting.stage).where(Posting.id == posting.id).scalar() or posting.stage
         event = Event.create(posting=posting, kind="stage", from_stage=posting.stage, to_stage=stage,
                              at=at, note=note or "", created_at=now)
         _settle(posting, now)
