@@ -6,7 +6,9 @@ the rest of the code reads one object instead of os.environ.
 from __future__ import annotations
 
 import os
+import stat
 import time
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -85,7 +87,33 @@ SERVER_FILE = "server.json"
 
 def runtime_dir() -> Path:
     env = os.environ.get("JOBLOOP_RUNTIME_DIR")
-    return Path(env).expanduser() if env else Path(platformdirs.user_runtime_dir("jobloop", appauthor=False))
+    if env:
+        return Path(env).expanduser()
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR (a container, a login with no session manager) platformdirs
+        # names /tmp/runtime-<uid> and warns on stderr. jobloop checks that dir itself
+        # (private_runtime), so the warning would only puzzle whoever started the server.
+        warnings.simplefilter("ignore")
+        return Path(platformdirs.user_runtime_dir("jobloop", appauthor=False))
+
+
+def private_runtime(path: Path) -> bool:
+    """Whether the runtime file's dir, and the dir it is in, belong to this user and nobody
+    else can write to them. The fallback under /tmp is a name anyone can make first: a
+    server file placed there by another user would point this user's commands at a store
+    of their choosing, so a dir that fails this is neither written nor read."""
+    if not hasattr(os, "getuid"):
+        return True  # no POSIX owners (Windows): the per-user profile dir platformdirs names
+    for part in (path, path.parent):
+        try:
+            st = part.lstat()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if stat.S_ISLNK(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+            return False
+    return True
 
 
 def _locked(fh, exclusive: bool) -> bool:
@@ -168,6 +196,8 @@ class ServerClaim:
         self.runtime_file: Path | None = runtime_dir() / SERVER_FILE
         try:
             self.runtime_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not private_runtime(self.runtime_file.parent):
+                raise PermissionError(f"{self.runtime_file.parent} is not this user's own")
             tmp = self.runtime_file.with_suffix(f".{os.getpid()}.tmp")
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
                 out.write(json.dumps(self.info))
@@ -188,6 +218,8 @@ class ServerClaim:
 
 def announced_server() -> dict | None:
     """The running server named in the runtime file, if it is still running."""
+    if not private_runtime(runtime_dir()):
+        return None
     try:
         with open(runtime_dir() / SERVER_FILE, encoding="utf-8") as fh:
             info = _read_json(fh)
