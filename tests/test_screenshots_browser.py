@@ -170,6 +170,7 @@ def test_every_page_looked_at(chromium, search, size, scheme):
                 last.scroll_into_view_if_needed()
                 assert last.is_visible() and last.bounding_box()["x"] + last.bounding_box()["width"] <= SIZES[size][0] + 1
                 page.evaluate("document.querySelector('.site-header nav ul').scrollLeft = 0")
+                assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), size
             save(page, f"{name}-{size}-{scheme}")
         assert wide == [], f"pages that scroll sideways at 1280 px: {wide}"
         assert errors == []
