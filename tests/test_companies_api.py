@@ -85,6 +85,13 @@ def test_companies_notes_merge_fit_and_targets(client, auth, db):
     merged = post_json(client, f"/api/companies/{acme.id}/merge", {"other_id": typo.id}, auth)
     assert merged.status_code == 200 and set(merged.get_json()["company"]["names"]) == {"Acme Robotics", "Acme Robotix"}
     assert post_json(client, f"/api/companies/{acme.id}/merge", {"other_id": typo.id}, auth).status_code == 409
+    # Undone for the one name, and merged again.
+    apart = post_json(client, f"/api/companies/{typo.id}/separate", {}, auth)
+    assert apart.status_code == 200 and apart.get_json()["company"]["names"] == ["Acme Robotix"]
+    assert post_json(client, f"/api/companies/{acme.id}/separate", {}, auth).status_code == 409
+    assert post_json(client, "/api/companies/99999/separate", {}, auth).status_code == 404
+    assert client.post(f"/api/companies/{typo.id}/separate").status_code == 401  # no token
+    assert post_json(client, f"/api/companies/{acme.id}/merge", {"other_id": typo.id}, auth).status_code == 200
     detail = client.get(f"/api/companies/{typo.id}", headers=auth).get_json()
     assert detail["company"]["id"] == acme.id and "rejected after the interview" in [
         a["outcome"] for a in detail["applications"]]

@@ -299,3 +299,25 @@ def test_targets_read_only_their_own_companies(db):
             plan = [row[-1] for row in database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()]
             scans = [line for line in plan if line.startswith("SCAN") and '"target"' not in sql.split("FROM", 1)[1][:12]]
             assert not scans, (sql, plan)
+
+
+def test_a_wrong_merge_is_undone_one_name_at_a_time(db):
+    p1 = make_posting(company="Lumen Labs", url="https://www.linkedin.com/jobs/view/11", now=NOW)
+    p2 = make_posting(company="Northwind", url="https://www.linkedin.com/jobs/view/12", now=NOW)
+    keep, other = p1.company, p2.company
+    companies.merge(keep, other)
+    assert companies.head_of(Posting.get_by_id(p2.id).company).id == keep.id
+    assert [c.name for c in companies.aliases(keep)] == ["Northwind"]
+
+    name, left = companies.separate(other.id)
+    assert (name.id, left.id) == (other.id, keep.id)
+    assert companies.get(other.id).id == other.id and companies.aliases(keep) == []
+    assert companies.head_of(Posting.get_by_id(p2.id).company).id == other.id  # its postings went with it
+    assert sorted(companies.names(companies.get(keep.id))) == ["Lumen Labs"]
+    # A later clip under the name lands on it, not on the company it was wrongly merged into.
+    p3 = make_posting(company="Northwind", url="https://www.linkedin.com/jobs/view/13", now=NOW)
+    assert companies.head_of(p3.company).id == other.id
+    with pytest.raises(Conflict, match="listed under"):
+        companies.separate(keep.id)  # the name a company is listed under has nothing to leave
+    with pytest.raises(NotFound):
+        companies.separate(99999)

@@ -53,6 +53,27 @@ def test_merging_on_the_company_page(client, db):
     assert post(client, f"/companies/{keep.id}/merge", {"other": "x"}).status_code == 422
 
 
+def test_a_wrong_merge_is_undone_on_the_company_page(client, db):
+    stored_posting(company="Lumen Labs")
+    stored_posting(company="Northwind", title="Data Engineer")
+    keep, other = companies.find("Lumen Labs"), companies.find("Northwind")
+    post(client, f"/companies/{keep.id}/merge", {"other": str(other.id)})
+    page = client.get(f"/companies/{keep.id}").get_data(as_text=True)
+    assert f'action="/companies/{other.id}/separate"' in page and "Not the same" in page
+    response = post(client, f"/companies/{other.id}/separate", {})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/companies/{keep.id}#names")
+    assert "Northwind is a company of its own again" in client.get(f"/companies/{keep.id}").get_data(as_text=True)
+    page = client.get(f"/companies/{other.id}")
+    assert page.status_code == 200 and "Data Engineer" in page.get_data(as_text=True)  # its own page, with its posting
+    again = post(client, f"/companies/{other.id}/separate", {})
+    assert again.status_code == 409 and "listed under" in again.get_data(as_text=True)
+    assert post(client, "/companies/99999/separate", {}).status_code == 404
+    # Without the form's CSRF token nothing is separated.
+    post(client, f"/companies/{keep.id}/merge", {"other": str(other.id)})
+    refused = client.post(f"/companies/{other.id}/separate", data={})
+    assert refused.status_code in (400, 403) and companies.get(other.id).id == keep.id
+
+
 def test_targets_on_the_companies_page_and_the_dashboard(client, db):
     stored_posting(company="Elsewhere")  # the dashboard shows its partials once something is tracked
     response = post(client, "/companies/targets", {"name": "Northwind", "why": "Great mentors", "priority": "1",

@@ -136,3 +136,28 @@ def test_parallel_stage_changes_each_start_from_the_stage_before_them(server, da
     moves = query(store, "SELECT from_stage, to_stage FROM event WHERE kind = 'stage' ORDER BY id")
     assert moves[0] == ("saved", "saved") and len(moves) == 9  # the clip's own first event
     assert [m for m in moves[1:] if m[0] == "saved"] == moves[1:2], moves
+
+
+def test_parallel_merges_undone_at_once(server, database_url):  # noqa: F811
+    """Names of one company separated again at the same moment: every request answered, and
+    each name a company of its own again with its posting."""
+    base, data_dir, _ = server
+    token = run("token", data_dir=data_dir).stdout.strip()
+    names = ["Acme Robotics", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay"]
+    for i, name in enumerate(names):
+        body = json.dumps({"url": f"https://www.linkedin.com/jobs/view/{900 + i}",
+                           "html": job_page(title="Engineer", company=name)}).encode()
+        req = urllib.request.Request(base + "/api/captures", data=body, headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=60) as res:
+            assert res.status == 201
+    store = Config(data_dir=data_dir, database_url=database_url)
+    ids = dict(query(store, "SELECT name, id FROM company"))
+    keep = ids["Acme Robotics"]
+    for name in names[1:]:
+        assert _call(base, token, "POST", f"/api/companies/{keep}/merge", {"other_id": ids[name]}) == 200
+    with ThreadPoolExecutor(5) as pool:
+        codes = list(pool.map(lambda n: _call(base, token, "POST", f"/api/companies/{ids[n]}/separate", {}), names[1:]))
+    assert codes == [200] * 5
+    assert query(store, "SELECT count(*) FROM company WHERE merged_into IS NOT NULL") == [(0,)]
+    assert query(store, "SELECT count(DISTINCT company_id) FROM posting") == [(6,)]

@@ -59,6 +59,8 @@ def tracker(tmp_path_factory):
         gaps.dismiss("Haskell")  # a gap marked "not for me": the plan offers "show again"
         # A second company (the merge form) and a target whose look at its openings is due.
         make_posting(company="Lumen Labs", now=now)
+        merged = make_posting(company="Lumen Laboratories", now=now).company  # a name to separate again
+        companies.merge(companies.find("Lumen Labs"), merged)
         companies.set_target("Northwind", check_weeks=1, now=now - timedelta(weeks=2))
         # A pairing waiting for the user's confirmation: its page is reached only through the
         # one-time link the extension opens, so the crawl starts there too.

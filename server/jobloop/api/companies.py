@@ -230,6 +230,15 @@ def merge_company(body, company_id):
     return _company_out(head)
 
 
+@blp.route("/companies/<int:company_id>/separate", methods=["POST"])
+@blp.response(200, CompanySchema)
+def separate_company(company_id):
+    """Undo a merge for one name (the name's own id): it is a company of its own again, with
+    the postings clipped under it. 409 for the name a company is listed under."""
+    name, _ = companies.separate(company_id)
+    return _company_out(name)
+
+
 @blp.route("/fit", methods=["POST"])
 @blp.arguments(FitInSchema)
 @blp.response(200, FitOutSchema)

@@ -159,6 +159,29 @@ def merge(keep: Company, other: Company) -> Company:
     return keep
 
 
+def separate(name_id: int) -> tuple[Company, Company]:
+    """A merge undone one name at a time: the name `name_id` (one of an employer's names, not
+    the row that stands for it) is a company of its own again, with the postings clipped
+    under that name. The merged notes and a moved target stay with the employer: the user
+    edits those. Returns (the name, now its own company; the employer it left)."""
+    name = Company.get_or_none(Company.id == name_id)
+    if name is None:
+        raise NotFound(f"no company with id {name_id}")
+    if name.merged_into is None:
+        raise Conflict(f"{name.name} is the name its company is listed under: separate the other names from it")
+    left = head_of(name)
+    with database.atomic():
+        Company.update(merged_into=None).where(Company.id == name.id).execute()
+    name.merged_into = None
+    return name, left
+
+
+def aliases(head: Company) -> list[Company]:
+    """The employer's other names, oldest first (each can be separated again)."""
+    return list(Company.select(Company.id, Company.name, Company.merged_into)
+                .where(Company.merged_into == head.id).order_by(Company.id))
+
+
 def set_notes(head: Company, notes: str) -> Company:
     notes = (notes or "").strip()
     if len(notes) > MAX_TEXT:

@@ -56,6 +56,7 @@ def _page(company_id: int, **__) -> dict:
     data = companies.history(head, now)
     others = [c for c in companies.listing() if c["id"] != head.id]
     return {"head": head, "data": data, "lines": companies.summary(data, now), "others": others,
+            "aliases": companies.aliases(head),
             "target": companies.target_of(head), "priorities": companies.PRIORITIES, "now": now}
 
 
@@ -95,6 +96,14 @@ def merge(company_id: int):
                           **_page(company_id))
     said(f"{other.name} and {head.name} are now one company.")
     return redirect(url_for(".company", company_id=head.id))
+
+
+@blp.post("/companies/<int:company_id>/separate")
+def separate(company_id: int):
+    """Undo a merge for one name: the name's own id in the path, as the page lists it."""
+    name, left = companies.separate(company_id)
+    said(f"{name.name} is a company of its own again; its postings went with it.")
+    return redirect(url_for(".company", company_id=left.id) + "#names")
 
 
 @blp.post("/companies/targets", endpoint="add_target")
