@@ -46,6 +46,25 @@ def test_careers_brand_reads_the_employer_from_its_own_address_unit():
     assert careers_brand("not a url") is None
 
 
+@pytest.mark.parametrize("url, brand", [
+    ("https://careers.acme.co.za/jobs/1", "acme"), ("https://karriere.acme.lu/stellen/2", "acme"),
+    ("https://jobs.acme.berlin/3", "acme"), ("https://careers.acme.com.au/4", "acme"),
+    ("https://jobs.acme.co.uk/5", "acme"), ("https://careers.acme.gr/6", "acme"), ("https://jobs.acme.sg/7", "acme"),
+    ("https://jobs.northwind.example/8", "northwind"), ("https://acme.github.io/careers", None),
+    ("https://co.uk/9", None), ("http://localhost:8765/10", None), ("https://www.acme.co.za/", None),
+])
+def test_the_careers_host_names_its_employer_under_any_public_suffix(url, brand):
+    """A country or brand suffix the code never listed is still a suffix: careers.acme.co.za is
+    Acme, not an employer called "za" that every such host would be grouped under."""
+    assert careers_brand(url) == brand
+
+
+def test_employers_on_careers_hosts_under_one_suffix_stay_apart(db):
+    one = companies.named("Acme", "https://careers.acme.co.za/jobs/1")
+    other = companies.named("Globex", "https://careers.globex.co.za/jobs/2")
+    assert companies.head_of(other).id == other.id != one.id
+
+
 def test_names_land_on_one_employer_by_key_and_by_careers_host(db):
     acme = companies.named("Acme")
     assert companies.head_of(companies.named("ACME Inc.")).id == acme.id

@@ -5,6 +5,9 @@ each other or with the host win; generic words and the job title never do."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from publicsuffixlist import PublicSuffixList
 
 from . import heuristics
 from .text import clean, fold
@@ -57,9 +60,12 @@ _VENDORS = {"ultipro", "successfactors", "sapsf", "taleo", "oraclecloud", "icims
 _ATS_TENANT = re.compile(r"^(?P<tenant>[a-z0-9-]+)\.(?:wd\d+\.)?(?:myworkdayjobs|icims|bamboohr|recruitee|teamtailor|"
                          r"personio|breezy|workable|jobvite|smartrecruiters|pinpointhq|ashbyhq|applytojob|"
                          r"hire\.trakstar|zohorecruit|freshteam|jobs\.personio)\.")
-_SUFFIXES = {"com", "co", "org", "net", "io", "ai", "gov", "edu", "ac", "uk", "de", "fr", "es", "it", "nl", "ch", "at",
-             "be", "ca", "au", "nz", "jp", "kr", "cn", "in", "br", "pt", "pl", "ua", "ru", "se", "no", "dk", "fi", "ie",
-             "us", "eu", "info", "biz", "jobs", "careers", "online", "app", "dev", "tech", "me", "cz", "tr", "mx", "ar", "cl"}
+@lru_cache(maxsize=1)
+def _suffixes() -> PublicSuffixList:
+    """The public suffix list (bundled with the package, no network): ICANN's suffixes only,
+    since hosting platforms (github.io, wixsite.com) are told apart as vendors below. A TLD
+    the list lacks counts as one label, as browsers read it."""
+    return PublicSuffixList(only_icann=True)
 
 
 def _key(s: str) -> str:
@@ -75,10 +81,11 @@ def host_brand(host: str) -> tuple[str | None, bool]:
     m = _ATS_TENANT.match(host)
     if m and m["tenant"] not in ("www", "jobs", "careers", "app", "apply"):
         return m["tenant"], True
-    labels = host.split(".")
-    while labels and labels[-1] in _SUFFIXES:
-        labels.pop()
-    if not labels:
+    suffix = _suffixes().publicsuffix(host)
+    if not suffix or not host.endswith("." + suffix):
+        return None, False  # a suffix alone (co.uk, localhost) names nobody
+    labels = host[:-len(suffix) - 1].split(".")
+    if not all(labels):
         return None, False
     brand = labels[-1]
     if brand in _VENDORS or brand in ("github", "gitlab", "wordpress", "blogspot", "wixsite", "squarespace", "google", "sites"):
