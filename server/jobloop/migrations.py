@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextlib import nullcontext
 from typing import Callable
 
 from peewee import Database, DatabaseError, OperationalError, PostgresqlDatabase
@@ -910,6 +911,13 @@ def _migrate(db: Database, target: int | None, report: Callable[[str], None] | N
         db.execute_sql("CREATE TABLE schema_version (version INTEGER NOT NULL)")
         db.execute_sql("INSERT INTO schema_version (version) VALUES (0)")
     sqlite = is_sqlite(db)
+    # Foreign keys are switched off on the connection each step runs on: on SQLite, its own
+    # (db.SqliteStore would hand the transaction to the writers' shared connection).
+    with getattr(db, "own_connection", nullcontext)():
+        return _steps(db, version, target, sqlite, report)
+
+
+def _steps(db: Database, version: int, target: int, sqlite: bool, report: Callable[[str], None]) -> int:
     while version < target:
         if sqlite:
             db.execute_sql("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: so, before it
