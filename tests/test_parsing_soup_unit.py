@@ -56,3 +56,14 @@ def test_tree_matches_the_stock_builder(html):
 def test_every_fixture_page_builds_the_stock_tree(path):
     html = to_text(path.read_bytes().decode("utf-8", errors="replace"))
     assert shape(build(html)) == shape(BeautifulSoup(html, "lxml"))
+
+
+def test_pages_that_look_like_xml_or_an_address_say_nothing_on_stderr():
+    import subprocess
+    import sys
+
+    code = ("from jobloop.parsing import parse\n"
+            "parse('<?xml version=\"1.0\"?><html><body><h1>Data Engineer</h1></body></html>', 'https://x.example/1')\n"
+            "parse('https://x.example/jobs/1', 'https://x.example/jobs/1')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == "", run.stderr

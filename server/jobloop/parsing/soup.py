@@ -12,11 +12,18 @@ attributes and the same split values, so the tree is the one the stock builder m
 from __future__ import annotations
 
 import re
+import warnings
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.builder import LXMLTreeBuilder
 
 _WORDS = re.compile(r"\S+")  # how bs4 splits class="a b" into ["a", "b"]
+
+# Every clip is read as HTML on purpose (an XHTML page, a feed someone clipped, a page that is
+# only a URL): bs4's advice about it would land in the server's terminal once per such clip.
+# A filter for the process, set once: catch_warnings() around each parse is not thread-safe.
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
 class HtmlBuilder(LXMLTreeBuilder):
