@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from peewee import Case, fn
+from peewee import fn
 
 from .. import stages
 from ..db import database, marks, rows
@@ -72,23 +72,28 @@ def _head_id(row: Company) -> int:
     return row.merged_into or row.id
 
 
-def find(name: str | None, url: str | None = None) -> Company | None:
-    """The employer behind a name (and a careers address), without making anything."""
-    name = (name or "").strip()
-    if name:
-        # The exact name, else the first name with its key: one query (the preview runs it per clip).
-        key = company_key(name)
-        match = (Company.name == name) | (Company.key == key) if key else (Company.name == name)
-        row = (Company.select().where(match)
-               .order_by(Case(None, [(Company.name == name, 0)], 1), Company.id).first())
-        if row is not None:
-            return head_of(row)
-    brand = careers_brand(url)
+def _known(name: str, url: str | None) -> tuple[Company | None, Company | None]:
+    """(the row of this exact name, the first row that names its employer by key or careers
+    host), in one query over the three indexes: a capture and the popup's preview ask per clip."""
+    key, brand = company_key(name) if name else "", careers_brand(url)
+    match = Company.name == name
+    if key:
+        match |= Company.key == key
     if brand:
-        row = Company.select().where(Company.host == brand).order_by(Company.id).first()
-        if row is not None:
-            return head_of(row)
-    return None
+        match |= Company.host == brand
+    found = list(Company.select().where(match).order_by(Company.id)) if name or brand else []
+    exact = next((c for c in found if name and c.name == name), None)
+    related = (next((c for c in found if key and c.key == key), None)
+               or next((c for c in found if brand and c.host == brand), None))
+    return exact, related
+
+
+def find(name: str | None, url: str | None = None) -> Company | None:
+    """The employer behind a name (and a careers address), without making anything: the exact
+    name's, else the first name with its key's, else the careers host's."""
+    exact, related = _known((name or "").strip(), url)
+    row = exact or related
+    return head_of(row) if row is not None else None
 
 
 def named(name: str | None, url: str | None = None) -> Company | None:
@@ -98,9 +103,9 @@ def named(name: str | None, url: str | None = None) -> Company | None:
     if not name:
         return None
     brand = careers_brand(url)
-    row = Company.get_or_none(Company.name == name)
+    row, related = _known(name, url)
     if row is None:
-        known = find(name, url)
+        known = head_of(related) if related is not None else None
         row = Company.create(name=name, key=company_key(name) or None, host=brand,
                              merged_into=known.id if known else None)
     elif brand and not row.host:
