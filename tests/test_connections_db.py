@@ -176,3 +176,12 @@ def test_a_failed_commit_is_rolled_back_before_the_next_writer_gets_the_connecti
     assert done == [True]
     assert database.execute_sql("SELECT count(*) FROM posting_url").fetchone() == (0,)
     assert Company.select().where(Company.name == "Next").count() == 1
+
+
+@SQLITE_ONLY
+def test_temporary_structures_stay_in_memory_on_every_connection(db):
+    """A sort or a statement journal kept in memory: on disk, each capture made, unlinked and
+    closed a temporary file (seven system calls, each a moment the thread let go of the GIL)."""
+    assert database.execute_sql("PRAGMA temp_store").fetchone() == (2,)
+    with database.atomic():  # the writers' shared connection
+        assert database.execute_sql("PRAGMA temp_store").fetchone() == (2,)

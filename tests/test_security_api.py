@@ -51,6 +51,20 @@ def test_rotated_token_replaces_the_old_one(client, auth, config):
     assert client.get("/api/postings", headers={"Authorization": f"Bearer {new}"}).status_code == 200
 
 
+def test_a_token_file_rewritten_in_place_takes_effect_at_once(client, config):
+    """The server keeps the token it read until the file's stat changes: an editor writing
+    the same file (same inode, same length) still changes it."""
+    from jobloop.security import current_token, token_path
+
+    old = current_token(config.data_dir)
+    assert client.get("/api/postings", headers={"Authorization": f"Bearer {old}"}).status_code == 200
+    new = "n" * len(old)
+    with open(token_path(config.data_dir), "r+") as fh:  # in place: no new inode
+        fh.write(new)
+    assert client.get("/api/postings", headers={"Authorization": f"Bearer {old}"}).status_code == 401
+    assert client.get("/api/postings", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+
+
 @pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.evil.example", "192.168.1.5:8765", "attacker.test:8765"])
 def test_non_loopback_host_is_refused(client, auth, host):
     res = client.get("/api/postings", headers={**auth, "Host": host})

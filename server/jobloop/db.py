@@ -28,6 +28,7 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": BUSY_TIMEOUT_S * 1000,
     "synchronous": "normal",
+    "temp_store": "memory",
 }
 
 

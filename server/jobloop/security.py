@@ -71,12 +71,25 @@ def rotate_token(data_dir: Path) -> str:
     return token
 
 
+_READ: dict[Path, tuple[tuple[int, ...], str]] = {}  # token file -> (its stat when read, the token)
+
+
 def current_token(data_dir: Path) -> str:
-    """Read on each request (cheap) so `jobloop token --rotate` takes effect at once."""
+    """Checked on each request, so `jobloop token --rotate` (another process) takes effect at
+    once: read again whenever the file's stat changed, which a rotation's new file always
+    does (a new inode and times). One stat a request instead of open, read and close."""
+    path = token_path(data_dir)
     try:
-        return token_path(data_dir).read_text().strip()
+        st = path.stat()
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        kept = _READ.get(path)
+        if kept is not None and kept[0] == seen:
+            return kept[1]
+        token = path.read_text().strip()
     except OSError:
         return load_or_create_token(data_dir)
+    _READ[path] = (seen, token)
+    return token
 
 
 def token_matches(given: str, expected: str) -> bool:
