@@ -67,3 +67,32 @@ def test_pages_that_look_like_xml_or_an_address_say_nothing_on_stderr():
             "parse('https://x.example/jobs/1', 'https://x.example/jobs/1')\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0 and run.stderr == "", run.stderr
+
+
+def test_one_soup_is_built_at_a_time(monkeypatch):
+    """Threads building soups at once pass the GIL back and forth at every tag lxml hands
+    to bs4; they take turns instead (the build is short, and only one runs Python anyway)."""
+    import threading
+    import time
+
+    from jobloop.parsing import soup
+
+    active, most = [0], [0]
+    feed = soup.HtmlBuilder.feed
+
+    def watched(self, markup):
+        active[0] += 1
+        most[0] = max(most[0], active[0])
+        time.sleep(0.02)  # long enough for the others to start theirs, were they let
+        try:
+            return feed(self, markup)
+        finally:
+            active[0] -= 1
+
+    monkeypatch.setattr(soup.HtmlBuilder, "feed", watched)
+    threads = [threading.Thread(target=build, args=(TRICKY,)) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert most[0] == 1

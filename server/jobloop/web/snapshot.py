@@ -9,7 +9,7 @@ sandbox, the CSP (base-uri 'none') and X-DNS-Prefetch-Control: off.
 """
 from __future__ import annotations
 
-from bs4 import BeautifulSoup
+from ..parsing.soup import build
 
 SNAPSHOT_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
                 "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -30,7 +30,7 @@ DROPPED_ATTRS = ("ping", "srcset", "imagesrcset", "poster", "background", "longd
 
 def strip_reach_out(html: str) -> str:
     """The snapshot without anything that makes the browser connect elsewhere."""
-    soup = BeautifulSoup(html or "", "lxml")
+    soup = build(html or "")  # the parser's builder: the stock tree, one build at a time
     for tag in soup.find_all(DROPPED_TAGS):
         tag.decompose()
     for meta in soup.find_all("meta"):
