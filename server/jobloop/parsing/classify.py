@@ -202,8 +202,16 @@ def job_path(page) -> bool:
                           r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", page.path, re.I))
 
 
+# The only scores decide() tells apart: below 3, below 5, below 7, and 7 or more (keep in
+# step with its comparisons).
+_SCORE_LEVELS = (3, 5, 7)
+
+
 def evidence(page, draft, found_state: bool, facts: dict) -> int:
-    """How strongly a page without JobPosting data still reads as one job."""
+    """How strongly a page without JobPosting data still reads as one job. decide() only
+    compares the score with _SCORE_LEVELS, so counting stops at the top one, and reading
+    the whole text for a salary (the costliest signal, worth one point) happens only when
+    that point would carry the score past a level."""
     score = 0
     if draft.title:
         score += 1
@@ -213,11 +221,15 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
         score += 2
     if job_path(page):
         score += 1
-    if has_apply(page):
-        score += 1
     job_facts = {k for k in facts if k in ("locations", "employment_type", "salary", "remote", "title", "valid_through")}
     score += min(len(job_facts), 3)
+    if score >= _SCORE_LEVELS[-1]:
+        return score
+    if has_apply(page):
+        score += 1
     score += min(job_words(draft.description_text or page.text), 4)
+    if score + 1 not in _SCORE_LEVELS:
+        return score
     if draft.salary or draft.employment_type or salary.from_text((draft.description_text or page.text)[:20_000]):
         score += 1
     return score
