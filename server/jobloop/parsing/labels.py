@@ -74,10 +74,13 @@ def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tup
     return tuple(out)
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 @lru_cache(maxsize=8)
 def _text_facts(f: str) -> tuple[frozenset, frozenset]:
     """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII words."""
-    return (frozenset() if f.isascii() else frozenset(f)), frozenset(re.findall(r"[a-z0-9]+", f))
+    return (frozenset() if f.isascii() else frozenset(f)), frozenset(_ASCII_WORD.findall(f))
 
 
 @lru_cache(maxsize=None)
@@ -188,14 +191,19 @@ def may_hold_label(folded: str) -> bool:
     """False when no phrase of the label table can occur in the folded text: a few set
     look-ups instead of the all-languages label pattern (hundreds of alternatives tried
     at every position), for the thousands of short strings a page shows."""
-    heads, wide_firsts, longest, other = _label_heads()
+    _heads, wide_firsts, _longest, other = _label_heads()
     if other or not wide_firsts.isdisjoint(folded):
         return True
-    for run in _WORD_RUN.findall(folded):
-        for k in range(1, min(len(run), longest) + 1):
-            if run[:k] in heads:
-                return True
-    return False
+    return any(map(_may_begin_label, _WORD_RUN.findall(folded)))
+
+
+@lru_cache(maxsize=65536)
+def _may_begin_label(run: str) -> bool:
+    """Whether a label phrase can begin with this word run: one of the heads is a prefix of it.
+    Asked once per distinct word (pages repeat their words, and sites share most of them),
+    instead of once per prefix length for every word of every short string."""
+    heads, _wide, longest, _other = _label_heads()
+    return any(run[:k] in heads for k in range(1, min(len(run), longest) + 1))
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")
