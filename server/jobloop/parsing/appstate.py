@@ -124,9 +124,12 @@ def _title_of(d: dict) -> str | None:
     return None
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def find_job(page, hints: list[str]) -> dict | None:
     """The embedded dict that best looks like this page's job (title agrees with the page)."""
-    hint_norm = [re.sub(r"[^\w]+", " ", fold(h)).strip() for h in hints if h]
+    hint_norm = [_NON_WORD.sub(" ", fold(h)).strip() for h in hints if h]
     best, best_score = None, 0
     for blob in page.app_blobs:
         for d in walk(blob):
@@ -138,7 +141,7 @@ def find_job(page, hints: list[str]) -> dict | None:
             title = _title_of(d)
             if not title:
                 continue
-            t = re.sub(r"[^\w]+", " ", fold(title)).strip()
+            t = _NON_WORD.sub(" ", fold(title)).strip()
             score = keys
             if any(t and h and (t == h) for h in hint_norm):
                 score += 20

@@ -104,13 +104,16 @@ def role_like(title: str | None) -> bool:
     return bool(title) and bool(_ROLE.search(title))
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def result_count(page, title: str | None) -> bool:
     """'1 - 10 di 886 offerte', '260 results': a page of search results. A bare small count
     under a job's own title is a sidebar ("14 vacancies" at this company), not results."""
     for s in page.strings[:1500]:
         m = _RESULT_COUNT.search(s) if len(s) < 60 else None
         if m:
-            n = int(re.sub(r"\D", "", m.group(0).split()[0]) or 0)
+            n = int(_NON_DIGIT.sub("", m.group(0).split()[0]) or 0)
             if "-" in m.group(0) or "–" in m.group(0) or (n >= 20 and not role_like(title)):
                 return True
     return False
@@ -197,9 +200,12 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     return False, COMPANY if score >= 3 else NOTHING
 
 
+_JOB_PATH = re.compile(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
+                       r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", re.I)
+
+
 def job_path(page) -> bool:
-    return bool(re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
-                          r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", page.path, re.I))
+    return bool(_JOB_PATH.search(page.path))
 
 
 # The only scores decide() tells apart: below 3, below 5, below 7, and 7 or more (keep in

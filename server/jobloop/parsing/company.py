@@ -5,6 +5,7 @@ each other or with the host win; generic words and the job title never do."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import heuristics
 from .text import clean, fold
@@ -62,15 +63,21 @@ _SUFFIXES = {"com", "co", "org", "net", "io", "ai", "gov", "edu", "ac", "uk", "d
              "us", "eu", "info", "biz", "jobs", "careers", "online", "app", "dev", "tech", "me", "cz", "tr", "mx", "ar", "cl"}
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=4096)
 def _key(s: str) -> str:
-    return re.sub(r"[^\w]+", "", fold(s))
+    """The comparison key of a name; pure and asked again and again for the same few names
+    (every candidate is compared with the job title and with every other candidate)."""
+    return _NON_WORD.sub("", fold(s))
 
 
 def host_brand(host: str) -> tuple[str | None, bool]:
     """('acme', True) for careers.acme.com or acme.wd5.myworkdayjobs.com (the host names the
     employer), ('acme', False) for www.acme.com (a hint only), (None, False) otherwise."""
     host = (host or "").lower()
-    if not host or host.startswith("xn--") or re.match(r"^[\d.]+$", host):
+    if not host or host.startswith("xn--") or _IP_HOST.match(host):
         return None, False
     m = _ATS_TENANT.match(host)
     if m and m["tenant"] not in ("www", "jobs", "careers", "app", "apply"):
@@ -87,14 +94,27 @@ def host_brand(host: str) -> tuple[str | None, bool]:
     return brand, named
 
 
+# Patterns of the passes below, compiled once (a module-level re call looks its pattern up
+# in re's cache every time: the copyright test alone runs on the last 150 lines of a page).
+_IP_HOST = re.compile(r"^[\d.]+$")
+_COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.I)
+_LEADING_YEARS = re.compile(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+")
+_YEAR_OR_RIGHTS = re.compile(r"\d{4}|rights", re.I)
+_TITLE_PARTS = re.compile(r"\s*[|｜–—:]\s*|\s+-\s+")
+_NOT_A_NAME_PART = re.compile(r"\b(jobs?|careers?|publications|projects)\b", re.I)
+_NOT_A_NAME_LINE = re.compile(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W")
+_LINE_PARTS = re.compile(r"\s*[|｜/]\s*|,\s+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 def copyright_name(strings: list[str]) -> str | None:
     for s in reversed(strings[-150:]):
-        if len(s) > 200 or not re.search(r"©|\(c\)|copyright", s, re.I):
+        if len(s) > 200 or not _COPYRIGHT_MARK.search(s):
             continue
         m = _COPYRIGHT.search(s)
         if m:
-            name = clean(re.sub(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+", "", m["name"]).strip(" .,-–"))
-            if name and not re.search(r"\d{4}|rights", name, re.I) and 2 <= len(name) <= 80:
+            name = clean(_LEADING_YEARS.sub("", m["name"]).strip(" .,-–"))
+            if name and not _YEAR_OR_RIGHTS.search(name) and 2 <= len(name) <= 80:
                 return name
     return None
 
@@ -104,8 +124,8 @@ def _site_names(page) -> list[tuple[str, str]]:
     organisation ("Farrior Lab", "J-W Energy Company"), a short line with a legal form."""
     out = []
     for raw in (page.title_tag, page.meta_get("og:title")):
-        for part in re.split(r"\s*[|｜–—:]\s*|\s+-\s+", clean(raw) or ""):
-            if 3 <= len(part) <= 60 and legal_form(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
+        for part in _TITLE_PARTS.split(clean(raw) or ""):
+            if 3 <= len(part) <= 60 and legal_form(part) and not _NOT_A_NAME_PART.search(part):
                 out.append((part, "site"))
     for h in page.h1s[:3]:
         text = clean(h.get_text(" "))
@@ -113,9 +133,9 @@ def _site_names(page) -> list[tuple[str, str]]:
             out.append((text, "site"))
     seen = 0
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 70 and legal_form(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
+        if len(s) <= 70 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) and len(s.split()) <= 7 \
                 and _name_like(s):
-            for part in re.split(r"\s*[|｜/]\s*|,\s+", s):
+            for part in _LINE_PARTS.split(s):
                 if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part):
                     out.append((part.strip(), "legal"))
                     seen += 1
@@ -140,7 +160,7 @@ def institution_in(text: str) -> str | None:
 
 def _name_like(s: str) -> bool:
     """A name, not a sentence: most longer Latin words capitalised (CJK has no case)."""
-    long_words = [w for w in re.findall(r"[^\W\d_]+", s) if len(w) > 3 and w.isascii()]
+    long_words = [w for w in _LETTER_RUN.findall(s) if len(w) > 3 and w.isascii()]
     return not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 

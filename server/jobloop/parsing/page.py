@@ -79,7 +79,7 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     draft.set("title", _strip_title(page.meta_get("og:title", "twitter:title"), draft), "og")
     draft.set("title", _strip_title(page.title_tag, draft), "title")
     site_name = page.meta_get("og:site_name", "application-name")
-    if site_name and (re.search(r"\b(careers?|jobs?)\b", site_name, re.I) or (draft.title and fold(draft.title) in fold(site_name))):
+    if site_name and (_CAREERS_WORD.search(site_name) or (draft.title and fold(draft.title) in fold(site_name))):
         site_name = None
 
     strings = page.strings
@@ -132,21 +132,28 @@ def _pick(jobs: list[dict], title: str | None) -> dict | None:
     return jobs[0]
 
 
+_CAREERS_WORD = re.compile(r"\b(careers?|jobs?)\b", re.I)
+_APPLY_PREFIX = re.compile(r"^(job application for|apply for|bewerbung als)\s+", re.I)
+_TITLE_TAIL = re.compile(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)")
+_AT_COMPANY = re.compile(r"\s+(at|@)\s+[^,]+$")
+
+
 def _strip_title(raw: str | None, draft: PostingDraft) -> str | None:
     """'Job Application for X at Y' / 'X - Y | Board' -> X."""
     t = clean(raw)
     if not t:
         return None
-    t = re.sub(r"^(job application for|apply for|bewerbung als)\s+", "", t, flags=re.I)
-    t = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)", t)[0]
-    t = re.sub(r"\s+(at|@)\s+[^,]+$", "", t)
+    t = _APPLY_PREFIX.sub("", t)
+    t = _TITLE_TAIL.split(t)[0]
+    t = _AT_COMPANY.sub("", t)
     return t.strip() or None
 
 
 DOLLAR_TLDS = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "mx": "MXN"}
-DOLLAR_PLACES = [("AUD", r"\b(australia|nsw|vic|qld|sydney|melbourne|brisbane|perth|adelaide)\b"),
-                 ("CAD", r"\b(canada|ontario|quebec|british columbia|alberta|toronto|vancouver|montreal|calgary|ottawa)\b"),
-                 ("NZD", r"\b(new zealand|auckland|wellington)\b"), ("SGD", r"\bsingapore\b")]
+DOLLAR_PLACES = [(code, re.compile(rx, re.I)) for code, rx in (
+    ("AUD", r"\b(australia|nsw|vic|qld|sydney|melbourne|brisbane|perth|adelaide)\b"),
+    ("CAD", r"\b(canada|ontario|quebec|british columbia|alberta|toronto|vancouver|montreal|calgary|ottawa)\b"),
+    ("NZD", r"\b(new zealand|auckland|wellington)\b"), ("SGD", r"\bsingapore\b"))]
 
 
 def _dollar_currency(page, draft: PostingDraft) -> str | None:
@@ -157,9 +164,13 @@ def _dollar_currency(page, draft: PostingDraft) -> str | None:
             return DOLLAR_TLDS[part]
     locs = " ".join(draft.locations)
     for code, rx in DOLLAR_PLACES:
-        if re.search(rx, locs, re.I):
+        if rx.search(locs):
             return code
     return None
+
+
+_DATE_LIKE = re.compile(r"\d|today|yesterday|heute|gestern", re.I)
+_YEAR = re.compile(r"\d{4}")
 
 
 def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], job: dict | None) -> None:
@@ -201,8 +212,8 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     if draft.date_posted is None:
         for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
-            if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
-                d = fields.iso_date(s, draft.now) if re.search(r"\d{4}", s) else fields.relative_date(s, draft.now)
+            if len(s) < 60 and _DATE_LIKE.search(s):
+                d = fields.iso_date(s, draft.now) if _YEAR.search(s) else fields.relative_date(s, draft.now)
                 if d:
                     draft.set("date_posted", d, "text")
                     break

@@ -17,9 +17,12 @@ PERIOD_WORDS = [
 _PERIOD_LOOKUP = [(name, re.compile(rf"^(?:{p})\.?$", re.I)) for name, p in PERIOD_WORDS]
 
 
+_PER = re.compile(r"^(per|a|an|each|pro|par|al|all'|/)\s*")
+
+
 def period(value) -> str | None:
     s = fold(clean(value) or "").strip(" ./")
-    s = re.sub(r"^(per|a|an|each|pro|par|al|all'|/)\s*", "", s)
+    s = _PER.sub("", s)
     for name, pat in _PERIOD_LOOKUP:
         if pat.match(s) or s.startswith(name):
             return name
@@ -43,6 +46,13 @@ def currency(value) -> str | None:
     return SIGNS.get(s) or SIGNS.get(s.lower())
 
 
+# number()'s shapes, compiled once: every amount read from text or data goes through it.
+_AMOUNT = re.compile(r"^[^\d]*(\d[\d.,]*)\s*([kKmM])?")
+_GROUPED = re.compile(r"\d{1,3}([.,]\d{3})+")
+_DOTS_THEN_COMMA = re.compile(r"\d{1,3}(\.\d{3})+,\d{1,2}")
+_COMMAS_THEN_DOT = re.compile(r"\d{1,3}(,\d{3})+\.\d{1,2}")
+
+
 def number(value: Any) -> float | None:
     """'147,000' '45.000' '1.500,50' '120k' '27.85' 147000 -> float; None when it is not a number."""
     if isinstance(value, bool):
@@ -50,15 +60,15 @@ def number(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     s = (clean(value) or "").replace("\u00a0", "").replace(" ", "").replace("'", "")
-    m = re.match(r"^[^\d]*(\d[\d.,]*)\s*([kKmM])?", s)
+    m = _AMOUNT.match(s)
     if not m:
         return None
     digits, mult = m[1].rstrip(".,"), m[2]
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", digits):
-        digits = re.sub(r"[.,]", "", digits)  # grouping separators either way
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+,\d{1,2}", digits):
+    if _GROUPED.fullmatch(digits):
+        digits = digits.replace(".", "").replace(",", "")  # grouping separators either way
+    elif _DOTS_THEN_COMMA.fullmatch(digits):
         digits = digits.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{1,2}", digits):
+    elif _COMMAS_THEN_DOT.fullmatch(digits):
         digits = digits.replace(",", "")
     else:
         digits = digits.replace(",", ".")
@@ -217,8 +227,9 @@ def _matches(text: str):
 
 
 # Amounts written the East Asian way: 時給1,350円, 日額5,000円, 월 정액 30만원, 月薪1.5-2万元.
-_EA_PERIOD = [("hour", "時給|时薪|시급"), ("day", "日給|日額|日薪|일급|일당"), ("week", "週給|周薪|주급"),
-              ("month", "月給|月収|月薪|月额|월급|월\\s|월$|月"), ("year", "年収|年俸|年薪|연봉|年")]
+_EA_PERIOD = [(name, re.compile(rx)) for name, rx in (
+    ("hour", "時給|时薪|시급"), ("day", "日給|日額|日薪|일급|일당"), ("week", "週給|周薪|주급"),
+    ("month", "月給|月収|月薪|月额|월급|월\\s|월$|月"), ("year", "年収|年俸|年薪|연봉|年"))]
 _EA_AMOUNT = re.compile(
     r"(?P<lo>\d[\d,]*(?:\.\d+)?)\s*(?P<lom>万|만|千|천)?\s*(?:(?P<cur1>円|원|元|人民币)\s*)?"
     r"(?:[-~〜～–至到]\s*(?P<hi>\d[\d,]*(?:\.\d+)?)\s*(?P<him>万|만|千|천)?\s*)?(?P<cur>円|원|元|人民币)?")
@@ -238,7 +249,7 @@ def east_asian(text: str) -> Salary | None:
             lo = number(m["lo"]) * _EA_UNITS.get(m["lom"] or m["him"] or "", 1)
             hi = number(m["hi"]) * _EA_UNITS.get(m["him"] or m["lom"] or "", 1) if m["hi"] else lo
             head = window[: m.start()] or mark.group(0)
-            per = next((name for name, rx in _EA_PERIOD if re.search(rx, head)), None)
+            per = next((name for name, rx in _EA_PERIOD if rx.search(head)), None)
             found = make(lo, hi, cur, per)
             if found:
                 return found
@@ -298,10 +309,16 @@ def _allowance(s: str) -> bool:
     return bool(s) and bool(labels.found_in(labels.lfold(s), "salary", "allowance"))
 
 
+_PER_UNIT = re.compile(
+    r"(?:/|\bper\b|\ban?\b|\beach\b|\bpro\b|\bpar\b|\bal\b|\bna\b|\bза\b|brutto/|\bin\b|\bby\b|\bpor\b|^)\s*"
+    r"(hourly|hour|hr|h|yearly|year|yr|annum|annually|annual|month|monthly|mo|mth|week|weekly|day|daily|jahr|monat|stunde|std|mois|heure|année|an|mes|año|mese|anno|ora|рік|місяць|годину|semana|semaine|woche|settimana|dia|día|p\.?a\.?)\b",
+    re.I)
+_PERIOD_WORD = re.compile(r"\b(annual(?:ly)?|yearly|per annum|monthly|hourly|weekly|daily|jährlich|monatlich|annuel|mensuel|annuo|mensile)\b", re.I)
+
+
 def _period_in(s: str) -> str | None:
-    m = re.search(r"(?:/|\bper\b|\ban?\b|\beach\b|\bpro\b|\bpar\b|\bal\b|\bna\b|\bза\b|brutto/|\bin\b|\bby\b|\bpor\b|^)\s*"
-                  r"(hourly|hour|hr|h|yearly|year|yr|annum|annually|annual|month|monthly|mo|mth|week|weekly|day|daily|jahr|monat|stunde|std|mois|heure|année|an|mes|año|mese|anno|ora|рік|місяць|годину|semana|semaine|woche|settimana|dia|día|p\.?a\.?)\b", s, re.I)
+    m = _PER_UNIT.search(s)
     if m:
         return period(m[1])
-    m = re.search(r"\b(annual(?:ly)?|yearly|per annum|monthly|hourly|weekly|daily|jährlich|monatlich|annuel|mensuel|annuo|mensile)\b", s, re.I)
+    m = _PERIOD_WORD.search(s)
     return period(m[1]) if m else None

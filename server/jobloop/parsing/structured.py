@@ -13,18 +13,22 @@ from .text import clean
 MAX_NODES = 50_000
 
 
+_COMMENT_START = re.compile(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
 def loads_lenient(raw: str) -> Any:
     """json.loads that survives what sites actually ship: control characters, HTML
     comments/CDATA around the JSON, entity-escaped JSON, trailing commas, several objects."""
     raw = (raw or "").strip()
     if not raw or len(raw) > 8_000_000:
         return None
-    raw = re.sub(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)", "", raw)
+    raw = _COMMENT_START.sub("", raw)
     raw = _comment_end_removed(raw).strip().rstrip(";")
     attempts = [raw]
     if "&quot;" in raw or raw.startswith("{&"):
         attempts.append(htmllib.unescape(raw))
-    attempts.append(re.sub(r",\s*([}\]])", r"\1", raw))
+    attempts.append(_TRAILING_COMMA.sub(r"\1", raw))
     for text in attempts:
         try:
             return json.loads(text, strict=False)

@@ -25,6 +25,9 @@ def _generic(text: str) -> bool:
 
 
 _SEPARATORS = "-–—|:"  # every separator _DROP_TAIL, the page title's and the parts' splits need
+_PAGE_TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
+_BOARD_PART = re.compile(r"(?i)other|home|jobs?|careers?")
+_PARTS = re.compile(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+")
 _BOARD_TAIL = re.compile(r"\s+(?:jobs?|vacanc\w+|careers?)\s+(?:in|at)\s+.*$|\s+(?:at|@|bei|chez)\s+[^,]+$", re.I)
 
 
@@ -38,11 +41,11 @@ def _tidy(text: str | None, site_names: list[str], page_title: bool = False) -> 
     if seps:
         t = _DROP_TAIL.sub("", t)
     if page_title:  # "Other - SYS QA jobs in Buenos Aires at Verizon": the job is the middle part
-        parts = [p for p in (re.split(r"\s+[-|–—]\s+", t) if seps else [t])
-                 if p and not re.fullmatch(r"(?i)other|home|jobs?|careers?", p.strip())]
+        parts = [p for p in (_PAGE_TITLE_PARTS.split(t) if seps else [t])
+                 if p and not _BOARD_PART.fullmatch(p.strip())]
         t = _BOARD_TAIL.sub("", " - ".join(parts)) or t
     # "New Post-doc Opportunity- Wessinger Lab": a part that names the site is not the title.
-    parts = [p.strip() for p in (re.split(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+", t) if seps else [t]) if p.strip()]
+    parts = [p.strip() for p in (_PARTS.split(t) if seps else [t]) if p.strip()]
     if len(parts) > 1:
         keep = [p for p in parts if not any(fold(n) and fold(n) in fold(p) for n in site_names) and not _SITEISH.search(p)]
         if keep:
