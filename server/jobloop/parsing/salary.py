@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from .draft import Salary
-from .text import clean, fold
+from .text import clean, fold, lower
 
 PERIOD_WORDS = [
     ("hour", r"hour|hr|h|hourly|stunde|std|heure|hora|ora|годину|час"),
@@ -178,7 +178,7 @@ def _markers(text: str) -> list[tuple[int, int]]:
     """Where _MARKER matches, found without running it: the signs are one character class, the
     codes plain substring searches in the lowercased text checked for word boundaries (an
     alternation of words under IGNORECASE tries every position of the text)."""
-    low = text.lower()
+    low = lower(text)
     if len(low) != len(text):
         return [m.span() for m in _MARKER.finditer(text)]
     spans = []

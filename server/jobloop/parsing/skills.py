@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .text import find_near
+from .text import find_near, lower
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
     # languages
@@ -76,7 +76,7 @@ _DOTNET = re.compile(r"(?<![\w.])\.net\b", re.I)
 
 
 def _tokens(text: str) -> list[str]:
-    text = _DOTNET.sub(" dotnet ", text) if ".net" in text.lower() else text
+    text = _DOTNET.sub(" dotnet ", text) if ".net" in lower(text) else text
     return [t.rstrip(".-/'&") for t in _TOKEN.findall(text)]
 
 

@@ -53,13 +53,24 @@ def _fold(s: str) -> str:
 
 
 
+def lower(text: str) -> str:
+    """text.lower(), remembered for the last few long texts: the description is read for
+    remote words, employment words, places, skills and pay, each lowercasing it again."""
+    return _lower_long(text) if len(text) > 1000 else text.lower()
+
+
+@lru_cache(maxsize=4)
+def _lower_long(text: str) -> str:
+    return text.lower()
+
+
 def find_near(rx: re.Pattern, text: str, stems: tuple[str, ...], reach: int = 160):
     """rx.finditer(text), but the pattern only reads the text around the places where one of
     its stems occurs (plain substring search, lowercase). Every match of rx must contain one
     of the stems and reach less than `reach` characters either side of it. A
     case-insensitive alternation tries every position of a long text; most of a
     description holds none of its words."""
-    low = text.lower()
+    low = lower(text)
     if len(low) != len(text):  # lowercasing changed offsets (rare letters): read it all
         yield from rx.finditer(text)
         return
