@@ -6,7 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WS = re.compile(r"\s+")
 PLACEHOLDERS = {"unavailable", "n/a", "na", "none", "null", "undefined", "tbd", "-", "--", "0", "not specified",
                 "opengraph.title", "opengraph.image", "false", "true"}
 
@@ -18,7 +17,10 @@ def clean(value, limit: int = 300) -> str | None:
     s = str(value)
     if "&" in s:
         s = htmllib.unescape(htmllib.unescape(s))  # some sites escape twice (FP&amp;amp;A)
-    s = _WS.sub(" ", s).strip().strip("\u200b\ufeff").strip()
+    # " ".join(s.split()) is re.sub(r"\s+", " ", s).strip(): str.split() and the pattern's \s
+    # know the same whitespace characters, and the join is several times cheaper (dozens of
+    # calls a page).
+    s = " ".join(s.split()).strip("\u200b\ufeff").strip()
     if not s or s.lower() in PLACEHOLDERS:
         return None
     return s[:limit]
