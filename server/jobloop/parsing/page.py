@@ -91,13 +91,22 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
     heuristics.fill_from_labels(draft, facts)
-    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page),
-                   copyright_holder)
 
     is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
+    if not is_posting:
+        # A page that is not one posting carries no posting fields: the employer, the
+        # reconciled fields and the skills below would all be blanked, so they are not read.
+        _blank(draft)
+        if reason == classify.VERIFICATION:
+            draft.title = None  # the challenge's heading, not the job's
+        return draft
 
-    if is_posting and not draft.description_html:
+    # The classifier never reads the company; it is weighed before the description is read
+    # from the page (with none found, the page text is searched for an institution).
+    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page),
+                   copyright_holder)
+    if not draft.description_html:
         root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.body])[0]
         if root is not None:
             forms = [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]  # an application form is not the description
@@ -115,10 +124,6 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     if draft.description_text:
         found = skills.extract(draft.description_text, draft.company)
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
-    if not is_posting:
-        _blank(draft)
-        if reason == classify.VERIFICATION:
-            draft.title = None  # the challenge's heading, not the job's
     return draft
 
 
