@@ -93,8 +93,7 @@ def _has_apply(page) -> bool:
     if heuristics.has_apply(page):
         return True
     rx = labels.matcher("apply")
-    for el in (page.buttons + page.links)[:1500]:
-        text = el.get_text(" ", strip=True)
+    for text in heuristics.control_texts(page, 1500):
         if text and len(text) < 40 and rx.search(labels.lfold(text)):
             return True
     return bool(page.by_tag.get("form")) and any("apply" in (f.get("action") or "").lower() for f in page.by_tag["form"][:20])

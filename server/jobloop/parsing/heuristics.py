@@ -289,9 +289,23 @@ def job_links(page) -> int:
     return len(hrefs)
 
 
+def control_texts(page, limit: int):
+    """The text of each button, then each link, up to `limit`: read once per page and shared
+    by both apply tests (the English pattern here, every language's in classify), each of
+    which stops at its first hit."""
+    controls = page.cache.get("controls")
+    if controls is None:
+        controls = page.cache["controls"] = page.buttons + page.links
+        page.cache["control_texts"] = []
+    texts = page.cache["control_texts"]
+    for i in range(min(limit, len(controls))):
+        if i == len(texts):
+            texts.append(controls[i].get_text(" ", strip=True))
+        yield texts[i]
+
+
 def has_apply(page) -> bool:
-    for el in (page.buttons + page.links)[:4000]:
-        text = el.get_text(" ", strip=True)
+    for text in control_texts(page, 4000):
         if text and len(text) < 50 and APPLY.match(text):
             return True
     return False
