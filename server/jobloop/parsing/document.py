@@ -158,14 +158,21 @@ class Page:
         types = root.interesting_string_types
         types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
         types = (types,) if isinstance(types, type) else types
-        out = []
-        for node in root.descendants:
+        out: list[str] = []
+        if not root.contents:
+            return out
+        # root.descendants, along next_element without its generator step per node (most
+        # nodes are strings): from the first child up to what follows the last descendant.
+        stop = root._last_descendant().next_element
+        node = root.contents[0]
+        while node is not stop and node is not None:
             if type(node) in types:
                 s = node.strip()
                 if s:
                     if len(out) > 60_000:
                         break
                     out.append(" ".join(s.split()))
+            node = node.next_element
         return out
 
     @cached_property
