@@ -112,6 +112,29 @@ _ANY_LABEL = re.compile(rf"^(?:{_ALTS})\s*:?$", re.I)
 _ANY_INLINE = re.compile(rf"^(?:{_ALTS})\s*:\s*(?P<v>.+)$", re.I)
 
 
+def _label_start(patterns) -> re.Pattern:
+    """The characters a match of the LABELS alternation can begin with, as one character class
+    under the same flags: a short line that begins otherwise is no label, told with one
+    character test instead of the whole case-insensitive alternation (a few µs a line).
+    Every alternative must begin with a plain letter that is not optional; if one ever does
+    not, the test lets every line through."""
+    firsts = set()
+    for p in patterns:
+        depth, start = 0, 0
+        for i, c in enumerate(p + "|"):
+            depth += (c == "(") - (c == ")")
+            if c == "|" and depth == 0:
+                alt = p[start:i]
+                if not alt or not alt[0].isalpha() or alt[1:2] in ("?", "*", "{"):
+                    return re.compile("")
+                firsts.add(alt[0])
+                start = i + 1
+    return re.compile("[" + "".join(sorted(firsts)) + "]", re.I)
+
+
+_LABEL_START = _label_start(LABELS.values())
+
+
 def _field(m: re.Match | None) -> str | None:
     return next(name for name in LABELS if m.group(name) is not None) if m else None
 
@@ -132,14 +155,14 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             continue  # neither a bare label nor "Label: value"
         f = labels.lfold(s)
         if len(s) <= 40:
-            found = _field(_ANY_LABEL.match(s)) or labels.label_of(f)
+            found = (_LABEL_START.match(s) and _field(_ANY_LABEL.match(s))) or labels.label_of(f)
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
                     if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
-        m = _ANY_INLINE.match(s) if ":" in s else None
+        m = _ANY_INLINE.match(s) if ":" in s and _LABEL_START.match(s) else None
         if m:
             name = _field(m)
             if _readable(name, m["v"]):
@@ -170,7 +193,9 @@ def _readable(name: str, value: str) -> bool:
 
 
 def _is_label(value: str) -> bool:
-    return _ANY_LABEL.match(value) is not None or labels.label_of(labels.lfold(value)) is not None
+    if _LABEL_START.match(value) and _ANY_LABEL.match(value):
+        return True
+    return labels.label_of(labels.lfold(value)) is not None
 
 
 def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:
