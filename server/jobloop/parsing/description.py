@@ -18,6 +18,7 @@ CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "obje
 _VOID = {"br", "hr"}
 # What nh3 keeps: the attributes above, plus lang and title on any allowed tag (its defaults).
 _KEPT_ATTRIBUTES = {"a": ("href", "title", "lang"), "": ("title", "lang")}
+_KEPT_ANYWHERE = frozenset(_KEPT_ATTRIBUTES["a"] + _KEPT_ATTRIBUTES[""])
 
 
 _SANITIZER_OPTIONS = dict(
@@ -63,8 +64,12 @@ def tree_html(elements, skip=(), limit: int = 1_500_000) -> str:
                 continue
             if name in ALLOWED_TAGS:
                 keep = _KEPT_ATTRIBUTES["a"] if name == "a" else _KEPT_ATTRIBUTES[""]
-                attrs = "".join(f' {k}="{escape(str(node.attrs[k]))}"' for k in keep if k in node.attrs) if node.attrs else ""
-                out.append(f"<{name}{attrs}>")
+                node_attrs = node.attrs
+                if node_attrs and not _KEPT_ANYWHERE.isdisjoint(node_attrs):  # most tags keep none of theirs
+                    attrs = "".join(f' {k}="{escape(str(node_attrs[k]))}"' for k in keep if k in node_attrs)
+                    out.append(f"<{name}{attrs}>")
+                else:
+                    out.append(f"<{name}>")
                 if name in _VOID:
                     continue
                 stack.append(f"</{name}>")
