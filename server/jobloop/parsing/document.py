@@ -8,7 +8,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import soupsieve
-from bs4.element import Tag
+from bs4.element import NavigableString, Tag
 
 from .encoding import decode
 from .soup import build
@@ -179,7 +179,7 @@ class Page:
     def h1_texts(self) -> list[str]:
         """The text of the first h1s, read once (the title, the classifier and the listing
         test all look at them)."""
-        return [h.get_text(" ", strip=True) for h in self.h1s[:8]]
+        return [stripped_text(h) for h in self.h1s[:8]]
 
     @cached_property
     def text(self) -> str:
@@ -268,6 +268,18 @@ class Page:
 
     def folded_text(self) -> str:
         return fold(self.text)
+
+
+def stripped_text(el) -> str:
+    """el.get_text(" ", strip=True). Most buttons, links and headings hold one string: that
+    string, stripped, without bs4's two generator layers (the same string types count)."""
+    contents = el.contents
+    if len(contents) == 1 and isinstance(contents[0], NavigableString):
+        types = el.interesting_string_types
+        types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
+        kind = type(contents[0])
+        return contents[0].strip() if (kind is types if isinstance(types, type) else kind in types) else ""
+    return el.get_text(" ", strip=True)
 
 
 def _inside(el, root) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from . import fields, labels, salary
+from .document import stripped_text
 from .draft import PostingDraft
 from .text import clean, fold
 
@@ -325,7 +326,7 @@ def control_texts(page, limit: int):
     texts = page.cache["control_texts"]
     for i in range(min(limit, len(controls))):
         if i == len(texts):
-            texts.append(controls[i].get_text(" ", strip=True))
+            texts.append(stripped_text(controls[i]))
         yield texts[i]
 
 

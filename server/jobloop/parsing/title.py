@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from . import classify, labels
+from .document import stripped_text
 from .text import clean, fold
 
 PRIORS = {"structured": 8, "label": 6, "markup": 6, "h1": 4, "og": 3, "h2": 2, "title": 2, "strong": 1, "text": 1}
@@ -62,17 +63,17 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     if facts.get("title"):
         cands.append((facts["title"], "label", PRIORS["label"]))
     for el in _marked_up(page)[:3]:
-        cands.append((el.get_text(" ", strip=True), "markup", PRIORS["markup"]))
+        cands.append((stripped_text(el), "markup", PRIORS["markup"]))
     many = len(page.h1s) > 3  # h1s used as navigation headings say little each
     for i, text in enumerate(page.h1_texts[:8]):
         cands.append((text, "h1", 1 if many else PRIORS["h1"] - (1 if i else 0)))
     for h in page.by_tag.get("h2", [])[:4]:
-        cands.append((h.get_text(" ", strip=True), "h2", PRIORS["h2"]))
+        cands.append((stripped_text(h), "h2", PRIORS["h2"]))
     for raw, s in ((page.meta_get("og:title", "twitter:title"), "og"), (page.title_tag, "title")):
         if raw:
             cands.append((raw, s, PRIORS[s]))
     for el in (page.emphasis[:40] if len(cands) < 4 or not any(c[1] in ("h1", "label", "markup", "structured") for c in cands) else []):
-        text = el.get_text(" ", strip=True)
+        text = stripped_text(el)
         if text and len(text) < 80 and classify.role_like(text):
             cands.append((text, "strong", PRIORS["strong"]))
     for text in page.strings[:40]:  # an unmarked header line: "Jane Doe: Postdoctoral Position Available"
@@ -118,4 +119,4 @@ def _marked_up(page) -> list:
     for (attr, val), els in page.by_attr.items():
         if attr == "id" and val and _MARKUP.search(val):
             out.extend(els[:1])
-    return [el for el in out if el.name not in ("input", "meta", "script", "label") and 2 < len(el.get_text(" ", strip=True)) < 150]
+    return [el for el in out if el.name not in ("input", "meta", "script", "label") and 2 < len(stripped_text(el)) < 150]
