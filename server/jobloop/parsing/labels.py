@@ -75,12 +75,16 @@ def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tup
 
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=8)
 def _text_facts(f: str) -> tuple[frozenset, frozenset]:
-    """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII words."""
-    return (frozenset() if f.isascii() else frozenset(f)), frozenset(_ASCII_WORD.findall(f))
+    """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII
+    words. Only the non-ASCII characters are collected (a text in Latin script holds a few
+    dashes and quotes among thousands of ASCII letters): found_in asks the text itself
+    about an ASCII first character."""
+    return (frozenset() if f.isascii() else frozenset(_NON_ASCII.findall(f))), frozenset(_ASCII_WORD.findall(f))
 
 
 @lru_cache(maxsize=None)
@@ -98,6 +102,10 @@ def _phrase_index(section: str, key: str, langs: tuple[str, ...] | None):
         else:
             other_scripts.append((body, prefix, wide))
     return by_first, tuple(always), tuple(other_scripts)
+
+
+def _has_char(f: str, non_ascii: frozenset, c: str) -> bool:
+    return c in f if c and c.isascii() else c in non_ascii
 
 
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
@@ -119,7 +127,7 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
             if word in ascii_words:
                 candidates.extend(phrases)
     if chars:  # a phrase whose first character the text lacks cannot occur in it
-        candidates.extend(p for p in other_scripts if p[0][:1] in chars)
+        candidates.extend(p for p in other_scripts if _has_char(f, chars, p[0][:1]))
     hits = set()
     for body, prefix, wide in candidates:
         i = f.find(body)
