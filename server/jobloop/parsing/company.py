@@ -133,8 +133,8 @@ def _site_names(page) -> list[tuple[str, str]]:
             out.append((text, "site"))
     seen = 0
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 70 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) and len(s.split()) <= 7 \
-                and _name_like(s):
+        if len(s) <= 70 and len(s.split()) <= 7 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) \
+                and _name_like(s):  # the cheap tests first
             for part in _LINE_PARTS.split(s):
                 if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part):
                     out.append((part.strip(), "legal"))

@@ -100,7 +100,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3
         if s in ("og", "title") and visible is None:
-            visible = {fold(x) for x in page.strings[:3000] if len(x) <= 150}
+            visible = _visible_lines(page)
         if s in ("og", "title") and fold(text) in visible:
             score += 2  # the page shows the page title's job part as a line of its own
         if len(text) > 110:
@@ -111,12 +111,32 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         draft.replace("title", best[0], best[1])
 
 
+def _visible_lines(page) -> set[str]:
+    """fold() of each line of the page up to 150 characters (of the first 3000). The ASCII
+    lines (no line holds a line break) are lowercased in one call, joined; the others one by one."""
+    lines = [x for x in page.strings[:3000] if len(x) <= 150]
+    plain = [x for x in lines if x.isascii()]
+    out = set("\n".join(plain).lower().split("\n")) if plain else set()
+    out.update(fold(x) for x in lines if not x.isascii())
+    return out
+
+
+def _markup_name(name: str) -> bool:
+    """_MARKUP.search(name): every match holds "title" or "name", so an ASCII class or id
+    without either (nearly all of a page's hundreds) is ruled out by substring tests."""
+    if name.isascii():
+        low = name.lower()
+        if "title" not in low and "name" not in low:
+            return False
+    return _MARKUP.search(name) is not None
+
+
 def _marked_up(page) -> list:
     out = []
     for key, els in page.by_class.items():
-        if _MARKUP.search(key):
+        if _markup_name(key):
             out.extend(els[:2])
     for (attr, val), els in page.by_attr.items():
-        if attr == "id" and val and _MARKUP.search(val):
+        if attr == "id" and val and _markup_name(val):
             out.extend(els[:1])
     return [el for el in out if el.name not in ("input", "meta", "script", "label") and 2 < len(stripped_text(el)) < 150]
