@@ -110,7 +110,8 @@ def result_count(page, title: str | None) -> bool:
     """'1 - 10 di 886 offerte', '260 results': a page of search results. A bare small count
     under a job's own title is a sidebar ("14 vacancies" at this company), not results."""
     for s in page.strings[:1500]:
-        m = _RESULT_COUNT.search(s) if len(s) < 60 else None
+        # Both of its shapes begin with a digit after any spaces: most lines are ruled out at once.
+        m = _RESULT_COUNT.search(s) if len(s) < 60 and s.lstrip()[:1].isdecimal() else None
         if m:
             n = int(_NON_DIGIT.sub("", m.group(0).split()[0]) or 0)
             if "-" in m.group(0) or "–" in m.group(0) or (n >= 20 and not role_like(title)):
