@@ -77,7 +77,7 @@ def host_brand(host: str) -> tuple[str | None, bool]:
     """('acme', True) for careers.acme.com or acme.wd5.myworkdayjobs.com (the host names the
     employer), ('acme', False) for www.acme.com (a hint only), (None, False) otherwise."""
     host = (host or "").lower()
-    if not host or host.startswith("xn--") or _IP_HOST.match(host):
+    if not host or host.startswith("xn--") or re.match(r"^[\d.]+$", host):
         return None, False
     m = _ATS_TENANT.match(host)
     if m and m["tenant"] not in ("www", "jobs", "careers", "app", "apply"):
@@ -96,7 +96,6 @@ def host_brand(host: str) -> tuple[str | None, bool]:
 
 # Patterns of the passes below, compiled once (a module-level re call looks its pattern up
 # in re's cache every time: the copyright test alone runs on the last 150 lines of a page).
-_IP_HOST = re.compile(r"^[\d.]+$")
 _COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.I)
 _LEADING_YEARS = re.compile(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+")
 _YEAR_OR_RIGHTS = re.compile(r"\d{4}|rights", re.I)
