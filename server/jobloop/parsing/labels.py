@@ -90,22 +90,19 @@ def _text_facts(f: str) -> tuple[frozenset, frozenset]:
 @lru_cache(maxsize=None)
 def _phrase_index(section: str, key: str, langs: tuple[str, ...] | None):
     """_phrases sorted for found_in: whole-word ASCII phrases by their first word (looked up
-    only when the text has that word), other ASCII phrases, and phrases in other scripts."""
+    only when the text has that word), other ASCII phrases, and phrases in other scripts by
+    their first character (looked up only when the text has that character)."""
     by_first: dict[str, list] = {}
-    always, other_scripts = [], []
+    always, other_scripts = [], {}
     for body, prefix, wide, ascii_only in _phrases(section, key, langs):
-        first = re.match(r"[a-z0-9]+", body) if ascii_only and not prefix else None
+        first = _ASCII_WORD.match(body) if ascii_only and not prefix else None
         if first:
             by_first.setdefault(first.group(0), []).append((body, prefix, wide))
         elif ascii_only:
             always.append((body, prefix, wide))
-        else:
-            other_scripts.append((body, prefix, wide))
-    return by_first, tuple(always), tuple(other_scripts)
-
-
-def _has_char(f: str, non_ascii: frozenset, c: str) -> bool:
-    return c in f if c and c.isascii() else c in non_ascii
+        elif body:
+            other_scripts.setdefault(body[0], []).append((body, prefix, wide))
+    return by_first, tuple(always), other_scripts
 
 
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
@@ -127,7 +124,9 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
             if word in ascii_words:
                 candidates.extend(phrases)
     if chars:  # a phrase whose first character the text lacks cannot occur in it
-        candidates.extend(p for p in other_scripts if _has_char(f, chars, p[0][:1]))
+        for c, phrases in other_scripts.items():
+            if c in f if c.isascii() else c in chars:
+                candidates.extend(phrases)
     hits = set()
     for body, prefix, wide in candidates:
         i = f.find(body)
