@@ -54,9 +54,10 @@ def verification(page) -> bool:
     # A nearly empty page whose few words are about proving you are human.
     if len(page.strings) >= 80:
         return False
-    head = page.html[:20000].lower()
-    if len(page.text) < 1500 and ("captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head):
-        return True  # an apply form's reCAPTCHA sits on a page with far more words
+    if len(page.text) < 1500:
+        head = page.html[:20000].lower()
+        if "captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head:
+            return True  # an apply form's reCAPTCHA sits on a page with far more words
     return search_near(_VERIFY_BODY, page.text[:5000], _VERIFY_STEMS) is not None
 
 
@@ -158,9 +159,10 @@ def no_openings(page) -> bool:
 def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:
     if site_kind is False:
         return False, site_reason
-    if verification(page) and not jobs:
+    # Each test below is a pure question about the page: the cheap conditions go first.
+    if not jobs and verification(page):
         return False, VERIFICATION
-    if heuristics.looks_like_login(page) and not jobs:
+    if not jobs and heuristics.looks_like_login(page):
         return False, LOGIN
     if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
         return False, LISTING
@@ -169,12 +171,12 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     if site_kind:
         return True, None
     if len(jobs) <= 1 and not page.microdata_scopes:
-        if result_count(page, draft.title) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
-            if not jobs:
-                return False, LISTING
-        if (repeated_sections(page) >= 3 or job_lines(page) >= 3) and not jobs:
+        if not jobs and (result_count(page, draft.title)
+                         or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip()))):
+            return False, LISTING
+        if not jobs and (repeated_sections(page) >= 3 or job_lines(page) >= 3):
             return False, THREAD
-        if no_openings(page) and not jobs and not facts.get("title") and len(page.text) < 20_000:
+        if not jobs and not facts.get("title") and len(page.text) < 20_000 and no_openings(page):
             return False, EXPIRED
     links = heuristics.job_links(page)
     if heuristics.looks_like_listing(page, draft.title) and links >= 5:
