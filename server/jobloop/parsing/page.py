@@ -187,16 +187,17 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     text = draft.description_text or ""
     if not draft.locations and draft.is_posting:
         draft.set("locations", fields.location_from_text(text[:30_000]), "text")
-    said = fields.remote_from_text(text[:60_000])
     if draft.remote is None:
         if any(fields.remote_kind(l) == "remote" for l in draft.locations):
             draft.set("remote", "remote", "location")
         else:
+            said = fields.remote_from_text(text[:60_000])
             draft.set("remote", said or fields.remote_words_in(text[:60_000] or page.text[:20_000]), "text")
         if draft.remote is None and draft.is_posting and draft.locations and not fields.mentions_remote(text[:60_000]):
             # A posting that names its workplace and never speaks of remote or hybrid work is on-site.
             draft.set("remote", "onsite", "inferred")
-    elif said == "hybrid" and draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:"):
+    elif draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:") \
+            and fields.remote_from_text(text[:60_000]) == "hybrid":
         # The description spells out a hybrid arrangement: stale metadata ("TELECOMMUTE") and
         # coarse board tags ("In-Office") lose to it.
         draft.replace("remote", "hybrid", "text")
