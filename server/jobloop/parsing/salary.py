@@ -259,9 +259,12 @@ def east_asian(text: str) -> Salary | None:
     return None
 
 
+_A_DIGIT = re.compile(r"\d")
+
+
 def from_text(text: str, want_context: bool = True) -> Salary | None:
     """The first salary-looking amount in text that has a currency and a salary context."""
-    if not text:
+    if not text or not _A_DIGIT.search(text):  # every amount either way below has a digit
         return None
     if _EA_MARK.search(text[:100_000]):
         found = east_asian(text)
