@@ -183,7 +183,7 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
         return False, LISTING
     if jobs or page.microdata_scopes:
         return True, None
-    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
+    articles = [n for n in page.jsonld_nodes if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
     if heuristics.looks_like_listing(page, draft.title):

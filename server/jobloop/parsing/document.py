@@ -186,6 +186,13 @@ class Page:
         return "\n".join(self.strings)
 
     @cached_property
+    def jsonld_nodes(self) -> list[dict]:
+        """Every dict of the page's JSON-LD, parsed once (the pipeline and the classifier read it)."""
+        from .structured import jsonld_nodes
+
+        return jsonld_nodes(self.ld_scripts)
+
+    @cached_property
     def app_blobs(self) -> list:
         from .appstate import blobs
 

@@ -54,8 +54,7 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     if site_kind is not False:
         site.extract(page, draft)
 
-    nodes = structured.jsonld_nodes(page.ld_scripts)
-    jobs = structured.job_postings(nodes)
+    jobs = structured.job_postings(page.jsonld_nodes)
     job = _pick(jobs, draft.title)
     if job:
         structured.fill_from_jobposting(draft, job)
