@@ -233,9 +233,11 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
     score += min(len(job_facts), 3)
     if score >= _SCORE_LEVELS[-1]:
         return score
+    score += min(job_words(draft.description_text or page.text), 4)
+    if score >= _SCORE_LEVELS[-1]:
+        return score  # a page that reads as one job is not asked for an apply button
     if has_apply(page):
         score += 1
-    score += min(job_words(draft.description_text or page.text), 4)
     if score + 1 not in _SCORE_LEVELS:
         return score
     if draft.salary or draft.employment_type or salary.from_text((draft.description_text or page.text)[:20_000]):
