@@ -88,8 +88,12 @@ class Page:
             if attrs:
                 classes = attrs.get("class")
                 if classes:
-                    for c in classes:
-                        by_class.setdefault(c, []).append(tag)
+                    for c in classes:  # no setdefault: it builds a new list for every class of every tag
+                        tags = by_class.get(c)
+                        if tags is None:
+                            by_class[c] = [tag]
+                        else:
+                            tags.append(tag)
                 if not _INDEXED_ATTR_SET.isdisjoint(attrs):  # most tags carry none of them
                     for attr in _INDEXED_ATTRS:
                         if attr in attrs:
