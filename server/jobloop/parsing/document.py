@@ -77,12 +77,23 @@ class Page:
         by_tag: dict[str, list] = {}
         self.by_class, self.by_attr, self.by_tag = by_class, by_attr, by_tag
         self.body = None  # soup.body, found on the way (soup.body itself searches the tree)
+        # The body's visible strings (see strings) are gathered on the same walk: from the
+        # body tag up to what follows its last descendant.
+        strings: list[str] = []
+        string_types: tuple = ()
+        body_end = collecting = None
         # Document order along next_element (what .descendants yields, without a generator
         # step per node: most nodes are strings, skipped at once).
         node = self.soup.contents[0] if self.soup.contents else None
         while node is not None:
             tag, node = node, node.next_element
+            if tag is body_end:
+                collecting = False
             if tag.__class__ is not Tag:
+                if collecting and type(tag) in string_types:
+                    s = tag.strip()
+                    if s and len(strings) <= 60_000:
+                        strings.append(" ".join(s.split()))
                 continue
             name, attrs = tag.name, tag.attrs
             if attrs:
@@ -108,6 +119,8 @@ class Page:
                 by_tag.setdefault(name, []).append(tag)
             elif name == "body" and self.body is None:
                 self.body = tag
+                string_types = _string_types(tag)
+                body_end, collecting = tag._last_descendant().next_element, True
             if name not in _WANTED:
                 continue
             if name == "script":
@@ -136,6 +149,8 @@ class Page:
                 self.title_tag = clean(tag.get_text(" ")) or ""
             elif name == "input" and (attrs.get("type") or "").lower() == "password":
                 self.has_password = True
+        if self.body is not None:
+            self.__dict__["strings"] = strings  # the cached property's value, read on the way
 
     def _candidates(self, selector: str):
         """Elements that can match the selector's last part, from the index; None if unindexed."""
@@ -155,13 +170,10 @@ class Page:
 
     @cached_property
     def strings(self) -> list[str]:
-        """Visible strings of the body in document order (scripts and styles excluded)."""
+        """Visible strings of the body in document order (scripts and styles excluded). _collect
+        reads them on its walk when the page has a body; this walk is for a page without one."""
         root = self.body or self.soup
-        # root.stripped_strings, without its two generator layers per node: the string types
-        # bs4 counts as text here (NavigableString and CData, never script, style or comments).
-        types = root.interesting_string_types
-        types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
-        types = (types,) if isinstance(types, type) else types
+        types = _string_types(root)
         out: list[str] = []
         if not root.contents:
             return out
@@ -279,6 +291,14 @@ class Page:
 
     def folded_text(self) -> str:
         return fold(self.text)
+
+
+def _string_types(root) -> tuple:
+    """The string types root.stripped_strings yields (NavigableString and CData, never script,
+    style or comments), as a tuple: strings are read without its two generator layers per node."""
+    types = root.interesting_string_types
+    types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
+    return (types,) if isinstance(types, type) else tuple(types)
 
 
 def stripped_text(el) -> str:
