@@ -131,16 +131,24 @@ def _site_names(page) -> list[tuple[str, str]]:
         if text and len(text) <= 60 and legal_form(text):
             out.append((text, "site"))
     seen = 0
+    parts_of: dict[str, list[str]] = {}  # a page shorter than 420 lines shows each in both ranges
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 70 and len(s.split()) <= 7 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) \
-                and _name_like(s):  # the cheap tests first
-            for part in _LINE_PARTS.split(s):
-                if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part):
-                    out.append((part.strip(), "legal"))
-                    seen += 1
+        parts = parts_of.get(s)
+        if parts is None:
+            parts = parts_of[s] = _legal_parts(s)
+        out.extend((part, "legal") for part in parts)
+        seen += len(parts)
         if seen >= 6:
             break
     return out
+
+
+def _legal_parts(s: str) -> list[str]:
+    """The organisation names a short line shows: "Acme GmbH", "Acme Ltd | Careers"."""
+    if len(s) <= 70 and len(s.split()) <= 7 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) \
+            and _name_like(s):  # the cheap tests first
+        return [part.strip() for part in _LINE_PARTS.split(s) if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part)]
+    return []
 
 
 _INSTITUTION = re.compile(
