@@ -26,6 +26,7 @@ def _generic(text: str) -> bool:
 
 
 _SEPARATORS = "-–—|:"  # every separator _DROP_TAIL, the page title's and the parts' splits need
+_SEPARATOR_SET = frozenset(_SEPARATORS)
 _PAGE_TITLE_PARTS = re.compile(r"\s+[-|–—]\s+")
 _BOARD_PART = re.compile(r"(?i)other|home|jobs?|careers?")
 _PARTS = re.compile(r"\s*[|–—]\s*|\s+-\s*|\s*-\s+|\s+::\s+")
@@ -38,7 +39,7 @@ def _tidy(text: str | None, site_names: list[str], page_title: bool = False) -> 
         return None
     # The separators below are each tried at every position of the text: a text without any
     # separator character (most headings) skips them.
-    seps = any(c in t for c in _SEPARATORS)
+    seps = not _SEPARATOR_SET.isdisjoint(t)
     if seps:
         t = _DROP_TAIL.sub("", t)
     if page_title:  # "Other - SYS QA jobs in Buenos Aires at Verizon": the job is the middle part
@@ -84,18 +85,27 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     page_title = fold(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
     visible = None
     best, best_score = None, -99
+    # The heading, og:title and <title> often say the same: each text is tidied and read once.
+    tidied: dict[tuple, str | None] = {}
+    reads: dict[str, tuple] = {}
     for raw, s, prior in cands:
-        text = _tidy(raw, names, s in ("og", "title"))
-        if not text or _generic(text) or (s != "structured" and any(fold(text) == fold(n) for n in names)):
+        key = (raw, s in ("og", "title"))
+        if key not in tidied:
+            tidied[key] = _tidy(raw, names, key[1])
+        text = tidied[key]
+        if text and text not in reads:
+            role = classify.role_like(text)
+            jobish = not role and bool(_JOBISH.search(text))
+            reads[text] = (_generic(text), role, jobish, not role and not jobish and bool(_SITEISH.search(text)))
+        if not text or reads[text][0] or (s != "structured" and any(fold(text) == fold(n) for n in names)):
             continue
+        _, role, jobish, siteish = reads[text]
         score = prior
-        role = classify.role_like(text)
-        jobish = not role and _JOBISH.search(text)
         if role:
             score += 3
         elif jobish:
             score += 1
-        if not role and not jobish and _SITEISH.search(text):
+        if siteish:
             score -= 3
         if s not in ("og", "title") and fold(text) in page_title:
             score += 3
