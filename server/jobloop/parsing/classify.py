@@ -71,7 +71,7 @@ _EXPIRED_STEMS = ("no longer", "expired", "filled", "closed", "archiv", "арх�
 
 def expired(page, draft) -> bool:
     heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + page.h1_texts[:3])
-    if _EXPIRED.search(heads):
+    if search_near(_EXPIRED, heads, _EXPIRED_STEMS) is not None:  # _EXPIRED.search(heads), near its words
         return True
     near = " ".join(page.strings[:200])[:20_000]
     return search_near(_EXPIRED, near, _EXPIRED_STEMS) is not None
