@@ -3,6 +3,7 @@ the chips next to the title, and whether the page is one posting at all."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from . import fields, labels, salary
 from .document import stripped_text
@@ -22,7 +23,7 @@ def main_title(page) -> str | None:
         text = clean(h.get_text(" "))
         if not text or len(text) > 200:
             continue
-        if any(COOKIE.search(" ".join(p.get("class") or []) + " " + (p.get("id") or "")) for p in [h, *list(h.parents)[:4]] if hasattr(p, "get")):
+        if any(COOKIE.search(" ".join(p.get("class") or []) + " " + (p.get("id") or "")) for p in [h, *islice(h.parents, 4)] if hasattr(p, "get")):
             continue
         if COOKIE.search(text) and len(text) > 40:
             continue
