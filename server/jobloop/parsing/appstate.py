@@ -162,20 +162,24 @@ def _first(d: dict, keys) -> Any:
     return None, None
 
 
-def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
-    draft.set("title", _title_of(job), src)
-    _, company = _first(job, COMPANY_KEYS)
-    if isinstance(company, dict):
-        company = company.get("name") or company.get("displayName")
-    draft.set("company", clean(company) if isinstance(company, str) else None, src)
+def locations(job: dict) -> list[str]:
+    """The places an embedded job names (what fill() sets)."""
     _, loc = _first(job, LOCATION_KEYS)
     if isinstance(loc, dict):
         loc = loc.get("name") or loc.get("text") or loc.get("label") or ", ".join(
             str(v) for k, v in loc.items() if k in ("city", "region", "state", "country") and isinstance(v, str))
     if isinstance(loc, list):
         loc = [camel(item) if isinstance(item, dict) else item for item in loc]
-    if isinstance(loc, (str, list)):
-        draft.set("locations", fields.split_locations(loc), src)
+    return fields.split_locations(loc) if isinstance(loc, (str, list)) else []
+
+
+def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
+    draft.set("title", _title_of(job), src)
+    _, company = _first(job, COMPANY_KEYS)
+    if isinstance(company, dict):
+        company = company.get("name") or company.get("displayName")
+    draft.set("company", clean(company) if isinstance(company, str) else None, src)
+    draft.set("locations", locations(job), src)
     key, remote = _first(job, REMOTE_KEYS)
     if isinstance(remote, dict):
         remote = remote.get("type") or remote.get("name") or remote.get("label")

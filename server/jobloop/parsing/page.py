@@ -69,9 +69,7 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     state_job = appstate.find_job(page, hints) if site_kind is not False and not complete else None
     state_locs = []
     if state_job:
-        probe = PostingDraft(url=url, canonical_url="")
-        appstate.fill(probe, state_job)
-        state_locs = probe.locations
+        state_locs = appstate.locations(state_job)  # what the page state says, whatever the draft already has
         appstate.fill(draft, state_job)
 
     draft.set("title", h1, "h1")
