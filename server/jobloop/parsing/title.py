@@ -17,6 +17,19 @@ _SITEISH = re.compile(r"(?<!\w)(lab|laboratory|group|institute|university|depart
                       r"labor|gruppe|laboratoire|equipe|laboratorio|lab\.?)(?!\w)", re.I)
 _JOBISH = re.compile(r"(?<!\w)(position|opening|vacancy|job|stelle|poste|puesto|vaga|posizione|vacature)s?(?!\w)|"
                      r"募集|招聘|博士后|채용|모집", re.I)
+# The words of _JOBISH's Latin-script alternatives: an ASCII text holding none of them
+# (lowercased) cannot match, and most lines of a page are such texts.
+_JOBISH_WORDS = ("position", "opening", "vacancy", "job", "stelle", "poste", "puesto", "vaga", "posizione", "vacature")
+
+
+def _jobish(text: str) -> bool:
+    if text.isascii():
+        low = text.lower()
+        if not any(w in low for w in _JOBISH_WORDS):
+            return False
+    return _JOBISH.search(text) is not None
+
+
 _DROP_TAIL = re.compile(r"\s*[-–—|:]+\s*\(?[A-Z0-9.]{3,}\)?\s*$")  # "Operations Analyst - (OAMS.1)"
 
 
@@ -78,8 +91,8 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         if text and len(text) < 80 and classify.role_like(text):
             cands.append((text, "strong", PRIORS["strong"]))
     for text in page.strings[:40]:  # an unmarked header line: "Jane Doe: Postdoctoral Position Available"
-        # _JOBISH first: a third of role_like's cost, and it rules out most lines on its own.
-        if 8 < len(text) <= 80 and _JOBISH.search(text) and classify.role_like(text):
+        # _jobish first: a fraction of role_like's cost, and it rules out most lines on its own.
+        if 8 < len(text) <= 80 and _jobish(text) and classify.role_like(text):
             cands.append((text, "text", PRIORS["text"]))
             break
     page_title = fold(" ".join(filter(None, [page.title_tag, page.meta_get("og:title")])))
@@ -95,7 +108,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
         text = tidied[key]
         if text and text not in reads:
             role = classify.role_like(text)
-            jobish = not role and bool(_JOBISH.search(text))
+            jobish = not role and _jobish(text)
             reads[text] = (_generic(text), role, jobish, not role and not jobish and bool(_SITEISH.search(text)))
         if not text or reads[text][0] or (s != "structured" and any(fold(text) == fold(n) for n in names)):
             continue
