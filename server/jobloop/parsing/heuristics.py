@@ -260,6 +260,8 @@ def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
     """Chips and lines right under the title: 'Hybrid', 'Full-time', '$20K - $30K', 'City, Region'."""
     strings = page.strings
     for i in zone:
+        if draft.remote and draft.locations and draft.employment_type and draft.salary:
+            return  # the chips can only fill empty fields, and none is left
         s = strings[i].strip(" |•·–-")
         if len(s) > 60 or len(s.split()) > 7:
             continue
