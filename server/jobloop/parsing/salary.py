@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import labels
 from .draft import Salary
 from .text import clean, fold, lower
 
@@ -303,15 +304,11 @@ def from_text(text: str, want_context: bool = True) -> Salary | None:
 
 
 def _up_to(s: str) -> bool:
-    from . import labels
-
     f = labels.lfold(s).rstrip(" :")
     return any(f.endswith(w) for w in labels.found_in(f, "salary", "up_to"))
 
 
 def _allowance(s: str) -> bool:
-    from . import labels
-
     return bool(s) and bool(labels.found_in(labels.lfold(s), "salary", "allowance"))
 
 
