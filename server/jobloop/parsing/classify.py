@@ -179,14 +179,15 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
         if not jobs and not facts.get("title") and len(page.text) < 20_000 and no_openings(page):
             return False, EXPIRED
     links = heuristics.job_links(page)
-    if heuristics.looks_like_listing(page, draft.title) and links >= 5:
+    listing_heading = heuristics.looks_like_listing(page, draft.title)
+    if listing_heading and links >= 5:
         return False, LISTING
     if jobs or page.microdata_scopes:
         return True, None
     articles = [n for n in page.jsonld_nodes if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    if heuristics.looks_like_listing(page, draft.title):
+    if listing_heading:
         return False, LISTING
     score = None
     if links >= 12 and not found_state:  # many job links: a list, unless one job clearly leads the page
