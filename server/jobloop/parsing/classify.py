@@ -94,9 +94,12 @@ def _has_apply(page) -> bool:
     if heuristics.has_apply(page):
         return True
     rx = labels.matcher("apply")
+    seen = set()
     for text in heuristics.control_texts(page, 1500):
-        if text and len(text) < 40 and rx.search(labels.lfold(text)):
-            return True
+        if text not in seen:
+            seen.add(text)
+            if text and len(text) < 40 and rx.search(labels.lfold(text)):
+                return True
     return bool(page.by_tag.get("form")) and any("apply" in (f.get("action") or "").lower() for f in page.by_tag["form"][:20])
 
 

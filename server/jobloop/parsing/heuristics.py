@@ -334,9 +334,12 @@ def control_texts(page, limit: int):
 
 
 def has_apply(page) -> bool:
+    seen = set()  # links repeat their texts ("Read more", "Share"): each is asked once
     for text in control_texts(page, 4000):
-        if text and len(text) < 50 and APPLY.match(text):
-            return True
+        if text not in seen:
+            seen.add(text)
+            if text and len(text) < 50 and APPLY.match(text):
+                return True
     return False
 
 
