@@ -75,7 +75,8 @@ def tree_html(elements, skip=(), limit: int = 1_500_000) -> str:
                 stack.append(f"</{name}>")
             stack.extend(reversed(node.contents))
         elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            text = escape(node, quote=False)
+            # Most text has nothing to escape: the three replacements are skipped for it.
+            text = escape(node, quote=False) if "&" in node or "<" in node or ">" in node else node
             size += len(text)
             out.append(text)
     return "".join(out)
