@@ -199,7 +199,7 @@ def may_hold_label(folded: str) -> bool:
     look-ups instead of the all-languages label pattern (hundreds of alternatives tried
     at every position), for the thousands of short strings a page shows."""
     _heads, wide_firsts, _longest, other = _label_heads()
-    if other or not wide_firsts.isdisjoint(folded):
+    if other or (not folded.isascii() and not wide_firsts.isdisjoint(folded)):  # those scripts are never ASCII
         return True
     return any(map(_may_begin_label, _WORD_RUN.findall(folded)))
 
