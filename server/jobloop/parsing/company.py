@@ -106,9 +106,17 @@ _LINE_PARTS = re.compile(r"\s*[|｜/]\s*|,\s+")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
+def _copyright_mark(s: str) -> bool:
+    """_COPYRIGHT_MARK.search(s); an ASCII line ("©" is not ASCII) by two substring tests."""
+    if s.isascii():
+        low = s.lower()
+        return "(c)" in low or "copyright" in low
+    return _COPYRIGHT_MARK.search(s) is not None
+
+
 def copyright_name(strings: list[str]) -> str | None:
     for s in reversed(strings[-150:]):
-        if len(s) > 200 or not _COPYRIGHT_MARK.search(s):
+        if len(s) > 200 or not _copyright_mark(s):
             continue
         m = _COPYRIGHT.search(s)
         if m:
