@@ -130,7 +130,7 @@ def repeated_sections(page) -> int:
     for s in page.strings[:6000]:
         if len(s) <= 30:
             f = labels.lfold(s).strip(" :：")
-            if f and labels.generic_section().match(f):
+            if f and labels.is_section(f):
                 counts[f] = counts.get(f, 0) + 1
     return max(counts.values(), default=0)
 

@@ -239,5 +239,17 @@ def generic_section() -> re.Pattern:
     return re.compile(rf"^(?:{pattern(words('posting_words', ''))})$")
 
 
+@lru_cache(maxsize=1)
+def _section_keys() -> frozenset:
+    return frozenset("".join(lfold(p.rstrip("*")).split()) for p in words("posting_words", ""))
+
+
+def is_section(folded: str) -> bool:
+    """generic_section().match(folded): the text without its spaces must be one of the phrases
+    without theirs (the pattern allows any spacing between a phrase's words and none inside
+    one), a set look-up that rules out nearly every line before the pattern runs."""
+    return "".join(folded.split()) in _section_keys() and generic_section().match(folded) is not None
+
+
 def languages() -> list[str]:
     return list(table())
