@@ -151,13 +151,17 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
     out: dict[str, str] = {}
     idx = zone or range(len(strings))
     any_inline = labels.any_inline()
+    label_of_line: dict[str, str | None] = {}  # a third of a page's short lines are repeats
     for i in idx:
         s = strings[i]
         if len(s) > 160 or (len(s) > 40 and ":" not in s and "：" not in s):
             continue  # neither a bare label nor "Label: value"
-        f = labels.lfold(s)
         if len(s) <= 40:
-            found = (_LABEL_START.match(s) and _field(_ANY_LABEL.match(s))) or labels.label_of(f)
+            if s in label_of_line:
+                found = label_of_line[s]
+            else:
+                found = label_of_line[s] = (_LABEL_START.match(s) and _field(_ANY_LABEL.match(s))) \
+                    or labels.label_of(labels.lfold(s))
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
@@ -170,6 +174,7 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
             if _readable(name, m["v"]):
                 out.setdefault(name, m["v"])
         else:
+            f = labels.lfold(s)
             m = any_inline.match(f) if (":" in f or "：" in f) and labels.may_hold_label(f) else None
             if m:
                 name = next(g for g in labels.LABEL_FIELDS if m.group(g) is not None)
