@@ -99,6 +99,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
     visible = None
     best, best_score = None, -99
     # The heading, og:title and <title> often say the same: each text is tidied and read once.
+    folded_names = {fold(n) for n in names}
     tidied: dict[tuple, str | None] = {}
     reads: dict[str, tuple] = {}
     for raw, s, prior in cands:
@@ -110,7 +111,7 @@ def choose(page, draft, facts: dict, site_names: list[str]) -> None:
             role = classify.role_like(text)
             jobish = not role and _jobish(text)
             reads[text] = (_generic(text), role, jobish, not role and not jobish and bool(_SITEISH.search(text)))
-        if not text or reads[text][0] or (s != "structured" and any(fold(text) == fold(n) for n in names)):
+        if not text or reads[text][0] or (s != "structured" and fold(text) in folded_names):
             continue
         _, role, jobish, siteish = reads[text]
         score = prior
