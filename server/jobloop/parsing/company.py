@@ -179,7 +179,10 @@ def _name_like(s: str) -> bool:
     return not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
+@lru_cache(maxsize=4096)
 def _ok(name: str | None, title: str | None) -> bool:
+    """A name that can be the employer (not generic, not a board, not the job title); pure,
+    and asked twice for most candidates."""
     if not name or len(name) > 90 or GENERIC.match(name.strip()) or heuristics.BOARD_NAMES.match(name.strip()):
         return False
     if title and _key(name) == _key(title):
