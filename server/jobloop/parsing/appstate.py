@@ -127,15 +127,26 @@ def _title_of(d: dict) -> str | None:
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+_JOB_KEYS_EITHER_CASE = frozenset(JOB_KEYS | {k[:1].upper() + k[1:] for k in JOB_KEYS})
+
+
+def _job_keys(d: dict, keys) -> int:
+    # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
+    return len(keys.intersection(d)) if len(d) <= len(keys) else sum(k in d for k in keys)
+
+
 def find_job(page, hints: list[str]) -> dict | None:
     """The embedded dict that best looks like this page's job (title agrees with the page)."""
     hint_norm = [_NON_WORD.sub(" ", fold(h)).strip() for h in hints if h]
     best, best_score = None, 0
     for blob in page.app_blobs:
         for d in walk(blob):
+            # camel() only lowercases first letters (and may merge keys): a dict with fewer than
+            # two job keys in either spelling has fewer than two after it, and is not copied.
+            if _job_keys(d, _JOB_KEYS_EITHER_CASE) < 2:
+                continue
             d = camel(d)
-            # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
-            keys = len(JOB_KEYS.intersection(d)) if len(d) <= len(JOB_KEYS) else sum(k in d for k in JOB_KEYS)
+            keys = _job_keys(d, JOB_KEYS)
             if keys < 2:
                 continue
             title = _title_of(d)
