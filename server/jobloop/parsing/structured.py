@@ -74,9 +74,17 @@ def walk(node: Any, max_depth: int = 40) -> Iterator[dict]:
         if isinstance(item, dict):
             yield item
             if depth < max_depth:
-                stack.extend((v, depth + 1) for v in reversed(list(item.values())) if isinstance(v, (dict, list)))
+                _push(stack, item.values(), depth + 1)
         elif isinstance(item, list) and depth < max_depth:
-            stack.extend((v, depth + 1) for v in reversed(item) if isinstance(v, (dict, list)))
+            _push(stack, item, depth + 1)
+
+
+def _push(stack: list, values, depth: int) -> None:
+    """The dicts and lists among values onto the stack, last first (so they pop in order)."""
+    kids = [v for v in values if isinstance(v, (dict, list))]
+    if kids:
+        kids.reverse()
+        stack.extend([(v, depth) for v in kids])
 
 
 def is_type(node: dict, *names: str) -> bool:
