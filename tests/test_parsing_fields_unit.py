@@ -170,3 +170,116 @@ def test_legal_form_agrees_with_the_pattern():
             assert company.legal_form(text) == (company.LEGAL.search(text) is not None), text
     assert all(company.legal_form(f"Acme {form}") for form in forms)
     assert not company.legal_form("Senior Engineer")
+
+
+# --- cheap tests that stand in front of costly patterns ------------------------------------
+# Each must say what its pattern says (a substring test or a set look-up only rules lines
+# out): if a pattern gains a word, these fail until the cheap test learns it too.
+
+def _samples(words, seed, count=3000):
+    import random
+
+    rng = random.Random(seed)
+    seps = [" ", "", "-", "_", "/", ": ", ", ", "(", ")"]
+    out = list(words)
+    for _ in range(count):
+        out.append("".join(rng.choice(words) + rng.choice(seps) for _ in range(rng.randint(1, 4))))
+    return out + [s.upper() for s in out[:500]] + [s.title() for s in out[:500]]
+
+
+def test_job_opening_words_test_agrees_with_the_pattern():
+    from jobloop.parsing import title
+
+    words = ["position", "positions", "opening", "vacancy", "job", "jobs", "stelle", "poste", "puesto", "vaga",
+             "posizione", "vacature", "Stellenangebot", "募集", "招聘", "박사후 채용", "reposition", "jobless", "role",
+             "Postdoctoral", "Lab", "é", "İ"]
+    for text in _samples(words, 1):
+        assert title._jobish(text) == (title._JOBISH.search(text) is not None), text
+
+
+def test_markup_name_test_agrees_with_the_pattern():
+    from jobloop.parsing import title
+
+    words = ["job", "posting", "position", "vacancy", "req", "opening", "career", "title", "name", "jobtitle",
+             "header", "main", "TitleJob", "company", "Name", "x", "ı", "İ"]
+    for text in _samples(words, 2):
+        assert title._markup_name(text) == (title._MARKUP.search(text) is not None), text
+
+
+def test_copyright_test_agrees_with_the_pattern():
+    from jobloop.parsing import company
+
+    words = ["©", "(c)", "(C)", "copyright", "Copyright", "COPYRIGHT", "copy right", "(c", "c)", "2024", "Acme",
+             "All rights reserved", "ı", "é"]
+    for text in _samples(words, 3):
+        assert company._copyright_mark(text) == (company._COPYRIGHT_MARK.search(text) is not None), text
+
+
+def test_label_start_admits_every_english_label():
+    """A short line is tried against the LABELS alternation only if its first character can
+    begin one of the alternatives (a character class built from them)."""
+    import re
+
+    from jobloop.parsing import heuristics
+
+    for field, pattern in heuristics.LABELS.items():
+        alternation = re.compile(rf"(?:{pattern})", re.I)
+        for c in map(chr, range(0x2000)):
+            if alternation.match(c + "x" * 30) or any(alternation.fullmatch(c + rest) for rest in ("", "s")):
+                assert heuristics._LABEL_START.match(c), (field, c)
+    for line in ("Location", "Job location:", "Lieu de travail", "Télétravail", "Ubicación", "Gehalt", "Зарплата",
+                 "Компания", "Date posted", "Work place", "Workplace type", "Sede di lavoro"):
+        assert heuristics._LABEL_START.match(line) and heuristics._ANY_LABEL.match(line), line
+    # An alternative the class cannot describe (one that may begin otherwise) lets every line through.
+    assert heuristics._label_start(["(?:a|b)c"]).match("z")
+    assert heuristics._label_start(["s?alary"]).match("z")
+
+
+def test_amount_pattern_lookahead_only_prunes():
+    """_TEXT_RE begins with a lookahead for a digit within five characters: it must find what
+    the pattern without it finds, for every currency prefix the pattern knows."""
+    import re
+
+    from jobloop.parsing.salary import _TEXT_RE
+
+    plain = re.compile(_TEXT_RE.pattern.replace(r"(?=[\s\S]{0,4}\d)", "", 1), _TEXT_RE.flags)
+    assert plain.pattern != _TEXT_RE.pattern
+    prefixes = ["US$", "CA$", "AU$", "NZ$", "HK$", "C$", "A$", "S$", "R$", "$", "€", "£", "¥", "₹", "₴", "₽", "₩", "₪",
+                "USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "PLN", "INR", "UAH", "NZD", "SGD", "JPY",
+                "CZK", "RON", "HUF", "BRL", "MXN", "ZAR", "ILS", "AED", "usd", "Eur"]
+    texts = []
+    for p in prefixes:
+        for gap in ("", " ", "\u00a0", "\n"):
+            texts.append(f"Salary: {p}{gap}45,000 - {p}{gap}60,000 per year, or {p}{gap}25/hour")
+    texts += ["Pay 120k-150k USD", "x$ 5 and 7 kr", "€45.000 – 65.000 brutto/Jahr", "no amount here", ""]
+    for text in texts:
+        assert [m.groupdict() | {"span": m.span()} for m in _TEXT_RE.finditer(text)] == \
+            [m.groupdict() | {"span": m.span()} for m in plain.finditer(text)], text
+
+
+def test_stripped_text_is_get_text():
+    """document.stripped_text is el.get_text(" ", strip=True), with a shortcut for an element
+    holding one string: same strings counted (no comments, no script text)."""
+    from jobloop.parsing.document import Page, stripped_text
+
+    page = Page("<body><a> Apply  now </a><a><!-- x --></a><a>   </a><button><span>Apply</span> here</button>"
+                "<a><![CDATA[cdata]]></a><p>one<b>two</b> three</p><a></a><button><script>var x</script></button>"
+                "<h1>\n Title \n</h1><template>t</template><a>tail<!-- c --></a></body>", "https://example.com/")
+    elements = page.soup.find_all(True)
+    assert len(elements) > 10
+    for el in elements:
+        assert stripped_text(el) == el.get_text(" ", strip=True), el
+
+
+def test_skill_tokens_end_on_a_word_character():
+    """The token pattern leaves trailing . - / ' & out itself: the tokens a strip after the
+    match gave."""
+    import random
+    import re
+
+    old = re.compile(r"[\w+#][\w+#&./'-]*")
+    rng = random.Random(4)
+    chars = "ab1_+#&./'- \nÄé\u00a0,;:x"
+    for _ in range(20000):
+        text = "".join(rng.choice(chars) for _ in range(rng.randint(0, 14)))
+        assert skills._tokens(text) == [t.rstrip(".-/'&") for t in old.findall(text)] or ".net" in text.lower(), text

@@ -132,3 +132,17 @@ def test_label_prefilter_never_hides_a_label():
     for line in ("Lorem ipsum dolor sit amet", "We build tools for teams", "2024", ""):
         assert not labels.may_hold_label(labels.lfold(line)), line
         assert labels.label_of(labels.lfold(line)) is None
+
+
+def test_section_lookup_agrees_with_the_pattern():
+    """is_section looks the line up without its spaces before the section pattern runs: it says
+    what generic_section() says, for every phrase and its spacings, and for other lines."""
+    from jobloop.parsing import labels
+
+    lines = ["", "lorem ipsum", "responsibilities", "what we offer", "whatweoffer", "what  we offer", "what we offer x"]
+    for phrase in labels.words("posting_words", ""):
+        body = labels.lfold(phrase.rstrip("*"))
+        lines += [body, body.replace(" ", ""), " ".join(body), body + " x", body + "s", "x " + body]
+    for line in lines:
+        assert labels.is_section(line) == (labels.generic_section().match(line) is not None), line
+    assert sum(labels.is_section(line) for line in lines) > 100

@@ -124,21 +124,35 @@ def _title_of(d: dict) -> str | None:
     return None
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+_JOB_KEYS_EITHER_CASE = frozenset(JOB_KEYS | {k[:1].upper() + k[1:] for k in JOB_KEYS})
+
+
+def _job_keys(d: dict, keys) -> int:
+    # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
+    return len(keys.intersection(d)) if len(d) <= len(keys) else sum(k in d for k in keys)
+
+
 def find_job(page, hints: list[str]) -> dict | None:
     """The embedded dict that best looks like this page's job (title agrees with the page)."""
-    hint_norm = [re.sub(r"[^\w]+", " ", fold(h)).strip() for h in hints if h]
+    hint_norm = [_NON_WORD.sub(" ", fold(h)).strip() for h in hints if h]
     best, best_score = None, 0
     for blob in page.app_blobs:
         for d in walk(blob):
+            # camel() only lowercases first letters (and may merge keys): a dict with fewer than
+            # two job keys in either spelling has fewer than two after it, and is not copied.
+            if _job_keys(d, _JOB_KEYS_EITHER_CASE) < 2:
+                continue
             d = camel(d)
-            # A dict of thousands of keys (translations) is asked for the few job keys, not read whole.
-            keys = len(JOB_KEYS.intersection(d)) if len(d) <= len(JOB_KEYS) else sum(k in d for k in JOB_KEYS)
+            keys = _job_keys(d, JOB_KEYS)
             if keys < 2:
                 continue
             title = _title_of(d)
             if not title:
                 continue
-            t = re.sub(r"[^\w]+", " ", fold(title)).strip()
+            t = _NON_WORD.sub(" ", fold(title)).strip()
             score = keys
             if any(t and h and (t == h) for h in hint_norm):
                 score += 20
@@ -159,20 +173,24 @@ def _first(d: dict, keys) -> Any:
     return None, None
 
 
-def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
-    draft.set("title", _title_of(job), src)
-    _, company = _first(job, COMPANY_KEYS)
-    if isinstance(company, dict):
-        company = company.get("name") or company.get("displayName")
-    draft.set("company", clean(company) if isinstance(company, str) else None, src)
+def locations(job: dict) -> list[str]:
+    """The places an embedded job names (what fill() sets)."""
     _, loc = _first(job, LOCATION_KEYS)
     if isinstance(loc, dict):
         loc = loc.get("name") or loc.get("text") or loc.get("label") or ", ".join(
             str(v) for k, v in loc.items() if k in ("city", "region", "state", "country") and isinstance(v, str))
     if isinstance(loc, list):
         loc = [camel(item) if isinstance(item, dict) else item for item in loc]
-    if isinstance(loc, (str, list)):
-        draft.set("locations", fields.split_locations(loc), src)
+    return fields.split_locations(loc) if isinstance(loc, (str, list)) else []
+
+
+def fill(draft: PostingDraft, job: dict, src: str = "state") -> None:
+    draft.set("title", _title_of(job), src)
+    _, company = _first(job, COMPANY_KEYS)
+    if isinstance(company, dict):
+        company = company.get("name") or company.get("displayName")
+    draft.set("company", clean(company) if isinstance(company, str) else None, src)
+    draft.set("locations", locations(job), src)
     key, remote = _first(job, REMOTE_KEYS)
     if isinstance(remote, dict):
         remote = remote.get("type") or remote.get("name") or remote.get("label")

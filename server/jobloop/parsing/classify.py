@@ -54,9 +54,10 @@ def verification(page) -> bool:
     # A nearly empty page whose few words are about proving you are human.
     if len(page.strings) >= 80:
         return False
-    head = page.html[:20000].lower()
-    if len(page.text) < 1500 and ("captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head):
-        return True  # an apply form's reCAPTCHA sits on a page with far more words
+    if len(page.text) < 1500:
+        head = page.html[:20000].lower()
+        if "captcha" in head or "challenge-platform" in head or "cf-challenge" in head or "challenge-form" in head:
+            return True  # an apply form's reCAPTCHA sits on a page with far more words
     return search_near(_VERIFY_BODY, page.text[:5000], _VERIFY_STEMS) is not None
 
 
@@ -70,7 +71,7 @@ _EXPIRED_STEMS = ("no longer", "expired", "filled", "closed", "archiv", "арх�
 
 def expired(page, draft) -> bool:
     heads = " ".join([page.title_tag or "", page.meta_get("og:title") or ""] + page.h1_texts[:3])
-    if _EXPIRED.search(heads):
+    if search_near(_EXPIRED, heads, _EXPIRED_STEMS) is not None:  # _EXPIRED.search(heads), near its words
         return True
     near = " ".join(page.strings[:200])[:20_000]
     return search_near(_EXPIRED, near, _EXPIRED_STEMS) is not None
@@ -93,10 +94,12 @@ def _has_apply(page) -> bool:
     if heuristics.has_apply(page):
         return True
     rx = labels.matcher("apply")
-    for el in (page.buttons + page.links)[:1500]:
-        text = el.get_text(" ", strip=True)
-        if text and len(text) < 40 and rx.search(labels.lfold(text)):
-            return True
+    seen = set()
+    for text in heuristics.control_texts(page, 1500):
+        if text not in seen:
+            seen.add(text)
+            if text and len(text) < 40 and rx.search(labels.lfold(text)):
+                return True
     return bool(page.by_tag.get("form")) and any("apply" in (f.get("action") or "").lower() for f in page.by_tag["form"][:20])
 
 
@@ -104,13 +107,17 @@ def role_like(title: str | None) -> bool:
     return bool(title) and bool(_ROLE.search(title))
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def result_count(page, title: str | None) -> bool:
     """'1 - 10 di 886 offerte', '260 results': a page of search results. A bare small count
     under a job's own title is a sidebar ("14 vacancies" at this company), not results."""
     for s in page.strings[:1500]:
-        m = _RESULT_COUNT.search(s) if len(s) < 60 else None
+        # Both of its shapes begin with a digit after any spaces: most lines are ruled out at once.
+        m = _RESULT_COUNT.search(s) if len(s) < 60 and s.lstrip()[:1].isdecimal() else None
         if m:
-            n = int(re.sub(r"\D", "", m.group(0).split()[0]) or 0)
+            n = int(_NON_DIGIT.sub("", m.group(0).split()[0]) or 0)
             if "-" in m.group(0) or "–" in m.group(0) or (n >= 20 and not role_like(title)):
                 return True
     return False
@@ -123,7 +130,7 @@ def repeated_sections(page) -> int:
     for s in page.strings[:6000]:
         if len(s) <= 30:
             f = labels.lfold(s).strip(" :：")
-            if f and labels.generic_section().match(f):
+            if f and labels.is_section(f):
                 counts[f] = counts.get(f, 0) + 1
     return max(counts.values(), default=0)
 
@@ -155,9 +162,10 @@ def no_openings(page) -> bool:
 def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: dict) -> tuple[bool, str | None]:
     if site_kind is False:
         return False, site_reason
-    if verification(page) and not jobs:
+    # Each test below is a pure question about the page: the cheap conditions go first.
+    if not jobs and verification(page):
         return False, VERIFICATION
-    if heuristics.looks_like_login(page) and not jobs:
+    if not jobs and heuristics.looks_like_login(page):
         return False, LOGIN
     if len({fold(clean(j.get("title")) or "") for j in jobs}) > 2:
         return False, LISTING
@@ -166,22 +174,23 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     if site_kind:
         return True, None
     if len(jobs) <= 1 and not page.microdata_scopes:
-        if result_count(page, draft.title) or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip())):
-            if not jobs:
-                return False, LISTING
-        if (repeated_sections(page) >= 3 or job_lines(page) >= 3) and not jobs:
+        if not jobs and (result_count(page, draft.title)
+                         or (draft.title and labels.generic_heading().match(labels.lfold(draft.title).strip()))):
+            return False, LISTING
+        if not jobs and (repeated_sections(page) >= 3 or job_lines(page) >= 3):
             return False, THREAD
-        if no_openings(page) and not jobs and not facts.get("title") and len(page.text) < 20_000:
+        if not jobs and not facts.get("title") and len(page.text) < 20_000 and no_openings(page):
             return False, EXPIRED
     links = heuristics.job_links(page)
-    if heuristics.looks_like_listing(page, draft.title) and links >= 5:
+    listing_heading = heuristics.looks_like_listing(page, draft.title)
+    if listing_heading and links >= 5:
         return False, LISTING
     if jobs or page.microdata_scopes:
         return True, None
-    articles = [n for n in structured.jsonld_nodes(page.ld_scripts) if structured.is_type(n, *structured.ARTICLE_TYPES)]
+    articles = [n for n in page.jsonld_nodes if structured.is_type(n, *structured.ARTICLE_TYPES)]
     if articles:
         return False, ARTICLE
-    if heuristics.looks_like_listing(page, draft.title):
+    if listing_heading:
         return False, LISTING
     score = None
     if links >= 12 and not found_state:  # many job links: a list, unless one job clearly leads the page
@@ -197,13 +206,24 @@ def decide(page, draft, site_kind, site_reason, jobs, found_state: bool, facts: 
     return False, COMPANY if score >= 3 else NOTHING
 
 
+_JOB_PATH = re.compile(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
+                       r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", re.I)
+
+
 def job_path(page) -> bool:
-    return bool(re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|jb|posting|opening|requisition|"
-                          r"saiyo|recruit\w*|zhaopin|job[_-]?posting|vaga\w*|postdoc\w*)s?([/._-]|$)", page.path, re.I))
+    return bool(_JOB_PATH.search(page.path))
+
+
+# The only scores decide() tells apart: below 3, below 5, below 7, and 7 or more (keep in
+# step with its comparisons).
+_SCORE_LEVELS = (3, 5, 7)
 
 
 def evidence(page, draft, found_state: bool, facts: dict) -> int:
-    """How strongly a page without JobPosting data still reads as one job."""
+    """How strongly a page without JobPosting data still reads as one job. decide() only
+    compares the score with _SCORE_LEVELS, so counting stops at the top one, and reading
+    the whole text for a salary (the costliest signal, worth one point) happens only when
+    that point would carry the score past a level."""
     score = 0
     if draft.title:
         score += 1
@@ -213,11 +233,17 @@ def evidence(page, draft, found_state: bool, facts: dict) -> int:
         score += 2
     if job_path(page):
         score += 1
-    if has_apply(page):
-        score += 1
     job_facts = {k for k in facts if k in ("locations", "employment_type", "salary", "remote", "title", "valid_through")}
     score += min(len(job_facts), 3)
+    if score >= _SCORE_LEVELS[-1]:
+        return score
     score += min(job_words(draft.description_text or page.text), 4)
+    if score >= _SCORE_LEVELS[-1]:
+        return score  # a page that reads as one job is not asked for an apply button
+    if has_apply(page):
+        score += 1
+    if score + 1 not in _SCORE_LEVELS:
+        return score
     if draft.salary or draft.employment_type or salary.from_text((draft.description_text or page.text)[:20_000]):
         score += 1
     return score

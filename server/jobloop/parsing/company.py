@@ -68,8 +68,14 @@ def _suffixes() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True)
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=4096)
 def _key(s: str) -> str:
-    return re.sub(r"[^\w]+", "", fold(s))
+    """The comparison key of a name; pure and asked again and again for the same few names
+    (every candidate is compared with the job title and with every other candidate)."""
+    return _NON_WORD.sub("", fold(s))
 
 
 def host_brand(host: str) -> tuple[str | None, bool]:
@@ -94,14 +100,34 @@ def host_brand(host: str) -> tuple[str | None, bool]:
     return brand, named
 
 
+# Patterns of the passes below, compiled once (a module-level re call looks its pattern up
+# in re's cache every time: the copyright test alone runs on the last 150 lines of a page).
+_COPYRIGHT_MARK = re.compile(r"©|\(c\)|copyright", re.I)
+_LEADING_YEARS = re.compile(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+")
+_YEAR_OR_RIGHTS = re.compile(r"\d{4}|rights", re.I)
+_TITLE_PARTS = re.compile(r"\s*[|｜–—:]\s*|\s+-\s+")
+_NOT_A_NAME_PART = re.compile(r"\b(jobs?|careers?|publications|projects)\b", re.I)
+_NOT_A_NAME_LINE = re.compile(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W")
+_LINE_PARTS = re.compile(r"\s*[|｜/]\s*|,\s+")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _copyright_mark(s: str) -> bool:
+    """_COPYRIGHT_MARK.search(s); an ASCII line ("©" is not ASCII) by two substring tests."""
+    if s.isascii():
+        low = s.lower()
+        return "(c)" in low or "copyright" in low
+    return _COPYRIGHT_MARK.search(s) is not None
+
+
 def copyright_name(strings: list[str]) -> str | None:
     for s in reversed(strings[-150:]):
-        if len(s) > 200 or not re.search(r"©|\(c\)|copyright", s, re.I):
+        if len(s) > 200 or not _copyright_mark(s):
             continue
         m = _COPYRIGHT.search(s)
         if m:
-            name = clean(re.sub(r"^(?:(?:19|20)\d{2}\s*[-–]?\s*)+", "", m["name"]).strip(" .,-–"))
-            if name and not re.search(r"\d{4}|rights", name, re.I) and 2 <= len(name) <= 80:
+            name = clean(_LEADING_YEARS.sub("", m["name"]).strip(" .,-–"))
+            if name and not _YEAR_OR_RIGHTS.search(name) and 2 <= len(name) <= 80:
                 return name
     return None
 
@@ -111,24 +137,32 @@ def _site_names(page) -> list[tuple[str, str]]:
     organisation ("Farrior Lab", "J-W Energy Company"), a short line with a legal form."""
     out = []
     for raw in (page.title_tag, page.meta_get("og:title")):
-        for part in re.split(r"\s*[|｜–—:]\s*|\s+-\s+", clean(raw) or ""):
-            if 3 <= len(part) <= 60 and legal_form(part) and not re.search(r"\b(jobs?|careers?|publications|projects)\b", part, re.I):
+        for part in _TITLE_PARTS.split(clean(raw) or ""):
+            if 3 <= len(part) <= 60 and legal_form(part) and not _NOT_A_NAME_PART.search(part):
                 out.append((part, "site"))
     for h in page.h1s[:3]:
         text = clean(h.get_text(" "))
         if text and len(text) <= 60 and legal_form(text):
             out.append((text, "site"))
     seen = 0
+    parts_of: dict[str, list[str]] = {}  # a page shorter than 420 lines shows each in both ranges
     for s in page.strings[:300] + page.strings[-120:]:
-        if len(s) <= 70 and legal_form(s) and not re.search(r"[.!?。]$|©|\d{4}|[，；、。：:]|^\W", s) and len(s.split()) <= 7 \
-                and _name_like(s):
-            for part in re.split(r"\s*[|｜/]\s*|,\s+", s):
-                if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part):
-                    out.append((part.strip(), "legal"))
-                    seen += 1
+        parts = parts_of.get(s)
+        if parts is None:
+            parts = parts_of[s] = _legal_parts(s)
+        out.extend((part, "legal") for part in parts)
+        seen += len(parts)
         if seen >= 6:
             break
     return out
+
+
+def _legal_parts(s: str) -> list[str]:
+    """The organisation names a short line shows: "Acme GmbH", "Acme Ltd | Careers"."""
+    if len(s) <= 70 and len(s.split()) <= 7 and legal_form(s) and not _NOT_A_NAME_LINE.search(s) \
+            and _name_like(s):  # the cheap tests first
+        return [part.strip() for part in _LINE_PARTS.split(s) if legal_form(part) and 3 <= len(part) <= 50 and _name_like(part)]
+    return []
 
 
 _INSTITUTION = re.compile(
@@ -147,11 +181,14 @@ def institution_in(text: str) -> str | None:
 
 def _name_like(s: str) -> bool:
     """A name, not a sentence: most longer Latin words capitalised (CJK has no case)."""
-    long_words = [w for w in re.findall(r"[^\W\d_]+", s) if len(w) > 3 and w.isascii()]
+    long_words = [w for w in _LETTER_RUN.findall(s) if len(w) > 3 and w.isascii()]
     return not long_words or sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
+@lru_cache(maxsize=4096)
 def _ok(name: str | None, title: str | None) -> bool:
+    """A name that can be the employer (not generic, not a board, not the job title); pure,
+    and asked twice for most candidates."""
     if not name or len(name) > 90 or GENERIC.match(name.strip()) or heuristics.BOARD_NAMES.match(name.strip()):
         return False
     if title and _key(name) == _key(title):

@@ -18,19 +18,27 @@ CLEAN_CONTENT_TAGS = {"script", "style", "noscript", "template", "iframe", "obje
 _VOID = {"br", "hr"}
 # What nh3 keeps: the attributes above, plus lang and title on any allowed tag (its defaults).
 _KEPT_ATTRIBUTES = {"a": ("href", "title", "lang"), "": ("title", "lang")}
+_KEPT_ANYWHERE = frozenset(_KEPT_ATTRIBUTES["a"] + _KEPT_ATTRIBUTES[""])
+
+
+_SANITIZER_OPTIONS = dict(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes={"http", "https", "mailto"},
+    clean_content_tags=CLEAN_CONTENT_TAGS,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+# One sanitizer built once: nh3.clean() converts the allow-lists on every call, a fixed
+# cost as large as cleaning a short description. nh3 before 0.3 has no Cleaner.
+_SANITIZER = nh3.Cleaner(**_SANITIZER_OPTIONS) if hasattr(nh3, "Cleaner") else None
 
 
 def sanitize_html(html: str) -> str:
     """Keep structure, drop anything that can run: scripts, styles, handlers, js: links."""
-    return nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        clean_content_tags=CLEAN_CONTENT_TAGS,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    ).strip()
+    if _SANITIZER is not None:
+        return _SANITIZER.clean(html or "").strip()
+    return nh3.clean(html or "", **_SANITIZER_OPTIONS).strip()
 
 
 def tree_html(elements, skip=(), limit: int = 1_500_000) -> str:
@@ -56,14 +64,19 @@ def tree_html(elements, skip=(), limit: int = 1_500_000) -> str:
                 continue
             if name in ALLOWED_TAGS:
                 keep = _KEPT_ATTRIBUTES["a"] if name == "a" else _KEPT_ATTRIBUTES[""]
-                attrs = "".join(f' {k}="{escape(str(node.attrs[k]))}"' for k in keep if k in node.attrs) if node.attrs else ""
-                out.append(f"<{name}{attrs}>")
+                node_attrs = node.attrs
+                if node_attrs and not _KEPT_ANYWHERE.isdisjoint(node_attrs):  # most tags keep none of theirs
+                    attrs = "".join(f' {k}="{escape(str(node_attrs[k]))}"' for k in keep if k in node_attrs)
+                    out.append(f"<{name}{attrs}>")
+                else:
+                    out.append(f"<{name}>")
                 if name in _VOID:
                     continue
                 stack.append(f"</{name}>")
             stack.extend(reversed(node.contents))
         elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            text = escape(node, quote=False)
+            # Most text has nothing to escape: the three replacements are skipped for it.
+            text = escape(node, quote=False) if "&" in node or "<" in node or ">" in node else node
             size += len(text)
             out.append(text)
     return "".join(out)

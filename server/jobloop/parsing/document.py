@@ -8,7 +8,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 import soupsieve
-from bs4.element import Tag
+from bs4.element import NavigableString, Tag
 
 from .encoding import decode
 from .soup import build
@@ -66,6 +66,7 @@ class Page:
         self.has_password = False
         self.microdata_scopes: list = []
         self.cache: dict = {}  # answers several passes ask for (is there an apply button?)
+        self._meta_answers: dict = {}
         self._collect()
 
     def _collect(self) -> None:
@@ -76,19 +77,34 @@ class Page:
         by_tag: dict[str, list] = {}
         self.by_class, self.by_attr, self.by_tag = by_class, by_attr, by_tag
         self.body = None  # soup.body, found on the way (soup.body itself searches the tree)
+        # The body's visible strings (see strings) are gathered on the same walk: from the
+        # body tag up to what follows its last descendant.
+        strings: list[str] = []
+        string_types: tuple = ()
+        body_end = collecting = None
         # Document order along next_element (what .descendants yields, without a generator
         # step per node: most nodes are strings, skipped at once).
         node = self.soup.contents[0] if self.soup.contents else None
         while node is not None:
             tag, node = node, node.next_element
+            if tag is body_end:
+                collecting = False
             if tag.__class__ is not Tag:
+                if collecting and type(tag) in string_types:
+                    s = tag.strip()
+                    if s and len(strings) <= 60_000:
+                        strings.append(" ".join(s.split()))
                 continue
             name, attrs = tag.name, tag.attrs
             if attrs:
                 classes = attrs.get("class")
                 if classes:
-                    for c in classes:
-                        by_class.setdefault(c, []).append(tag)
+                    for c in classes:  # no setdefault: it builds a new list for every class of every tag
+                        tags = by_class.get(c)
+                        if tags is None:
+                            by_class[c] = [tag]
+                        else:
+                            tags.append(tag)
                 if not _INDEXED_ATTR_SET.isdisjoint(attrs):  # most tags carry none of them
                     for attr in _INDEXED_ATTRS:
                         if attr in attrs:
@@ -103,6 +119,8 @@ class Page:
                 by_tag.setdefault(name, []).append(tag)
             elif name == "body" and self.body is None:
                 self.body = tag
+                string_types = _string_types(tag)
+                body_end, collecting = tag._last_descendant().next_element, True
             if name not in _WANTED:
                 continue
             if name == "script":
@@ -131,6 +149,8 @@ class Page:
                 self.title_tag = clean(tag.get_text(" ")) or ""
             elif name == "input" and (attrs.get("type") or "").lower() == "password":
                 self.has_password = True
+        if self.body is not None:
+            self.__dict__["strings"] = strings  # the cached property's value, read on the way
 
     def _candidates(self, selector: str):
         """Elements that can match the selector's last part, from the index; None if unindexed."""
@@ -150,32 +170,43 @@ class Page:
 
     @cached_property
     def strings(self) -> list[str]:
-        """Visible strings of the body in document order (scripts and styles excluded)."""
+        """Visible strings of the body in document order (scripts and styles excluded). _collect
+        reads them on its walk when the page has a body; this walk is for a page without one."""
         root = self.body or self.soup
-        # root.stripped_strings, without its two generator layers per node: the string types
-        # bs4 counts as text here (NavigableString and CData, never script, style or comments).
-        types = root.interesting_string_types
-        types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
-        types = (types,) if isinstance(types, type) else types
-        out = []
-        for node in root.descendants:
+        types = _string_types(root)
+        out: list[str] = []
+        if not root.contents:
+            return out
+        # root.descendants, along next_element without its generator step per node (most
+        # nodes are strings): from the first child up to what follows the last descendant.
+        stop = root._last_descendant().next_element
+        node = root.contents[0]
+        while node is not stop and node is not None:
             if type(node) in types:
                 s = node.strip()
                 if s:
                     if len(out) > 60_000:
                         break
                     out.append(" ".join(s.split()))
+            node = node.next_element
         return out
 
     @cached_property
     def h1_texts(self) -> list[str]:
         """The text of the first h1s, read once (the title, the classifier and the listing
         test all look at them)."""
-        return [h.get_text(" ", strip=True) for h in self.h1s[:8]]
+        return [stripped_text(h) for h in self.h1s[:8]]
 
     @cached_property
     def text(self) -> str:
         return "\n".join(self.strings)
+
+    @cached_property
+    def jsonld_nodes(self) -> list[dict]:
+        """Every dict of the page's JSON-LD, parsed once (the pipeline and the classifier read it)."""
+        from .structured import jsonld_nodes
+
+        return jsonld_nodes(self.ld_scripts)
 
     @cached_property
     def app_blobs(self) -> list:
@@ -192,11 +223,12 @@ class Page:
         return out
 
     def meta_get(self, *keys: str) -> str | None:
-        for k in keys:
-            v = clean(self.meta.get(k))
-            if v:
-                return v
-        return None
+        cached = self._meta_answers.get(keys, self)  # the same few tags are asked for a dozen times
+        if cached is not self:
+            return cached
+        found = next((v for v in map(clean, map(self.meta.get, keys)) if v), None)
+        self._meta_answers[keys] = found
+        return found
 
     def select(self, selector: str, root=None) -> list:
         """CSS select through the index (then soupsieve checks the whole selector on the few
@@ -247,10 +279,38 @@ class Page:
         return re.search(pattern, self.path, re.I) is not None
 
     def host_is(self, *domains: str) -> bool:
-        return any(self.host == d or self.host.endswith("." + d) for d in domains)
+        """The host is one of the domains or a subdomain of one, on a dot boundary."""
+        return not self._host_and_parents.isdisjoint(domains)
+
+    @cached_property
+    def _host_and_parents(self) -> frozenset[str]:
+        # host == d or host.endswith("." + d) exactly when d is the host or what follows one
+        # of its dots: site_for asks about forty domains on every page, one set look-up each.
+        host = self.host
+        return frozenset([host] + [host[i + 1:] for i, c in enumerate(host) if c == "."])
 
     def folded_text(self) -> str:
         return fold(self.text)
+
+
+def _string_types(root) -> tuple:
+    """The string types root.stripped_strings yields (NavigableString and CData, never script,
+    style or comments), as a tuple: strings are read without its two generator layers per node."""
+    types = root.interesting_string_types
+    types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
+    return (types,) if isinstance(types, type) else tuple(types)
+
+
+def stripped_text(el) -> str:
+    """el.get_text(" ", strip=True). Most buttons, links and headings hold one string: that
+    string, stripped, without bs4's two generator layers (the same string types count)."""
+    contents = el.contents
+    if len(contents) == 1 and isinstance(contents[0], NavigableString):
+        types = el.interesting_string_types
+        types = Tag.MAIN_CONTENT_STRING_TYPES if types is None else types
+        kind = type(contents[0])
+        return contents[0].strip() if (kind is types if isinstance(types, type) else kind in types) else ""
+    return el.get_text(" ", strip=True)
 
 
 def _inside(el, root) -> bool:

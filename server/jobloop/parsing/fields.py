@@ -126,6 +126,11 @@ _TEXT_TEMPORARY = re.compile(
 _TEMPORARY_STEMS = ("fixed", "duration", "appointment", "position", "contract", "employment", "post", "initial")
 
 
+_NON_SPACE_FIRST = re.compile(r"^\S+")
+_CHIP_SEPARATOR = re.compile(r"[,·/(|]")
+_OR_AND = re.compile(r"\b(or|and|oder|ou|o)\b", re.I)
+
+
 def employment_from_text(text: str) -> str | None:
     """Employment type a description states in passing: 'This full-time, permanent role',
     a line like 'CDI · Temps plein', 'a position for two years' (fixed-term)."""
@@ -137,9 +142,9 @@ def employment_from_text(text: str) -> str | None:
         return employment_type(m[1])
     for line in text.split("\n")[:400]:
         line = line.strip(" .•·-")
-        if 2 < len(line) <= 90 and re.match(r"^\S+", line):
-            first = re.split(r"[,·/(|]", line)[0].strip()
-            if first and len(first) <= 25 and employment_type(first) and not re.search(r"\b(or|and|oder|ou|o)\b", first, re.I):
+        if 2 < len(line) <= 90 and _NON_SPACE_FIRST.match(line):
+            first = _CHIP_SEPARATOR.split(line)[0].strip()
+            if first and len(first) <= 25 and employment_type(first) and not _OR_AND.search(first):
                 return employment_type(line) or employment_type(first)
     if search_near(_TEXT_TEMPORARY, text, _TEMPORARY_STEMS):
         return "TEMPORARY"
@@ -162,10 +167,13 @@ def remote_words_in(text: str) -> str | None:
     return None
 
 
+_REMOTE_WORD = re.compile(r"remote|home ?office|telework|telecommut")
+
+
 def mentions_remote(text: str) -> bool:
     f = labels.lfold((text or "")[:30_000])
     return bool(labels.found_in(f, "values", "remote") or labels.found_in(f, "values", "hybrid")
-                or re.search(r"remote|home ?office|telework|telecommut", f))
+                or _REMOTE_WORD.search(f))
 
 
 # --- dates ---------------------------------------------------------------------------
@@ -182,6 +190,19 @@ _MONTHS = {
 MONTHS = {w: n for n, words in _MONTHS.items() for w in words.split()}
 
 
+# iso_date's and relative_date's shapes, compiled once (every date label and header line is tried).
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_EPOCH = re.compile(r"\d{10}(\d{3})?")
+_MONTH_DAY_YEAR = re.compile(r"\b([a-zа-яіїє]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([a-zа-яіїє]{3,12})\.?,?\s+(?:de\s+)?(\d{4})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_DAY_FIRST_HINT = re.compile(r"[а-яіїєäöüéèàç]|\b(am|le|el|il)\b")
+_TODAY = re.compile(r"\b(today|just now|heute|aujourd'hui|hoy|oggi|hoje|vandaag|сьогодні|сегодня|moments? ago|just posted)\b")
+_YESTERDAY = re.compile(r"\b(yesterday|gestern|hier|ayer|ieri|ontem|gisteren|вчора|вчера)\b")
+_COUNT_UNIT = re.compile(r"(\d+)\+?\s*([a-zа-яіїє]+)")
+_AGO = re.compile(r"\bago\b|\bvor\b|il y a|\bhace\b|\bfa\b|\bha\b|\bhá\b|geleden|тому|назад|sedan|\bsiden\b")
+
+
 def iso_date(value, now: datetime | None = None) -> str | None:
     """ISO strings, epoch seconds/ms, "June 14, 2024", "14 July 2024", or relative ("3 days ago")."""
     if value is None or isinstance(value, bool):
@@ -191,20 +212,20 @@ def iso_date(value, now: datetime | None = None) -> str | None:
     s = clean(value, 200)
     if not s:
         return None
-    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    m = _ISO.match(s)
     if m:
         return _mk(int(m[1]), int(m[2]), int(m[3]))
-    if re.fullmatch(r"\d{10}(\d{3})?", s):
+    if _EPOCH.fullmatch(s):
         return _from_epoch(int(s))
     f = fold(s)
-    m = re.search(r"\b([a-zа-яіїє]{3,12})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", f)
+    m = _MONTH_DAY_YEAR.search(f)
     if m and m[1] in MONTHS:
         return _mk(int(m[3]), MONTHS[m[1]], int(m[2]))
-    m = re.search(r"\b(\d{1,2})\.?\s+(?:de\s+)?([a-zа-яіїє]{3,12})\.?,?\s+(?:de\s+)?(\d{4})\b", f)
+    m = _DAY_MONTH_YEAR.search(f)
     if m and m[2] in MONTHS:
         return _mk(int(m[3]), MONTHS[m[2]], int(m[1]))
-    m = re.search(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b", f)
-    if m and int(m[2]) <= 12 and re.search(r"[а-яіїєäöüéèàç]|\b(am|le|el|il)\b", f) or (m and int(m[1]) > 12):
+    m = _NUMERIC_DATE.search(f)
+    if m and int(m[2]) <= 12 and _DAY_FIRST_HINT.search(f) or (m and int(m[1]) > 12):
         return _mk(int(m[3]), int(m[2]), int(m[1]))  # day-first outside the US
     if m:
         return _mk(int(m[3]), int(m[1]), int(m[2]))
@@ -226,11 +247,12 @@ def _from_epoch(value: float) -> str | None:
     return datetime.fromtimestamp(value, tz=timezone.utc).date().isoformat()
 
 
-_UNITS = [
+# A unit word: one of these, then any letters (fullmatch), with its length in days.
+_UNITS = [(re.compile(rf"(?:{pat})\w*"), days) for pat, days in (
     (r"min|minute|minuten|минут|хвилин|minuto", 0), (r"h|hr|hour|stunde|heure|hora|ora|годин|час", 0),
     (r"d|day|tag|jour|dia|dí?a|giorn|дн|день|дні|днів", 1), (r"w|wk|week|woche|semaine|semana|settiman|тиж|недел", 7),
     (r"mo|month|monat|mois|mes|mese|міс|месяц", 30), (r"y|yr|year|jahr|an|ano|año|anni|anno|рік|рок|год|лет", 365),
-]
+)]
 
 
 def relative_date(text: str, now: datetime | None = None) -> str | None:
@@ -239,16 +261,16 @@ def relative_date(text: str, now: datetime | None = None) -> str | None:
         return None
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     f = fold(text)
-    if re.search(r"\b(today|just now|heute|aujourd'hui|hoy|oggi|hoje|vandaag|сьогодні|сегодня|moments? ago|just posted)\b", f):
+    if _TODAY.search(f):
         return now.date().isoformat()
-    if re.search(r"\b(yesterday|gestern|hier|ayer|ieri|ontem|gisteren|вчора|вчера)\b", f):
+    if _YESTERDAY.search(f):
         return (now - timedelta(days=1)).date().isoformat()
-    m = re.search(r"(\d+)\+?\s*([a-zа-яіїє]+)", f)
-    if not m or not re.search(r"\bago\b|\bvor\b|il y a|\bhace\b|\bfa\b|\bha\b|\bhá\b|geleden|тому|назад|sedan|\bsiden\b", f):
+    m = _COUNT_UNIT.search(f)
+    if not m or not _AGO.search(f):
         return None
     n, unit = int(m[1]), m[2]
     for pat, days in _UNITS:
-        if re.fullmatch(rf"(?:{pat})\w*", unit):
+        if pat.fullmatch(unit):
             if n > 5000:
                 return None
             return (now - timedelta(days=n * days)).date().isoformat()
@@ -279,6 +301,9 @@ def location_from_text(text: str) -> list[str]:
     return []
 
 
+_LOCATION_SEPARATOR = re.compile(r"\s*(?:;|\||\n|•)\s*|\s+/\s+")
+
+
 def split_locations(value) -> list[str]:
     """A location label or list to a clean, de-duplicated list ("A; B" and "A | B" are two places)."""
     items = value if isinstance(value, (list, tuple)) else [value]
@@ -290,7 +315,7 @@ def split_locations(value) -> list[str]:
         s = clean(item, 200)
         if not s:
             continue
-        for part in re.split(r"\s*(?:;|\||\n|•)\s*|\s+/\s+", s):
+        for part in _LOCATION_SEPARATOR.split(s):
             part = part.strip(" ,·-/")
             if part and part.lower() not in ("multiple locations", "various locations") and part not in out:
                 out.append(part)

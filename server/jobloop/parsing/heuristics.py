@@ -3,8 +3,10 @@ the chips next to the title, and whether the page is one posting at all."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from . import fields, labels, salary
+from .document import stripped_text
 from .draft import PostingDraft
 from .text import clean, fold
 
@@ -21,7 +23,7 @@ def main_title(page) -> str | None:
         text = clean(h.get_text(" "))
         if not text or len(text) > 200:
             continue
-        if any(COOKIE.search(" ".join(p.get("class") or []) + " " + (p.get("id") or "")) for p in [h, *list(h.parents)[:4]] if hasattr(p, "get")):
+        if any(COOKIE.search(" ".join(p.get("class") or []) + " " + (p.get("id") or "")) for p in [h, *islice(h.parents, 4)] if hasattr(p, "get")):
             continue
         if COOKIE.search(text) and len(text) > 40:
             continue
@@ -33,6 +35,16 @@ def main_title(page) -> str | None:
     return h1s[0] if h1s else None
 
 
+# company_from_titles' patterns, compiled once (it reads three titles on every page).
+_REQ_CODE_TAIL = re.compile(r"\s*\(\w{1,4}\d{2}\)$")
+_CAREERS_AT = re.compile(r"(?i)\b(careers?|jobs?|karriere|carrières|empleos) (at|bei|chez|en) ([^|–—-]+)")
+_X_CAREERS = re.compile(r"(?i)(\S)\s+(careers?|jobs|karriere|carrières|empleos)(?=\s*($|[|–—-]))")
+_LEADING_SEPARATORS = re.compile(r"^[\s|–—:·-]+")
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·]\s+|\s+-\s+")
+_BOARD_WORDS_OR_COMMA = re.compile(r"\b(jobs?|careers?|hiring)\b|,", re.I)
+_PLACE_WORD_FIRST = re.compile(r"^(at|in|bei)\b", re.I)
+_TITLE_PARTS = re.compile(r"\s+[|–—-]\s+|\s+·\s+")
+_BOARD_WORDS = re.compile(r"\b(jobs?|careers?|remote|hiring)\b", re.I)
 _TITLE_SPLITS = [
     re.compile(r"^(?:job application for |apply for |bewerbung als )?(?P<title>.+?) (?:at|@|bei|chez|presso|в) (?P<company>[^|–\-]+?)(?:\s*[|–-].*)?$", re.I),
     re.compile(r"^(?P<company>.+?) (?:is hiring|sta assumendo|recrute|sucht|está contratando|zoekt)\b", re.I),
@@ -50,25 +62,28 @@ def company_from_titles(page, job_title: str | None) -> str | None:
             if m and (not job_title or rx is _TITLE_SPLITS[1] or fold(job_title) in fold(m["title"]) or fold(m["title"]) in fold(job_title)):
                 c = clean(m["company"])
                 if c and not BOARD_NAMES.match(c) and len(c) < 80:
-                    return re.sub(r"\s*\(\w{1,4}\d{2}\)$", "", c)
+                    return _REQ_CODE_TAIL.sub("", c)
         # "Careers at Fabrikam" / "Fabrikam Careers" name the company too.
-        t = re.sub(r"(?i)\b(careers?|jobs?|karriere|carrières|empleos) (at|bei|chez|en) ([^|–—-]+)", r"\3", t)
-        t = re.sub(r"(?i)(\S)\s+(careers?|jobs|karriere|carrières|empleos)(?=\s*($|[|–—-]))", r"\1", t)
+        t = _CAREERS_AT.sub(r"\3", t)
+        t = _X_CAREERS.sub(r"\1", t)
         if job_title and fold(t).startswith(fold(job_title)) and len(t) > len(job_title) + 3:
-            rest = re.sub(r"^[\s|–—:·-]+", "", t[len(job_title):])
-            rest = re.split(r"\s+[|–—·]\s+|\s+-\s+", rest)[0].strip()
-            if rest and not BOARD_NAMES.match(rest) and not re.search(r"\b(jobs?|careers?|hiring)\b|,", rest, re.I) \
-                    and not fields.remote_kind(rest) and len(rest) < 60 and not re.match(r"^(at|in|bei)\b", rest, re.I):
+            rest = _LEADING_SEPARATORS.sub("", t[len(job_title):])
+            rest = _TITLE_SEPARATOR.split(rest)[0].strip()
+            if rest and not BOARD_NAMES.match(rest) and not _BOARD_WORDS_OR_COMMA.search(rest) \
+                    and not fields.remote_kind(rest) and len(rest) < 60 and not _PLACE_WORD_FIRST.match(rest):
                 return rest
         if job_title and fold(job_title) in fold(t):
-            parts = [p.strip() for p in re.split(r"\s+[|–—-]\s+|\s+·\s+", t) if p.strip()]
+            parts = [p.strip() for p in _TITLE_PARTS.split(t) if p.strip()]
             rest = [p for p in parts if fold(p) != fold(job_title) and fold(job_title) not in fold(p)
                     and not BOARD_NAMES.match(p) and p.lower() not in ("application", "apply", "job details")
-                    and not re.search(r"\b(jobs?|careers?|remote|hiring)\b", p, re.I) and not fields.remote_kind(p)
+                    and not _BOARD_WORDS.search(p) and not fields.remote_kind(p)
                     and "," not in p]
             if len(parts) >= 2 and rest:
                 return rest[-1] if fold(parts[0]) == fold(job_title) or fold(job_title) in fold(parts[0]) else rest[0]
     return None
+
+
+_LOGO_ALT = re.compile(r"^(.{2,60}?)\s*(?:'s)?\s+logo$", re.I)
 
 
 def logo_company(page) -> str | None:
@@ -76,7 +91,7 @@ def logo_company(page) -> str | None:
         alt = clean(img.get("alt"))
         if not alt or "logo" not in alt.lower():
             continue
-        m = re.match(r"^(.{2,60}?)\s*(?:'s)?\s+logo$", alt or "", re.I)
+        m = _LOGO_ALT.match(alt or "")
         if m and not BOARD_NAMES.match(m[1]):
             return m[1]
     return None
@@ -99,8 +114,35 @@ _ANY_LABEL = re.compile(rf"^(?:{_ALTS})\s*:?$", re.I)
 _ANY_INLINE = re.compile(rf"^(?:{_ALTS})\s*:\s*(?P<v>.+)$", re.I)
 
 
+def _label_start(patterns) -> re.Pattern:
+    """The characters a match of the LABELS alternation can begin with, as one character class
+    under the same flags: a short line that begins otherwise is no label, told with one
+    character test instead of the whole case-insensitive alternation (a few µs a line).
+    Every alternative must begin with a plain letter that is not optional; if one ever does
+    not, the test lets every line through."""
+    firsts = set()
+    for p in patterns:
+        depth, start = 0, 0
+        for i, c in enumerate(p + "|"):
+            depth += (c == "(") - (c == ")")
+            if c == "|" and depth == 0:
+                alt = p[start:i]
+                if not alt or not alt[0].isalpha() or alt[1:2] in ("?", "*", "{"):
+                    return re.compile("")
+                firsts.add(alt[0])
+                start = i + 1
+    return re.compile("[" + "".join(sorted(firsts)) + "]", re.I)
+
+
+_LABEL_START = _label_start(LABELS.values())
+
+
 def _field(m: re.Match | None) -> str | None:
     return next(name for name in LABELS if m.group(name) is not None) if m else None
+
+
+_COLON = re.compile(r"[:：]")
+_DIGIT = re.compile(r"\d")
 
 
 def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, str]:
@@ -109,29 +151,34 @@ def labelled_values(strings: list[str], zone: range | None = None) -> dict[str, 
     out: dict[str, str] = {}
     idx = zone or range(len(strings))
     any_inline = labels.any_inline()
+    label_of_line: dict[str, str | None] = {}  # a third of a page's short lines are repeats
     for i in idx:
         s = strings[i]
         if len(s) > 160 or (len(s) > 40 and ":" not in s and "：" not in s):
             continue  # neither a bare label nor "Label: value"
-        f = labels.lfold(s)
         if len(s) <= 40:
-            found = _field(_ANY_LABEL.match(s)) or labels.label_of(f)
+            if s in label_of_line:
+                found = label_of_line[s]
+            else:
+                found = label_of_line[s] = (_LABEL_START.match(s) and _field(_ANY_LABEL.match(s))) \
+                    or labels.label_of(labels.lfold(s))
             if found and i + 1 < len(strings):
                 if found not in out:
                     value = strings[i + 1]
                     if len(value) <= 150 and not _is_label(value) and _readable(found, value):
                         out[found] = value
                 continue
-        m = _ANY_INLINE.match(s) if ":" in s else None
+        m = _ANY_INLINE.match(s) if ":" in s and _LABEL_START.match(s) else None
         if m:
             name = _field(m)
             if _readable(name, m["v"]):
                 out.setdefault(name, m["v"])
         else:
+            f = labels.lfold(s)
             m = any_inline.match(f) if (":" in f or "：" in f) and labels.may_hold_label(f) else None
             if m:
                 name = next(g for g in labels.LABEL_FIELDS if m.group(g) is not None)
-                v = re.split(r"[:：]", s, maxsplit=1)[1].strip()
+                v = _COLON.split(s, maxsplit=1)[1].strip()
                 if _readable(name, v):
                     out.setdefault(name, v)
     return out
@@ -146,14 +193,16 @@ def _readable(name: str, value: str) -> bool:
     if name in ("date_posted", "valid_through"):
         return fields.iso_date(value) is not None
     if name == "salary":
-        return bool(re.search(r"\d", value))
+        return bool(_DIGIT.search(value))
     if name in ("title", "company"):  # a name, not the sentence after a "Position" heading
         return len(value) <= 100 and len(value.split()) <= 12 and not value.rstrip().endswith(".")
     return True
 
 
 def _is_label(value: str) -> bool:
-    return _ANY_LABEL.match(value) is not None or labels.label_of(labels.lfold(value)) is not None
+    if _LABEL_START.match(value) and _ANY_LABEL.match(value):
+        return True
+    return labels.label_of(labels.lfold(value)) is not None
 
 
 def fill_from_labels(draft: PostingDraft, values: dict[str, str], src: str = "text") -> None:
@@ -202,37 +251,49 @@ def header_zone(page, title: str | None) -> range:
     return range(0)
 
 
+# fill_from_header's patterns, compiled once (it reads up to 25 lines on every page).
+_PLACE_WITH_CHIP = re.compile(r"\(\w{2,3}\)|,|/")
+_SLASH = re.compile(r"\s*/\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_CAPITAL_FIRST = re.compile(rf"^[{_UPPER}]")
+_MONEY_SIGN = re.compile(r"[$€£₹]|\b(USD|EUR|GBP)\b")
+_PLACE_NAME = re.compile(rf"^[{_UPPER}][\w .'’()-]+$")
+_THREE_DIGITS = re.compile(r"\d{3,}")
+
+
 def fill_from_header(draft: PostingDraft, page, zone: range) -> None:
     """Chips and lines right under the title: 'Hybrid', 'Full-time', '$20K - $30K', 'City, Region'."""
     strings = page.strings
     for i in zone:
+        if draft.remote and draft.locations and draft.employment_type and draft.salary:
+            return  # the chips can only fill empty fields, and none is left
         s = strings[i].strip(" |•·–-")
         if len(s) > 60 or len(s.split()) > 7:
             continue
         kind = fields.remote_kind(s)
         if kind and len(s.split()) <= 4:
             draft.set("remote", kind, "header")
-            if kind == "remote" and re.search(r"\(\w{2,3}\)|,|/", s):
+            if kind == "remote" and _PLACE_WITH_CHIP.search(s):
                 # "Zürich (Birmensdorferstrasse), Remote": the place without the remote chip.
-                parts = [p for p in re.split(r"\s*/\s*", s) if p]
-                parts = [", ".join(q for q in re.split(r"\s*,\s*", p) if q and not fields.remote_kind(q)) for p in parts]
-                locs = [p for p in fields.split_locations(parts) if re.match(rf"^[{_UPPER}]", p) and not p.endswith(":")]
+                parts = [p for p in _SLASH.split(s) if p]
+                parts = [", ".join(q for q in _COMMA.split(p) if q and not fields.remote_kind(q)) for p in parts]
+                locs = [p for p in fields.split_locations(parts) if _CAPITAL_FIRST.match(p) and not p.endswith(":")]
                 draft.set("locations", locs, "header")
             continue
         et = fields.employment_type(s)
         if et and len(s.split()) <= 3:
             draft.set("employment_type", et, "header")
             continue
-        if re.search(r"[$€£₹]|\b(USD|EUR|GBP)\b", s) and re.search(r"\d", s):
+        if _MONEY_SIGN.search(s) and _DIGIT.search(s):
             draft.set("salary", salary.from_text(s, want_context=False), "header")
             continue
-        parts = re.split(r"\s*,\s*", s)
+        parts = _COMMA.split(s)
         chips = [p for p in parts if fields.remote_kind(p)]
         if chips and len(chips) < len(parts):  # "Київ, Львів, Варшава (Польща), віддалено"
             draft.set("remote", fields.remote_kind(chips), "header")
             s = ", ".join(p for p in parts if p not in chips)
-        if i - zone.start < 8 and (_LOCATION_LIKE.match(s) or (chips and re.match(rf"^[{_UPPER}][\w .'’()-]+$", s))) \
-                and not re.search(r"\d{3,}", s.split(",")[0]) and not _NOT_PLACE.search(s):
+        if i - zone.start < 8 and (_LOCATION_LIKE.match(s) or (chips and _PLACE_NAME.match(s))) \
+                and not _THREE_DIGITS.search(s.split(",")[0]) and not _NOT_PLACE.search(s):
             draft.set("locations", fields.split_locations(s), "header")
 
 
@@ -262,11 +323,28 @@ def job_links(page) -> int:
     return len(hrefs)
 
 
+def control_texts(page, limit: int):
+    """The text of each button, then each link, up to `limit`: read once per page and shared
+    by both apply tests (the English pattern here, every language's in classify), each of
+    which stops at its first hit."""
+    controls = page.cache.get("controls")
+    if controls is None:
+        controls = page.cache["controls"] = page.buttons + page.links
+        page.cache["control_texts"] = []
+    texts = page.cache["control_texts"]
+    for i in range(min(limit, len(controls))):
+        if i == len(texts):
+            texts.append(stripped_text(controls[i]))
+        yield texts[i]
+
+
 def has_apply(page) -> bool:
-    for el in (page.buttons + page.links)[:4000]:
-        text = el.get_text(" ", strip=True)
-        if text and len(text) < 50 and APPLY.match(text):
-            return True
+    seen = set()  # links repeat their texts ("Read more", "Share"): each is asked once
+    for text in control_texts(page, 4000):
+        if text not in seen:
+            seen.add(text)
+            if text and len(text) < 50 and APPLY.match(text):
+                return True
     return False
 
 
@@ -275,8 +353,11 @@ def looks_like_listing(page, title: str | None) -> bool:
     return bool(LISTING_H1.search(h) or (not title and LISTING_H1.search(page.title_tag or "")))
 
 
+_LOGIN_PATH = re.compile(r"/(login|signin|sign-in|sign_in|authwall|uas/login|checkpoint|auth)\b", re.I)
+
+
 def looks_like_login(page) -> bool:
-    if re.search(r"/(login|signin|sign-in|sign_in|authwall|uas/login|checkpoint|auth)\b", page.path, re.I):
+    if _LOGIN_PATH.search(page.path):
         return True
     return page.has_password and len(page.strings) < 400
 

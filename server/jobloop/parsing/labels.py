@@ -74,27 +74,35 @@ def _phrases(section: str, key: str, langs: tuple[str, ...] | None) -> tuple[tup
     return tuple(out)
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 @lru_cache(maxsize=8)
 def _text_facts(f: str) -> tuple[frozenset, frozenset]:
-    """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII words."""
-    return (frozenset() if f.isascii() else frozenset(f)), frozenset(re.findall(r"[a-z0-9]+", f))
+    """The non-ASCII characters of a folded text (empty for ASCII text), and its set of ASCII
+    words. Only the non-ASCII characters are collected (a text in Latin script holds a few
+    dashes and quotes among thousands of ASCII letters): found_in asks the text itself
+    about an ASCII first character."""
+    return (frozenset() if f.isascii() else frozenset(_NON_ASCII.findall(f))), frozenset(_ASCII_WORD.findall(f))
 
 
 @lru_cache(maxsize=None)
 def _phrase_index(section: str, key: str, langs: tuple[str, ...] | None):
     """_phrases sorted for found_in: whole-word ASCII phrases by their first word (looked up
-    only when the text has that word), other ASCII phrases, and phrases in other scripts."""
+    only when the text has that word), other ASCII phrases, and phrases in other scripts by
+    their first character (looked up only when the text has that character)."""
     by_first: dict[str, list] = {}
-    always, other_scripts = [], []
+    always, other_scripts = [], {}
     for body, prefix, wide, ascii_only in _phrases(section, key, langs):
-        first = re.match(r"[a-z0-9]+", body) if ascii_only and not prefix else None
+        first = _ASCII_WORD.match(body) if ascii_only and not prefix else None
         if first:
             by_first.setdefault(first.group(0), []).append((body, prefix, wide))
         elif ascii_only:
             always.append((body, prefix, wide))
-        else:
-            other_scripts.append((body, prefix, wide))
-    return by_first, tuple(always), tuple(other_scripts)
+        elif body:
+            other_scripts.setdefault(body[0], []).append((body, prefix, wide))
+    return by_first, tuple(always), other_scripts
 
 
 def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ...] | None = None) -> set[str]:
@@ -116,7 +124,9 @@ def found_in(text_folded: str, section: str, key: str = "", langs: tuple[str, ..
             if word in ascii_words:
                 candidates.extend(phrases)
     if chars:  # a phrase whose first character the text lacks cannot occur in it
-        candidates.extend(p for p in other_scripts if p[0][:1] in chars)
+        for c, phrases in other_scripts.items():
+            if c in f if c.isascii() else c in chars:
+                candidates.extend(phrases)
     hits = set()
     for body, prefix, wide in candidates:
         i = f.find(body)
@@ -188,14 +198,19 @@ def may_hold_label(folded: str) -> bool:
     """False when no phrase of the label table can occur in the folded text: a few set
     look-ups instead of the all-languages label pattern (hundreds of alternatives tried
     at every position), for the thousands of short strings a page shows."""
-    heads, wide_firsts, longest, other = _label_heads()
-    if other or not wide_firsts.isdisjoint(folded):
+    _heads, wide_firsts, _longest, other = _label_heads()
+    if other or (not folded.isascii() and not wide_firsts.isdisjoint(folded)):  # those scripts are never ASCII
         return True
-    for run in _WORD_RUN.findall(folded):
-        for k in range(1, min(len(run), longest) + 1):
-            if run[:k] in heads:
-                return True
-    return False
+    return any(map(_may_begin_label, _WORD_RUN.findall(folded)))
+
+
+@lru_cache(maxsize=65536)
+def _may_begin_label(run: str) -> bool:
+    """Whether a label phrase can begin with this word run: one of the heads is a prefix of it.
+    Asked once per distinct word (pages repeat their words, and sites share most of them),
+    instead of once per prefix length for every word of every short string."""
+    heads, _wide, longest, _other = _label_heads()
+    return any(run[:k] in heads for k in range(1, min(len(run), longest) + 1))
 
 
 LABEL_FIELDS = ("title", "company", "locations", "remote", "employment_type", "salary", "date_posted", "valid_through")
@@ -222,6 +237,18 @@ def generic_heading() -> re.Pattern:
 def generic_section() -> re.Pattern:
     """A section heading of a posting ("responsibilities", "岗位职责") and nothing else."""
     return re.compile(rf"^(?:{pattern(words('posting_words', ''))})$")
+
+
+@lru_cache(maxsize=1)
+def _section_keys() -> frozenset:
+    return frozenset("".join(lfold(p.rstrip("*")).split()) for p in words("posting_words", ""))
+
+
+def is_section(folded: str) -> bool:
+    """generic_section().match(folded): the text without its spaces must be one of the phrases
+    without theirs (the pattern allows any spacing between a phrase's words and none inside
+    one), a set look-up that rules out nearly every line before the pattern runs."""
+    return "".join(folded.split()) in _section_keys() and generic_section().match(folded) is not None
 
 
 def languages() -> list[str]:

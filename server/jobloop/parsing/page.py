@@ -54,8 +54,7 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     if site_kind is not False:
         site.extract(page, draft)
 
-    nodes = structured.jsonld_nodes(page.ld_scripts)
-    jobs = structured.job_postings(nodes)
+    jobs = structured.job_postings(page.jsonld_nodes)
     job = _pick(jobs, draft.title)
     if job:
         structured.fill_from_jobposting(draft, job)
@@ -70,16 +69,14 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     state_job = appstate.find_job(page, hints) if site_kind is not False and not complete else None
     state_locs = []
     if state_job:
-        probe = PostingDraft(url=url, canonical_url="")
-        appstate.fill(probe, state_job)
-        state_locs = probe.locations
+        state_locs = appstate.locations(state_job)  # what the page state says, whatever the draft already has
         appstate.fill(draft, state_job)
 
     draft.set("title", h1, "h1")
     draft.set("title", _strip_title(page.meta_get("og:title", "twitter:title"), draft), "og")
     draft.set("title", _strip_title(page.title_tag, draft), "title")
     site_name = page.meta_get("og:site_name", "application-name")
-    if site_name and (re.search(r"\b(careers?|jobs?)\b", site_name, re.I) or (draft.title and fold(draft.title) in fold(site_name))):
+    if site_name and (_CAREERS_WORD.search(site_name) or (draft.title and fold(draft.title) in fold(site_name))):
         site_name = None
 
     strings = page.strings
@@ -91,13 +88,22 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     zone = range(zone.start, min(zone.stop, cut))
     heuristics.fill_from_header(draft, page, zone)
     heuristics.fill_from_labels(draft, facts)
-    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page),
-                   copyright_holder)
 
     is_posting, reason = classify.decide(page, draft, site_kind, site_reason, jobs, bool(state_job), facts)
     draft.is_posting, draft.reason = is_posting, reason
+    if not is_posting:
+        # A page that is not one posting carries no posting fields: the employer, the
+        # reconciled fields and the skills below would all be blanked, so they are not read.
+        _blank(draft)
+        if reason == classify.VERIFICATION:
+            draft.title = None  # the challenge's heading, not the job's
+        return draft
 
-    if is_posting and not draft.description_html:
+    # The classifier never reads the company; it is weighed before the description is read
+    # from the page (with none found, the page text is searched for an institution).
+    company.choose(page, draft, facts, heuristics.company_from_titles(page, draft.title), site_name, heuristics.logo_company(page),
+                   copyright_holder)
+    if not draft.description_html:
         root = (page.by_tag.get("main") or page.by_tag.get("article") or [page.body])[0]
         if root is not None:
             forms = [f for f in page.by_tag.get("form", []) if _inside(f, root)][:20]  # an application form is not the description
@@ -115,10 +121,6 @@ def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:
     if draft.description_text:
         found = skills.extract(draft.description_text, draft.company)
         draft.skills, draft.required_skills, draft.nice_to_have_skills = found.all, found.required, found.nice
-    if not is_posting:
-        _blank(draft)
-        if reason == classify.VERIFICATION:
-            draft.title = None  # the challenge's heading, not the job's
     return draft
 
 
@@ -132,21 +134,28 @@ def _pick(jobs: list[dict], title: str | None) -> dict | None:
     return jobs[0]
 
 
+_CAREERS_WORD = re.compile(r"\b(careers?|jobs?)\b", re.I)
+_APPLY_PREFIX = re.compile(r"^(job application for|apply for|bewerbung als)\s+", re.I)
+_TITLE_TAIL = re.compile(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)")
+_AT_COMPANY = re.compile(r"\s+(at|@)\s+[^,]+$")
+
+
 def _strip_title(raw: str | None, draft: PostingDraft) -> str | None:
     """'Job Application for X at Y' / 'X - Y | Board' -> X."""
     t = clean(raw)
     if not t:
         return None
-    t = re.sub(r"^(job application for|apply for|bewerbung als)\s+", "", t, flags=re.I)
-    t = re.split(r"\s+[|–—]\s+|\s+-\s+(?=[^-]*$)", t)[0]
-    t = re.sub(r"\s+(at|@)\s+[^,]+$", "", t)
+    t = _APPLY_PREFIX.sub("", t)
+    t = _TITLE_TAIL.split(t)[0]
+    t = _AT_COMPANY.sub("", t)
     return t.strip() or None
 
 
 DOLLAR_TLDS = {"au": "AUD", "ca": "CAD", "nz": "NZD", "sg": "SGD", "hk": "HKD", "mx": "MXN"}
-DOLLAR_PLACES = [("AUD", r"\b(australia|nsw|vic|qld|sydney|melbourne|brisbane|perth|adelaide)\b"),
-                 ("CAD", r"\b(canada|ontario|quebec|british columbia|alberta|toronto|vancouver|montreal|calgary|ottawa)\b"),
-                 ("NZD", r"\b(new zealand|auckland|wellington)\b"), ("SGD", r"\bsingapore\b")]
+DOLLAR_PLACES = [(code, re.compile(rx, re.I)) for code, rx in (
+    ("AUD", r"\b(australia|nsw|vic|qld|sydney|melbourne|brisbane|perth|adelaide)\b"),
+    ("CAD", r"\b(canada|ontario|quebec|british columbia|alberta|toronto|vancouver|montreal|calgary|ottawa)\b"),
+    ("NZD", r"\b(new zealand|auckland|wellington)\b"), ("SGD", r"\bsingapore\b"))]
 
 
 def _dollar_currency(page, draft: PostingDraft) -> str | None:
@@ -157,9 +166,13 @@ def _dollar_currency(page, draft: PostingDraft) -> str | None:
             return DOLLAR_TLDS[part]
     locs = " ".join(draft.locations)
     for code, rx in DOLLAR_PLACES:
-        if re.search(rx, locs, re.I):
+        if rx.search(locs):
             return code
     return None
+
+
+_DATE_LIKE = re.compile(r"\d|today|yesterday|heute|gestern", re.I)
+_YEAR = re.compile(r"\d{4}")
 
 
 def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], job: dict | None) -> None:
@@ -171,16 +184,17 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     text = draft.description_text or ""
     if not draft.locations and draft.is_posting:
         draft.set("locations", fields.location_from_text(text[:30_000]), "text")
-    said = fields.remote_from_text(text[:60_000])
     if draft.remote is None:
         if any(fields.remote_kind(l) == "remote" for l in draft.locations):
             draft.set("remote", "remote", "location")
         else:
+            said = fields.remote_from_text(text[:60_000])
             draft.set("remote", said or fields.remote_words_in(text[:60_000] or page.text[:20_000]), "text")
         if draft.remote is None and draft.is_posting and draft.locations and not fields.mentions_remote(text[:60_000]):
             # A posting that names its workplace and never speaks of remote or hybrid work is on-site.
             draft.set("remote", "onsite", "inferred")
-    elif said == "hybrid" and draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:"):
+    elif draft.remote != "hybrid" and not draft.sources.get("remote", "").startswith("site:") \
+            and fields.remote_from_text(text[:60_000]) == "hybrid":
         # The description spells out a hybrid arrangement: stale metadata ("TELECOMMUTE") and
         # coarse board tags ("In-Office") lose to it.
         draft.replace("remote", "hybrid", "text")
@@ -201,8 +215,8 @@ def _reconcile(draft: PostingDraft, page, zone: range, state_locs: list[str], jo
     if draft.date_posted is None:
         for i in list(range(max(0, zone.start - 4), zone.start)) + list(zone):  # a date line just above the title too
             s = page.strings[i]
-            if len(s) < 60 and re.search(r"\d|today|yesterday|heute|gestern", s, re.I):
-                d = fields.iso_date(s, draft.now) if re.search(r"\d{4}", s) else fields.relative_date(s, draft.now)
+            if len(s) < 60 and _DATE_LIKE.search(s):
+                d = fields.iso_date(s, draft.now) if _YEAR.search(s) else fields.relative_date(s, draft.now)
                 if d:
                     draft.set("date_posted", d, "text")
                     break

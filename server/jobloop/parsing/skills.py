@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .text import find_near
+from .text import find_near, lower
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
     # languages
@@ -71,13 +71,15 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
 
 # Matching is a dictionary lookup of 1–4 word n-grams over the text's tokens: one pass,
 # however large the vocabulary grows.
-_TOKEN = re.compile(r"[\w+#][\w+#&./'-]*")
+# A token ends on a word character, + or #: trailing ".-/'&" are left out by the pattern
+# itself (it backtracks to the last such character) instead of stripped token by token.
+_TOKEN = re.compile(r"[\w+#](?:[\w+#&./'-]*[\w+#])?")
 _DOTNET = re.compile(r"(?<![\w.])\.net\b", re.I)
 
 
 def _tokens(text: str) -> list[str]:
-    text = _DOTNET.sub(" dotnet ", text) if ".net" in text.lower() else text
-    return [t.rstrip(".-/'&") for t in _TOKEN.findall(text)]
+    text = _DOTNET.sub(" dotnet ", text) if ".net" in lower(text) else text
+    return _TOKEN.findall(text)
 
 
 _CI: dict[tuple[str, ...], str] = {}

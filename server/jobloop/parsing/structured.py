@@ -13,18 +13,22 @@ from .text import clean
 MAX_NODES = 50_000
 
 
+_COMMENT_START = re.compile(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)")
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+
+
 def loads_lenient(raw: str) -> Any:
     """json.loads that survives what sites actually ship: control characters, HTML
     comments/CDATA around the JSON, entity-escaped JSON, trailing commas, several objects."""
     raw = (raw or "").strip()
     if not raw or len(raw) > 8_000_000:
         return None
-    raw = re.sub(r"^\s*(<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)", "", raw)
+    raw = _COMMENT_START.sub("", raw)
     raw = _comment_end_removed(raw).strip().rstrip(";")
     attempts = [raw]
     if "&quot;" in raw or raw.startswith("{&"):
         attempts.append(htmllib.unescape(raw))
-    attempts.append(re.sub(r",\s*([}\]])", r"\1", raw))
+    attempts.append(_TRAILING_COMMA.sub(r"\1", raw))
     for text in attempts:
         try:
             return json.loads(text, strict=False)
@@ -70,9 +74,17 @@ def walk(node: Any, max_depth: int = 40) -> Iterator[dict]:
         if isinstance(item, dict):
             yield item
             if depth < max_depth:
-                stack.extend((v, depth + 1) for v in reversed(list(item.values())) if isinstance(v, (dict, list)))
+                _push(stack, item.values(), depth + 1)
         elif isinstance(item, list) and depth < max_depth:
-            stack.extend((v, depth + 1) for v in reversed(item) if isinstance(v, (dict, list)))
+            _push(stack, item, depth + 1)
+
+
+def _push(stack: list, values, depth: int) -> None:
+    """The dicts and lists among values onto the stack, last first (so they pop in order)."""
+    kids = [v for v in values if isinstance(v, (dict, list))]
+    if kids:
+        kids.reverse()
+        stack.extend([(v, depth) for v in kids])
 
 
 def is_type(node: dict, *names: str) -> bool:
