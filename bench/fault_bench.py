@@ -268,15 +268,27 @@ def run(*, captures: int = 200, threads: int = 10, same_url: int = 20, fault_cap
     return report
 
 
-def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9, log=print) -> dict[int, tuple[float, int]]:
-    """Captures per second when `captures` are sent at once, for a fresh server per thread
-    count, and how many got an error answer in all: {threads: (rate, errors)}.
+def cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process has used (user + system), where /proc tells it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
-    The servers run side by side and take their bursts in turns (1, 8, 1, 8 ...), so
-    whatever else the machine does at a moment lands on both alike; the rate is the median
+
+def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9,
+               log=print) -> dict[int, tuple[float, int, float | None]]:
+    """Captures per second when `captures` are sent at once, for a fresh server per thread
+    count, how many got an error answer in all, and the server's CPU milliseconds per capture
+    (median of the bursts; None where /proc is not there): {threads: (rate, errors, cpu)}.
+
+    The servers run side by side and take their bursts in turns, so whatever else the
+    machine does at a moment lands on both alike; the rate is the median
     of `bursts` bursts each (one burst lasts a third of a second). Every burst is of new
     addresses."""
     rates = {n: [] for n in thread_counts}
+    cpu = {n: [] for n in thread_counts}
     errors = {n: 0 for n in thread_counts}
     with tempfile.TemporaryDirectory(prefix="jobloop-throughput-") as tmp:
         work = Path(tmp)
@@ -289,7 +301,9 @@ def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9, log=pr
                 tokens[n] = jobloop("token", "--data-dir", str(work / f"data-{n}"), env=env_n).stdout.strip()
                 send(servers[n].url, tokens[n], Sent("https://jobs.example.test/warm"), 0)  # imports, caches
             for burst in range(bursts):
-                for n in thread_counts:
+                # The order turns each round (1, 8, 8, 1, 1, 8 ...): neither server always
+                # takes its burst right after the other's.
+                for n in (thread_counts if burst % 2 == 0 else thread_counts[::-1]):
                     start = threading.Barrier(captures)
                     sent = [Sent(f"https://jobs.example.test/burst-{burst}/{i}") for i in range(captures)]
 
@@ -298,19 +312,24 @@ def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9, log=pr
                         return send(servers[n].url, tokens[n], sent[i], i)
 
                     with ThreadPoolExecutor(captures) as pool:
+                        used = cpu_seconds(servers[n].proc.pid)
                         began = time.perf_counter()
                         done = list(pool.map(together, range(captures)))
                         seconds = time.perf_counter() - began
+                    after = cpu_seconds(servers[n].proc.pid)
                     rates[n].append(captures / seconds)
+                    if used is not None and after is not None:
+                        cpu[n].append((after - used) * 1000 / captures)
                     errors[n] += sum(1 for s in done if not (s.status and 200 <= s.status < 300))
         finally:
             for server in servers.values():
                 server.stop()
     out = {}
     for n in thread_counts:
-        out[n] = (statistics.median(rates[n]), errors[n])
+        out[n] = (statistics.median(rates[n]), errors[n], statistics.median(cpu[n]) if cpu[n] else None)
         log(f"{captures} captures at once, server with {n} thread(s): {out[n][0]:.1f}/s (median of {bursts} bursts:"
-            f" {', '.join(f'{r:.0f}' for r in rates[n])}), {errors[n]} errors")
+            f" {', '.join(f'{r:.0f}' for r in rates[n])}), {errors[n]} errors"
+            + (f", server CPU {out[n][2]:.2f} ms a capture" if out[n][2] is not None else ""))
     return out
 
 
@@ -327,13 +346,15 @@ def main(argv=None) -> int:
           " with exports and backups; then kill -9 mid-batch and restart")
     print("\n".join(report.lines()))
     rates = throughput((1, 8))
-    (one, one_errors), (eight, eight_errors) = rates[1], rates[8]
+    (one, one_errors, one_cpu), (eight, eight_errors, eight_cpu) = rates[1], rates[8]
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from figures import figure, report as report_rows  # the one table scripts/bench prints (bench/figures.py)
     report_rows([
         figure("captures", "50 at once, 1 server thread", one, "/s", goal="0 errors", met=one_errors == 0),
         figure("captures", "50 at once, 8 server threads", eight, "/s", reference="1 thread", reference_value=one,
                goal="≥ 1× one thread, 0 errors", met=eight >= one and eight_errors == 0, summary=True),
+        *([figure("captures", "server CPU a capture, 8 threads (median of the bursts)", eight_cpu, "ms",
+                  reference="1 thread", reference_value=one_cpu)] if one_cpu and eight_cpu else []),
         figure("captures", "fault test: acknowledged captures lost or duplicated",
                len(report.missing) + report.duplicates, "", goal="0", met=report.passed),
     ])
