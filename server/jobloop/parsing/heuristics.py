@@ -305,11 +305,6 @@ LISTING_H1 = re.compile(
     r"stellenangebote|offres d'emploi|ofertas de (trabajo|empleo)",
     re.I)
 JOB_LINK = re.compile(r"/jobs?/[^/?#]*\d|/viewjob|/rc/clk|/job-listing/|/jobs/view/|/positions?/\w|/vacanc\w*/\w|/o/[\w-]+|/j/[A-Z0-9]{6,}|/careers?/job/|/stellenangebote--|/job/[\w-]+")
-POSTING_WORDS = re.compile(
-    r"responsibilit|requirements|qualifications|what you.ll do|what we.re looking for|about the (role|job|position)|"
-    r"who you are|your profile|nice to have|we offer|benefits|aufgaben|ihr profil|wir bieten|qualifikation|missions?\b|profil recherch|"
-    r"responsabilit|requisiti|requisitos|funciones|обов.язки|вимоги|обязанности|требования|apply (now|for this)|job description",
-    re.I)
 APPLY = re.compile(r"^\s*(apply|apply now|apply for this (job|position|role)|easy apply|submit application|bewerben|jetzt bewerben|postuler|candidat\w*|"
                    r"solicitar|aplicar|invia candidatura|відгукнутися.*|откликнуться|i'm interested|apply on company site|apply with \w+)\s*$", re.I)
 
@@ -360,21 +355,3 @@ def looks_like_login(page) -> bool:
     if _LOGIN_PATH.search(page.path):
         return True
     return page.has_password and len(page.strings) < 400
-
-
-def posting_evidence(page, draft: PostingDraft, found_state: bool) -> int:
-    """How strongly a page without JobPosting data still reads as one job."""
-    score = 0
-    if draft.title:
-        score += 1
-    if found_state:
-        score += 2
-    if re.search(r"/(jobs?|careers?|positions?|vacanc\w*|stellen\w*|offres?|empleo|o|j|posting|opening|requisition)s?/", page.path, re.I):
-        score += 1
-    if has_apply(page):
-        score += 1
-    hits = {m.group(0).lower() for m in POSTING_WORDS.finditer(draft.description_text[:50_000] or page.text[:50_000])}
-    score += min(len(hits), 3)
-    if draft.salary or draft.employment_type:
-        score += 1
-    return score
