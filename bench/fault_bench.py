@@ -35,6 +35,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import figure, process_tree, report as report_rows  # noqa: E402  (the one table scripts/bench prints)
+
 JOBLOOP = [sys.executable, "-m", "jobloop.cli"]
 # A page of the shared corpus with a soup of about 14 ms (the corpus's pages take 0.5-55 ms).
 REAL_PAGE = Path(os.environ.get("JOBLOOP_CORPUS", Path(__file__).resolve().parents[2] / "shared" / "corpus")) \
@@ -272,10 +275,14 @@ def run(*, captures: int = 200, threads: int = 10, same_url: int = 20, fault_cap
 
 
 def cpu_seconds(pid: int) -> float | None:
-    """The CPU time a process has used (user + system), where /proc tells it."""
+    """The CPU time a server and its parse workers have used (user + system), where /proc
+    tells it."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total = 0
+        for each in process_tree(pid):
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
 
@@ -355,8 +362,6 @@ def main(argv=None) -> int:
     # millisecond, which hides what parallel soup builds cost (parsing/soup.py).
     real = REAL_PAGE if REAL_PAGE.exists() else None
     real_rates = throughput((1, 8), bursts=5, html=real.read_text(errors="replace")) if real else None
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from figures import figure, report as report_rows  # the one table scripts/bench prints (bench/figures.py)
     report_rows([
         figure("captures", "50 at once, 1 server thread", one, "/s", goal="0 errors", met=one_errors == 0),
         figure("captures", "50 at once, 8 server threads", eight, "/s", reference="1 thread", reference_value=one,

@@ -58,10 +58,12 @@ def main() -> None:
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="With --allow-remote: a Host name the tracker answers to (e.g. jobloop.home.arpa). Repeatable.")
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--parse-workers", default=None, type=click.IntRange(0, 8), metavar="N",
+              help="Processes that parse clipped pages while another parse runs (default: one per core beyond the first, at most 2).")
 @click.option("--database-url", default=None, metavar="URL",
               help="The store, e.g. postgresql://user@host/jobloop (default: DATABASE_URL, else the SQLite file in the data dir).")
 def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow_hosts: tuple[str, ...],
-          threads: int, database_url: str | None) -> None:
+          threads: int, parse_workers: int | None, database_url: str | None) -> None:
     """Serve the tracker and the API with waitress."""
     if (not is_loopback(host) or allow_hosts) and not allow_remote:
         raise click.UsageError(
@@ -73,6 +75,7 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow
     from .app import create_app
     from .migrations import StoreError
     from .security import stored_password, token_path
+    from .services import parse_workers as workers
 
     extra = tuple(allow_hosts) + ((host,) if allow_remote and host not in ("0.0.0.0", "::") else ())
     if allow_remote and not extra:
@@ -100,9 +103,11 @@ def serve(host: str, port: int, data_dir: Path | None, allow_remote: bool, allow
     sys.stdout.flush()
     # SIGTERM ends the process through SystemExit, so the runtime file is removed on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    workers.start(workers.default_count() if parse_workers is None else parse_workers)
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="jobloop", _quiet=True)
     finally:
+        workers.stop()
         claim.release()
 
 

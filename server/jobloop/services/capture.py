@@ -11,9 +11,10 @@ from peewee import IntegrityError
 
 from ..db import database
 from ..models import Company, Posting, Snapshot, utcnow
-from ..parsing import PostingDraft, parse
+from ..parsing import PostingDraft
 from ..parsing.urls import canonical_url
 from . import ServiceError, pipeline, posting_skills, postings
+from .parse_workers import parse_page
 from .draft_cache import DraftCache
 from .errors import Conflict
 from .bounds import check_fits, fit
@@ -85,7 +86,7 @@ def preview(url: str, html: str, now: datetime | None = None, *, drafts: DraftCa
     """What the popup shows before saving: the draft, and the tracked posting if any. With a
     draft cache, the draft and page are held for the save, named by `page_hash`."""
     packing = Packing(html) if drafts is not None else None  # compressed while the page is parsed
-    draft = capped(parse(html, url, now=now))
+    draft = capped(parse_page(html, url, now))
     existing = postings.find_by_url(url)
     out = {"draft": draft.to_dict(), "posting": postings.to_dict(existing) if existing else None}
     if packing is not None:
@@ -110,7 +111,7 @@ def _read(url: str, html: str | None, digest: str | None, now: datetime, drafts:
         return held.draft, (packing or held.snapshot or Packing(held.html)).columns()
     if packing is None:
         raise Conflict("the preview of this page is no longer held: send the page again", code=PAGE_NEEDED)
-    return capped(parse(html, url, now=now)), packing.columns()
+    return capped(parse_page(html, url, now)), packing.columns()
 
 
 def capture(url: str, html: str, *, title: str | None = None, selection: str | None = None,

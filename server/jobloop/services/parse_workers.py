@@ -1,0 +1,153 @@
+"""Where a clipped page is parsed: in the server's own process, or in a worker process.
+
+Parsing is pure Python and holds the GIL, so a server's threads parse one page at a time
+however many cores the machine has: eight clips at once took as long as eight in a row.
+`jobloop serve` therefore starts a pool of worker processes (one on a two-core machine) the
+first time two parses meet. A parse runs here when no other parse is running here, which is
+every parse of a user clipping one page at a time (no handing the page over, no wait); one
+that comes while another runs here goes to a free worker; when neither is free it waits for
+the first of the two to be.
+
+A worker that dies (killed, out of memory) is replaced, and the parse it had is done again;
+parse() itself never raises, so anything the pool raises is the pool's failure, and the
+page is then parsed here. Without a pool (tests in one process, `--parse-workers 0`, a
+one-core machine) every parse runs here.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+from ..parsing import PostingDraft, parse
+
+_WARM_UP = ("<html><head><title>Engineer</title></head><body><h1>Engineer</h1></body></html>",
+            "https://jobs.example/1")
+
+
+def _end_with_the_server() -> None:
+    """A worker's first step: end when the server does, however it ends. A worker left behind
+    by a killed server would wait for pages forever: it holds both ends of its own task queue,
+    so it never reads an end of file."""
+    server = multiprocessing.parent_process()
+    if server is not None:
+        def watch() -> None:
+            multiprocessing.connection.wait([server.sentinel])
+            os._exit(0)
+        threading.Thread(target=watch, name="jobloop-server-watch", daemon=True).start()
+
+
+def _pool(count: int) -> ProcessPoolExecutor:
+    # "spawn": a fork of a threaded server would copy locks other threads hold.
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_end_with_the_server)
+
+
+def default_count() -> int:
+    """One worker per core beyond the one the server's threads use, at most two: a third
+    would wait for a core anyway, and each costs the memory of a parser."""
+    return max(0, min(2, (os.cpu_count() or 1) - 1))
+
+
+class ParseWorkers:
+    def __init__(self, count: int):
+        self.count = count
+        self._lock = threading.Condition()
+        self._here_busy = False
+        self._free = 0  # workers ready and idle; none until the pool has started
+        self._pool: ProcessPoolExecutor | None = None
+
+    def parse(self, html: str, url: str, now: datetime | None = None) -> PostingDraft:
+        where = self._take()
+        try:
+            if where == "here":
+                return parse(html, url, now=now)
+            return self._elsewhere(html, url, now)
+        finally:
+            self._give_back(where)
+
+    def _take(self) -> str:
+        with self._lock:
+            while True:
+                if not self._here_busy:
+                    self._here_busy = True
+                    return "here"
+                if self._free:
+                    self._free -= 1
+                    return "worker"
+                if self._pool is None and self.count:
+                    self._start()  # two parses met: from now on there are workers to share with
+                self._lock.wait()
+
+    def _give_back(self, where: str) -> None:
+        with self._lock:
+            if where == "here":
+                self._here_busy = False
+            else:
+                self._free += 1
+            self._lock.notify()
+
+    def _start(self) -> None:
+        self._pool = _pool(self.count)
+        # The workers count as free once each has imported the parser (about half a second):
+        # until then a parse waits for this process rather than for a worker's start.
+        for _ in range(self.count):
+            self._pool.submit(parse, *_WARM_UP).add_done_callback(self._warmed)
+
+    def _warmed(self, future: Future) -> None:
+        with self._lock:
+            if future.exception() is None:
+                self._free += 1
+                self._lock.notify()
+
+    def _elsewhere(self, html: str, url: str, now: datetime | None) -> PostingDraft:
+        for _ in range(2):
+            pool = self._pool
+            if pool is None:  # closed while this parse waited
+                break
+            try:
+                return pool.submit(parse, html, url, now).result()
+            except BrokenProcessPool:
+                self._replace(pool)
+        return parse(html, url, now=now)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is broken:
+                broken.shutdown(wait=False, cancel_futures=True)
+                # The new pool's workers start on their first page.
+                self._pool = _pool(self.count)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_workers: ParseWorkers | None = None
+
+
+def start(count: int) -> None:
+    """Let parses share the work with `count` worker processes (the server does this)."""
+    global _workers
+    _workers = ParseWorkers(count) if count > 0 else None
+
+
+def stop() -> None:
+    global _workers
+    workers, _workers = _workers, None
+    if workers is not None:
+        workers.close()
+
+
+def parse_page(html: str, url: str, now: datetime | None = None) -> PostingDraft:
+    """parse(), run where there is a core free for it."""
+    workers = _workers
+    if workers is None:
+        return parse(html, url, now=now)
+    return workers.parse(html, url, now)
