@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from functools import reduce
 from typing import Any
@@ -163,7 +163,9 @@ def search(*, stage: str | None = None, q: str | None = None, url: str | None = 
     """Newest-touched first; `q` is full-text (every word, as a prefix). Archived postings
     are listed too: the API reads the whole search. `columns=LIST_COLUMNS` leaves the long
     texts unread (a page that names postings, not one that shows them)."""
-    ids = [pid for (pid,) in search_ids(stage=stage, q=q, url=url, limit=limit, offset=offset).tuples()]
+    ids = _first_matches(Filters(stage=stage, q=q, url=url, archived="show"), "updated", True, limit, offset)
+    if ids is None:
+        ids = [pid for (pid,) in search_ids(stage=stage, q=q, url=url, limit=limit, offset=offset).tuples()]
     return by_ids(ids, columns=columns)
 
 
@@ -173,6 +175,27 @@ def search_ids(*, stage: str | None = None, q: str | None = None, url: str | Non
     (reading whole rows in the same statement doubled a search for a word in every posting)."""
     query = filtered(Filters(stage=stage, q=q, url=url, archived="show"), company=False).select(Posting.id)
     return ordered(query).limit(limit).offset(offset)
+
+
+# How deep into the order a text search checks the rows themselves (offset + limit).
+CHECKED_ROWS = 100
+
+
+def _first_matches(filters: Filters, sort: str, descending: bool, limit: int, offset: int) -> list[int] | None:
+    """A page of a text search found from the rows that would be on it with no text asked
+    for, when each of them holds the words (search.all_match): they are then the first
+    matches in this order. For a word in most postings this is the cheap way round: the
+    search's own way lists every match first, 25 of a 28 ms search for a word in 99,000 of
+    100,000 postings, and this reads ten rows. None when a row does not hold the words (a
+    rarer word, after one check) or the page is deep: the caller asks the index for every
+    match."""
+    if not filters.q or offset + limit > CHECKED_ROWS:
+        return None
+    # Archived postings count in a text search (filtered()), so in the rows checked too.
+    unsearched = replace(filters, q=None, archived=filters.archived or "show")
+    narrow = filtered(unsearched, company=sort == "company").select(Posting.id)
+    rows = [pid for (pid,) in ordered(narrow, sort, descending).limit(offset + limit).tuples()]
+    return rows[offset:] if text_search.all_match(rows, filters.q) else None
 
 
 @dataclass
@@ -213,8 +236,10 @@ def page_of(filters: Filters, sort: str, descending: bool, page: int, per_page: 
     if sort == "source":
         ids = _page_by_site(filters, descending, page, per_page)
     else:
-        narrow = filtered(filters, company=sort == "company").select(Posting.id)
-        ids = [pid for (pid,) in ordered(narrow, sort, descending).paginate(page, per_page).tuples()]
+        ids = _first_matches(filters, sort, descending, per_page, (page - 1) * per_page)
+        if ids is None:
+            narrow = filtered(filters, company=sort == "company").select(Posting.id)
+            ids = [pid for (pid,) in ordered(narrow, sort, descending).paginate(page, per_page).tuples()]
     return by_ids(ids, columns=columns)
 
 

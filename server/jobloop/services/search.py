@@ -114,6 +114,28 @@ def matching(query, q: str | None):
     return query
 
 
+def all_match(ids: list[int], q: str | None) -> bool:
+    """Does each of these postings match q, by the words themselves? (SQLite's index only;
+    False when it cannot tell.) A posting that holds every word of q as a whole word matches
+    q; one holding only a longer word that starts with it ("kubernetesy") reads as False
+    here, though q finds it, so a True is always right and a False may not be.
+
+    Asked of the index row by row, which for a whole word is a seek in its list. A prefix
+    query cannot seek: FTS5 first merges the lists of every word with that start, however
+    few rows are asked about."""
+    parts = phrases(q)
+    if not ids or not parts or not fts_ready() or not is_sqlite():
+        return False
+    whole = " ".join(" + ".join(f'"{w}"' for w in words) for words in parts)  # as fts_expression, no `*`
+    asked = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid IN "
+    # The first alone: a rarer word is told apart here, before the rest are asked.
+    if not database.execute_sql(asked + "(?)", (whole, ids[0])).fetchone()[0]:
+        return False
+    rest = ids[1:]
+    return not rest or database.execute_sql(
+        asked + f"({', '.join('?' * len(rest))})", (whole, *rest)).fetchone()[0] == len(rest)
+
+
 def count(q: str | None) -> int | None:
     """How many postings match q, read from the index alone; None when there is no index."""
     parts = phrases(q)
