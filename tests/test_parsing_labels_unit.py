@@ -134,6 +134,36 @@ def test_label_prefilter_never_hides_a_label():
         assert labels.label_of(labels.lfold(line)) is None
 
 
+def test_value_prefilter_never_hides_a_value():
+    """may_hold_value rules a string out before the kinds' patterns run: never one they find a
+    value in (every phrase of the table, run together, spaced out, inside other words and
+    between them), and it does rule out strings with no value word."""
+    from jobloop.parsing import labels
+
+    kind_sets = (labels.EMPLOYMENT_KINDS, labels.REMOTE_KINDS)
+    strings = ["", "Lorem ipsum", "Senior Data Analyst", "Candidati", "Rimuovi foto", "a distanza", "adistanza",
+               "fulltime", "full  time", "full-time", "Full Time (40h)", "100% remote", "remotely", "distance",
+               "勤務地：東京。正社員", "Гібридний формат", "in office 3 days", "Accedi per candidarti"]
+    for kinds in kind_sets:
+        for kind in kinds:
+            for phrase in labels.words("values", kind):
+                body = labels.lfold(phrase.rstrip("*"))
+                strings += [body, body.replace(" ", ""), "  ".join(body.split()), f"x {body}s", f"({body})",
+                            f"{body}-x", f"x{body}", f"{body}ing y", body.split()[0] if body.split() else ""]
+    checked = ruled_out = 0
+    for text in strings:
+        f = labels.lfold(text)
+        for kinds in kind_sets:
+            found = any(labels.matcher("values", kind).search(f) for kind in kinds)
+            passes = labels.may_hold_value(f, kinds)
+            assert passes or not found, (text, kinds)
+            checked += found
+            ruled_out += not passes
+    assert checked > 500 and ruled_out > 100, (checked, ruled_out)
+    for line in ("Lorem ipsum dolor sit amet", "Senior Data Analyst", "Rimuovi foto"):
+        assert not any(labels.may_hold_value(labels.lfold(line), kinds) for kinds in kind_sets), line
+
+
 def test_section_lookup_agrees_with_the_pattern():
     """is_section looks the line up without its spaces before the section pattern runs: it says
     what generic_section() says, for every phrase and its spacings, and for other lines."""
