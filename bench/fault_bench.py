@@ -290,9 +290,9 @@ def cpu_seconds(pid: int) -> float | None:
 def throughput(thread_counts=(1, 8), captures: int = 50, bursts: int = 9, log=print,
                html: str | None = None) -> dict[int, tuple[float, int, float | None]]:
     """Captures per second when `captures` are sent at once, for a fresh server per thread
-    count, how many got an error answer in all, and the CPU milliseconds per capture of the server
-    and its parse workers
-    (median of the bursts; None where /proc is not there): {threads: (rate, errors, cpu)}.
+    count, how many got an error answer in all, and the CPU milliseconds per capture of the
+    server and its parse workers (median of the bursts; None where /proc is not there):
+    {threads: (rate, errors, cpu)}.
     `html`: the page every capture sends (default: a small generated one).
 
     The servers run side by side and take their bursts in turns, so whatever else the
