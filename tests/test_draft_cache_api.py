@@ -19,15 +19,15 @@ def post_json(client, path, body, headers):
 
 @pytest.fixture
 def parses(monkeypatch):
-    """Counts the real parser's runs behind the capture service (it still parses for real)."""
+    """Counts the parses the capture service asks for (they still run for real)."""
     calls = []
-    real = capture_service.parse
+    real = capture_service.parse_page
 
     def counting(html, url, now=None):
         calls.append(url)
         return real(html, url, now=now)
 
-    monkeypatch.setattr(capture_service, "parse", counting)
+    monkeypatch.setattr(capture_service, "parse_page", counting)
     return calls
 
 
