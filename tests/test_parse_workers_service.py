@@ -107,6 +107,24 @@ def test_a_worker_that_dies_is_replaced_and_its_page_parsed_again(workers):
     held.join(60)
 
 
+def test_idle_workers_end_and_start_again_when_parses_meet():
+    workers = ParseWorkers(1, idle_seconds=0.5)
+    first, second = names()[:2]
+    expected = parse(*page(second), now=NOW).to_dict()
+    try:
+        for _ in range(2):
+            with soup._ONE_AT_A_TIME:
+                held, _ = busy_here(workers, *page(first))
+                thread, out = call_in_thread(workers.parse, *page(second), NOW)
+                thread.join(60)
+                assert not thread.is_alive() and out["draft"].to_dict() == expected
+                assert pool_children()
+            held.join(60)
+            wait_for(lambda: not pool_children())  # half a second after its last page
+    finally:
+        workers.close()
+
+
 def test_close_ends_the_workers(workers):
     with soup._ONE_AT_A_TIME:
         held, _ = busy_here(workers, *page(names()[0]))

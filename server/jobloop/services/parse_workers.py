@@ -8,7 +8,9 @@ every parse of a user clipping one page at a time (no handing the page over, no 
 that comes while another runs here goes to a free worker; when neither is free it waits for
 the first of the two to be.
 
-A worker that dies (killed, out of memory) is replaced, and the parse it had is done again;
+Workers that parsed nothing for IDLE_SECONDS end (each holds a parser's memory, about 60 MB);
+the next parses that meet start them again. A worker that dies (killed, out of memory) is
+replaced, and the parse it had is done again;
 parse() itself never raises, so anything the pool raises is the pool's failure, and the
 page is then parsed here. Without a pool (tests in one process, `--parse-workers 0`, a
 one-core machine) every parse runs here.
@@ -19,6 +21,7 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -47,6 +50,9 @@ def _pool(count: int) -> ProcessPoolExecutor:
                                initializer=_end_with_the_server)
 
 
+IDLE_SECONDS = 300.0
+
+
 def default_count() -> int:
     """One worker per core beyond the one the server's threads use, at most two: a third
     would wait for a core anyway, and each costs the memory of a parser."""
@@ -54,12 +60,14 @@ def default_count() -> int:
 
 
 class ParseWorkers:
-    def __init__(self, count: int):
-        self.count = count
+    def __init__(self, count: int, idle_seconds: float = IDLE_SECONDS):
+        self.count, self.idle_seconds = count, idle_seconds
         self._lock = threading.Condition()
         self._here_busy = False
         self._free = 0  # workers ready and idle; none until the pool has started
         self._pool: ProcessPoolExecutor | None = None
+        self._generation = 0  # which pool a worker's warm-up belongs to
+        self._last_used = 0.0
 
     def parse(self, html: str, url: str, now: datetime | None = None) -> PostingDraft:
         where = self._take()
@@ -89,20 +97,41 @@ class ParseWorkers:
                 self._here_busy = False
             else:
                 self._free += 1
+                self._last_used = time.monotonic()
             self._lock.notify()
 
     def _start(self) -> None:
         self._pool = _pool(self.count)
+        self._generation += 1
+        self._last_used = time.monotonic()
         # The workers count as free once each has imported the parser (about half a second):
         # until then a parse waits for this process rather than for a worker's start.
         for _ in range(self.count):
-            self._pool.submit(parse, *_WARM_UP).add_done_callback(self._warmed)
+            self._pool.submit(parse, *_WARM_UP).add_done_callback(
+                lambda future, generation=self._generation: self._warmed(future, generation))
+        self._check_idle_in(self.idle_seconds)
 
-    def _warmed(self, future: Future) -> None:
+    def _warmed(self, future: Future, generation: int) -> None:
         with self._lock:
-            if future.exception() is None:
+            if generation == self._generation and self._pool is not None and future.exception() is None:
                 self._free += 1
                 self._lock.notify()
+
+    def _check_idle_in(self, seconds: float) -> None:
+        timer = threading.Timer(seconds, self._end_if_idle)
+        timer.daemon = True
+        timer.start()
+
+    def _end_if_idle(self) -> None:
+        with self._lock:
+            if self._pool is None:
+                return
+            idle = time.monotonic() - self._last_used
+            if self._free < self.count or idle < self.idle_seconds:  # at work, or used since
+                self._check_idle_in(self.idle_seconds - idle if idle < self.idle_seconds else self.idle_seconds)
+                return
+            pool, self._pool, self._free = self._pool, None, 0
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def _elsewhere(self, html: str, url: str, now: datetime | None) -> PostingDraft:
         for _ in range(2):
