@@ -14,6 +14,7 @@ import pytest
 
 from jobloop.parsing import parse
 from jobloop.parsing import soup
+from jobloop.services import parse_workers
 from jobloop.services.parse_workers import ParseWorkers
 
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
@@ -123,6 +124,51 @@ def test_idle_workers_end_and_start_again_when_parses_meet():
             wait_for(lambda: not pool_children())  # half a second after its last page
     finally:
         workers.close()
+
+
+def parse_or_crash(html, url, now=None):
+    """What a worker runs in the test below: a page that says CRASH ends the process, as a
+    crash inside lxml would."""
+    if "CRASH" in html:
+        os._exit(70)
+    return parse(html, url, now=now)
+
+
+def test_a_page_that_ends_two_workers_is_unreadable_not_parsed_here():
+    workers = ParseWorkers(1, parse_in_worker=parse_or_crash)
+    first, second = names()[:2]
+    expected = parse(*page(second), now=NOW).to_dict()
+    try:
+        with soup._ONE_AT_A_TIME:  # parsed here, either page would wait: it would crash the server
+            held, _ = busy_here(workers, *page(first))
+            thread, out = call_in_thread(workers.parse, "<h1>CRASH</h1>", "https://jobs.example.test/crash", NOW)
+            thread.join(60)
+            assert not thread.is_alive()
+            assert not out["draft"].is_posting and "could not read this page" in out["draft"].reason
+            thread, out = call_in_thread(workers.parse, *page(second), NOW)
+            thread.join(60)
+            assert not thread.is_alive() and out["draft"].to_dict() == expected  # the next worker is fine
+        held.join(60)
+    finally:
+        workers.close()
+
+
+def test_workers_that_cannot_start_leave_every_parse_here(monkeypatch):
+    def no_processes(count):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(parse_workers, "_pool", no_processes)
+    workers = ParseWorkers(1)
+    first, second = names()[:2]
+    with soup._ONE_AT_A_TIME:
+        held, held_out = busy_here(workers, *page(first))
+        waiting, out = call_in_thread(workers.parse, *page(second), NOW)
+        wait_for(lambda: workers.count == 0)
+    held.join(60)
+    waiting.join(60)
+    assert held_out["draft"].to_dict() == parse(*page(first), now=NOW).to_dict()
+    assert out["draft"].to_dict() == parse(*page(second), now=NOW).to_dict()
+    assert not pool_children()
 
 
 def test_close_ends_the_workers(workers):

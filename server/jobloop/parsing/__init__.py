@@ -2,6 +2,6 @@
 from __future__ import annotations
 
 from .draft import PostingDraft, Salary
-from .page import parse
+from .page import parse, unreadable
 
-__all__ = ["parse", "PostingDraft", "Salary"]
+__all__ = ["parse", "unreadable", "PostingDraft", "Salary"]

@@ -35,12 +35,16 @@ def parse(html, url: str, now: datetime | None = None) -> PostingDraft:
     try:
         return parse_strict(html, url or "", now)
     except Exception as exc:  # noqa: BLE001 — robustness is the contract here
-        try:
-            canon = canonical_url(url or "")
-        except Exception:  # noqa: BLE001
-            canon = url or ""
-        return PostingDraft(url=url or "", canonical_url=canon, is_posting=False,
-                            reason=f"could not read this page ({type(exc).__name__})")
+        return unreadable(url, type(exc).__name__)
+
+
+def unreadable(url: str, why: str) -> PostingDraft:
+    """The draft of a page the parser could not read: not a posting, and why."""
+    try:
+        canon = canonical_url(url or "")
+    except Exception:  # noqa: BLE001
+        canon = url or ""
+    return PostingDraft(url=url or "", canonical_url=canon, is_posting=False, reason=f"could not read this page ({why})")
 
 
 def parse_strict(html, url: str, now: datetime | None = None) -> PostingDraft:

@@ -17,6 +17,7 @@ one-core machine) every parse runs here.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -26,8 +27,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
-from ..parsing import PostingDraft, parse
+from ..parsing import PostingDraft, parse, unreadable
 
+log = logging.getLogger(__name__)
 _WARM_UP = ("<html><head><title>Engineer</title></head><body><h1>Engineer</h1></body></html>",
             "https://jobs.example/1")
 
@@ -60,8 +62,9 @@ def default_count() -> int:
 
 
 class ParseWorkers:
-    def __init__(self, count: int, idle_seconds: float = IDLE_SECONDS):
+    def __init__(self, count: int, idle_seconds: float = IDLE_SECONDS, parse_in_worker=parse):
         self.count, self.idle_seconds = count, idle_seconds
+        self._parse = parse_in_worker  # what a worker runs: parse (a test gives one that fails)
         self._lock = threading.Condition()
         self._here_busy = False
         self._free = 0  # workers ready and idle; none until the pool has started
@@ -89,6 +92,7 @@ class ParseWorkers:
                     return "worker"
                 if self._pool is None and self.count:
                     self._start()  # two parses met: from now on there are workers to share with
+                    continue
                 self._lock.wait()
 
     def _give_back(self, where: str) -> None:
@@ -101,14 +105,21 @@ class ParseWorkers:
             self._lock.notify()
 
     def _start(self) -> None:
-        self._pool = _pool(self.count)
         self._generation += 1
         self._last_used = time.monotonic()
-        # The workers count as free once each has imported the parser (about half a second):
-        # until then a parse waits for this process rather than for a worker's start.
-        for _ in range(self.count):
-            self._pool.submit(parse, *_WARM_UP).add_done_callback(
-                lambda future, generation=self._generation: self._warmed(future, generation))
+        try:
+            self._pool = _pool(self.count)
+            # The workers count as free once each has imported the parser (about half a
+            # second): until then a parse waits for this process rather than for a worker.
+            for _ in range(self.count):
+                self._pool.submit(parse, *_WARM_UP).add_done_callback(
+                    lambda future, generation=self._generation: self._warmed(future, generation))
+        except Exception:  # noqa: BLE001 — no processes to be had (limits, a frozen build): parse here
+            log.exception("parse workers could not start; every page is parsed in the server's process")
+            pool, self._pool, self.count = self._pool, None, 0
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            return
         self._check_idle_in(self.idle_seconds)
 
     def _warmed(self, future: Future, generation: int) -> None:
@@ -137,12 +148,12 @@ class ParseWorkers:
         for _ in range(2):
             pool = self._pool
             if pool is None:  # closed while this parse waited
-                break
+                return parse(html, url, now=now)
             try:
-                return pool.submit(parse, html, url, now).result()
+                return pool.submit(self._parse, html, url, now).result()
             except BrokenProcessPool:
                 self._replace(pool)
-        return parse(html, url, now=now)
+        return unreadable(url, "the parser stopped on it twice")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
