@@ -13,23 +13,15 @@ import pytest
 from jobloop.config import Config
 from stores import query
 from test_concurrency_cli import capture
+from test_fault_cli import load_bench
 from test_serve_cli import run, start_server, store_env
 
+process_tree = load_bench().process_tree  # bench/figures.py's, which the benches count CPU and memory by
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc")
 
 
 def descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        parent = todo.pop()
-        for task in Path(f"/proc/{parent}/task").glob("*"):
-            try:
-                children = {int(c) for c in (task / "children").read_text().split()}
-            except OSError:
-                continue
-            todo.extend(children - found)
-            found |= children
-    return found
+    return set(process_tree(pid)) - {pid}
 
 
 def alive(pids: set[int]) -> set[int]:

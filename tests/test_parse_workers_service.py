@@ -153,11 +153,33 @@ def test_a_page_that_ends_two_workers_is_unreadable_not_parsed_here():
         workers.close()
 
 
+def parse_or_fail(html, url, now=None):
+    """What a worker runs in the test below: an error parse() itself never raises, as a
+    draft that cannot be sent back would raise."""
+    raise RuntimeError("cannot send the draft back")
+
+
+def test_a_worker_that_fails_leaves_the_page_to_be_parsed_here(caplog):
+    workers = ParseWorkers(1, parse_in_worker=parse_or_fail)
+    first, second = names()[:2]
+    expected = parse(*page(second), now=NOW).to_dict()
+    try:
+        with soup._ONE_AT_A_TIME:
+            held, _ = busy_here(workers, *page(first))
+            thread, out = call_in_thread(workers.parse, *page(second), NOW)
+            wait_for(lambda: "a parse worker failed" in caplog.text)  # it went to a worker first
+        held.join(60)
+        thread.join(60)
+        assert out["draft"].to_dict() == expected
+    finally:
+        workers.close()
+
+
 def test_workers_that_cannot_start_leave_every_parse_here(monkeypatch):
     def no_processes(count):
         raise OSError("Resource temporarily unavailable")
 
-    monkeypatch.setattr(parse_workers, "_pool", no_processes)
+    monkeypatch.setattr(parse_workers, "_new_pool", no_processes)
     workers = ParseWorkers(1)
     first, second = names()[:2]
     with soup._ONE_AT_A_TIME:

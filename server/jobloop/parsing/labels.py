@@ -171,26 +171,39 @@ def label_of(folded: str) -> str | None:
 _WORD_RUN = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=1)
-def _label_heads() -> tuple[frozenset, frozenset, int, bool]:
-    """What any label phrase must begin with: the first run of word characters of each phrase
-    (a phrase starts where no word character precedes it, so that run begins one of the
-    text's word runs), the first characters of phrases in scripts without word boundaries,
-    the longest head, and whether some phrase begins otherwise (then nothing is ruled out)."""
-    heads, wide_firsts, other = set(), set(), False
-    for f in LABEL_FIELDS:
-        for phrase in words("labels", f):
+def _phrase_starts(section: str, keys: tuple[str, ...]):
+    """How each phrase of table[lang][section][key] (for these keys) can begin in a text, as
+    (head, joined, wide_first): a phrase begins where no word character precedes it, so at the
+    start of one of the text's word runs, which begins with the phrase's first word run (its
+    head); `joined` is the phrase's words run together up to their first punctuation (the
+    patterns allow no space between a phrase's words: "fulltime" is "full time"). A phrase in
+    a script without word boundaries gives only its first character; one that begins with no
+    word character gives (None, None, None): then nothing can be ruled out."""
+    for key in keys:
+        for phrase in words(section, key):
             parts = lfold(phrase.rstrip("*")).split()
             if not parts:
                 continue
             if _WIDE.search(" ".join(parts)):
-                wide_firsts.add(parts[0][0])
+                yield None, None, parts[0][0]
                 continue
-            m = _WORD_RUN.match(parts[0])
-            if m:
-                heads.add(m.group(0))
-            else:
-                other = True
+            head = _WORD_RUN.match(parts[0])
+            yield ((head.group(0), _WORD_RUN.match("".join(parts)).group(0), None) if head else (None, None, None))
+
+
+@lru_cache(maxsize=1)
+def _label_heads() -> tuple[frozenset, frozenset, int, bool]:
+    """What any label phrase must begin with: the heads (_phrase_starts), the first characters
+    of phrases in scripts without word boundaries, the longest head, and whether some phrase
+    begins otherwise (then nothing is ruled out)."""
+    heads, wide_firsts, other = set(), set(), False
+    for head, _joined, wide_first in _phrase_starts("labels", LABEL_FIELDS):
+        if wide_first:
+            wide_firsts.add(wide_first)
+        elif head:
+            heads.add(head)
+        else:
+            other = True
     return frozenset(heads), frozenset(wide_firsts), max(map(len, heads), default=0), other
 
 
@@ -215,30 +228,20 @@ def _may_begin_label(run: str) -> bool:
 
 @lru_cache(maxsize=None)
 def _value_starts(kinds: tuple[str, ...]) -> tuple[dict, frozenset, bool]:
-    """How a value phrase of these kinds can begin in a text, for may_hold_value: a phrase
-    begins at the start of one of the text's word runs, which then begins with the phrase's
-    first word run (its head) and is either the head alone or runs on into the next words
-    with no space between (the pattern allows none: "fulltime" is "full time"), so it is a
-    start of `joined`, the phrase's words run together up to their first punctuation, or
-    goes on past it. By the head's first character. Also the first characters of phrases
-    in scripts without word boundaries, and whether some phrase begins with no word
-    character (then nothing is ruled out)."""
+    """How a value phrase of these kinds can begin in a text, for may_hold_value: the
+    (head, joined) pairs of _phrase_starts by the head's first character, the first characters
+    of phrases in scripts without word boundaries, and whether some phrase begins with no word
+    character (then nothing is ruled out). A word run of the text where a phrase begins starts
+    with the head, and is a start of `joined` or goes on past it."""
     by_first: dict[str, set] = {}
     wide_firsts, other = set(), False
-    for kind in kinds:
-        for phrase in words("values", kind):
-            parts = lfold(phrase.rstrip("*")).split()
-            if not parts:
-                continue
-            if _WIDE.search(" ".join(parts)):
-                wide_firsts.add(parts[0][0])
-                continue
-            head = _WORD_RUN.match(parts[0])
-            if not head:
-                other = True
-                continue
-            joined = _WORD_RUN.match("".join(parts)).group(0)
-            by_first.setdefault(head.group(0)[0], set()).add((head.group(0), joined))
+    for head, joined, wide_first in _phrase_starts("values", kinds):
+        if wide_first:
+            wide_firsts.add(wide_first)
+        elif head:
+            by_first.setdefault(head[0], set()).add((head, joined))
+        else:
+            other = True
     return {c: tuple(found) for c, found in by_first.items()}, frozenset(wide_firsts), other
 
 

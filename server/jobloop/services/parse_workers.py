@@ -10,10 +10,11 @@ the first of the two to be.
 
 Workers that parsed nothing for IDLE_SECONDS end (each holds a parser's memory, about 60 MB);
 the next parses that meet start them again. A worker that dies (killed, out of memory) is
-replaced, and the parse it had is done again;
-parse() itself never raises, so anything the pool raises is the pool's failure, and the
-page is then parsed here. Without a pool (tests in one process, `--parse-workers 0`, a
-one-core machine) every parse runs here.
+replaced, and the parse it had is done again in the new one; a page that ends two workers is
+reported unreadable rather than parsed here, where it would end the server. parse() itself
+never raises, so anything else the pool raises is the pool's failure, and the page is then
+parsed here; workers that cannot start are not asked for again. Without a pool (tests in one
+process, `--parse-workers 0`, a one-core machine) every parse runs here.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def _end_with_the_server() -> None:
         threading.Thread(target=watch, name="jobloop-server-watch", daemon=True).start()
 
 
-def _pool(count: int) -> ProcessPoolExecutor:
+def _new_pool(count: int) -> ProcessPoolExecutor:
     # "spawn": a fork of a threaded server would copy locks other threads hold.
     return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_end_with_the_server)
@@ -108,7 +109,7 @@ class ParseWorkers:
         self._generation += 1
         self._last_used = time.monotonic()
         try:
-            self._pool = _pool(self.count)
+            self._pool = _new_pool(self.count)
             # The workers count as free once each has imported the parser (about half a
             # second): until then a parse waits for this process rather than for a worker.
             for _ in range(self.count):
@@ -153,6 +154,9 @@ class ParseWorkers:
                 return pool.submit(self._parse, html, url, now).result()
             except BrokenProcessPool:
                 self._replace(pool)
+            except Exception:  # noqa: BLE001 — the pool's failure (parse() never raises): parse here
+                log.exception("a parse worker failed; parsing the page in the server's process")
+                return parse(html, url, now=now)
         return unreadable(url, "the parser stopped on it twice")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
@@ -160,7 +164,7 @@ class ParseWorkers:
             if self._pool is broken:
                 broken.shutdown(wait=False, cancel_futures=True)
                 # The new pool's workers start on their first page.
-                self._pool = _pool(self.count)
+                self._pool = _new_pool(self.count)
 
     def close(self) -> None:
         with self._lock:

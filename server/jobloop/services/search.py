@@ -63,9 +63,11 @@ def terms(q: str | None) -> list[str]:
     return [word for phrase in phrases(q) for word in phrase]
 
 
-def fts_expression(parts: list[list[str]]) -> str:
-    # FTS5: each word quoted (so AND, OR, NEAR are plain words) and a prefix; `+` joins a phrase.
-    return " ".join(" + ".join(f'"{w}"*' for w in words) for words in parts)
+def fts_expression(parts: list[list[str]], prefix: bool = True) -> str:
+    # FTS5: each word quoted (so AND, OR, NEAR are plain words) and a prefix (unless `prefix`
+    # is False: the words themselves); `+` joins a phrase.
+    star = "*" if prefix else ""
+    return " ".join(" + ".join(f'"{w}"{star}' for w in words) for words in parts)
 
 
 # PostgreSQL: the query's phrases go in as an array and are folded in SQL by the same function
@@ -126,7 +128,7 @@ def all_match(ids: list[int], q: str | None) -> bool:
     parts = phrases(q)
     if not ids or not parts or not fts_ready() or not is_sqlite():
         return False
-    whole = " ".join(" + ".join(f'"{w}"' for w in words) for words in parts)  # as fts_expression, no `*`
+    whole = fts_expression(parts, prefix=False)
     asked = f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? AND rowid IN "
     # The first alone: a rarer word is told apart here, before the rest are asked.
     if not database.execute_sql(asked + "(?)", (whole, ids[0])).fetchone()[0]:
