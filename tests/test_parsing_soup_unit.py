@@ -96,3 +96,60 @@ def test_one_soup_is_built_at_a_time(monkeypatch):
     for t in threads:
         t.join(10)
     assert most[0] == 1
+
+
+def test_one_builder_builds_page_after_page_as_the_stock_builder_does():
+    """The builder and its lxml parser are kept from one page to the next: no page carries
+    anything into the one after it."""
+    from jobloop.parsing import soup
+
+    pages = [TRICKY, "<p>only a fragment", TRICKY.replace("Data Engineer", "Nurse"), "", TRICKY]
+    for html in pages:
+        assert shape(build(html)) == shape(BeautifulSoup(html, "lxml"))
+    assert soup._builder is not None and soup._builder._parser is not None  # kept, so reused
+
+
+def _fail_at(monkeypatch, tag_name, times, error):
+    """The next builds stop at `tag_name` (the first `times` times), on a new builder: lxml binds
+    a builder's methods into its parser when it makes it."""
+    from jobloop.parsing import soup
+
+    start, left = soup.HtmlBuilder.start, [times]
+
+    def failing(self, tag, attrib, nsmap={}):  # noqa: B006
+        if tag.endswith(tag_name) and left[0]:
+            left[0] -= 1
+            raise error
+        return start(self, tag, attrib, nsmap)
+
+    monkeypatch.setattr(soup.HtmlBuilder, "start", failing)
+    soup._builder = None
+
+
+def test_a_page_that_fails_inside_an_svg_leaves_no_namespace_to_the_next(monkeypatch):
+    from lxml import etree
+
+    from jobloop.parsing import soup
+
+    _fail_at(monkeypatch, "use", 10, etree.ParserError("refused"))
+    with pytest.raises(Exception):
+        build(TRICKY)  # stopped inside <svg xmlns:xlink=…>, on the text and the bytes tries
+    kept = soup._builder
+    page = "<html><body><p class='a b'>plain</p></body></html>"
+    built, stock = build(page), BeautifulSoup(page, "lxml")
+    assert soup._builder is kept and shape(built) == shape(stock)
+    assert built.find("p")._namespaces == stock.find("p")._namespaces  # what select() resolves prefixes by
+    soup._builder = None
+
+
+def test_a_page_refused_once_and_read_as_bytes_leaves_no_half_fed_parser(monkeypatch):
+    """bs4 reads a page lxml refused as text again as UTF-8 bytes, with a parser of its own;
+    the text parser, stopped half way, starts the next page afresh."""
+    from lxml import etree
+
+    from jobloop.parsing import soup
+
+    _fail_at(monkeypatch, "table", 1, etree.ParserError("refused"))
+    assert build(TRICKY).find("td").get_text() == "€60k"  # the second try read it
+    assert shape(build(TRICKY)) == shape(BeautifulSoup(TRICKY, "lxml"))
+    soup._builder = None
