@@ -34,6 +34,26 @@ def test_capture_stores_parsed_posting_and_snapshot(client, auth, db):
     assert Snapshot.select().where(Snapshot.posting == body["id"]).count() == 1
 
 
+def test_the_snapshot_holds_the_page_as_sent_small_or_large(client, auth, db):
+    """A small page is packed at once, a large one by a packer thread (services/capture.py
+    Packing): either way the snapshot gives back the page byte for byte."""
+    import gzip
+    import hashlib
+
+    from jobloop.services.capture import PACK_HERE_BYTES
+
+    small = job_page(title="Data Engineer")
+    large = job_page(title="Data Engineer", description="<p>Pipelines in Python — café ☕.</p>" * 800)
+    assert len(small.encode()) <= PACK_HERE_BYTES < len(large.encode())
+    for n, page in enumerate((small, large)):
+        res = post_json(client, "/api/captures", {"url": f"{URL}{n}", "html": page}, auth)
+        assert res.status_code == 201
+        snapshot = Snapshot.get(Snapshot.posting == res.get_json()["id"])
+        raw = page.encode()
+        assert gzip.decompress(bytes(snapshot.html_gz)) == raw
+        assert (snapshot.size, snapshot.sha256) == (len(raw), hashlib.sha256(raw).hexdigest())
+
+
 def test_capture_is_idempotent_by_canonical_url(client, auth, db):
     first = capture(client, auth, url=URL + "?utm_source=newsletter&gh_src=abc")
     second = capture(client, auth, url=URL + "#apply", title="Backend Engineer II")
