@@ -177,8 +177,12 @@ def search_ids(*, stage: str | None = None, q: str | None = None, url: str | Non
     return ordered(query).limit(limit).offset(offset)
 
 
-# How deep into the order a text search checks the rows themselves (offset + limit).
-CHECKED_ROWS = 100
+# How deep into the order a text search checks the rows themselves (offset + limit). At
+# 100,000 postings each row checked for a word in nearly all of them costs about 0.4 ms (a
+# seek in each word's list): the API's 10 rows, 4 ms against 25 ms for listing every match.
+# The table's 50 took 18 ms, and for two words in 98 % of postings one of the 50 lacked one
+# more often than not, so the listing followed anyway (42 ms in all).
+CHECKED_ROWS = 20
 
 
 def _first_matches(filters: Filters, sort: str, descending: bool, limit: int, offset: int) -> list[int] | None:
