@@ -11,8 +11,9 @@ attributes and the same split values, so the tree is the one the stock builder m
 
 One builder and its lxml parser serve every build, in turn. Made anew for each page, they
 cost more than a small page's whole tree: the builder's attribute tables, and lxml looking
-at the builder's methods (inspect) as it makes a parser for it. A 4 KB page was built in
-224 µs that way, against 184 µs with the stock builder and 154 µs with both kept.
+at the builder's methods (inspect) as it makes a parser for it. A page of 13 tags (215
+bytes) was built in 224 µs that way, against 184 µs with the stock builder and 154 µs with
+both kept.
 """
 from __future__ import annotations
 
