@@ -119,6 +119,14 @@ def screenshot(page, name: str, *, also: Path | None = None) -> Path:
     return path
 
 
+def arrived(page, selector: str) -> None:
+    """The page a form led to, whole: `selector` names something only that page has, and the
+    checks after it read elements further down, which the browser may not have read yet
+    when the first one shows (a count does not wait)."""
+    page.wait_for_selector(selector)
+    page.wait_for_load_state("load")
+
+
 # ---- static test pages on 127.0.0.1 ------------------------------------------------
 
 class _PagesHandler(http.server.BaseHTTPRequestHandler):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from browser import arrived
 from factories import stored_posting
 from jobloop.services import companies
 
@@ -18,13 +19,11 @@ def test_merge_then_separate_a_name_on_the_company_page(page, live_server, db):
     page.goto(f"{live_server.url}/companies/{keep.id}")
     page.select_option("#merge select[name=other]", str(other.id))
     page.click("#merge button[type=submit]")
-    page.wait_for_selector(".flash:has-text('are now one company')")
-    page.wait_for_load_state("load")  # the flash shows before the sections below it are read
+    arrived(page, ".flash:has-text('are now one company')")
     assert "Data Engineer" in page.locator("#applications").inner_text()  # the merged name's posting
 
     page.click("#names button:has-text('Not the same')")
-    page.wait_for_selector(".flash:has-text('Northwind is a company of its own again')")
-    page.wait_for_load_state("load")  # the flash shows before the sections below it are read
+    arrived(page, ".flash:has-text('Northwind is a company of its own again')")
     assert page.locator("#names").count() == 0
     assert "Data Engineer" not in page.locator("#applications").inner_text()
     page.goto(f"{live_server.url}/companies/{other.id}")

@@ -7,7 +7,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from browser import screenshot
+from browser import arrived, screenshot
 from jobloop.models import Posting
 
 pytestmark = pytest.mark.browser
@@ -54,8 +54,7 @@ def test_spreadsheet_to_board_and_undo(chromium, live_server, db, tmp_path):
 
         page.goto(live_server.url + "/import")
         page.locator(".recent-imports").get_by_role("button", name="Undo").click()
-        page.wait_for_selector(".board")
-        page.wait_for_load_state("load")  # the whole board, before its cards are counted
+        arrived(page, ".board")
         assert "200 postings removed" in page.inner_text("body")
         assert page.locator(".board-card").count() == 0
         assert Posting.select().count() == 0

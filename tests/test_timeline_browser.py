@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from browser import screenshot
+from browser import arrived, screenshot
 from factories import job_page
 from jobloop.models import FollowUp, Posting
 
@@ -24,14 +24,6 @@ def clip(server, token) -> dict:
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, method="POST")
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
-def arrived(page, selector: str) -> None:
-    """The page a form led to, whole: `selector` names something only that page has, and the
-    checks after it count elements further down, which the browser may not have read yet
-    when the first one shows (a count does not wait)."""
-    page.wait_for_selector(selector)
-    page.wait_for_load_state("load")
 
 
 @pytest.mark.parametrize("zone", ("UTC", "Australia/Sydney"), indirect=True)  # two zones: a browser run is slow
